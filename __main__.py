@@ -1,0 +1,72 @@
+"""Reference stack: a rotating secret and a SecureParameter sharing one CMK, read by one role."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from components import RotatingSecret, SecureParameter, SecureParameterArgs
+from components.aws_context import lookup_aws_context
+from components.iam_documents import service_assume_role_policy
+from components.kms_key import create_kms_key
+
+# Every setting and its default is declared in Pulumi.yaml (config:).
+config = pulumi.Config()
+
+# One CMK for both components: every key costs $1/month, and the grants below scope each use of
+# it to one secret or parameter through the encryption context.
+shared_key = create_kms_key(
+    "shared-key",
+    description="secretkit reference stack: encrypts the secret and the parameter",
+    context=lookup_aws_context(),
+    administrators=config.require_object("kmsKeyAdministrators"),
+    opts=pulumi.ResourceOptions(),
+)
+
+reader = aws.iam.Role(
+    "reader",
+    description="Reads the reference stack's secret and parameter, nothing else",
+    assume_role_policy=pulumi.Output.json_dumps(
+        service_assume_role_policy(config.require("readerServicePrincipal"))
+    ),
+)
+
+secret = RotatingSecret(
+    "app-secret",
+    {
+        "secret_name": config.require("secretName"),
+        "kms_key_arn": shared_key.arn,
+        "secret_template": {"username": config.require("secretUsername")},
+        "rotation": {
+            "strategy": "password",
+            "schedule_expression": config.require("rotationSchedule"),
+            "rotate_immediately": config.require_bool("rotateImmediately"),
+        },
+        "password_policy": {"length": config.require_int("passwordLength")},
+        "architecture": config.require("lambdaArchitecture"),
+        "log_retention_days": config.require_int("logRetentionDays"),
+    },
+)
+secret.grant_read(reader)
+
+parameter_args: SecureParameterArgs = {
+    "parameter_name": config.require("parameterName"),
+    "value": config.require_secret("parameterValue"),
+    "kms_key_arn": shared_key.arn,
+}
+unchanged_for = config.get("parameterNotifyIfUnchangedFor")
+if unchanged_for:
+    parameter_args["notify_if_unchanged_for"] = unchanged_for
+parameter = SecureParameter("app-config", parameter_args)
+parameter.grant_read(reader)
+
+pulumi.export("secretArn", secret.secret_arn)
+pulumi.export("secretName", secret.secret_name)
+pulumi.export("kmsKeyArn", shared_key.arn)
+pulumi.export("rotationFunctionArn", secret.rotation_function_arn)
+pulumi.export("rotationRoleName", secret.rotation_role_name)
+pulumi.export("parameterArn", parameter.parameter_arn)
+pulumi.export("parameterName", parameter.parameter_name)
+pulumi.export("parameterTier", parameter.tier)
+pulumi.export("notificationTopicArn", parameter.notification_topic_arn)
+pulumi.export("readerRoleArn", reader.arn)

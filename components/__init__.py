@@ -1,0 +1,23 @@
+"""secretkit's Pulumi components for AWS secrets and secure configuration."""
+
+from components.errors import InvalidArgumentError
+from components.rotating_secret import RotatingSecret
+from components.rotating_secret_args import (
+    PasswordPolicyArgs,
+    RotatingSecretArgs,
+    RotationArgs,
+    VpcConfigArgs,
+)
+from components.secure_parameter import SecureParameter
+from components.secure_parameter_args import SecureParameterArgs
+
+__all__ = [
+    "InvalidArgumentError",
+    "PasswordPolicyArgs",
+    "RotatingSecret",
+    "RotatingSecretArgs",
+    "RotationArgs",
+    "SecureParameter",
+    "SecureParameterArgs",
+    "VpcConfigArgs",
+]

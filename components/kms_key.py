@@ -1,0 +1,37 @@
+"""A customer managed KMS key with rotation on and the least-privilege secretkit key policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws_context import AwsContext
+from components.kms_key_policy import key_policy
+
+#: Each CMK costs $1 per month (AWS KMS pricing), so components share keys where they can.
+KEY_DELETION_WINDOW_DAYS = 30
+
+
+def create_kms_key(
+    resource_name: str,
+    *,
+    description: str,
+    context: AwsContext,
+    administrators: Sequence[str] = (),
+    tags: Mapping[str, str] | None = None,
+    opts: pulumi.ResourceOptions,
+) -> aws.kms.Key:
+    """Register the key; the caller passes opts with parent (and any gate) already set."""
+    return aws.kms.Key(
+        resource_name,
+        description=description,
+        enable_key_rotation=True,
+        deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
+        policy=pulumi.Output.json_dumps(
+            key_policy(context.partition, context.account_id, list(administrators))
+        ),
+        tags=dict(tags) if tags else None,
+        opts=opts,
+    )

@@ -1,0 +1,154 @@
+"""A Pulumi dynamic resource attaching policies to an existing SSM parameter via PutParameter.
+
+pulumi-aws's ``aws.ssm.Parameter`` has no ``policies`` input (an open upstream gap), and
+PutParameter only accepts policies together with the value. This resource therefore re-writes
+the parameter's current value with the policies attached: the value is read from SSM at deploy
+time and never passes through Pulumi inputs, outputs or state. Description, key, data type and
+allowed pattern are carried over so nothing else about the parameter changes. Parameter Store
+keeps policies across later value updates until they are replaced; removing this resource
+clears them by writing the documented empty policy ``[{}]``.
+
+The provider uses boto3's credential chain with the region (and profile) it is given, not the
+pulumi-aws provider's configuration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi import dynamic
+
+from components.parameter_policies import from_described
+
+#: Documented way to remove all policies from a parameter.
+REMOVE_ALL_POLICIES = "[{}]"
+_CARRIED_OVER = ("Description", "AllowedPattern", "DataType")
+
+
+class ParameterPolicyError(RuntimeError):
+    """An SSM call failed; the message carries the error code and parameter name only."""
+
+
+def _client(props: dict[str, Any]) -> Any:
+    import boto3  # noqa: PLC0415 - imported where used so `import components` stays light
+
+    session = boto3.session.Session(
+        profile_name=props.get("profile") or None, region_name=props["region"]
+    )
+    return session.client("ssm")
+
+
+def _describe(client: Any, name: str) -> dict[str, Any] | None:
+    # A page may be empty and still have a NextToken (SSM filters after paging): read them all.
+    pages = client.get_paginator("describe_parameters").paginate(
+        ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": [name]}]
+    )
+    for page in pages:
+        for parameter in page.get("Parameters", []):
+            if parameter.get("Name") == name:
+                return dict(parameter)
+    return None
+
+
+def _put_with_policies(client: Any, name: str, policies: str) -> None:
+    """Overwrite the parameter with its own value and the given policies."""
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    failure: str | None = None
+    try:
+        described = _describe(client, name)
+        if described is None:
+            raise ParameterPolicyError(f"parameter {name} does not exist; create it first")
+        value = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+        request: dict[str, Any] = {
+            "Name": name,
+            "Value": value,
+            "Type": described["Type"],
+            "Overwrite": True,
+            "Tier": "Advanced",  # policies need the Advanced tier
+            "Policies": policies,
+        }
+        if described["Type"] == "SecureString" and described.get("KeyId"):
+            request["KeyId"] = described["KeyId"]  # without it SSM would switch to aws/ssm
+        for key in _CARRIED_OVER:
+            if described.get(key):
+                request[key] = described[key]
+        client.put_parameter(**request)
+    except ClientError as error:
+        # AWS's own message can quote request fields; keep only the code (and no value).
+        failure = str(error.response.get("Error", {}).get("Code", "Unknown"))
+    except BotoCoreError as error:
+        failure = type(error).__name__
+    if failure is not None:
+        # Raised outside the handler so the original error (which may quote the value) is not
+        # even attached as __context__.
+        raise ParameterPolicyError(f"PutParameter with policies on {name} failed: {failure}")
+
+
+class ParameterPoliciesProvider(dynamic.ResourceProvider):
+    """CRUD for the policies of one parameter. Inputs: parameter_name, policies (canonical
+    JSON from components.parameter_policies), region, optional profile."""
+
+    serialize_as_secret_always = False
+
+    def create(self, props: dict[str, Any]) -> dynamic.CreateResult:
+        _put_with_policies(_client(props), props["parameter_name"], props["policies"])
+        return dynamic.CreateResult(id_=props["parameter_name"], outs=dict(props))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.DiffResult:
+        replaces = [k for k in ("parameter_name", "region") if olds.get(k) != news.get(k)]
+        changed = [
+            k
+            for k in ("parameter_name", "region", "profile", "policies")
+            if olds.get(k) != news.get(k)
+        ]
+        return dynamic.DiffResult(changes=bool(changed), replaces=replaces)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> dynamic.UpdateResult:
+        _put_with_policies(_client(news), news["parameter_name"], news["policies"])
+        return dynamic.UpdateResult(outs=dict(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> dynamic.ReadResult:
+        """Refresh: the policies SSM reports; gone if the parameter is (e.g. it expired)."""
+        described = _describe(_client(props), props["parameter_name"])
+        if described is None:
+            return dynamic.ReadResult(id_=None, outs={})
+        return dynamic.ReadResult(
+            id_=id_, outs={**props, "policies": from_described(described.get("Policies", []))}
+        )
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        client = _client(props)
+        if _describe(client, props["parameter_name"]) is None:
+            return  # expired or deleted with the parameter: nothing left to detach
+        _put_with_policies(client, props["parameter_name"], REMOVE_ALL_POLICIES)
+
+
+class ParameterPolicies(dynamic.Resource, module="secretkit", name="ParameterPolicies"):
+    """Policies attached to one SSM parameter (see the module docstring)."""
+
+    parameter_name: pulumi.Output[str]
+    policies: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        parameter_name: pulumi.Input[str],
+        policies: pulumi.Input[str],
+        region: pulumi.Input[str],
+        profile: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            ParameterPoliciesProvider(),
+            resource_name,
+            {
+                "parameter_name": parameter_name,
+                "policies": policies,
+                "region": region,
+                "profile": profile,
+            },
+            opts,
+        )

@@ -1,0 +1,327 @@
+"""RotatingSecret's arguments: the TypedDicts users write and the pure check that reads them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Required, TypedDict
+
+import pulumi
+
+from components import validation
+from components.errors import Redacted
+from components.rotation_role_policy import VpcScope
+
+DEFAULT_RUNTIME = "python3.13"
+DEFAULT_ARCHITECTURE = "arm64"
+DEFAULT_TIMEOUT = 30
+DEFAULT_MEMORY = 128
+DEFAULT_LOG_RETENTION_DAYS = 30
+DEFAULT_RECOVERY_WINDOW_DAYS = 30
+
+
+class RotationArgs(TypedDict, total=False):
+    """When and how the secret rotates."""
+
+    strategy: Required[str]
+    """'password', 'postgres-single-user', 'postgres-multi-user', 'mysql-single-user' or
+    'mysql-multi-user'. Selects the handler module deployed as the rotation function."""
+    schedule_expression: str
+    """'rate(N hours|days)' (4 hours to 1000 days) or 'cron(min hour dom month dow year)'.
+    Give this or automatically_after_days."""
+    automatically_after_days: int
+    """Rotate every N days (1-1000). Give this or schedule_expression."""
+    duration: str
+    """Rotation window such as '3h' (1h-24h); Secrets Manager rotates within it."""
+    rotate_immediately: bool
+    """Rotate as soon as rotation is configured (default True, as AWS does)."""
+    master_secret_arn: str
+    """Alternating-users strategies: ARN of the secret holding the admin credentials."""
+
+
+class VpcConfigArgs(TypedDict):
+    """Subnets and security groups for a rotation function that must reach a private database."""
+
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets with a route to Secrets Manager (VPC endpoint or NAT)."""
+    security_group_ids: Sequence[pulumi.Input[str]]
+    """Security groups allowed to reach the database."""
+
+
+class PasswordPolicyArgs(TypedDict, total=False):
+    """How generated passwords look (initial value and every rotation)."""
+
+    length: int
+    """8-4096 characters (default 32)."""
+    exclude_characters: str
+    """Characters never used (default '/@"\\'\\\\', as AWS's rotation functions)."""
+
+
+class RotatingSecretArgs(TypedDict, total=False):
+    """Arguments of RotatingSecret."""
+
+    secret_name: Required[str]
+    """The secret's name in Secrets Manager, e.g. 'prod/billing/api-key'."""
+    rotation: Required[RotationArgs]
+    """Strategy and schedule; see RotationArgs."""
+    description: str
+    """Description stored with the secret."""
+    kms_key_arn: pulumi.Input[str]
+    """Existing CMK to encrypt with; when absent the component creates one ($1/month)."""
+    key_administrators: Sequence[str]
+    """Role or user ARNs that may administer (never use) the created key."""
+    secret_string: pulumi.Input[str]
+    """Initial value (a Pulumi secret). Written once; rotation owns the value afterwards."""
+    secret_template: Mapping[str, Any]
+    """Initial JSON object (e.g. {'username': 'app'}) completed with a generated 'password'."""
+    secret_string_version: int
+    """Bump to write secret_string/secret_template again (default 1)."""
+    readers: Sequence[str]
+    """IAM role names or ARNs granted exactly read access (GetSecretValue, Decrypt)."""
+    recovery_window_in_days: int
+    """Days a deleted secret can be restored: 0 or 7-30 (default 30)."""
+    lambda_runtime: str
+    """Rotation function runtime, python3.11 or newer (default python3.13)."""
+    architecture: str
+    """'arm64' (default, cheaper) or 'x86_64'."""
+    timeout: int
+    """Rotation function timeout in seconds, 1-900 (default 30)."""
+    memory_size: int
+    """Rotation function memory in MB, 128-10240 (default 128)."""
+    vpc_config: VpcConfigArgs
+    """Attach the rotation function to a VPC (database strategies)."""
+    permissions_boundary_arn: str
+    """Permissions boundary for the rotation role, where your organisation requires one."""
+    password_policy: PasswordPolicyArgs
+    """Length and excluded characters of generated passwords."""
+    log_retention_days: int
+    """Retention of the rotation function's log group (default 30)."""
+    tags: Mapping[str, str]
+    """Tags on every taggable resource the component creates."""
+
+
+@dataclass(frozen=True)
+class RotationSettings:
+    """The validated rotation block."""
+
+    strategy: str
+    schedule_expression: str | None
+    automatically_after_days: int | None
+    duration: str | None
+    rotate_immediately: bool
+    master_secret_arn: str | None
+
+
+@dataclass(frozen=True)
+class RotatingSecretSettings:
+    """RotatingSecretArgs after every check, with defaults filled in."""
+
+    secret_name: str
+    rotation: RotationSettings
+    description: str | None
+    kms_key_arn: pulumi.Input[str] | None
+    key_administrators: list[str]
+    secret_string: pulumi.Input[str] | None
+    secret_template: dict[str, Any] | None
+    secret_string_version: int
+    readers: list[str]
+    recovery_window_in_days: int
+    lambda_runtime: str
+    architecture: str
+    timeout: int
+    memory_size: int
+    vpc: VpcScope | None
+    permissions_boundary_arn: str | None
+    password_length: int
+    exclude_characters: str
+    log_retention_days: int
+    tags: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
+ROTATION_ARGUMENTS = tuple(RotationArgs.__annotations__)
+
+
+def parse_rotation(value: Any) -> RotationSettings:
+    """Check the rotation block."""
+    rotation = validation.require_mapping("rotation", value)
+    validation.reject_unknown_keys("rotation", rotation, ROTATION_ARGUMENTS)
+    if "strategy" not in rotation:
+        raise validation.fail("rotation.strategy", None, "is required")
+    strategy = validation.strategy("rotation.strategy", rotation["strategy"])
+    expression = rotation.get("schedule_expression")
+    days = rotation.get("automatically_after_days")
+    if (expression is None) == (days is None):
+        raise validation.fail(
+            "rotation",
+            {k: rotation.get(k) for k in ("schedule_expression", "automatically_after_days")},
+            "give exactly one of schedule_expression and automatically_after_days",
+        )
+    interval_hours: int | None
+    if expression is not None:
+        validation.schedule_expression("rotation.schedule_expression", expression)
+        interval_hours = validation.rate_interval_hours(expression)
+    else:
+        days = validation.require_int(
+            "rotation.automatically_after_days", days, 1, validation.ROTATION_MAX_DAYS, "days"
+        )
+        interval_hours = days * 24
+    duration = rotation.get("duration")
+    if duration is not None:
+        validation.rotation_duration("rotation.duration", duration, interval_hours)
+    rotate_immediately = validation.require_bool(
+        "rotation.rotate_immediately", rotation.get("rotate_immediately", True)
+    )
+    master = rotation.get("master_secret_arn")
+    if strategy in validation.MULTI_USER_STRATEGIES and master is None:
+        raise validation.fail(
+            "rotation.master_secret_arn",
+            None,
+            f"is required by the {strategy} strategy: it logs in with the master secret to "
+            "change the alternating users' passwords",
+        )
+    if master is not None:
+        if strategy not in validation.MULTI_USER_STRATEGIES:
+            raise validation.fail(
+                "rotation.master_secret_arn",
+                master,
+                "is only used by the alternating-users strategies (postgres-multi-user, "
+                "mysql-multi-user)",
+            )
+        validation.secret_arn("rotation.master_secret_arn", master)
+    return RotationSettings(
+        strategy=strategy,
+        schedule_expression=expression,
+        automatically_after_days=days,
+        duration=duration,
+        rotate_immediately=rotate_immediately,
+        master_secret_arn=master,
+    )
+
+
+def parse_vpc_config(value: Any) -> VpcScope:
+    """Check subnet and security group ids (Outputs are accepted as they are)."""
+    vpc = validation.require_mapping("vpc_config", value)
+    validation.reject_unknown_keys("vpc_config", vpc, ("subnet_ids", "security_group_ids"))
+    scopes: dict[str, list[pulumi.Input[str]]] = {}
+    checks = {
+        "subnet_ids": validation.subnet_id,
+        "security_group_ids": validation.security_group_id,
+    }
+    for key, check in checks.items():
+        items = vpc.get(key)
+        if not isinstance(items, list | tuple) or not items:
+            raise validation.fail(f"vpc_config.{key}", items, "must be a non-empty list of ids")
+        for index, item in enumerate(items):
+            if not isinstance(item, pulumi.Output):
+                check(f"vpc_config.{key}[{index}]", item)
+        scopes[key] = list(items)
+    return VpcScope(
+        subnet_ids=scopes["subnet_ids"], security_group_ids=scopes["security_group_ids"]
+    )
+
+
+def parse_rotating_secret_args(args: Any) -> RotatingSecretSettings:
+    """Every check RotatingSecret makes before registering anything."""
+    given = validation.require_mapping("args", args)
+    validation.reject_unknown_keys("", given, ARGUMENTS)
+    if "secret_name" not in given:
+        raise validation.fail("secret_name", None, "is required")
+    name = validation.secret_name("secret_name", given["secret_name"])
+    if "rotation" not in given:
+        raise validation.fail(
+            "rotation",
+            None,
+            "is required: a RotatingSecret without rotation costs $0.40/month for what "
+            "SecureParameter stores for free",
+        )
+    rotation = parse_rotation(given["rotation"])
+
+    kms_key_arn = given.get("kms_key_arn")
+    if kms_key_arn is not None and not isinstance(kms_key_arn, pulumi.Output):
+        validation.kms_key_arn("kms_key_arn", kms_key_arn)
+    administrators = validation.principal_arns(
+        "key_administrators", given.get("key_administrators", [])
+    )
+    if administrators and kms_key_arn is not None:
+        raise validation.fail(
+            "key_administrators",
+            administrators,
+            "only applies to the key the component creates; kms_key_arn names an existing key",
+        )
+
+    secret_string = given.get("secret_string")
+    template = given.get("secret_template")
+    if secret_string is not None and template is not None:
+        raise validation.fail(
+            "secret_template", template, "give secret_string or secret_template, not both"
+        )
+    if isinstance(secret_string, str):
+        validation.secret_value_size("secret_string", secret_string)
+    elif secret_string is not None and not isinstance(secret_string, pulumi.Output):
+        raise validation.fail(
+            "secret_string", Redacted(), "must be a string or a pulumi Output of a string"
+        )
+    if template is not None:
+        template = validation.secret_template("secret_template", template)
+
+    policy = validation.password_policy("password_policy", given.get("password_policy", {}))
+    if template is not None:
+        # The generated value must fit too: the template plus a password of the policy's length.
+        probe = json.dumps({**template, "password": "x" * policy["length"]})
+        validation.secret_value_size("secret_template", probe)
+
+    readers = validation.role_references("readers", given.get("readers", []))
+
+    vpc = parse_vpc_config(given["vpc_config"]) if "vpc_config" in given else None
+    boundary = given.get("permissions_boundary_arn")
+    if boundary is not None:
+        validation.policy_arn("permissions_boundary_arn", boundary)
+    description = given.get("description")
+    if description is not None:
+        validation.description("description", description, 2048)
+
+    return RotatingSecretSettings(
+        secret_name=name,
+        rotation=rotation,
+        description=description,
+        kms_key_arn=kms_key_arn,
+        key_administrators=administrators,
+        secret_string=secret_string,
+        secret_template=template,
+        secret_string_version=validation.require_int(
+            "secret_string_version", given.get("secret_string_version", 1), 1, 2**31 - 1
+        ),
+        readers=readers,
+        recovery_window_in_days=validation.recovery_window_in_days(
+            "recovery_window_in_days",
+            given.get("recovery_window_in_days", DEFAULT_RECOVERY_WINDOW_DAYS),
+        ),
+        lambda_runtime=validation.lambda_runtime(
+            "lambda_runtime", given.get("lambda_runtime", DEFAULT_RUNTIME)
+        ),
+        architecture=validation.architecture(
+            "architecture", given.get("architecture", DEFAULT_ARCHITECTURE)
+        ),
+        timeout=validation.require_int(
+            "timeout", given.get("timeout", DEFAULT_TIMEOUT), 1, validation.LAMBDA_TIMEOUT_MAX, "s"
+        ),
+        memory_size=validation.require_int(
+            "memory_size",
+            given.get("memory_size", DEFAULT_MEMORY),
+            validation.LAMBDA_MEMORY_MIN,
+            validation.LAMBDA_MEMORY_MAX,
+            "MB",
+        ),
+        vpc=vpc,
+        permissions_boundary_arn=boundary,
+        password_length=policy["length"],
+        exclude_characters=policy["exclude_characters"],
+        log_retention_days=validation.log_retention_days(
+            "log_retention_days", given.get("log_retention_days", DEFAULT_LOG_RETENTION_DAYS)
+        ),
+        tags=validation.tags("tags", given.get("tags", {})),
+        warnings=validation.secret_name_warnings(name),
+    )

@@ -1,0 +1,111 @@
+"""The rotation Lambda's permissions: exactly what the rotation protocol needs on one secret."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components.arns import concat, ec2_arn, via_service
+from components.iam_documents import Statement, document, statement
+
+#: The four calls the rotation protocol makes on the secret it rotates. No GetRandomPassword:
+#: the handlers generate passwords locally, so nothing needs Resource "*".
+ROTATION_SECRET_ACTIONS = (
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:UpdateSecretVersionStage",
+)
+#: Read the current value (Decrypt) and write the pending one (GenerateDataKey).
+ROTATION_KMS_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
+LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+#: Lambda creates and removes the function's network interfaces with the execution role.
+ENI_MANAGE_ACTIONS = (
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:DeleteNetworkInterface",
+    "ec2:UnassignPrivateIpAddresses",
+)
+#: Describe calls have no resource-level permissions in EC2; AWS accepts only Resource "*".
+ENI_DESCRIBE_ACTIONS = ("ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets")
+
+
+@dataclass(frozen=True)
+class AccountScope:
+    """Where the function runs: the parts every ARN needs."""
+
+    partition: pulumi.Input[str]
+    region: pulumi.Input[str]
+    account_id: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class VpcScope:
+    """The subnets and security groups a VPC-attached function uses."""
+
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+
+
+def secret_kms_statement(
+    sid: str,
+    actions: Sequence[str],
+    key_arn: pulumi.Input[str],
+    secret_arn: pulumi.Input[str],
+    region: pulumi.Input[str],
+) -> Statement:
+    """KMS use on one key, only through Secrets Manager in one region, only for one secret."""
+    return statement(
+        sid,
+        actions,
+        [key_arn],
+        condition={
+            "StringEquals": {
+                "kms:ViaService": via_service("secretsmanager", region),
+                "kms:EncryptionContext:SecretARN": secret_arn,
+            }
+        },
+    )
+
+
+def rotation_role_policy(
+    secret_arn: pulumi.Input[str],
+    key_arn: pulumi.Input[str],
+    log_group_arn: pulumi.Input[str],
+    scope: AccountScope,
+    vpc: VpcScope | None = None,
+) -> dict[str, Any]:
+    """The inline policy of a rotation function's role."""
+    statements = [
+        statement("RotateThisSecret", ROTATION_SECRET_ACTIONS, [secret_arn]),
+        secret_kms_statement(
+            "UseKeyForThisSecret", ROTATION_KMS_ACTIONS, key_arn, secret_arn, scope.region
+        ),
+        statement("WriteOwnLogs", LOG_ACTIONS, [concat(log_group_arn, ":*")]),
+    ]
+    if vpc is not None:
+        statements.extend(eni_statements(scope, vpc))
+    return document(*statements)
+
+
+def eni_statements(scope: AccountScope, vpc: VpcScope) -> list[Statement]:
+    """What Lambda needs to attach the function to the VPC, scoped to its subnets and groups."""
+    enis = ec2_arn(scope.partition, scope.region, scope.account_id, "network-interface/*")
+    subnets = [
+        ec2_arn(scope.partition, scope.region, scope.account_id, concat("subnet/", subnet))
+        for subnet in vpc.subnet_ids
+    ]
+    groups = [
+        ec2_arn(scope.partition, scope.region, scope.account_id, concat("security-group/", group))
+        for group in vpc.security_group_ids
+    ]
+    return [
+        statement(
+            "CreateEniInFunctionSubnets", ("ec2:CreateNetworkInterface",), [enis, *subnets, *groups]
+        ),
+        statement("ManageFunctionEnis", ENI_MANAGE_ACTIONS, [enis]),
+        # EC2 Describe* actions support no resource-level permissions; "*" is the only option.
+        statement("DescribeNetworkInterfaces", ENI_DESCRIBE_ACTIONS, ["*"]),
+    ]

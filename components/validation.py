@@ -1,0 +1,596 @@
+"""Pure checks of component arguments against AWS's limits; each raises InvalidArgumentError."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from collections.abc import Collection, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from components.errors import InvalidArgumentError, Redacted
+from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
+
+# --- AWS limits, in one place -------------------------------------------------------------------
+
+SECRET_NAME_MAX = 512
+SECRET_VALUE_MAX_BYTES = 65_536
+PARAMETER_ARN_MAX = 1011
+PARAMETER_LEVELS_MAX = 15
+STANDARD_PARAMETER_MAX_BYTES = 4_096
+ADVANCED_PARAMETER_MAX_BYTES = 8_192
+ROTATION_MIN_HOURS = 4
+ROTATION_MAX_DAYS = 1000
+LAMBDA_TIMEOUT_MAX = 900
+LAMBDA_MEMORY_MIN = 128
+LAMBDA_MEMORY_MAX = 10_240
+PASSWORD_LENGTH_MIN = 8
+PASSWORD_LENGTH_MAX = 4_096
+#: Lambda's Python runtimes the handlers are written for (newer minors are accepted too).
+PYTHON_RUNTIME_MIN_MINOR = 11
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+#: Secrets Manager's rotation strategies and the handler module each one deploys.
+STRATEGIES = {
+    "password": "password",
+    "postgres-single-user": "postgres_single_user",
+    "postgres-multi-user": "postgres_multi_user",
+    "mysql-single-user": "mysql_single_user",
+    "mysql-multi-user": "mysql_multi_user",
+}
+MULTI_USER_STRATEGIES = frozenset({"postgres-multi-user", "mysql-multi-user"})
+PARAMETER_TIERS = ("auto", "Standard", "Advanced")
+#: The longest region name AWS has; used when the deployment region is not known yet.
+LONGEST_REGION = "ap-southeast-7"
+
+_PARTITION = r"aws(?:-[a-z]+)*"
+_ACCOUNT = r"\d{12}"
+_SECRET_NAME_RE = re.compile(r"^[A-Za-z0-9/_+=.@-]+$")
+_PARAMETER_CHARS_RE = re.compile(r"^[A-Za-z0-9_./-]+$")
+_KMS_KEY_ARN_RE = re.compile(
+    rf"^arn:{_PARTITION}:kms:[a-z0-9-]+:{_ACCOUNT}:key/"
+    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
+)
+_ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+_ROLE_ARN_RE = re.compile(
+    rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$"
+)
+_PRINCIPAL_ARN_RE = re.compile(
+    rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$"
+)
+_POLICY_ARN_RE = re.compile(rf"^arn:{_PARTITION}:iam::(?:{_ACCOUNT}|aws):policy/[\w+=,.@/-]+$")
+_SECRET_ARN_RE = re.compile(rf"^arn:{_PARTITION}:secretsmanager:[a-z0-9-]+:{_ACCOUNT}:secret:.+$")
+_TOPIC_ARN_RE = re.compile(rf"^arn:{_PARTITION}:sns:[a-z0-9-]+:{_ACCOUNT}:[\w-]{{1,256}}$")
+_SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+_SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
+_RATE_RE = re.compile(r"^rate\((\d+) (hour|hours|day|days)\)$")
+_CRON_RE = re.compile(r"^cron\((.*)\)$")
+_CRON_FIELD_RE = re.compile(r"^[0-9A-Za-z*?,/#L-]+$")
+_DURATION_RE = re.compile(r"^(\d+)h$")
+_PERIOD_RE = re.compile(r"^(\d+) ?(hour|hours|day|days)$")
+
+
+def fail(argument: str, value: Any, rule: str) -> InvalidArgumentError:
+    """Build the error for ``argument`` (raise it at the call site so tracebacks point there)."""
+    return InvalidArgumentError(argument, value, rule)
+
+
+# --- generic shapes -----------------------------------------------------------------------------
+
+
+def reject_unknown_keys(argument: str, given: Iterable[str], allowed: Collection[str]) -> None:
+    """Refuse keys that are not arguments, suggesting the closest known one (typos are common)."""
+    for key in given:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), list(allowed), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        where = f"{argument}.{key}" if argument else str(key)
+        raise fail(where, key, f"unknown argument{hint} Known: {', '.join(sorted(allowed))}")
+
+
+def require_mapping(argument: str, value: Any) -> Mapping[str, Any]:
+    """The argument must be a dict (TypedDicts are dicts at run time)."""
+    if not isinstance(value, Mapping):
+        raise fail(argument, value, f"must be a dict, not {type(value).__name__}")
+    return value
+
+
+def require_string(argument: str, value: Any) -> str:
+    """A non-empty string."""
+    if not isinstance(value, str) or not value:
+        raise fail(argument, value, "must be a non-empty string")
+    return value
+
+
+def require_bool(argument: str, value: Any) -> bool:
+    """A real bool (not 0/1 or 'true')."""
+    if not isinstance(value, bool):
+        raise fail(argument, value, "must be True or False")
+    return value
+
+
+def require_int(argument: str, value: Any, low: int, high: int, unit: str = "") -> int:
+    """An int (not a bool) within [low, high]."""
+    suffix = f" {unit}" if unit else ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise fail(argument, value, f"must be a whole number between {low} and {high}{suffix}")
+    if not low <= value <= high:
+        raise fail(argument, value, f"must be between {low} and {high}{suffix}")
+    return value
+
+
+def require_string_list(argument: str, value: Any, *, allow_empty: bool = True) -> list[str]:
+    """A list (or tuple) of non-empty strings, without duplicates."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise fail(argument, value, "must be a list of strings")
+    if not value and not allow_empty:
+        raise fail(argument, value, "must not be empty")
+    for index, item in enumerate(value):
+        require_string(f"{argument}[{index}]", item)
+    duplicates = sorted({item for item in value if value.count(item) > 1})
+    if duplicates:
+        raise fail(argument, value, f"lists {duplicates[0]!r} more than once")
+    return list(value)
+
+
+def description(argument: str, value: Any, max_length: int) -> str:
+    """Free text AWS stores alongside the resource."""
+    if not isinstance(value, str):
+        raise fail(argument, value, "must be a string")
+    if len(value) > max_length:
+        raise fail(argument, value, f"must be at most {max_length} characters, got {len(value)}")
+    return value
+
+
+def tags(argument: str, value: Any) -> dict[str, str]:
+    """AWS resource tags: string keys up to 128 and values up to 256 characters, no 'aws:' keys."""
+    mapping = require_mapping(argument, value)
+    for key, tag_value in mapping.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= 128:
+            raise fail(f"{argument}.{key}", key, "tag keys are strings of 1 to 128 characters")
+        if key.lower().startswith("aws:"):
+            raise fail(
+                f"{argument}.{key}", key, "tag keys starting with 'aws:' are reserved by AWS"
+            )
+        if not isinstance(tag_value, str) or len(tag_value) > 256:
+            raise fail(f"{argument}.{key}", tag_value, "tag values are strings up to 256 chars")
+    return dict(mapping)
+
+
+# --- names and ARNs -----------------------------------------------------------------------------
+
+
+def secret_name(argument: str, value: Any) -> str:
+    """Secrets Manager name: 1-512 characters from A-Z a-z 0-9 / _ + = . @ -."""
+    name = require_string(argument, value)
+    if len(name) > SECRET_NAME_MAX:
+        raise fail(
+            argument, value, f"must be at most {SECRET_NAME_MAX} characters, got {len(name)}"
+        )
+    if not _SECRET_NAME_RE.match(name):
+        bad = sorted({c for c in name if not _SECRET_NAME_RE.match(c)})
+        raise fail(
+            argument,
+            value,
+            f"may only contain letters, digits and / _ + = . @ - (found {''.join(bad)!r})",
+        )
+    return name
+
+
+def secret_name_warnings(name: str) -> list[str]:
+    """Advice AWS gives that is not a hard rule: a '-' and six characters at the end look like
+    the random suffix Secrets Manager appends to ARNs, which confuses partial-ARN lookups."""
+    if re.search(r"-[A-Za-z0-9]{6}$", name):
+        return [
+            f"secret name {name!r} ends with a hyphen and six characters, like the suffix Secrets "
+            "Manager adds to ARNs; lookups by partial ARN may match the wrong secret"
+        ]
+    return []
+
+
+def parameter_name(argument: str, value: Any, region: str | None = None) -> str:
+    """SSM parameter name rules, including the 1011-character limit on the full ARN."""
+    name = require_string(argument, value)
+    if not _PARAMETER_CHARS_RE.match(name):
+        bad = sorted({c for c in name if not _PARAMETER_CHARS_RE.match(c)})
+        raise fail(
+            argument, value, f"may only contain a-z A-Z 0-9 _ . - / (found {''.join(bad)!r})"
+        )
+    if "/" in name and not name.startswith("/"):
+        raise fail(argument, value, "a hierarchical name must start with '/' (e.g. /team/app/key)")
+    relative = name[1:] if name.startswith("/") else name
+    segments = relative.split("/")
+    if any(segment == "" for segment in segments):
+        raise fail(argument, value, "must not contain empty levels ('//') or end with '/'")
+    if len(segments) > PARAMETER_LEVELS_MAX:
+        raise fail(
+            argument,
+            value,
+            f"has {len(segments)} levels; Parameter Store allows at most {PARAMETER_LEVELS_MAX}",
+        )
+    if segments[0].lower().startswith(("aws", "ssm")):
+        raise fail(
+            argument, value, "must not begin with 'aws' or 'ssm' (any case); AWS reserves them"
+        )
+    prefix = f"arn:aws:ssm:{region or LONGEST_REGION}:123456789012:parameter/"
+    if len(prefix) + len(relative) > PARAMETER_ARN_MAX:
+        limit = PARAMETER_ARN_MAX - len(prefix)
+        raise fail(
+            argument,
+            value,
+            f"is {len(relative)} characters; with its ARN prefix ({len(prefix)} characters in "
+            f"{region or 'the longest region'}) the name may be at most {limit}, since the full "
+            f"ARN is limited to {PARAMETER_ARN_MAX}",
+        )
+    return name
+
+
+def kms_key_arn(argument: str, value: Any) -> str:
+    """A KMS key ARN (not an alias: IAM policies cannot name a key by its alias)."""
+    arn = require_string(argument, value)
+    if ":alias/" in arn or arn.startswith("alias/"):
+        raise fail(
+            argument,
+            value,
+            "must be a key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias: "
+            "IAM policies can only scope kms:Decrypt to a key ARN",
+        )
+    if not _KMS_KEY_ARN_RE.match(arn):
+        raise fail(
+            argument, value, "must be a key ARN: arn:aws:kms:<region>:<account>:key/<key-id>"
+        )
+    return arn
+
+
+def role_reference(argument: str, value: Any) -> str:
+    """An IAM role name (1-64 of letters, digits, + = , . @ _ -) or a role ARN."""
+    ref = require_string(argument, value)
+    if ref.startswith("arn:"):
+        if not _ROLE_ARN_RE.match(ref):
+            raise fail(
+                argument, value, "must be an IAM role ARN: arn:aws:iam::<account>:role/<name>"
+            )
+        return ref
+    if not _ROLE_NAME_RE.match(ref):
+        raise fail(
+            argument,
+            value,
+            "must be an IAM role name (1-64 of letters, digits, + = , . @ _ -) or a role ARN",
+        )
+    return ref
+
+
+def role_name_from_reference(ref: str) -> str:
+    """The role name in a role name or ARN (a path in the ARN is not part of the name)."""
+    return ref.rsplit("/", 1)[-1] if ref.startswith("arn:") else ref
+
+
+def role_references(argument: str, value: Any) -> list[str]:
+    """A list of role names/ARNs naming each role once."""
+    refs = require_string_list(argument, value)
+    for index, ref in enumerate(refs):
+        role_reference(f"{argument}[{index}]", ref)
+    # IAM role names are unique regardless of case.
+    names = [role_name_from_reference(ref).lower() for ref in refs]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise fail(argument, refs, f"names role {repeated[0]!r} more than once")
+    return refs
+
+
+def principal_arns(argument: str, value: Any) -> list[str]:
+    """A list of IAM role or user ARNs."""
+    arns = require_string_list(argument, value)
+    for index, arn in enumerate(arns):
+        principal_arn(f"{argument}[{index}]", arn)
+    return arns
+
+
+def principal_arn(argument: str, value: Any) -> str:
+    """An IAM role or user ARN, as a key policy principal must be."""
+    arn = require_string(argument, value)
+    if not _PRINCIPAL_ARN_RE.match(arn):
+        raise fail(
+            argument,
+            value,
+            "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>); key policies "
+            "name principals by ARN",
+        )
+    return arn
+
+
+def policy_arn(argument: str, value: Any) -> str:
+    """A managed IAM policy ARN (for permissions boundaries)."""
+    arn = require_string(argument, value)
+    if not _POLICY_ARN_RE.match(arn):
+        raise fail(
+            argument, value, "must be an IAM policy ARN: arn:aws:iam::<account>:policy/<name>"
+        )
+    return arn
+
+
+def secret_arn(argument: str, value: Any) -> str:
+    """A Secrets Manager secret ARN."""
+    arn = require_string(argument, value)
+    if not _SECRET_ARN_RE.match(arn):
+        raise fail(
+            argument,
+            value,
+            "must be a secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>",
+        )
+    return arn
+
+
+def topic_arn(argument: str, value: Any) -> str:
+    """An SNS topic ARN."""
+    arn = require_string(argument, value)
+    if not _TOPIC_ARN_RE.match(arn):
+        raise fail(
+            argument, value, "must be an SNS topic ARN: arn:aws:sns:<region>:<account>:<name>"
+        )
+    return arn
+
+
+# --- rotation -----------------------------------------------------------------------------------
+
+
+def strategy(argument: str, value: Any) -> str:
+    """One of the rotation strategies secretkit ships."""
+    if not isinstance(value, str) or value not in STRATEGIES:
+        raise fail(argument, value, f"must be one of {', '.join(STRATEGIES)}")
+    return str(value)
+
+
+def schedule_expression(argument: str, value: Any) -> str:
+    """``rate(N hours|days)`` between 4 hours and 1000 days, or ``cron(...)`` with six fields."""
+    expression = require_string(argument, value)
+    rate = _RATE_RE.match(expression)
+    if rate:
+        amount, unit = int(rate.group(1)), rate.group(2)
+        hours = amount if unit.startswith("hour") else amount * 24
+        if hours < ROTATION_MIN_HOURS or hours > ROTATION_MAX_DAYS * 24:
+            raise fail(
+                argument,
+                value,
+                f"rotation interval must be between {ROTATION_MIN_HOURS} hours and "
+                f"{ROTATION_MAX_DAYS} days",
+            )
+        return expression
+    cron = _CRON_RE.match(expression)
+    if cron:
+        fields = cron.group(1).split()
+        if len(fields) != 6:
+            raise fail(
+                argument,
+                value,
+                "cron() takes six fields: minutes hours day-of-month month day-of-week year, "
+                f"got {len(fields)}",
+            )
+        for field in fields:
+            if not _CRON_FIELD_RE.match(field):
+                raise fail(argument, value, f"cron field {field!r} has characters cron() rejects")
+        day_of_month, day_of_week = fields[2], fields[4]
+        if (day_of_month == "?") == (day_of_week == "?"):
+            raise fail(
+                argument, value, "exactly one of day-of-month and day-of-week must be '?' in cron()"
+            )
+        return expression
+    raise fail(
+        argument,
+        value,
+        "must be rate(N hours), rate(N days) or cron(minutes hours day-of-month month "
+        "day-of-week year)",
+    )
+
+
+def rate_interval_hours(expression: str) -> int | None:
+    """Hours between rotations for a rate() expression; None for cron()."""
+    rate = _RATE_RE.match(expression)
+    if not rate:
+        return None
+    amount = int(rate.group(1))
+    return amount if rate.group(2).startswith("hour") else amount * 24
+
+
+def rotation_duration(argument: str, value: Any, interval_hours: int | None) -> str:
+    """The rotation window: ``Nh`` with N from 1 to 24, shorter than the rotation interval."""
+    duration = require_string(argument, value)
+    match = _DURATION_RE.match(duration)
+    if not match or not 1 <= int(match.group(1)) <= 24:
+        raise fail(argument, value, "must be a window of 1h to 24h, written like '3h'")
+    if interval_hours is not None and int(match.group(1)) >= interval_hours:
+        raise fail(
+            argument,
+            value,
+            f"the window must be shorter than the rotation interval ({interval_hours}h)",
+        )
+    return duration
+
+
+# --- sizes and values ---------------------------------------------------------------------------
+
+
+def utf8_size(value: str) -> int:
+    """AWS counts value limits in bytes."""
+    return len(value.encode("utf-8"))
+
+
+def secret_value_size(argument: str, value: str) -> str:
+    """Secrets Manager stores at most 64 KB per version; the value itself is never shown."""
+    size = utf8_size(value)
+    if size > SECRET_VALUE_MAX_BYTES:
+        raise fail(
+            argument,
+            Redacted(size),
+            f"Secrets Manager values are limited to {SECRET_VALUE_MAX_BYTES} bytes (64 KB)",
+        )
+    return value
+
+
+def parameter_value_size(argument: str, value: str, tier: str) -> str:
+    """Parameter Store values: 4 KB in the Standard tier, 8 KB in the Advanced tier."""
+    size = utf8_size(value)
+    limit = STANDARD_PARAMETER_MAX_BYTES if tier == "Standard" else ADVANCED_PARAMETER_MAX_BYTES
+    if size > limit:
+        hint = " (use tier 'Advanced' or 'auto' for up to 8 KB)" if tier == "Standard" else ""
+        raise fail(argument, Redacted(size), f"{tier} parameters hold at most {limit} bytes{hint}")
+    return value
+
+
+def parameter_tier(argument: str, value: Any) -> str:
+    """'auto', 'Standard' or 'Advanced'."""
+    if value not in PARAMETER_TIERS:
+        raise fail(argument, value, f"must be one of {', '.join(PARAMETER_TIERS)}")
+    return str(value)
+
+
+def secret_template(argument: str, value: Any) -> dict[str, Any]:
+    """The JSON object the generated password is added to; must not carry a password itself."""
+    template = require_mapping(argument, value)
+    for key, item in template.items():
+        if not isinstance(key, str) or not key:
+            raise fail(f"{argument}", key, "keys must be non-empty strings")
+        if not isinstance(item, str | int | float | bool) and item is not None:
+            raise fail(
+                f"{argument}.{key}", item, "values must be strings, numbers, booleans or None"
+            )
+    if "password" in template:
+        raise fail(
+            f"{argument}.password",
+            Redacted(),
+            "the template must not hold a password; it is generated (or use secret_string)",
+        )
+    return dict(template)
+
+
+def password_policy(argument: str, value: Any) -> dict[str, Any]:
+    """``length`` (8-4096) and ``exclude_characters`` (printable ASCII) for generated passwords."""
+    policy = require_mapping(argument, value)
+    reject_unknown_keys(argument, policy, ("length", "exclude_characters"))
+    length = require_int(
+        f"{argument}.length",
+        policy.get("length", DEFAULT_LENGTH),
+        PASSWORD_LENGTH_MIN,
+        PASSWORD_LENGTH_MAX,
+    )
+    excluded = policy.get("exclude_characters", DEFAULT_EXCLUDE_CHARACTERS)
+    if not isinstance(excluded, str) or any(c not in string.printable for c in excluded):
+        raise fail(
+            f"{argument}.exclude_characters", excluded, "must be a string of printable ASCII"
+        )
+    classes = [string.ascii_lowercase, string.ascii_uppercase, string.digits, string.punctuation]
+    remaining = [c for c in classes if set(c) - set(excluded)]
+    if not remaining:
+        raise fail(f"{argument}.exclude_characters", excluded, "excludes every usable character")
+    if length < len(remaining):
+        raise fail(
+            f"{argument}.length",
+            length,
+            f"must be at least {len(remaining)} so every remaining character class appears",
+        )
+    return {"length": length, "exclude_characters": excluded}
+
+
+# --- time ---------------------------------------------------------------------------------------
+
+
+def future_timestamp(argument: str, value: Any, now: datetime | None = None) -> datetime:
+    """An ISO 8601 timestamp with a timezone (or an aware datetime), later than now; UTC out."""
+    now = now or datetime.now(UTC)
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise fail(
+                argument, value, "must be an ISO 8601 timestamp, e.g. 2027-01-31T00:00:00Z"
+            ) from None
+    else:
+        raise fail(argument, value, "must be an ISO 8601 timestamp string or a datetime")
+    if moment.tzinfo is None:
+        raise fail(argument, value, "must include a timezone (e.g. 'Z' or '+02:00')")
+    if moment <= now:
+        raise fail(argument, value, f"must be in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})")
+    return moment.astimezone(UTC)
+
+
+def period(argument: str, value: Any) -> tuple[int, str]:
+    """A notification period such as '15 days' or '12 hours' -> (15, 'Days')."""
+    if not isinstance(value, str):
+        raise fail(argument, value, "must be a string like '15 days' or '12 hours'")
+    match = _PERIOD_RE.match(value.strip())
+    if not match or int(match.group(1)) < 1:
+        raise fail(argument, value, "must be a positive number of days or hours, e.g. '15 days'")
+    unit = "Hours" if match.group(2).startswith("hour") else "Days"
+    return int(match.group(1)), unit
+
+
+def period_as_timedelta(amount: int, unit: str) -> timedelta:
+    """(15, 'Days') -> timedelta(days=15)."""
+    return timedelta(hours=amount) if unit == "Hours" else timedelta(days=amount)
+
+
+# --- Lambda -------------------------------------------------------------------------------------
+
+
+def lambda_runtime(argument: str, value: Any) -> str:
+    """A Lambda Python runtime, python3.11 or newer."""
+    runtime = require_string(argument, value)
+    match = re.match(r"^python3\.(\d+)$", runtime)
+    if not match or int(match.group(1)) < PYTHON_RUNTIME_MIN_MINOR:
+        raise fail(
+            argument,
+            value,
+            f"must be a Lambda Python runtime python3.{PYTHON_RUNTIME_MIN_MINOR} or newer "
+            "(e.g. python3.13)",
+        )
+    return runtime
+
+
+def architecture(argument: str, value: Any) -> str:
+    """'arm64' (cheaper) or 'x86_64'."""
+    if value not in ("arm64", "x86_64"):
+        raise fail(argument, value, "must be 'arm64' or 'x86_64'")
+    return str(value)
+
+
+def log_retention_days(argument: str, value: Any) -> int:
+    """One of the retention periods CloudWatch Logs accepts."""
+    if isinstance(value, bool) or value not in LOG_RETENTION_DAYS:
+        raise fail(
+            argument,
+            value,
+            "must be one of CloudWatch's retention periods: "
+            + ", ".join(map(str, LOG_RETENTION_DAYS)),
+        )
+    return int(value)
+
+
+def subnet_id(argument: str, value: Any) -> str:
+    """subnet-0123abcd..."""
+    if not isinstance(value, str) or not _SUBNET_RE.match(value):
+        raise fail(argument, value, "must be a subnet id like subnet-0123456789abcdef0")
+    return value
+
+
+def security_group_id(argument: str, value: Any) -> str:
+    """sg-0123abcd..."""
+    if not isinstance(value, str) or not _SECURITY_GROUP_RE.match(value):
+        raise fail(argument, value, "must be a security group id like sg-0123456789abcdef0")
+    return value
+
+
+def recovery_window_in_days(argument: str, value: Any) -> int:
+    """0 (delete at once) or 7-30 days."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not (value == 0 or 7 <= value <= 30)
+    ):
+        raise fail(argument, value, "must be 0 (delete immediately) or between 7 and 30 days")
+    return value

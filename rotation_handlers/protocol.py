@@ -1,0 +1,261 @@
+"""Secrets Manager's four-step rotation protocol, implemented once; strategies plug into it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
+CURRENT = "AWSCURRENT"
+PENDING = "AWSPENDING"
+PREVIOUS = "AWSPREVIOUS"
+
+logger = logging.getLogger("secretkit.rotation")
+logger.setLevel(logging.INFO)
+
+
+class RotationError(Exception):
+    """A rotation step cannot proceed. Messages name ARNs, version ids and steps, never values."""
+
+
+class StrategyError(RotationError):
+    """Raised by a strategy with a message it vouches is free of secret values."""
+
+
+@dataclass(frozen=True)
+class RotationEvent:
+    """What Secrets Manager sends for each step."""
+
+    secret_id: str
+    token: str
+    step: str
+
+
+def parse_event(event: Any) -> RotationEvent:
+    """Read SecretId, ClientRequestToken and Step, refusing anything else clearly."""
+    if not isinstance(event, Mapping):
+        raise RotationError(f"the event must be a JSON object, got {type(event).__name__}")
+    missing = [key for key in ("SecretId", "ClientRequestToken", "Step") if not event.get(key)]
+    if missing:
+        raise RotationError(f"the event lacks {', '.join(missing)}")
+    step = event["Step"]
+    if step not in STEPS:
+        raise RotationError(f"unknown step {step!r}; Secrets Manager sends {', '.join(STEPS)}")
+    return RotationEvent(str(event["SecretId"]), str(event["ClientRequestToken"]), str(step))
+
+
+@dataclass
+class RotationContext:
+    """One step's view of the secret: its metadata (from the preamble) and lazy value reads.
+
+    Values are read by version id or stage, never "whatever GetSecretValue returns by default".
+    """
+
+    client: Any
+    arn: str
+    token: str
+    step: str
+    metadata: Mapping[str, Any]
+    _cache: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def versions(self) -> Mapping[str, list[str]]:
+        """VersionIdsToStages as DescribeSecret reported it."""
+        versions: Mapping[str, list[str]] = self.metadata.get("VersionIdsToStages", {})
+        return versions
+
+    def version_with(self, stage: str) -> str | None:
+        """The version id carrying ``stage``, if any."""
+        for version_id, stages in self.versions.items():
+            if stage in stages:
+                return version_id
+        return None
+
+    def current_value(self) -> str:
+        """The AWSCURRENT value (one GetSecretValue, cached for the step)."""
+        value = self._read("current", VersionStage=CURRENT)
+        if value is None:
+            raise RotationError(f"secret {self.arn} has no AWSCURRENT value")
+        return value
+
+    def pending_value(self) -> str:
+        """The value created for this rotation's token."""
+        value = self._read("pending", VersionId=self.token, VersionStage=PENDING)
+        if value is None:
+            raise RotationError(f"version {self.token} of secret {self.arn} has no value yet")
+        return value
+
+    def previous_value(self) -> str | None:
+        """The AWSPREVIOUS value, or None when there is none (first rotation)."""
+        if self.version_with(PREVIOUS) is None:
+            return None
+        return self._read("previous", VersionStage=PREVIOUS)
+
+    def _read(self, key: str, **selector: str) -> str | None:
+        if key not in self._cache:
+            try:
+                response = self.client.get_secret_value(SecretId=self.arn, **selector)
+            except self.client.exceptions.ResourceNotFoundException:
+                self._cache[key] = None
+            else:
+                self._cache[key] = response.get("SecretString")
+        return self._cache[key]
+
+
+class Strategy(ABC):
+    """What differs between rotations: how to make, apply and prove a new credential.
+
+    ``generate`` returns the whole new secret string (JSON secrets keep their other keys);
+    ``set`` applies the pending value to the system it unlocks; ``test`` proves it works. The
+    protocol around them (preamble, idempotency, stage moves, logging) is not a strategy's job.
+    """
+
+    name = "custom"
+
+    @abstractmethod
+    def generate(self, current: str, context: RotationContext) -> str:
+        """The new secret string, derived from the current one."""
+
+    def set(self, context: RotationContext) -> None:  # noqa: B027 - optional hook
+        """Apply ``context.pending_value()`` to the target system (default: nothing to do)."""
+
+    def test(self, context: RotationContext) -> None:  # noqa: B027 - optional hook
+        """Prove the pending value works (default: nothing to test)."""
+
+
+class Rotator:
+    """Runs one step of the protocol for a strategy."""
+
+    def __init__(self, strategy: Strategy, client: Any) -> None:
+        self.strategy = strategy
+        self.client = client
+
+    def run(self, event: RotationEvent) -> None:
+        """Preamble, then the step. Every step is safe to repeat."""
+        arn, token, step = event.secret_id, event.token, event.step
+        metadata = self.client.describe_secret(SecretId=arn)
+        if not metadata.get("RotationEnabled"):
+            raise RotationError(f"rotation is not enabled for secret {arn}")
+        stages = metadata.get("VersionIdsToStages", {}).get(token)
+        if stages is None:
+            raise RotationError(f"version {token} is not a version of secret {arn}")
+        if CURRENT in stages:
+            logger.info(
+                "%s: version %s of %s is already AWSCURRENT; nothing to do", step, token, arn
+            )
+            return
+        if PENDING not in stages:
+            raise RotationError(f"version {token} of secret {arn} is not AWSPENDING")
+        context = RotationContext(self.client, metadata.get("ARN", arn), token, step, metadata)
+        getattr(self, f"_{step}")(context)
+
+    def _createSecret(self, context: RotationContext) -> None:
+        new_value = self.strategy.generate(context.current_value(), context)
+        try:
+            # No "does the pending value exist?" read first: PutSecretValue on a token that
+            # already holds a different value fails with ResourceExistsException, which is
+            # exactly the already-created case. One call saved on every rotation.
+            self.client.put_secret_value(
+                SecretId=context.arn,
+                ClientRequestToken=context.token,
+                SecretString=new_value,
+                VersionStages=[PENDING],
+            )
+        except self.client.exceptions.ResourceExistsException:
+            logger.info(
+                "createSecret: version %s of %s already has its value; kept",
+                context.token,
+                context.arn,
+            )
+            return
+        logger.info("createSecret: created version %s of %s", context.token, context.arn)
+
+    def _setSecret(self, context: RotationContext) -> None:
+        self.strategy.set(context)
+        logger.info("setSecret: applied version %s of %s", context.token, context.arn)
+
+    def _testSecret(self, context: RotationContext) -> None:
+        self.strategy.test(context)
+        logger.info("testSecret: version %s of %s works", context.token, context.arn)
+
+    def _finishSecret(self, context: RotationContext) -> None:
+        current = context.version_with(CURRENT)
+        self.client.update_secret_version_stage(
+            SecretId=context.arn,
+            VersionStage=CURRENT,
+            MoveToVersionId=context.token,
+            RemoveFromVersionId=current,
+        )
+        logger.info(
+            "finishSecret: version %s of %s is AWSCURRENT (was %s)",
+            context.token,
+            context.arn,
+            current,
+        )
+
+
+def safe_failure(error: BaseException) -> str:
+    """A description of an error that cannot carry a secret value.
+
+    AWS error codes and messages are kept (they name resources, not values); strategies'
+    StrategyErrors are kept (they promise as much); anything else is reduced to its type.
+    """
+    if isinstance(error, RotationError):
+        return str(error)
+    response = getattr(error, "response", None)
+    if isinstance(response, Mapping) and "Error" in response:
+        details = response["Error"]
+        return f"{details.get('Code', 'Error')}: {details.get('Message', '')}".strip()
+    return type(error).__name__
+
+
+def run_step(strategy: Strategy, event: Any, client: Any | None = None) -> None:
+    """Handle one rotation event; failures are logged and re-raised without secret values."""
+    failure: str | None = None
+    parsed = parse_event(event)
+    try:
+        Rotator(strategy, client or _default_client()).run(parsed)
+    except Exception as error:
+        failure = safe_failure(error)
+    if failure is not None:
+        logger.error(
+            "%s failed for %s version %s: %s", parsed.step, parsed.secret_id, parsed.token, failure
+        )
+        # Raised outside the except block so the original exception (and any value a driver
+        # put in its message) is not attached to what Lambda logs.
+        raise RotationError(f"{parsed.step} failed for {parsed.secret_id}: {failure}")
+
+
+_client: Any = None
+
+
+def _default_client() -> Any:
+    global _client  # noqa: PLW0603 - one client per Lambda container, created on first use
+    if _client is None:
+        _client = boto3.client("secretsmanager")
+    return _client
+
+
+def handler_for(strategy: Strategy) -> Callable[[Any, Any], None]:
+    """A Lambda entry point for ``strategy``."""
+
+    def lambda_handler(event: Any, context: Any) -> None:
+        run_step(strategy, event)
+
+    lambda_handler.__doc__ = f"Rotation Lambda entry point for the {strategy.name} strategy."
+    return lambda_handler
+
+
+def json_or_none(text: str) -> dict[str, Any] | None:
+    """The secret as a JSON object, or None when it is a plain string (or other JSON)."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None

@@ -1,0 +1,292 @@
+"""Pulumi mocks that answer like AWS (realistic ids and ARNs) and record every registration."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+PARTITION = "aws"
+
+SECRET_SIG = rpc._special_secret_sig
+SIG_KEY = rpc._special_sig_key
+
+
+def is_secret(value: Any) -> bool:
+    """Whether a value in MockResourceArgs.inputs arrived marked as a Pulumi secret."""
+    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
+
+
+def unwrap(value: Any) -> Any:
+    """The value without its secret marker, recursively."""
+    if is_secret(value):
+        return unwrap(value["value"])
+    if isinstance(value, dict):
+        return {k: unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap(v) for v in value]
+    return value
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
+def _suffix(name: str, length: int = 7) -> str:
+    """Pulumi auto-names resources '<name>-<7 hex>'; deterministic here so output is stable."""
+    return _digest("autoname", name)[:length]
+
+
+@dataclass
+class Registration:
+    """One resource the program registered, as the engine saw it."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    state: dict[str, Any]
+    dependencies: list[str] = field(default_factory=list)
+
+    @property
+    def plain_inputs(self) -> dict[str, Any]:
+        """Inputs with secret markers removed (only for assertions; never print secrets)."""
+        return unwrap(self.inputs)  # type: ignore[no-any-return]
+
+
+class AwsMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations and invokes the way the AWS provider would."""
+
+    def __init__(
+        self, account_id: str = ACCOUNT_ID, region: str = REGION, partition: str = PARTITION
+    ) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.partition = partition
+
+    # --- invokes ------------------------------------------------------------------------------
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        token = args.token
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": self.account_id,
+                "arn": f"arn:{self.partition}:iam::{self.account_id}:user/deployer",
+                "userId": "AIDAEXAMPLE",
+                "id": self.account_id,
+            }
+        if token == "aws:index/getRegion:getRegion":
+            return {
+                "region": self.region,
+                "name": self.region,
+                "id": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com",
+                "description": self.region,
+            }
+        if token == "aws:index/getPartition:getPartition":
+            return {
+                "partition": self.partition,
+                "dnsSuffix": "amazonaws.com",
+                "reverseDnsPrefix": "com.amazonaws",
+                "id": self.partition,
+            }
+        raise NotImplementedError(f"secretkit mocks do not answer invoke {token}")
+
+    # --- resources ----------------------------------------------------------------------------
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        handler = _RESOURCE_STATE.get(args.typ)
+        if handler is None:
+            return f"{args.name}-id", inputs
+        return handler(self, args.name, inputs)
+
+    def _arn(self, service: str, resource: str, region: bool = True) -> str:
+        where = self.region if region else ""
+        account = self.account_id
+        return f"arn:{self.partition}:{service}:{where}:{account}:{resource}"
+
+
+def _autoname(name: str, inputs: dict[str, Any], key: str = "name") -> str:
+    given = unwrap(inputs.get(key))
+    if given:
+        return str(given)
+    prefix = unwrap(inputs.get("namePrefix"))
+    if prefix:
+        return f"{prefix}{_suffix(name, 26)}"
+    return f"{name}-{_suffix(name)}"
+
+
+def _kms_key(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    key_id = str(uuid.UUID(_digest("kms", name)[:32]))
+    return key_id, {**inputs, "keyId": key_id, "arn": m._arn("kms", f"key/{key_id}")}
+
+
+def _secret(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    secret_name = _autoname(name, inputs)
+    arn = m._arn("secretsmanager", f"secret:{secret_name}-{_digest('sm', name)[:6]}")
+    return arn, {**inputs, "name": secret_name, "arn": arn}
+
+
+def _secret_version(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    version_id = str(uuid.UUID(_digest("version", name)[:32]))
+    secret = unwrap(inputs.get("secretId"))
+    state = {**inputs, "versionId": version_id, "arn": secret}
+    return f"{secret}|{version_id}", state
+
+
+def _role(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    role_name = _autoname(name, inputs)
+    path = unwrap(inputs.get("path")) or "/"
+    arn = m._arn("iam", f"role{path}{role_name}", region=False)
+    return role_name, {**inputs, "name": role_name, "arn": arn, "uniqueId": "AROAEXAMPLE"}
+
+
+def _role_policy(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    policy_name = _autoname(name, inputs)
+    return f"{unwrap(inputs.get('role'))}:{policy_name}", {**inputs, "name": policy_name}
+
+
+def _log_group(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    group = _autoname(name, inputs)
+    return group, {**inputs, "name": group, "arn": m._arn("logs", f"log-group:{group}")}
+
+
+def _function(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    function_name = _autoname(name, inputs)
+    arn = m._arn("lambda", f"function:{function_name}")
+    return function_name, {**inputs, "name": function_name, "arn": arn, "qualifiedArn": arn}
+
+
+def _parameter(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    parameter_name = _autoname(name, inputs)
+    arn = m._arn("ssm", f"parameter/{parameter_name.lstrip('/')}")
+    return parameter_name, {**inputs, "name": parameter_name, "arn": arn, "version": 1}
+
+
+def _topic(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    topic = _autoname(name, inputs)
+    arn = m._arn("sns", topic)
+    return arn, {**inputs, "name": topic, "arn": arn}
+
+
+def _event_rule(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    rule = _autoname(name, inputs)
+    return rule, {**inputs, "name": rule, "arn": m._arn("events", f"rule/{rule}")}
+
+
+StateHandler = Callable[[AwsMocks, str, dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
+def _with_id(suffix: str) -> StateHandler:
+    def handler(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return f"{name}-{suffix}", dict(inputs)
+
+    return handler
+
+
+_RESOURCE_STATE: dict[str, StateHandler] = {
+    "aws:kms/key:Key": _kms_key,
+    "aws:secretsmanager/secret:Secret": _secret,
+    "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
+    "aws:iam/role:Role": _role,
+    "aws:iam/rolePolicy:RolePolicy": _role_policy,
+    "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:lambda/function:Function": _function,
+    "aws:ssm/parameter:Parameter": _parameter,
+    "aws:sns/topic:Topic": _topic,
+    "aws:cloudwatch/eventRule:EventRule": _event_rule,
+    "aws:lambda/permission:Permission": _with_id("permission"),
+    "aws:secretsmanager/secretRotation:SecretRotation": _with_id("rotation"),
+}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, also keeping parent, dependencies and secret markers."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        registered = self.resources[response.urn]
+        self.registrations.append(
+            Registration(
+                type=request.type,
+                name=request.name,
+                urn=response.urn,
+                parent=request.parent,
+                custom=bool(request.custom),
+                inputs=rpc.deserialize_properties(request.object),
+                state=dict(registered.state),
+                dependencies=list(request.dependencies),
+            )
+        )
+        return response
+
+    def by_type(self, type_: str) -> list[Registration]:
+        """Registrations of one resource type, in registration order."""
+        return [r for r in self.registrations if r.type == type_]
+
+    def by_name(self, name: str) -> Registration:
+        """The registration with this logical name (there must be exactly one)."""
+        found = [r for r in self.registrations if r.name == name]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} resources named {name!r}")
+        return found[0]
+
+
+def install(
+    mocks: AwsMocks | None = None,
+    *,
+    project: str = "secretkit",
+    stack: str = "test",
+    preview: bool = False,
+) -> RecordingMonitor:
+    """Point the Pulumi runtime at recording AWS mocks; returns the monitor to inspect."""
+    mocks = mocks or AwsMocks()
+    # A fresh event loop per program: work left pending by an earlier, failed program must not
+    # resume (and fail) inside this one.
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    # ...and a fresh root stack resource on that loop (set_mocks only makes one if none exists).
+    pulumi_settings.ROOT.set(None)
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    return monitor
+
+
+def run(program: Callable[[], object]) -> Any:
+    """Run ``program`` as a Pulumi program against the installed mocks and wait for every
+    registration; returns what the program returned, resolved if it was an Output."""
+    result: list[Any] = []
+
+    def body() -> Awaitable[None]:
+        returned = pulumi.Output.from_input(program())
+
+        async def resolve() -> None:
+            result.append(await returned.future())
+
+        return resolve()
+
+    # As pulumi.runtime.test does: forget RPCs an earlier, failed program left outstanding.
+    pulumi_settings.SETTINGS.rpc_manager.clear()
+    pulumi_settings.SETTINGS.outputs.clear()
+    _sync_await(run_pulumi_func(body))
+    return result[0] if result else None

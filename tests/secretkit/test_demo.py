@@ -1,0 +1,171 @@
+"""The reference stack and `make demo`, evaluated under mocks exactly as `make demo` does."""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from components.least_privilege import violations
+from secretkit import demo
+from secretkit.mocks import is_secret, unwrap
+from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
+
+PLACEHOLDER = demo.PLACEHOLDER_SECRETS["parameterValue"]
+
+
+@pytest.fixture
+def reference_run(monkeypatch: pytest.MonkeyPatch) -> ProgramRun:
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    config = load_stack_config(PROJECT_DIR, "dev", secret_overrides=demo.PLACEHOLDER_SECRETS)
+    return run_program(PROJECT_DIR / "__main__.py", config, stack="dev")
+
+
+def test_stack_config_merges_schema_defaults_stack_values_and_secrets(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text(
+        textwrap.dedent(
+            """
+            name: proj
+            runtime: python
+            config:
+              size: {type: integer, default: 3}
+              names: {type: array, default: [a, b]}
+              token: {type: string, secret: true}
+              kept: {type: string, default: original}
+            """
+        )
+    )
+    (tmp_path / "Pulumi.prod.yaml").write_text(
+        "config:\n  proj:kept: changed\n  aws:region: eu-west-1\n"
+        "  proj:token:\n    secure: v1:AAAA\n"
+    )
+    config = load_stack_config(tmp_path, "prod", secret_overrides={"token": "t"})
+    assert config.values == {
+        "proj:size": "3",
+        "proj:names": '["a", "b"]',
+        "proj:kept": "changed",
+        "aws:region": "eu-west-1",
+        "proj:token": "t",
+    }
+    assert config.secret_keys == ["proj:token"]
+
+
+def test_reference_stack_shares_one_key_and_grants_one_reader(
+    reference_run: ProgramRun,
+) -> None:
+    types = [r.type for r in reference_run.registrations]
+    assert types.count("aws:kms/key:Key") == 1
+    assert types.count("secretkit:index:RotatingSecret") == 1
+    assert types.count("secretkit:index:SecureParameter") == 1
+    key_arn = next(r for r in reference_run.registrations if r.type == "aws:kms/key:Key").state[
+        "arn"
+    ]
+    secret = next(
+        r for r in reference_run.registrations if r.type == "aws:secretsmanager/secret:Secret"
+    )
+    parameter = next(
+        r for r in reference_run.registrations if r.type == "aws:ssm/parameter:Parameter"
+    )
+    assert secret.plain_inputs["kmsKeyId"] == key_arn
+    assert parameter.plain_inputs["keyId"] == key_arn
+    assert secret.plain_inputs["name"] == "secretkit/dev/api-password"
+    assert parameter.plain_inputs["name"] == "/secretkit/dev/config"
+    reader = next(r for r in reference_run.registrations if r.name == "reader")
+    grants = [r for r in reference_run.registrations if "-read-" in r.name]
+    assert sorted(g.name for g in grants) == ["app-config-read-reader", "app-secret-read-reader"]
+    assert {g.plain_inputs["role"] for g in grants} == {reader.state["name"]}
+    trust = json.loads(reader.plain_inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+
+
+def test_reference_stack_follows_its_config(reference_run: ProgramRun) -> None:
+    rotation = next(
+        r
+        for r in reference_run.registrations
+        if r.type == "aws:secretsmanager/secretRotation:SecretRotation"
+    )
+    assert rotation.plain_inputs["rotationRules"] == {"scheduleExpression": "rate(7 days)"}
+    assert rotation.plain_inputs["rotateImmediately"] is True
+    outputs = reference_run.outputs
+    assert outputs["parameterTier"].value == "Advanced"  # the dev stack sets a NoChange policy
+    assert outputs["secretName"].value == "secretkit/dev/api-password"
+    assert set(outputs) == {
+        "secretArn",
+        "secretName",
+        "kmsKeyArn",
+        "rotationFunctionArn",
+        "rotationRoleName",
+        "parameterArn",
+        "parameterName",
+        "parameterTier",
+        "notificationTopicArn",
+        "readerRoleArn",
+    }
+
+
+def test_every_policy_in_the_reference_stack_is_least_privilege(
+    reference_run: ProgramRun,
+) -> None:
+    checked = 0
+    for reg in reference_run.registrations:
+        spec = demo.POLICY_INPUTS.get(reg.type)
+        if spec is None:
+            continue
+        key, is_key_policy = spec
+        assert violations(json.loads(unwrap(reg.inputs[key])), key_policy=is_key_policy) == []
+        checked += 1
+    assert checked == 5  # key policy, rotation role, two reader grants, topic policy
+
+
+def test_parameter_value_travels_only_as_a_secret(reference_run: ProgramRun) -> None:
+    parameter = next(
+        r for r in reference_run.registrations if r.type == "aws:ssm/parameter:Parameter"
+    )
+    assert is_secret(parameter.inputs["valueWo"])
+    for reg in reference_run.registrations:
+        if reg is parameter:
+            continue
+        assert PLACEHOLDER not in json.dumps(reg.plain_inputs, default=str), reg.name
+
+
+def test_demo_prints_resources_grants_outputs_and_no_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    out = io.StringIO()
+    assert demo.main([], out=out) == 0
+    text = out.getvalue()
+    assert "Resources (20):" in text
+    assert "RotatingSecret" in text
+    assert "SecureParameter" in text
+    assert "kms:EncryptionContext:SecretARN" in text
+    assert "kms:EncryptionContext:PARAMETER_ARN" in text
+    assert "Least privilege: no wildcard actions" in text
+    assert PLACEHOLDER not in text
+
+
+def test_demo_fails_on_a_broad_grant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: broad\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        textwrap.dedent(
+            """
+            import json
+            import pulumi_aws as aws
+
+            aws.iam.RolePolicy(
+                "too-broad",
+                role="someone",
+                policy=json.dumps({"Version": "2012-10-17", "Statement": [
+                    {"Sid": "All", "Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}),
+            )
+            """
+        )
+    )
+    out = io.StringIO()
+    assert demo.main(["--program", str(tmp_path / "__main__.py")], out=out) == 1
+    assert "wildcard action 'kms:*'" in out.getvalue()
