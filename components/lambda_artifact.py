@@ -35,15 +35,66 @@ class HandlerArtifact:
         )
 
 
-def handler_module(strategy: str) -> str:
-    """rotation strategy -> module in rotation_handlers ('postgres-single-user' -> ...)."""
-    return validation.STRATEGIES[strategy]
+def _package_files() -> dict[str, Path]:
+    directory = handlers_directory()
+    return {f"{PACKAGE}/{path.name}": path for path in sorted(directory.glob("*.py"))}
 
 
 def artifact_for(module: str) -> HandlerArtifact:
     """The package's Python modules (each needs only boto3 and the stdlib) for ``module``."""
-    directory = handlers_directory()
-    if not (directory / f"{module}.py").is_file():
+    if not (handlers_directory() / f"{module}.py").is_file():
         raise FileNotFoundError(f"{PACKAGE}/{module}.py")
-    files = {f"{PACKAGE}/{path.name}": path for path in sorted(directory.glob("*.py"))}
-    return HandlerArtifact(files=files, handler=f"{PACKAGE}.{module}.lambda_handler")
+    return HandlerArtifact(files=_package_files(), handler=f"{PACKAGE}.{module}.lambda_handler")
+
+
+def custom_artifact(module: str) -> HandlerArtifact:
+    """rotation_handlers plus a user's module (``my_rotators.api_key``) defining lambda_handler.
+
+    A top-level module ships as its one file; a module inside a package ships with that whole
+    top-level package (its .py files), so its own imports keep working in Lambda.
+    """
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        raise FileNotFoundError(module)
+    origin = Path(spec.origin)
+    files = _package_files()
+    if "." not in module and not spec.submodule_search_locations:
+        files[origin.name] = origin  # a single-file module
+    else:
+        top = module.split(".", maxsplit=1)[0]
+        top_spec = importlib.util.find_spec(top)
+        if top_spec is None or not top_spec.submodule_search_locations:
+            raise FileNotFoundError(module)
+        root = Path(next(iter(top_spec.submodule_search_locations)))
+        for path in sorted(root.rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                files[f"{top}/{path.relative_to(root).as_posix()}"] = path
+    return HandlerArtifact(files=files, handler=f"{module}.lambda_handler")
+
+
+def rotation_artifact(
+    strategy: str, custom_module: str | None, *, custom: bool | None = None
+) -> HandlerArtifact:
+    """The artifact for a validated strategy (or ``rotation_handlers`` module name, such as
+    'parameter_store'); InvalidArgumentError if its code is missing."""
+    if custom is None:
+        custom = strategy == validation.CUSTOM_STRATEGY
+    if custom and custom_module is not None:
+        try:
+            return custom_artifact(custom_module)
+        except (FileNotFoundError, ModuleNotFoundError):
+            raise validation.fail(
+                "rotation.handler_module",
+                custom_module,
+                "cannot be found on the program's Python path (it must be importable, as a .py "
+                "file, by the Pulumi program)",
+            ) from None
+    module = validation.STRATEGIES.get(strategy, strategy)
+    try:
+        return artifact_for(module)
+    except FileNotFoundError:
+        raise validation.fail(
+            "rotation.strategy",
+            strategy,
+            f"this version of secretkit does not ship rotation_handlers/{module}.py yet",
+        ) from None

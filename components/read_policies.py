@@ -6,9 +6,8 @@ from typing import Any
 
 import pulumi
 
-from components.arns import via_service
 from components.iam_documents import document, statement
-from components.rotation_role_policy import secret_kms_statement
+from components.rotation_role_policy import parameter_kms_statement, secret_kms_statement
 
 SECRET_READ_ACTIONS = ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
 PARAMETER_READ_ACTIONS = ("ssm:GetParameter", "ssm:GetParameters")
@@ -38,16 +37,8 @@ def parameter_read_policy(
     statements = [statement("ReadParameter", PARAMETER_READ_ACTIONS, [parameter_arn])]
     if key_arn is not None:
         statements.append(
-            statement(
-                "DecryptParameter",
-                ("kms:Decrypt",),
-                [key_arn],
-                condition={
-                    "StringEquals": {
-                        "kms:ViaService": via_service("ssm", region),
-                        "kms:EncryptionContext:PARAMETER_ARN": parameter_arn,
-                    }
-                },
+            parameter_kms_statement(
+                "DecryptParameter", ("kms:Decrypt",), key_arn, parameter_arn, region
             )
         )
     return document(*statements)

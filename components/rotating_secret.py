@@ -12,15 +12,21 @@ from components.aws_context import lookup_aws_context
 from components.errors import InvalidArgumentError
 from components.input_gate import InputGate
 from components.kms_key import create_kms_key
-from components.lambda_artifact import artifact_for, handler_module
+from components.lambda_artifact import rotation_artifact
 from components.read_policies import secret_read_policy
 from components.rotating_secret_args import (
     RotatingSecretArgs,
     RotatingSecretSettings,
     parse_rotating_secret_args,
 )
-from components.rotation_function import FunctionSettings, create_rotation_function
+from components.rotation_function import (
+    FunctionSpec,
+    Invoker,
+    create_rotation_function,
+)
+from components.rotation_role_policy import rotation_role_policy
 from rotation_handlers.passwords import generate_password
+from rotation_handlers.protocol import STRATEGY_TAG
 
 TYPE_TOKEN = "secretkit:index:RotatingSecret"
 
@@ -56,15 +62,9 @@ class RotatingSecret(pulumi.ComponentResource):
         where = f"RotatingSecret '{name}'"
         try:
             settings = parse_rotating_secret_args(args)
-            module = handler_module(settings.rotation.strategy)
-            try:
-                artifact = artifact_for(module)
-            except FileNotFoundError:
-                raise validation.fail(
-                    "rotation.strategy",
-                    settings.rotation.strategy,
-                    f"this version of secretkit does not ship rotation_handlers/{module}.py yet",
-                ) from None
+            artifact = rotation_artifact(
+                settings.rotation.strategy, settings.rotation.handler_module
+            )
         except InvalidArgumentError as error:
             raise error.located(where) from None
 
@@ -106,7 +106,8 @@ class RotatingSecret(pulumi.ComponentResource):
             description=settings.description,
             kms_key_id=key_arn,
             recovery_window_in_days=settings.recovery_window_in_days,
-            tags=settings.tags or None,
+            # Lets `secretkit rotate` (and you) see which handler rotates this secret.
+            tags={**settings.tags, STRATEGY_TAG: _strategy_tag(settings)},
             opts=gated,
         )
         self.initial_version = aws.secretsmanager.SecretVersion(
@@ -118,25 +119,24 @@ class RotatingSecret(pulumi.ComponentResource):
             secret_string_wo_version=settings.secret_string_version,
             opts=pulumi.ResourceOptions(parent=self),
         )
+        secret_arn = self.secret.arn
+        context = self.context
+        vpc = settings.function.vpc
         self.rotation_function = create_rotation_function(
             name,
-            secret_arn=self.secret.arn,
-            key_arn=key_arn,
-            artifact=artifact,
-            settings=FunctionSettings(
-                runtime=settings.lambda_runtime,
-                architecture=settings.architecture,
-                timeout=settings.timeout,
-                memory_size=settings.memory_size,
-                log_retention_days=settings.log_retention_days,
-                password_length=settings.password_length,
-                exclude_characters=settings.exclude_characters,
-                vpc=settings.vpc,
-                permissions_boundary_arn=settings.permissions_boundary_arn,
+            spec=FunctionSpec(
+                artifact=artifact,
+                policy=lambda log_group_arn: rotation_role_policy(
+                    secret_arn, key_arn, log_group_arn, context.scope(), vpc
+                ),
+                # One function per secret, so it may be invoked for this secret only.
+                invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),
+                description="Rotates one Secrets Manager secret",
             ),
-            context=self.context,
+            settings=settings.function,
             tags=settings.tags,
             parent=self,
+            gate=gate.depends_on(),
         )
         rotation = settings.rotation
         function = self.rotation_function
@@ -203,6 +203,13 @@ class RotatingSecret(pulumi.ComponentResource):
         )
 
 
+def _strategy_tag(settings: RotatingSecretSettings) -> str:
+    rotation = settings.rotation
+    if rotation.handler_module is not None:
+        return f"custom:{rotation.handler_module}"
+    return rotation.strategy
+
+
 def _initial_value(settings: RotatingSecretSettings) -> pulumi.Input[str]:
     """The first value: the given secret_string, or the template with a generated password.
 
@@ -211,5 +218,7 @@ def _initial_value(settings: RotatingSecretSettings) -> pulumi.Input[str]:
     """
     if settings.secret_string is not None:
         return settings.secret_string
-    password = generate_password(settings.password_length, settings.exclude_characters)
+    password = generate_password(
+        settings.function.password_length, settings.function.exclude_characters
+    )
     return json.dumps({**(settings.secret_template or {}), "password": password})

@@ -11,13 +11,13 @@ import pulumi
 
 from components import validation
 from components.errors import Redacted
-from components.rotation_role_policy import VpcScope
+from components.function_settings import (
+    FunctionSettings,
+    PasswordPolicyArgs,
+    VpcConfigArgs,
+    parse_function_settings,
+)
 
-DEFAULT_RUNTIME = "python3.13"
-DEFAULT_ARCHITECTURE = "arm64"
-DEFAULT_TIMEOUT = 30
-DEFAULT_MEMORY = 128
-DEFAULT_LOG_RETENTION_DAYS = 30
 DEFAULT_RECOVERY_WINDOW_DAYS = 30
 
 
@@ -38,24 +38,12 @@ class RotationArgs(TypedDict, total=False):
     """Rotate as soon as rotation is configured (default True, as AWS does)."""
     master_secret_arn: str
     """Alternating-users strategies: ARN of the secret holding the admin credentials."""
-
-
-class VpcConfigArgs(TypedDict):
-    """Subnets and security groups for a rotation function that must reach a private database."""
-
-    subnet_ids: Sequence[pulumi.Input[str]]
-    """Private subnets with a route to Secrets Manager (VPC endpoint or NAT)."""
-    security_group_ids: Sequence[pulumi.Input[str]]
-    """Security groups allowed to reach the database."""
-
-
-class PasswordPolicyArgs(TypedDict, total=False):
-    """How generated passwords look (initial value and every rotation)."""
-
-    length: int
-    """8-4096 characters (default 32)."""
-    exclude_characters: str
-    """Characters never used (default '/@"\\'\\\\', as AWS's rotation functions)."""
+    handler_module: str
+    """With strategy 'custom': your module (e.g. 'my_rotators.api_key', importable by the
+    program) whose lambda_handler = handler_for(YourStrategy()); it ships in the artifact."""
+    environment: Mapping[str, pulumi.Input[str]]
+    """Extra environment variables for the rotation function (e.g. a custom strategy's
+    service URL). Not for secrets: Lambda environment variables are readable configuration."""
 
 
 class RotatingSecretArgs(TypedDict, total=False):
@@ -111,6 +99,7 @@ class RotationSettings:
     duration: str | None
     rotate_immediately: bool
     master_secret_arn: str | None
+    handler_module: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,15 +116,7 @@ class RotatingSecretSettings:
     secret_string_version: int
     readers: list[str]
     recovery_window_in_days: int
-    lambda_runtime: str
-    architecture: str
-    timeout: int
-    memory_size: int
-    vpc: VpcScope | None
-    permissions_boundary_arn: str | None
-    password_length: int
-    exclude_characters: str
-    log_retention_days: int
+    function: FunctionSettings
     tags: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -191,35 +172,25 @@ def parse_rotation(value: Any) -> RotationSettings:
                 "mysql-multi-user)",
             )
         validation.secret_arn("rotation.master_secret_arn", master)
+    module = rotation.get("handler_module")
+    if strategy == validation.CUSTOM_STRATEGY and module is None:
+        raise validation.fail(
+            "rotation.handler_module", None, "is required by the custom strategy: name your module"
+        )
+    if module is not None:
+        if strategy != validation.CUSTOM_STRATEGY:
+            raise validation.fail(
+                "rotation.handler_module", module, "is only used with strategy 'custom'"
+            )
+        validation.handler_module("rotation.handler_module", module)
     return RotationSettings(
+        handler_module=module,
         strategy=strategy,
         schedule_expression=expression,
         automatically_after_days=days,
         duration=duration,
         rotate_immediately=rotate_immediately,
         master_secret_arn=master,
-    )
-
-
-def parse_vpc_config(value: Any) -> VpcScope:
-    """Check subnet and security group ids (Outputs are accepted as they are)."""
-    vpc = validation.require_mapping("vpc_config", value)
-    validation.reject_unknown_keys("vpc_config", vpc, ("subnet_ids", "security_group_ids"))
-    scopes: dict[str, list[pulumi.Input[str]]] = {}
-    checks = {
-        "subnet_ids": validation.subnet_id,
-        "security_group_ids": validation.security_group_id,
-    }
-    for key, check in checks.items():
-        items = vpc.get(key)
-        if not isinstance(items, list | tuple) or not items:
-            raise validation.fail(f"vpc_config.{key}", items, "must be a non-empty list of ids")
-        for index, item in enumerate(items):
-            if not isinstance(item, pulumi.Output):
-                check(f"vpc_config.{key}[{index}]", item)
-        scopes[key] = list(items)
-    return VpcScope(
-        subnet_ids=scopes["subnet_ids"], security_group_ids=scopes["security_group_ids"]
     )
 
 
@@ -267,18 +238,16 @@ def parse_rotating_secret_args(args: Any) -> RotatingSecretSettings:
     if template is not None:
         template = validation.secret_template("secret_template", template)
 
-    policy = validation.password_policy("password_policy", given.get("password_policy", {}))
+    function = parse_function_settings(
+        given,
+        environment=validation.require_mapping("rotation", given["rotation"]).get("environment"),
+    )
     if template is not None:
         # The generated value must fit too: the template plus a password of the policy's length.
-        probe = json.dumps({**template, "password": "x" * policy["length"]})
+        probe = json.dumps({**template, "password": "x" * function.password_length})
         validation.secret_value_size("secret_template", probe)
 
     readers = validation.role_references("readers", given.get("readers", []))
-
-    vpc = parse_vpc_config(given["vpc_config"]) if "vpc_config" in given else None
-    boundary = given.get("permissions_boundary_arn")
-    if boundary is not None:
-        validation.policy_arn("permissions_boundary_arn", boundary)
     description = given.get("description")
     if description is not None:
         validation.description("description", description, 2048)
@@ -299,29 +268,7 @@ def parse_rotating_secret_args(args: Any) -> RotatingSecretSettings:
             "recovery_window_in_days",
             given.get("recovery_window_in_days", DEFAULT_RECOVERY_WINDOW_DAYS),
         ),
-        lambda_runtime=validation.lambda_runtime(
-            "lambda_runtime", given.get("lambda_runtime", DEFAULT_RUNTIME)
-        ),
-        architecture=validation.architecture(
-            "architecture", given.get("architecture", DEFAULT_ARCHITECTURE)
-        ),
-        timeout=validation.require_int(
-            "timeout", given.get("timeout", DEFAULT_TIMEOUT), 1, validation.LAMBDA_TIMEOUT_MAX, "s"
-        ),
-        memory_size=validation.require_int(
-            "memory_size",
-            given.get("memory_size", DEFAULT_MEMORY),
-            validation.LAMBDA_MEMORY_MIN,
-            validation.LAMBDA_MEMORY_MAX,
-            "MB",
-        ),
-        vpc=vpc,
-        permissions_boundary_arn=boundary,
-        password_length=policy["length"],
-        exclude_characters=policy["exclude_characters"],
-        log_retention_days=validation.log_retention_days(
-            "log_retention_days", given.get("log_retention_days", DEFAULT_LOG_RETENTION_DAYS)
-        ),
+        function=function,
         tags=validation.tags("tags", given.get("tags", {})),
         warnings=validation.secret_name_warnings(name),
     )

@@ -1,32 +1,26 @@
-"""The rotation Lambda for one secret: role, inline policy, log group, function, permission."""
+"""A rotation Lambda: role, inline policy, log group, function and the permission to invoke it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext
+from components.function_settings import FunctionSettings
 from components.iam_documents import service_assume_role_policy
 from components.lambda_artifact import HandlerArtifact
-from components.rotation_role_policy import VpcScope, rotation_role_policy
 
 
 @dataclass(frozen=True)
-class FunctionSettings:
-    """How the function runs; validated by the component before it gets here."""
+class Invoker:
+    """Who may invoke the function: a service principal, from this account, for one source."""
 
-    runtime: str
-    architecture: str
-    timeout: int
-    memory_size: int
-    log_retention_days: int
-    password_length: int
-    exclude_characters: str
-    vpc: VpcScope | None = None
-    permissions_boundary_arn: str | None = None
+    principal: str
+    source_account: pulumi.Input[str]
+    source_arn: pulumi.Input[str]
 
 
 @dataclass(frozen=True)
@@ -40,41 +34,55 @@ class RotationFunction:
     permission: aws.lambda_.Permission
 
 
+@dataclass(frozen=True)
+class FunctionSpec:
+    """What differs between rotation functions: code, rights, environment, invoker."""
+
+    artifact: HandlerArtifact
+    policy: Callable[[pulumi.Output[str]], dict[str, Any]]
+    """Builds the role's policy document from the function's log group ARN."""
+    invoker: Invoker
+    description: str
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
 def create_rotation_function(
     name: str,
     *,
-    secret_arn: pulumi.Input[str],
-    key_arn: pulumi.Input[str],
-    artifact: HandlerArtifact,
+    spec: FunctionSpec,
     settings: FunctionSettings,
-    context: AwsContext,
     tags: Mapping[str, str] | None,
     parent: pulumi.Resource,
+    gate: pulumi.Input[list[pulumi.Resource]] | None = None,
 ) -> RotationFunction:
-    """Register the function's resources as children of ``parent``, named after ``name``."""
+    """Register the function's resources as children of ``parent``, named ``<name>-rotation``.
+
+    ``gate`` holds back the first resources (role, log group) until deferred argument checks
+    pass; everything else depends on them.
+    """
     child = pulumi.ResourceOptions(parent=parent)
+    gated = pulumi.ResourceOptions(parent=parent, depends_on=gate)
+    tag_map = dict(tags) if tags else None
     role = aws.iam.Role(
         f"{name}-rotation",
-        description="Rotation function role for one secret (secretkit)",
+        description=f"{spec.description} (secretkit)",
         assume_role_policy=pulumi.Output.json_dumps(
             service_assume_role_policy("lambda.amazonaws.com")
         ),
         permissions_boundary=settings.permissions_boundary_arn,
-        tags=dict(tags) if tags else None,
-        opts=child,
+        tags=tag_map,
+        opts=gated,
     )
     log_group = aws.cloudwatch.LogGroup(
         f"{name}-rotation",
         retention_in_days=settings.log_retention_days,
-        tags=dict(tags) if tags else None,
-        opts=child,
+        tags=tag_map,
+        opts=gated,
     )
     role_policy = aws.iam.RolePolicy(
         f"{name}-rotation",
         role=role.name,
-        policy=pulumi.Output.json_dumps(
-            rotation_role_policy(secret_arn, key_arn, log_group.arn, context.scope(), settings.vpc)
-        ),
+        policy=pulumi.Output.json_dumps(spec.policy(log_group.arn)),
         opts=child,
     )
     vpc_config = None
@@ -85,9 +93,9 @@ def create_rotation_function(
         )
     function = aws.lambda_.Function(
         f"{name}-rotation",
-        description="Rotates one Secrets Manager secret (secretkit)",
-        code=artifact.archive(),
-        handler=artifact.handler,
+        description=f"{spec.description} (secretkit)",
+        code=spec.artifact.archive(),
+        handler=spec.artifact.handler,
         runtime=settings.runtime,
         architectures=[settings.architecture],
         timeout=settings.timeout,
@@ -97,13 +105,15 @@ def create_rotation_function(
             variables={
                 "PASSWORD_LENGTH": str(settings.password_length),
                 "EXCLUDE_CHARACTERS": settings.exclude_characters,
+                **settings.environment,
+                **spec.environment,
             }
         ),
         logging_config=aws.lambda_.FunctionLoggingConfigArgs(
             log_format="Text", log_group=log_group.name
         ),
         vpc_config=vpc_config,
-        tags=dict(tags) if tags else None,
+        tags=tag_map,
         # A VPC function is checked for its ENI permissions when it is created.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy]),
     )
@@ -111,10 +121,9 @@ def create_rotation_function(
         f"{name}-rotation",
         action="lambda:InvokeFunction",
         function=function.name,
-        principal="secretsmanager.amazonaws.com",
-        source_account=context.account_id,
-        # One function per secret, so it may be invoked for this secret only.
-        source_arn=secret_arn,
+        principal=spec.invoker.principal,
+        source_account=spec.invoker.source_account,
+        source_arn=spec.invoker.source_arn,
         opts=child,
     )
     return RotationFunction(role, role_policy, log_group, function, permission)

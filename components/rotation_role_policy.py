@@ -49,6 +49,31 @@ class VpcScope:
     security_group_ids: Sequence[pulumi.Input[str]]
 
 
+def service_kms_statement(
+    sid: str,
+    actions: Sequence[str],
+    key_arn: pulumi.Input[str],
+    *,
+    service: str,
+    region: pulumi.Input[str],
+    context: tuple[str, pulumi.Input[str]],
+) -> Statement:
+    """KMS use on one key, only through ``service`` in one region, only for the resource named
+    by the encryption context ``context`` (key, value)."""
+    context_key, context_value = context
+    return statement(
+        sid,
+        actions,
+        [key_arn],
+        condition={
+            "StringEquals": {
+                "kms:ViaService": via_service(service, region),
+                f"kms:EncryptionContext:{context_key}": context_value,
+            }
+        },
+    )
+
+
 def secret_kms_statement(
     sid: str,
     actions: Sequence[str],
@@ -57,16 +82,13 @@ def secret_kms_statement(
     region: pulumi.Input[str],
 ) -> Statement:
     """KMS use on one key, only through Secrets Manager in one region, only for one secret."""
-    return statement(
+    return service_kms_statement(
         sid,
         actions,
-        [key_arn],
-        condition={
-            "StringEquals": {
-                "kms:ViaService": via_service("secretsmanager", region),
-                "kms:EncryptionContext:SecretARN": secret_arn,
-            }
-        },
+        key_arn,
+        service="secretsmanager",
+        region=region,
+        context=("SecretARN", secret_arn),
     )
 
 
@@ -109,3 +131,50 @@ def eni_statements(scope: AccountScope, vpc: VpcScope) -> list[Statement]:
         # EC2 Describe* actions support no resource-level permissions; "*" is the only option.
         statement("DescribeNetworkInterfaces", ENI_DESCRIBE_ACTIONS, ["*"]),
     ]
+
+
+#: Read the current value, write the next one.
+PARAMETER_ROTATION_ACTIONS = ("ssm:GetParameter", "ssm:PutParameter")
+#: Standard-tier SecureStrings are encrypted by KMS directly (Encrypt/Decrypt), Advanced ones
+#: with envelope encryption (GenerateDataKey/Decrypt).
+PARAMETER_KMS_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+
+
+def parameter_kms_statement(
+    sid: str,
+    actions: Sequence[str],
+    key_arn: pulumi.Input[str],
+    parameter_arn: pulumi.Input[str],
+    region: pulumi.Input[str],
+) -> Statement:
+    """KMS use on one key, only through SSM in one region, only for one parameter."""
+    return service_kms_statement(
+        sid,
+        actions,
+        key_arn,
+        service="ssm",
+        region=region,
+        context=("PARAMETER_ARN", parameter_arn),
+    )
+
+
+def parameter_rotation_policy(
+    parameter_arn: pulumi.Input[str],
+    key_arn: pulumi.Input[str] | None,
+    log_group_arn: pulumi.Input[str],
+    region: pulumi.Input[str],
+) -> dict[str, Any]:
+    """The inline policy of a scheduled parameter-rotation function: this parameter only.
+
+    With the AWS managed key aws/ssm no KMS statement is needed: its key policy lets principals
+    of the account use it through SSM.
+    """
+    statements = [statement("RotateThisParameter", PARAMETER_ROTATION_ACTIONS, [parameter_arn])]
+    if key_arn is not None:
+        statements.append(
+            parameter_kms_statement(
+                "UseKeyForThisParameter", PARAMETER_KMS_ACTIONS, key_arn, parameter_arn, region
+            )
+        )
+    statements.append(statement("WriteOwnLogs", LOG_ACTIONS, [concat(log_group_arn, ":*")]))
+    return document(*statements)

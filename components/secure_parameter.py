@@ -11,11 +11,20 @@ from components.aws_context import configured_region, lookup_aws_context
 from components.errors import InvalidArgumentError, Redacted
 from components.input_gate import InputGate
 from components.kms_key import create_kms_key
+from components.lambda_artifact import HandlerArtifact, rotation_artifact
 from components.parameter_notifications import create_notifications
 from components.parameter_policy_provider import ParameterPolicies
 from components.read_policies import parameter_read_policy
+from components.rotation_function import (
+    FunctionSpec,
+    Invoker,
+    RotationFunction,
+    create_rotation_function,
+)
+from components.rotation_role_policy import parameter_rotation_policy
 from components.secure_parameter_args import (
     AWS_MANAGED_SSM_KEY,
+    ParameterRotationSettings,
     SecureParameterArgs,
     SecureParameterSettings,
     parse_secure_parameter_args,
@@ -42,6 +51,10 @@ class SecureParameter(pulumi.ComponentResource):
     """The key ARN, or the ARN of the alias aws/ssm when the AWS managed key is used."""
     notification_topic_arn: pulumi.Output[str | None]
     """SNS topic receiving policy events, when notifications are configured."""
+    rotation_function_arn: pulumi.Output[str | None]
+    """The scheduled rotation function, when rotation is configured."""
+    rotation_role_name: pulumi.Output[str | None]
+    """Its execution role (read and write this parameter, use its key; nothing else)."""
 
     def __init__(
         self,
@@ -52,28 +65,16 @@ class SecureParameter(pulumi.ComponentResource):
         where = f"SecureParameter '{name}'"
         try:
             settings = parse_secure_parameter_args(args, region=configured_region())
+            artifact = None
+            if settings.rotation is not None:
+                module = settings.rotation.handler_module
+                artifact = rotation_artifact("parameter_store", module, custom=module is not None)
         except InvalidArgumentError as error:
             raise error.located(where) from None
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._granted: set[str] = set()
 
-        gate = InputGate(where)
-        if isinstance(settings.kms_key_arn, pulumi.Output):
-            gate.check(settings.kms_key_arn, lambda arn: validation.kms_key_arn("kms_key_arn", arn))
-        tier: pulumi.Input[str]
-        if settings.tier is not None:
-            tier = settings.tier
-        else:
-            # 'auto' with a value known only at deployment: decide when it resolves. The tier
-            # only reveals whether the value exceeds 4 KB, so it need not stay a secret.
-            tier = pulumi.Output.unsecret(
-                pulumi.Output.from_input(settings.value).apply(_auto_tier)
-            )
-        if isinstance(settings.value, pulumi.Output):
-            gate.check(
-                pulumi.Output.all(settings.value, tier),
-                lambda pair: _check_value(pair[0], pair[1]),
-            )
+        tier, gate = _tier_and_gate(settings, where)
         depends_on = gate.depends_on()
         gated = pulumi.ResourceOptions(parent=self, depends_on=depends_on)
 
@@ -110,23 +111,7 @@ class SecureParameter(pulumi.ComponentResource):
             **value_inputs,  # type: ignore[arg-type]
         )
 
-        self.policies: ParameterPolicies | None = None
-        if settings.policies:
-            self.policies = ParameterPolicies(
-                f"{name}-policies",
-                parameter_name=self.parameter.name,
-                policies=settings.policies_json,
-                region=self.context.region,
-                profile=pulumi.Config("aws").get("profile"),
-                opts=pulumi.ResourceOptions(
-                    parent=self,
-                    depends_on=[self.parameter],
-                    # A new parameter starts without policies: attach them again.
-                    replace_with=[self.parameter],
-                    # Deleting the parameter removes its policies with it.
-                    deleted_with=self.parameter,
-                ),
-            )
+        self.policies = self._attach_policies(name, settings) if settings.policies else None
 
         topic_arn: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         self.notifications = None
@@ -141,6 +126,17 @@ class SecureParameter(pulumi.ComponentResource):
             )
             topic_arn = self.notifications.topic_arn
 
+        self.rotation_function: RotationFunction | None = None
+        if settings.rotation is not None and artifact is not None:
+            self.rotation_function = self._rotate(
+                name,
+                settings=settings,
+                rotation=settings.rotation,
+                tier=tier,
+                artifact=artifact,
+                gate=depends_on,
+            )
+
         for reader in settings.readers:
             self.grant_read(reader)
 
@@ -151,7 +147,11 @@ class SecureParameter(pulumi.ComponentResource):
             key_arn if key_arn is not None else self._managed_key_alias_arn()
         )
         self.notification_topic_arn = topic_arn
-        self._settings: SecureParameterSettings = settings
+        function = self.rotation_function
+        self.rotation_function_arn = (
+            function.function.arn if function else pulumi.Output.from_input(None)
+        )
+        self.rotation_role_name = function.role.name if function else pulumi.Output.from_input(None)
         self.register_outputs(
             {
                 "parameter_arn": self.parameter_arn,
@@ -159,8 +159,82 @@ class SecureParameter(pulumi.ComponentResource):
                 "tier": self.tier,
                 "kms_key_arn": self.kms_key_arn,
                 "notification_topic_arn": self.notification_topic_arn,
+                "rotation_function_arn": self.rotation_function_arn,
+                "rotation_role_name": self.rotation_role_name,
             }
         )
+
+    def _attach_policies(self, name: str, settings: SecureParameterSettings) -> ParameterPolicies:
+        """The parameter policies, via the dynamic resource (pulumi-aws has no input for them)."""
+        return ParameterPolicies(
+            f"{name}-policies",
+            parameter_name=self.parameter.name,
+            policies=settings.policies_json,
+            region=self.context.region,
+            profile=pulumi.Config("aws").get("profile"),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[self.parameter],
+                # A new parameter starts without policies: attach them again.
+                replace_with=[self.parameter],
+                # Deleting the parameter removes its policies with it.
+                deleted_with=self.parameter,
+            ),
+        )
+
+    def _rotate(
+        self,
+        name: str,
+        *,
+        settings: SecureParameterSettings,
+        rotation: ParameterRotationSettings,
+        tier: pulumi.Input[str],
+        artifact: HandlerArtifact,
+        gate: pulumi.Input[list[pulumi.Resource]] | None,
+    ) -> RotationFunction:
+        """Schedule rule -> function (role limited to this parameter) -> PutParameter."""
+        rule = aws.cloudwatch.EventRule(
+            f"{name}-rotation-schedule",
+            description=f"Rotates SSM parameter {settings.parameter_name} (secretkit)",
+            schedule_expression=rotation.schedule_expression,
+            tags=settings.tags or None,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=gate),
+        )
+        parameter_arn = self.parameter.arn
+        key_arn = self._key_arn
+        region = self.context.region
+        environment: dict[str, pulumi.Input[str]] = {
+            "PARAMETER_NAME": settings.parameter_name,
+            "KEY_ID": key_arn if key_arn is not None else AWS_MANAGED_SSM_KEY,
+            "TIER": tier,
+        }
+        if settings.description:
+            environment["DESCRIPTION"] = settings.description
+        function = create_rotation_function(
+            name,
+            spec=FunctionSpec(
+                artifact=artifact,
+                policy=lambda log_group_arn: parameter_rotation_policy(
+                    parameter_arn, key_arn, log_group_arn, region
+                ),
+                invoker=Invoker("events.amazonaws.com", self.context.account_id, rule.arn),
+                description="Rotates one SSM parameter on a schedule",
+                environment=environment,
+            ),
+            settings=rotation.function,
+            tags=settings.tags,
+            parent=self,
+            gate=gate,
+        )
+        aws.cloudwatch.EventTarget(
+            f"{name}-rotation-schedule",
+            rule=rule.name,
+            arn=function.function.arn,
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[function.permission, self.parameter]
+            ),
+        )
+        return function
 
     def _managed_key_alias_arn(self) -> pulumi.Input[str]:
         c = self.context
@@ -191,6 +265,27 @@ class SecureParameter(pulumi.ComponentResource):
             parameter_read_policy(self.parameter.arn, self._key_arn, self.context.region),
             parent=self,
         )
+
+
+def _tier_and_gate(
+    settings: SecureParameterSettings, where: str
+) -> tuple[pulumi.Input[str], InputGate]:
+    """The tier to register and the checks that must pass before any child is created."""
+    gate = InputGate(where)
+    if isinstance(settings.kms_key_arn, pulumi.Output):
+        gate.check(settings.kms_key_arn, lambda arn: validation.kms_key_arn("kms_key_arn", arn))
+    tier: pulumi.Input[str]
+    if settings.tier is not None:
+        tier = settings.tier
+    else:
+        # 'auto' with a value known only at deployment: decide when it resolves. The tier only
+        # reveals whether the value exceeds 4 KB, so it need not stay a secret.
+        tier = pulumi.Output.unsecret(pulumi.Output.from_input(settings.value).apply(_auto_tier))
+    if isinstance(settings.value, pulumi.Output):
+        gate.check(
+            pulumi.Output.all(settings.value, tier), lambda pair: _check_value(pair[0], pair[1])
+        )
+    return tier, gate
 
 
 def _auto_tier(value: str) -> str:

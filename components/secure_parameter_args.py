@@ -11,10 +11,42 @@ import pulumi
 
 from components import parameter_policies, validation
 from components.errors import Redacted
+from components.function_settings import (
+    FunctionSettings,
+    PasswordPolicyArgs,
+    parse_function_settings,
+)
 
 #: The AWS managed key Parameter Store uses when no CMK is named; free, and its key policy
 #: already lets principals in the account decrypt through SSM.
 AWS_MANAGED_SSM_KEY = "alias/aws/ssm"
+
+
+class ParameterRotationArgs(TypedDict, total=False):
+    """Scheduled rotation of the parameter: EventBridge invokes a function that writes a new
+    value with Overwrite (the previous value stays readable as the previous version)."""
+
+    schedule_expression: Required[str]
+    """EventBridge schedule: 'rate(30 days)', 'rate(1 hour)', 'cron(0 3 1 * ? *)'."""
+    handler_module: str
+    """Your module (importable by the program) whose lambda_handler =
+    parameter_store.handler_for(YourRotation()); default: a new password each time."""
+    environment: Mapping[str, pulumi.Input[str]]
+    """Extra environment variables for the function (not for secrets)."""
+    password_policy: PasswordPolicyArgs
+    """Length and excluded characters of the generated passwords."""
+    lambda_runtime: str
+    """python3.11 or newer (default python3.13)."""
+    architecture: str
+    """'arm64' (default) or 'x86_64'."""
+    timeout: int
+    """Seconds, 1-900 (default 30)."""
+    memory_size: int
+    """MB, 128-10240 (default 128)."""
+    log_retention_days: int
+    """Retention of the function's log group (default 30)."""
+    permissions_boundary_arn: str
+    """Permissions boundary for the function's role."""
 
 
 class SecureParameterArgs(TypedDict, total=False):
@@ -51,8 +83,19 @@ class SecureParameterArgs(TypedDict, total=False):
     """SNS topic for policy events; default: a topic the component creates."""
     readers: Sequence[str]
     """IAM role names or ARNs granted exactly read access."""
+    rotation: ParameterRotationArgs
+    """Rotate the value on a schedule (the cheap alternative to a RotatingSecret)."""
     tags: Mapping[str, str]
     """Tags on the parameter and every taggable resource the component creates."""
+
+
+@dataclass(frozen=True)
+class ParameterRotationSettings:
+    """The validated rotation block."""
+
+    schedule_expression: str
+    handler_module: str | None
+    function: FunctionSettings
 
 
 @dataclass(frozen=True)
@@ -74,6 +117,7 @@ class SecureParameterSettings:
     notify: bool
     notification_topic_arn: str | None
     readers: list[str]
+    rotation: ParameterRotationSettings | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -83,6 +127,34 @@ class SecureParameterSettings:
 
 
 ARGUMENTS = tuple(SecureParameterArgs.__annotations__)
+ROTATION_ARGUMENTS = tuple(ParameterRotationArgs.__annotations__)
+
+
+def parse_parameter_rotation(value: Any, write_only: bool) -> ParameterRotationSettings:
+    """Check the rotation block (function settings as RotatingSecret's, minus VPC)."""
+    rotation = validation.require_mapping("rotation", value)
+    validation.reject_unknown_keys("rotation", rotation, ROTATION_ARGUMENTS)
+    if "schedule_expression" not in rotation:
+        raise validation.fail("rotation.schedule_expression", None, "is required")
+    if not write_only:
+        raise validation.fail(
+            "write_only",
+            False,
+            "must stay True with rotation: with the value in Pulumi state, the next update or "
+            "refresh would put the old value back over the rotated one",
+        )
+    module = rotation.get("handler_module")
+    if module is not None:
+        validation.handler_module("rotation.handler_module", module)
+    return ParameterRotationSettings(
+        schedule_expression=validation.eventbridge_schedule(
+            "rotation.schedule_expression", rotation["schedule_expression"]
+        ),
+        handler_module=module,
+        function=parse_function_settings(
+            rotation, prefix="rotation.", environment=rotation.get("environment")
+        ),
+    )
 
 
 def parse_policies(given: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
@@ -203,6 +275,10 @@ def parse_secure_parameter_args(
     description = given.get("description")
     if description is not None:
         validation.description("description", description, 1024)
+    write_only = validation.require_bool("write_only", given.get("write_only", True))
+    rotation = None
+    if given.get("rotation") is not None:
+        rotation = parse_parameter_rotation(given["rotation"], write_only)
 
     return SecureParameterSettings(
         parameter_name=name,
@@ -214,7 +290,7 @@ def parse_secure_parameter_args(
         kms_key_arn=kms_key_arn,
         create_kms_key=create_key,
         key_administrators=administrators,
-        write_only=validation.require_bool("write_only", given.get("write_only", True)),
+        write_only=write_only,
         value_version=validation.require_int(
             "value_version", given.get("value_version", 1), 1, 2**31 - 1
         ),
@@ -222,5 +298,6 @@ def parse_secure_parameter_args(
         notify=notify,
         notification_topic_arn=topic,
         readers=validation.role_references("readers", given.get("readers", [])),
+        rotation=rotation,
         tags=validation.tags("tags", given.get("tags", {})),
     )

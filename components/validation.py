@@ -42,6 +42,8 @@ STRATEGIES = {
     "mysql-multi-user": "mysql_multi_user",
 }
 MULTI_USER_STRATEGIES = frozenset({"postgres-multi-user", "mysql-multi-user"})
+#: Your own Strategy subclass, deployed from ``rotation.handler_module``.
+CUSTOM_STRATEGY = "custom"
 PARAMETER_TIERS = ("auto", "Standard", "Advanced")
 #: The longest region name AWS has; used when the deployment region is not known yet.
 LONGEST_REGION = "ap-southeast-7"
@@ -340,9 +342,20 @@ def topic_arn(argument: str, value: Any) -> str:
 
 def strategy(argument: str, value: Any) -> str:
     """One of the rotation strategies secretkit ships."""
-    if not isinstance(value, str) or value not in STRATEGIES:
-        raise fail(argument, value, f"must be one of {', '.join(STRATEGIES)}")
+    if not isinstance(value, str) or (value not in STRATEGIES and value != CUSTOM_STRATEGY):
+        raise fail(argument, value, f"must be one of {', '.join([*STRATEGIES, CUSTOM_STRATEGY])}")
     return str(value)
+
+
+_MODULE_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+
+
+def handler_module(argument: str, value: Any) -> str:
+    """A dotted Python module name (``my_rotators.api_key``) defining lambda_handler."""
+    module = require_string(argument, value)
+    if not _MODULE_RE.match(module):
+        raise fail(argument, value, "must be a dotted Python module name like my_rotators.api_key")
+    return module
 
 
 def schedule_expression(argument: str, value: Any) -> str:
@@ -385,6 +398,32 @@ def schedule_expression(argument: str, value: Any) -> str:
         "must be rate(N hours), rate(N days) or cron(minutes hours day-of-month month "
         "day-of-week year)",
     )
+
+
+_EVENTS_RATE_RE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+
+
+def eventbridge_schedule(argument: str, value: Any) -> str:
+    """An EventBridge schedule: ``rate(N minutes|hours|days)`` (singular unit for 1, plural
+    otherwise, as EventBridge insists) or ``cron(...)`` with six fields."""
+    expression = require_string(argument, value)
+    rate = _EVENTS_RATE_RE.match(expression)
+    if rate:
+        amount, unit = int(rate.group(1)), rate.group(2)
+        if amount < 1:
+            raise fail(argument, value, "the rate must be at least 1")
+        if (amount == 1) == unit.endswith("s"):
+            singular = unit.rstrip("s")
+            raise fail(
+                argument,
+                value,
+                f"EventBridge wants 'rate(1 {singular})' for one and "
+                f"'rate({amount} {singular}s)' for more",
+            )
+        return expression
+    if expression.startswith("cron("):
+        return schedule_expression(argument, expression)  # the cron rules are the same
+    raise fail(argument, value, "must be rate(N minutes|hours|days) or cron(...) with six fields")
 
 
 def rate_interval_hours(expression: str) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import string
+from collections.abc import Mapping
 
 DEFAULT_LENGTH = 32
 #: The characters AWS's rotation samples exclude by default: they break URLs and shell quoting.
@@ -38,7 +39,7 @@ def generate_password(
     return "".join(chars)
 
 
-def policy_from_environment(environ: dict[str, str] | None = None) -> tuple[int, str]:
+def policy_from_environment(environ: Mapping[str, str] | None = None) -> tuple[int, str]:
     """(length, exclude_characters) from PASSWORD_LENGTH / EXCLUDE_CHARACTERS, as deployed."""
     env = os.environ if environ is None else environ
     length = int(env.get("PASSWORD_LENGTH", DEFAULT_LENGTH))

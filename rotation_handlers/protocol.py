@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,9 +15,15 @@ STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 CURRENT = "AWSCURRENT"
 PENDING = "AWSPENDING"
 PREVIOUS = "AWSPREVIOUS"
+#: Tag RotatingSecret puts on its secret: the strategy (or custom:<module>) that rotates it.
+STRATEGY_TAG = "secretkit:strategy"
 
 logger = logging.getLogger("secretkit.rotation")
 logger.setLevel(logging.INFO)
+# botocore logs request and response bodies, secret values included, at DEBUG. Whatever level
+# the function's logging is set to, the SDK's own loggers stay at WARNING.
+for _sdk_logger in ("botocore", "boto3", "urllib3"):
+    logging.getLogger(_sdk_logger).setLevel(logging.WARNING)
 
 
 class RotationError(Exception):
@@ -50,6 +56,33 @@ def parse_event(event: Any) -> RotationEvent:
     return RotationEvent(str(event["SecretId"]), str(event["ClientRequestToken"]), str(step))
 
 
+class SecretValues:
+    """Every secret value a step has touched, so error text can be scrubbed of them.
+
+    JSON secrets contribute their string fields too (an error may quote just the password).
+    """
+
+    MIN_LENGTH = 4  # shorter strings ("app", "5432") are not worth hiding and match too much
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+
+    def add(self, value: str | None) -> None:
+        if not value:
+            return
+        self._values.add(value)
+        document = json_or_none(value)
+        if document is not None:
+            self._values.update(v for v in document.values() if isinstance(v, str) and v)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every known value replaced by <redacted>, longest first."""
+        for value in sorted(self._values, key=len, reverse=True):
+            if len(value) >= self.MIN_LENGTH:
+                text = text.replace(value, "<redacted>")
+        return text
+
+
 @dataclass
 class RotationContext:
     """One step's view of the secret: its metadata (from the preamble) and lazy value reads.
@@ -62,6 +95,7 @@ class RotationContext:
     token: str
     step: str
     metadata: Mapping[str, Any]
+    seen: SecretValues = field(default_factory=SecretValues)
     _cache: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -105,6 +139,7 @@ class RotationContext:
                 self._cache[key] = None
             else:
                 self._cache[key] = response.get("SecretString")
+                self.seen.add(self._cache[key])
         return self._cache[key]
 
 
@@ -135,6 +170,7 @@ class Rotator:
     def __init__(self, strategy: Strategy, client: Any) -> None:
         self.strategy = strategy
         self.client = client
+        self.seen = SecretValues()
 
     def run(self, event: RotationEvent) -> None:
         """Preamble, then the step. Every step is safe to repeat."""
@@ -152,11 +188,14 @@ class Rotator:
             return
         if PENDING not in stages:
             raise RotationError(f"version {token} of secret {arn} is not AWSPENDING")
-        context = RotationContext(self.client, metadata.get("ARN", arn), token, step, metadata)
+        context = RotationContext(
+            self.client, metadata.get("ARN", arn), token, step, metadata, self.seen
+        )
         getattr(self, f"_{step}")(context)
 
     def _createSecret(self, context: RotationContext) -> None:
         new_value = self.strategy.generate(context.current_value(), context)
+        context.seen.add(new_value)
         try:
             # No "does the pending value exist?" read first: PutSecretValue on a token that
             # already holds a different value fails with ResourceExistsException, which is
@@ -186,12 +225,10 @@ class Rotator:
 
     def _finishSecret(self, context: RotationContext) -> None:
         current = context.version_with(CURRENT)
-        self.client.update_secret_version_stage(
-            SecretId=context.arn,
-            VersionStage=CURRENT,
-            MoveToVersionId=context.token,
-            RemoveFromVersionId=current,
-        )
+        move: dict[str, str] = {"MoveToVersionId": context.token}
+        if current is not None:
+            move["RemoveFromVersionId"] = current
+        self.client.update_secret_version_stage(SecretId=context.arn, VersionStage=CURRENT, **move)
         logger.info(
             "finishSecret: version %s of %s is AWSCURRENT (was %s)",
             context.token,
@@ -200,18 +237,20 @@ class Rotator:
         )
 
 
-def safe_failure(error: BaseException) -> str:
+def safe_failure(error: BaseException, seen: SecretValues | None = None) -> str:
     """A description of an error that cannot carry a secret value.
 
-    AWS error codes and messages are kept (they name resources, not values); strategies'
-    StrategyErrors are kept (they promise as much); anything else is reduced to its type.
+    AWS errors keep their code and message, and StrategyErrors their message (the strategy
+    vouches for it), both scrubbed of every value the step read or generated; anything else
+    (a driver's exception may quote a password) is reduced to its type.
     """
+    seen = seen or SecretValues()
     if isinstance(error, RotationError):
-        return str(error)
+        return seen.scrub(str(error))
     response = getattr(error, "response", None)
     if isinstance(response, Mapping) and "Error" in response:
         details = response["Error"]
-        return f"{details.get('Code', 'Error')}: {details.get('Message', '')}".strip()
+        return seen.scrub(f"{details.get('Code', 'Error')}: {details.get('Message', '')}".strip())
     return type(error).__name__
 
 
@@ -219,10 +258,11 @@ def run_step(strategy: Strategy, event: Any, client: Any | None = None) -> None:
     """Handle one rotation event; failures are logged and re-raised without secret values."""
     failure: str | None = None
     parsed = parse_event(event)
+    rotator = Rotator(strategy, client or default_client("secretsmanager"))
     try:
-        Rotator(strategy, client or _default_client()).run(parsed)
+        rotator.run(parsed)
     except Exception as error:
-        failure = safe_failure(error)
+        failure = safe_failure(error, rotator.seen)
     if failure is not None:
         logger.error(
             "%s failed for %s version %s: %s", parsed.step, parsed.secret_id, parsed.token, failure
@@ -232,24 +272,30 @@ def run_step(strategy: Strategy, event: Any, client: Any | None = None) -> None:
         raise RotationError(f"{parsed.step} failed for {parsed.secret_id}: {failure}")
 
 
-_client: Any = None
+_clients: dict[str, Any] = {}
 
 
-def _default_client() -> Any:
-    global _client  # noqa: PLW0603 - one client per Lambda container, created on first use
-    if _client is None:
-        _client = boto3.client("secretsmanager")
-    return _client
+def default_client(service: str) -> Any:
+    """One boto3 client per service and Lambda container, created on first use."""
+    if service not in _clients:
+        _clients[service] = boto3.client(service)
+    return _clients[service]
 
 
-def handler_for(strategy: Strategy) -> Callable[[Any, Any], None]:
-    """A Lambda entry point for ``strategy``."""
+class LambdaHandler:
+    """A Lambda entry point for a strategy; ``strategy`` lets tools run it in-process."""
 
-    def lambda_handler(event: Any, context: Any) -> None:
-        run_step(strategy, event)
+    def __init__(self, strategy: Strategy) -> None:
+        self.strategy = strategy
+        self.__doc__ = f"Rotation Lambda entry point for the {strategy.name} strategy."
 
-    lambda_handler.__doc__ = f"Rotation Lambda entry point for the {strategy.name} strategy."
-    return lambda_handler
+    def __call__(self, event: Any, context: Any) -> None:
+        run_step(self.strategy, event)
+
+
+def handler_for(strategy: Strategy) -> LambdaHandler:
+    """The ``lambda_handler`` of a strategy module: ``lambda_handler = handler_for(Mine())``."""
+    return LambdaHandler(strategy)
 
 
 def json_or_none(text: str) -> dict[str, Any] | None:

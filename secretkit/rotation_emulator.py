@@ -54,6 +54,9 @@ class PendingPlaceholder:
             return
         if parsed.get("ARN") not in self.identifiers and parsed.get("Name") not in self.identifiers:
             return
+        if self.token in parsed["VersionIdsToStages"]:
+            self.resolved = True  # a real version holds the token now (or did already)
+            return
         versions = {
             version: [stage for stage in stages if stage != PENDING]
             for version, stages in parsed["VersionIdsToStages"].items()

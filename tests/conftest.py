@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
 import pytest
+from moto import mock_aws
 
 from secretkit import mocks
+from secretkit.moto_fidelity import aws_like_versions
 
 
 @pytest.fixture
@@ -23,3 +32,25 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", mocks.REGION)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def sm(aws_env: None) -> Iterator[Any]:
+    """A Secrets Manager client on moto, with AWS's refusal to change a version's value."""
+    with mock_aws(), aws_like_versions():
+        yield boto3.client("secretsmanager", region_name=mocks.REGION)
+
+
+@pytest.fixture
+def unique_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], str]]:
+    """Unique importable module names under tmp_path; forgotten from sys.modules afterwards."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names: list[str] = []
+
+    def unique() -> str:
+        names.append(f"sk_{uuid.uuid4().hex[:10]}")
+        return names[-1]
+
+    yield unique
+    for loaded in [m for m in sys.modules if m.split(".")[0] in names]:
+        del sys.modules[loaded]

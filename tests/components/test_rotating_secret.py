@@ -12,7 +12,8 @@ import pytest
 from components import InvalidArgumentError, RotatingSecret
 from components.least_privilege import violations
 from secretkit import mocks
-from secretkit.mocks import RecordingMonitor, Registration, is_secret
+from secretkit.mocks import RecordingMonitor, is_secret
+from tests.components.helpers import build_component, policy_of, statements_by_sid
 
 ACCOUNT = mocks.ACCOUNT_ID
 REGION = mocks.REGION
@@ -30,23 +31,7 @@ def base_args(**extra: Any) -> dict[str, Any]:
 
 
 def build(args: dict[str, Any], name: str = "app") -> RotatingSecret:
-    built: list[RotatingSecret] = []
-
-    def program() -> pulumi.Output[str]:
-        built.append(RotatingSecret(name, args))  # type: ignore[arg-type]
-        return built[0].secret_arn
-
-    mocks.run(program)
-    return built[0]
-
-
-def policy_of(reg: Registration) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(reg.plain_inputs["policy"])
-    return document
-
-
-def statements_by_sid(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s["Sid"]: s for s in document["Statement"]}
+    return build_component(RotatingSecret, name, args, "secret_arn")
 
 
 def secret_arn(monitor: RecordingMonitor) -> str:
@@ -92,7 +77,7 @@ def test_secret_is_named_and_encrypted_with_the_created_key(monitor: RecordingMo
     assert secret["kmsKeyId"] == key_arn(monitor)
     assert secret["description"] == "billing API"
     assert secret["recoveryWindowInDays"] == 7
-    assert secret["tags"] == {"team": "x"}
+    assert secret["tags"] == {"team": "x", "secretkit:strategy": "password"}
 
 
 def test_created_key_rotates_and_delegates_to_iam_only(monitor: RecordingMonitor) -> None:

@@ -13,7 +13,8 @@ import pytest
 from components import InvalidArgumentError, SecureParameter
 from components.least_privilege import violations
 from secretkit import mocks
-from secretkit.mocks import RecordingMonitor, Registration, is_secret
+from secretkit.mocks import RecordingMonitor, is_secret
+from tests.components.helpers import build_component, policy_of, the
 
 ACCOUNT = mocks.ACCOUNT_ID
 REGION = mocks.REGION
@@ -30,14 +31,7 @@ def base_args(**extra: Any) -> dict[str, Any]:
 
 
 def build(args: dict[str, Any], name: str = "cfg") -> SecureParameter:
-    built: list[SecureParameter] = []
-
-    def program() -> pulumi.Output[str]:
-        built.append(SecureParameter(name, args))  # type: ignore[arg-type]
-        return built[0].parameter_arn
-
-    mocks.run(program)
-    return built[0]
+    return build_component(SecureParameter, name, args, "parameter_arn")
 
 
 def outputs(parameter: SecureParameter) -> list[Any]:
@@ -51,17 +45,6 @@ def outputs(parameter: SecureParameter) -> list[Any]:
         )
     )
     return result
-
-
-def the(monitor: RecordingMonitor, type_: str) -> Registration:
-    found = monitor.by_type(type_)
-    assert len(found) == 1, f"{len(found)} {type_}"
-    return found[0]
-
-
-def policy_of(reg: Registration) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(reg.plain_inputs["policy"])
-    return document
 
 
 def test_defaults_free_standard_parameter_with_aws_managed_key(monitor: RecordingMonitor) -> None:

@@ -15,11 +15,11 @@ import pytest
 
 from components import validation
 from components.errors import InvalidArgumentError, Redacted
+from components.function_settings import parse_vpc_config
 from components.rotating_secret_args import (
     RotationSettings,
     parse_rotating_secret_args,
     parse_rotation,
-    parse_vpc_config,
 )
 from components.rotation_role_policy import VpcScope
 from components.secure_parameter_args import parse_policies, parse_secure_parameter_args
@@ -1092,13 +1092,13 @@ DIRECT_BAD = [
         id="parse-rotation-cron",
     ),
     pytest.param(
-        lambda: parse_vpc_config(vpc(security_group_ids=["sg-1"])),
+        lambda: parse_vpc_config("vpc_config", vpc(security_group_ids=["sg-1"])),
         "vpc_config.security_group_ids[0]",
         "must be a security group id",
         id="parse-vpc-short-group",
     ),
     pytest.param(
-        lambda: parse_vpc_config(vpc(route_table_ids=["rtb-0123456789abcdef0"])),
+        lambda: parse_vpc_config("vpc_config", vpc(route_table_ids=["rtb-0123456789abcdef0"])),
         "vpc_config.route_table_ids",
         "unknown argument",
         id="parse-vpc-unknown-key",
@@ -1287,13 +1287,13 @@ def test_minimal_rotating_secret_gets_defaults() -> None:
         rotate_immediately=True,
         master_secret_arn=None,
     )
-    assert settings.lambda_runtime == "python3.13"
-    assert settings.architecture == "arm64"
-    assert settings.timeout == 30
-    assert settings.memory_size == 128
-    assert settings.log_retention_days == 30
-    assert settings.password_length == 32
-    assert settings.exclude_characters == "/@\"'\\"
+    assert settings.function.runtime == "python3.13"
+    assert settings.function.architecture == "arm64"
+    assert settings.function.timeout == 30
+    assert settings.function.memory_size == 128
+    assert settings.function.log_retention_days == 30
+    assert settings.function.password_length == 32
+    assert settings.function.exclude_characters == "/@\"'\\"
     assert settings.recovery_window_in_days == 30
     assert settings.secret_string_version == 1
     assert settings.kms_key_arn is None
@@ -1301,8 +1301,8 @@ def test_minimal_rotating_secret_gets_defaults() -> None:
     assert settings.secret_string is None
     assert settings.secret_template is None
     assert settings.readers == []
-    assert settings.vpc is None
-    assert settings.permissions_boundary_arn is None
+    assert settings.function.vpc is None
+    assert settings.function.permissions_boundary_arn is None
     assert settings.description is None
     assert settings.tags == {}
     assert settings.warnings == []
@@ -1348,12 +1348,17 @@ def test_every_rotating_secret_argument_is_carried_through() -> None:
     assert settings.secret_string_version == 3
     assert settings.readers == ["app", OTHER_ROLE_ARN]
     assert settings.recovery_window_in_days == 0
-    assert (settings.lambda_runtime, settings.architecture) == ("python3.11", "x86_64")
-    assert (settings.timeout, settings.memory_size) == (900, 10_240)
-    assert settings.vpc == VpcScope(subnet_ids=[SUBNET, SUBNET_2], security_group_ids=[GROUP])
-    assert settings.permissions_boundary_arn == f"arn:aws:iam::{ACCOUNT}:policy/boundaries/Standard"
-    assert (settings.password_length, settings.exclude_characters) == (64, "abc")
-    assert settings.log_retention_days == 3653
+    assert (settings.function.runtime, settings.function.architecture) == ("python3.11", "x86_64")
+    assert (settings.function.timeout, settings.function.memory_size) == (900, 10_240)
+    assert settings.function.vpc == VpcScope(
+        subnet_ids=[SUBNET, SUBNET_2], security_group_ids=[GROUP]
+    )
+    assert (
+        settings.function.permissions_boundary_arn
+        == f"arn:aws:iam::{ACCOUNT}:policy/boundaries/Standard"
+    )
+    assert (settings.function.password_length, settings.function.exclude_characters) == (64, "abc")
+    assert settings.function.log_retention_days == 3653
     assert settings.tags == {"team": "billing", "cost-center": ""}
 
 
@@ -1432,7 +1437,7 @@ def test_automatically_after_days_bounds(days: int) -> None:
 
 def test_parse_vpc_config_accepts_tuples_and_returns_lists() -> None:
     scope = parse_vpc_config(
-        {"subnet_ids": (SUBNET, "subnet-01234567"), "security_group_ids": [GROUP]}
+        "vpc_config", {"subnet_ids": (SUBNET, "subnet-01234567"), "security_group_ids": [GROUP]}
     )
     assert scope == VpcScope(subnet_ids=[SUBNET, "subnet-01234567"], security_group_ids=[GROUP])
 
@@ -1470,12 +1475,14 @@ def test_secret_name_warnings(name: str, warns: bool) -> None:
 
 @pytest.mark.parametrize("runtime", ["python3.11", "python3.12", "python3.13", "python3.14"])
 def test_valid_runtimes(runtime: str) -> None:
-    assert parse_rotating_secret_args(rs(lambda_runtime=runtime)).lambda_runtime == runtime
+    assert parse_rotating_secret_args(rs(lambda_runtime=runtime)).function.runtime == runtime
 
 
 @pytest.mark.parametrize("days", validation.LOG_RETENTION_DAYS)
 def test_every_cloudwatch_retention_period_is_accepted(days: int) -> None:
-    assert parse_rotating_secret_args(rs(log_retention_days=days)).log_retention_days == days
+    assert (
+        parse_rotating_secret_args(rs(log_retention_days=days)).function.log_retention_days == days
+    )
 
 
 @pytest.mark.parametrize(
@@ -1490,8 +1497,8 @@ def test_every_cloudwatch_retention_period_is_accepted(days: int) -> None:
 )
 def test_valid_password_policies(policy: Args, length: int, excluded: str | None) -> None:
     settings = parse_rotating_secret_args(rs(password_policy=policy))
-    assert settings.password_length == length
-    assert settings.exclude_characters == (
+    assert settings.function.password_length == length
+    assert settings.function.exclude_characters == (
         excluded if excluded is not None else policy["exclude_characters"]
     )
 

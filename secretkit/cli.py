@@ -1,0 +1,296 @@
+"""The `secretkit` command: rotate, cancel a rotation, inspect a secret, run the demo."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TextIO
+
+from rotation_handlers.protocol import (
+    CURRENT,
+    PENDING,
+    PREVIOUS,
+    STRATEGY_TAG,
+    Strategy,
+    run_step,
+)
+from secretkit.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
+
+STRATEGY_MODULES = {
+    "password": "rotation_handlers.password",
+    "postgres-single-user": "rotation_handlers.postgres_single_user",
+    "postgres-multi-user": "rotation_handlers.postgres_multi_user",
+    "mysql-single-user": "rotation_handlers.mysql_single_user",
+    "mysql-multi-user": "rotation_handlers.mysql_multi_user",
+}
+
+
+class CliError(Exception):
+    """A problem to report in one line, with a non-zero exit."""
+
+
+def secretsmanager_client(options: argparse.Namespace) -> Any:
+    """A Secrets Manager client for the configured profile, region and endpoint."""
+    import boto3  # noqa: PLC0415 - only commands that talk to AWS pay for the import
+
+    session = boto3.session.Session(profile_name=options.profile, region_name=options.region)
+    return session.client("secretsmanager", endpoint_url=options.endpoint_url)
+
+
+def load_strategy(module_name: str) -> Strategy:
+    """The Strategy behind a handler module's lambda_handler (see protocol.handler_for)."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        raise CliError(f"cannot import handler module {module_name!r}: {error}") from None
+    strategy = getattr(getattr(module, "lambda_handler", None), "strategy", None)
+    if not isinstance(strategy, Strategy):
+        raise CliError(
+            f"{module_name}.lambda_handler was not made with rotation_handlers.protocol."
+            "handler_for(...), so its strategy cannot be run in-process"
+        )
+    return strategy
+
+
+def strategy_module(options: argparse.Namespace, described: dict[str, Any]) -> str:
+    """--handler, else --strategy, else the secret's secretkit:strategy tag."""
+    if options.handler:
+        return str(options.handler)
+    name: str | None = options.strategy
+    if name is None:
+        tags: dict[str, str] = {tag["Key"]: tag["Value"] for tag in described.get("Tags", [])}
+        name = tags.get(STRATEGY_TAG)
+        if name is None:
+            raise CliError(
+                f"{described['ARN']} has no {STRATEGY_TAG} tag; name the strategy with "
+                "--strategy or the module with --handler"
+            )
+        if name.startswith("custom:"):
+            return name.removeprefix("custom:")
+    if name not in STRATEGY_MODULES:
+        raise CliError(f"unknown strategy {name!r}; known: {', '.join(STRATEGY_MODULES)}")
+    return STRATEGY_MODULES[name]
+
+
+def cmd_rotate(options: argparse.Namespace, out: TextIO) -> int:
+    client = secretsmanager_client(options)
+    described = client.describe_secret(SecretId=options.secret)
+    if options.aws:
+        return follow_aws_rotation(client, described, options, out)
+    module = strategy_module(options, described)
+    strategy = load_strategy(module)
+    out.write(f"Rotating {described['ARN']} in-process with {module} (emulated orchestration)\n")
+
+    def run(event: dict[str, str], step_client: Any) -> None:
+        run_step(strategy, event, client=step_client)
+
+    def report(attempt: StepAttempt) -> None:
+        status = "ok" if attempt.error is None else f"failed: {attempt.error}"
+        out.write(f"  {attempt.step:<13} attempt {attempt.attempt}  {status}\n")
+
+    try:
+        rotation = emulate_rotation(
+            client,
+            described["ARN"],
+            run,
+            max_attempts=options.max_attempts,
+            first_delay=options.first_delay,
+            on_attempt=report,
+        )
+    except RotationFailed as failure:
+        raise CliError(f"rotation failed: {failure}") from None
+    out.write(f"Version {rotation.token} is now AWSCURRENT\n")
+    return 0
+
+
+def follow_aws_rotation(
+    client: Any,
+    described: dict[str, Any],
+    options: argparse.Namespace,
+    out: TextIO,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """RotateSecret, then watch the new version until it is AWSCURRENT or time runs out."""
+    arn = described["ARN"]
+    if not described.get("RotationEnabled") and not described.get("RotationLambdaARN"):
+        raise CliError(f"{arn} has no rotation configured; deploy its RotatingSecret first")
+    token = client.rotate_secret(SecretId=arn)["VersionId"]
+    out.write(f"RotateSecret started version {token} of {arn}; following...\n")
+    deadline = clock() + options.timeout
+    seen: list[str] | None = None
+    while True:
+        stages = client.describe_secret(SecretId=arn)["VersionIdsToStages"].get(token, [])
+        if stages != seen:
+            out.write(f"  {token}: {', '.join(stages) or '(no stage)'}\n")
+            seen = stages
+        if CURRENT in stages:
+            out.write(f"Version {token} is now AWSCURRENT\n")
+            return 0
+        if clock() >= deadline:
+            raise CliError(
+                f"rotation did not finish within {options.timeout:g}s: version {token} is "
+                f"{'/'.join(stages) or 'gone'}; read the rotation function's logs, then "
+                f"`secretkit cancel-rotation {options.secret}` if it is stuck"
+            )
+        time.sleep(options.interval)
+
+
+def cmd_cancel(options: argparse.Namespace, out: TextIO) -> int:
+    client = secretsmanager_client(options)
+    described = client.describe_secret(SecretId=options.secret)
+    arn = described["ARN"]
+    client.cancel_rotate_secret(SecretId=arn)
+    pending = [
+        version
+        for version, stages in described.get("VersionIdsToStages", {}).items()
+        if PENDING in stages and CURRENT not in stages
+    ]
+    for version in pending:
+        client.update_secret_version_stage(
+            SecretId=arn, VersionStage=PENDING, RemoveFromVersionId=version
+        )
+        out.write(f"Removed AWSPENDING from version {version}\n")
+    if not pending:
+        out.write("No rotation was in progress (no AWSPENDING outside AWSCURRENT)\n")
+    out.write(
+        f"Cancelled rotation of {arn}.\n"
+        "WARNING: automatic rotation is now DISABLED for this secret. Re-enable it with "
+        "`pulumi up` (the RotatingSecret's SecretRotation) once the cause is fixed.\n"
+    )
+    return 0
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    return "-" if value in (None, "") else str(value)
+
+
+def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
+    client = secretsmanager_client(options)
+    described = client.describe_secret(SecretId=options.secret)
+    arn = described["ARN"]
+    versions: dict[str, list[str]] = described.get("VersionIdsToStages", {})
+    created = {
+        entry["VersionId"]: entry.get("CreatedDate")
+        for entry in client.list_secret_version_ids(SecretId=arn).get("Versions", [])
+    }
+    rules = described.get("RotationRules") or {}
+    schedule = rules.get("ScheduleExpression") or (
+        f"every {rules['AutomaticallyAfterDays']} days"
+        if rules.get("AutomaticallyAfterDays")
+        else "-"
+    )
+    out.write(f"Secret     {described.get('Name')}\nARN        {arn}\n")
+    out.write(f"Rotation   {'enabled' if described.get('RotationEnabled') else 'disabled'}")
+    out.write(f"  schedule: {schedule}\n")
+    out.write(f"Function   {described.get('RotationLambdaARN') or '-'}\n")
+    out.write(f"Last       {_when(described.get('LastRotatedDate'))}\n")
+    out.write(f"Next       {_when(described.get('NextRotationDate'))}\n")
+    out.write("Versions\n")
+    order = {CURRENT: 0, PENDING: 1, PREVIOUS: 2}
+    for version, stages in sorted(
+        versions.items(), key=lambda item: min((order.get(s, 3) for s in item[1]), default=4)
+    ):
+        out.write(
+            f"  {version}  {', '.join(stages) or '-':<24} created {_when(created.get(version))}\n"
+        )
+    stuck = [v for v, s in versions.items() if PENDING in s and CURRENT not in s]
+    if stuck:
+        out.write(
+            f"STUCK      version {stuck[0]} carries AWSPENDING but is not AWSCURRENT: a rotation "
+            "started and did not finish. Read the function's logs, then retry "
+            f"(`secretkit rotate --aws {options.secret}`) or `secretkit cancel-rotation`.\n"
+        )
+    else:
+        out.write("State      ok (no rotation in progress)\n")
+    return 0
+
+
+def cmd_demo(options: argparse.Namespace, out: TextIO) -> int:
+    from secretkit import demo  # noqa: PLC0415 - pulls in Pulumi; only the demo needs it
+
+    return demo.main(options.demo_args, out=out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="secretkit", description="Operate secretkit secrets: rotate, cancel, inspect."
+    )
+    parser.add_argument("--region", help="AWS region (default: your AWS configuration)")
+    parser.add_argument("--profile", help="AWS profile (default: your AWS configuration)")
+    parser.add_argument("--endpoint-url", help="Secrets Manager endpoint (moto, LocalStack)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    rotate = commands.add_parser(
+        "rotate",
+        help="rotate a secret now",
+        description="Rotate now. By default the rotation handler runs in this process, with "
+        "Secrets Manager's orchestration emulated (placeholder AWSPENDING version, steps in "
+        "order, retries with backoff and the same token). --aws calls RotateSecret instead "
+        "and follows the new version until it is AWSCURRENT.",
+    )
+    rotate.add_argument("secret", help="secret name or ARN")
+    rotate.add_argument("--aws", action="store_true", help="let Secrets Manager run it")
+    rotate.add_argument("--strategy", help=f"one of {', '.join(STRATEGY_MODULES)}")
+    rotate.add_argument("--handler", help="module whose lambda_handler to run (custom)")
+    rotate.add_argument("--max-attempts", type=int, default=5, help="tries per step (5)")
+    rotate.add_argument("--first-delay", type=float, default=1.0, help="first retry wait (1s)")
+    rotate.add_argument("--timeout", type=float, default=300.0, help="--aws: give up after (300s)")
+    rotate.add_argument("--interval", type=float, default=2.0, help="--aws: poll every (2s)")
+    rotate.set_defaults(func=cmd_rotate)
+
+    cancel = commands.add_parser(
+        "cancel-rotation",
+        help="cancel a rotation in progress (disables automatic rotation)",
+        description="CancelRotateSecret, then remove AWSPENDING from the unfinished version.",
+    )
+    cancel.add_argument("secret", help="secret name or ARN")
+    cancel.set_defaults(func=cmd_cancel)
+
+    status = commands.add_parser(
+        "status", help="versions, stages, schedule, and whether a rotation is stuck"
+    )
+    status.add_argument("secret", help="secret name or ARN")
+    status.set_defaults(func=cmd_status)
+
+    demo = commands.add_parser("demo", help="the reference stack under mocks (as `make demo`)")
+    demo.add_argument("demo_args", nargs=argparse.REMAINDER, help="--program, --stack")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line for an error from AWS, the network or this tool."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        details = response["Error"]
+        return f"{details.get('Code', 'Error')}: {details.get('Message', '')}".strip()
+    name = type(error).__name__
+    if name == "NoCredentialsError":
+        return "no AWS credentials found (set AWS_PROFILE, or run `aws configure`)"
+    if name == "NoRegionError":
+        return "no AWS region configured (pass --region or set AWS_REGION)"
+    return str(error) or name
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+    """Entry point of the `secretkit` console script."""
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    try:
+        result: int = options.func(options, out)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # one readable line instead of a traceback
+        sys.stderr.write(f"secretkit: {describe_failure(error)}\n")
+        return 1
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Each handler module loads only boto3 (with its own dependencies) and the standard library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import rotation_handlers
+
+HANDLER_DIR = Path(rotation_handlers.__file__).parent
+MODULES = sorted(p.stem for p in HANDLER_DIR.glob("*.py") if p.stem != "__init__")
+#: boto3 and what boto3 itself imports.
+BOTO = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six", "certifi"}
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_imports_only_boto3_and_the_standard_library(module: str) -> None:
+    probe = (
+        f"import json, sys; import rotation_handlers.{module}; "
+        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HANDLER_DIR.parent,
+    )
+    loaded = set(json.loads(result.stdout))
+    foreign = {
+        name
+        for name in loaded - set(sys.stdlib_module_names) - BOTO - {"rotation_handlers"}
+        if not name.startswith("_")
+    }
+    assert foreign == set(), f"rotation_handlers.{module} pulls in {sorted(foreign)}"
+
+
+def test_every_handler_module_has_a_lambda_handler_or_is_a_library() -> None:
+    libraries = {"passwords", "protocol"}
+    for module in MODULES:
+        lines = (HANDLER_DIR / f"{module}.py").read_text().splitlines()
+        defines_handler = any(line.startswith("lambda_handler = ") for line in lines)
+        assert defines_handler != (module in libraries), module
