@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pulumi
 
 from components import validation
+from components.driver_bundle import STRATEGY_DRIVERS, DriverMissing, driver_files
 
 PACKAGE = "rotation_handlers"
 
@@ -33,6 +36,25 @@ class HandlerArtifact:
         return pulumi.AssetArchive(
             {name: pulumi.FileAsset(str(path)) for name, path in sorted(self.files.items())}
         )
+
+    def zip_bytes(self) -> bytes:
+        """The artifact as a deterministic zip (fixed timestamps, sorted), as Lambda receives it."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, path in sorted(self.files.items()):
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
+        return buffer.getvalue()
+
+    def zipped_size(self) -> int:
+        """Bytes of the zipped artifact."""
+        return len(self.zip_bytes())
+
+    def with_files(self, extra: dict[str, Path]) -> HandlerArtifact:
+        """The same artifact with more files (a driver, a CA bundle)."""
+        return HandlerArtifact(files={**self.files, **extra}, handler=self.handler)
 
 
 def _package_files() -> dict[str, Path]:
@@ -91,10 +113,22 @@ def rotation_artifact(
             ) from None
     module = validation.STRATEGIES.get(strategy, strategy)
     try:
-        return artifact_for(module)
+        artifact = artifact_for(module)
     except FileNotFoundError:
         raise validation.fail(
             "rotation.strategy",
             strategy,
             f"this version of secretkit does not ship rotation_handlers/{module}.py yet",
+        ) from None
+    driver = STRATEGY_DRIVERS.get(strategy)
+    if driver is None:
+        return artifact
+    try:
+        return artifact.with_files(driver_files(driver))
+    except DriverMissing as missing:
+        raise validation.fail(
+            "rotation.strategy",
+            strategy,
+            f"needs the {driver} driver installed where Pulumi runs (missing: {missing}); "
+            "it is in secretkit's requirements: pip install -r requirements.txt",
         ) from None

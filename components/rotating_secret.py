@@ -12,19 +12,18 @@ from components.aws_context import lookup_aws_context
 from components.errors import InvalidArgumentError
 from components.input_gate import InputGate
 from components.kms_key import create_kms_key
-from components.lambda_artifact import rotation_artifact
 from components.read_policies import secret_read_policy
 from components.rotating_secret_args import (
     RotatingSecretArgs,
     RotatingSecretSettings,
     parse_rotating_secret_args,
 )
-from components.rotation_function import (
-    FunctionSpec,
-    Invoker,
-    create_rotation_function,
+from components.rotation_function import create_rotation_function
+from components.secret_rotation import (
+    rotation_warnings,
+    secret_rotation_artifact,
+    secret_rotation_spec,
 )
-from components.rotation_role_policy import rotation_role_policy
 from rotation_handlers.passwords import generate_password
 from rotation_handlers.protocol import STRATEGY_TAG
 
@@ -52,6 +51,8 @@ class RotatingSecret(pulumi.ComponentResource):
     """ARN of the rotation Lambda's execution role."""
     rotation_role_name: pulumi.Output[str]
     """Name of that role, so you can attach what your own rotation code needs."""
+    rotation_artifact_size: pulumi.Output[int]
+    """Bytes of the rotation function's zipped code (drivers included)."""
 
     def __init__(
         self,
@@ -62,16 +63,14 @@ class RotatingSecret(pulumi.ComponentResource):
         where = f"RotatingSecret '{name}'"
         try:
             settings = parse_rotating_secret_args(args)
-            artifact = rotation_artifact(
-                settings.rotation.strategy, settings.rotation.handler_module
-            )
+            artifact = secret_rotation_artifact(settings)
         except InvalidArgumentError as error:
             raise error.located(where) from None
 
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._settings = settings
         self._granted: set[str] = set()
-        for warning in settings.warnings:
+        for warning in [*settings.warnings, *rotation_warnings(settings)]:
             pulumi.log.warn(warning, resource=self)
 
         gate = InputGate(where)
@@ -119,20 +118,9 @@ class RotatingSecret(pulumi.ComponentResource):
             secret_string_wo_version=settings.secret_string_version,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        secret_arn = self.secret.arn
-        context = self.context
-        vpc = settings.function.vpc
         self.rotation_function = create_rotation_function(
             name,
-            spec=FunctionSpec(
-                artifact=artifact,
-                policy=lambda log_group_arn: rotation_role_policy(
-                    secret_arn, key_arn, log_group_arn, context.scope(), vpc
-                ),
-                # One function per secret, so it may be invoked for this secret only.
-                invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),
-                description="Rotates one Secrets Manager secret",
-            ),
+            spec=secret_rotation_spec(settings, artifact, self.secret.arn, key_arn, self.context),
             settings=settings.function,
             tags=settings.tags,
             parent=self,
@@ -167,8 +155,10 @@ class RotatingSecret(pulumi.ComponentResource):
         self.rotation_function_arn = function.function.arn
         self.rotation_role_arn = function.role.arn
         self.rotation_role_name = function.role.name
+        self.rotation_artifact_size = pulumi.Output.from_input(artifact.zipped_size())
         self.register_outputs(
             {
+                "rotation_artifact_size": self.rotation_artifact_size,
                 "secret_arn": self.secret_arn,
                 "secret_name": self.secret_name,
                 "kms_key_arn": self.kms_key_arn,
@@ -221,4 +211,7 @@ def _initial_value(settings: RotatingSecretSettings) -> pulumi.Input[str]:
     password = generate_password(
         settings.function.password_length, settings.function.exclude_characters
     )
-    return json.dumps({**(settings.secret_template or {}), "password": password})
+    document = {**(settings.secret_template or {}), "password": password}
+    if settings.rotation.master_secret_arn is not None:
+        document.setdefault("masterarn", settings.rotation.master_secret_arn)
+    return json.dumps(document)

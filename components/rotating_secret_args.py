@@ -10,6 +10,7 @@ from typing import Any, Required, TypedDict
 import pulumi
 
 from components import validation
+from components.driver_bundle import STRATEGY_DRIVERS
 from components.errors import Redacted
 from components.function_settings import (
     FunctionSettings,
@@ -37,7 +38,13 @@ class RotationArgs(TypedDict, total=False):
     rotate_immediately: bool
     """Rotate as soon as rotation is configured (default True, as AWS does)."""
     master_secret_arn: str
-    """Alternating-users strategies: ARN of the secret holding the admin credentials."""
+    """Alternating-users strategies: full ARN of the secret holding the admin credentials
+    (the rotation role may read it; its JSON is in AWS's database secret shape)."""
+    master_secret_kms_key_arn: str
+    """The CMK encrypting the master secret, if not the AWS managed aws/secretsmanager key."""
+    ca_bundle_path: str
+    """Database strategies: a local PEM file of CAs (e.g. the RDS bundle) shipped with the
+    function and used to verify the server when the secret asks for TLS."""
     handler_module: str
     """With strategy 'custom': your module (e.g. 'my_rotators.api_key', importable by the
     program) whose lambda_handler = handler_for(YourStrategy()); it ships in the artifact."""
@@ -100,6 +107,8 @@ class RotationSettings:
     rotate_immediately: bool
     master_secret_arn: str | None
     handler_module: str | None = None
+    master_secret_kms_key_arn: str | None = None
+    ca_bundle_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,13 +134,8 @@ ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
 ROTATION_ARGUMENTS = tuple(RotationArgs.__annotations__)
 
 
-def parse_rotation(value: Any) -> RotationSettings:
-    """Check the rotation block."""
-    rotation = validation.require_mapping("rotation", value)
-    validation.reject_unknown_keys("rotation", rotation, ROTATION_ARGUMENTS)
-    if "strategy" not in rotation:
-        raise validation.fail("rotation.strategy", None, "is required")
-    strategy = validation.strategy("rotation.strategy", rotation["strategy"])
+def _parse_schedule(rotation: Mapping[str, Any]) -> tuple[str | None, int | None, str | None]:
+    """(schedule_expression, automatically_after_days, duration)."""
     expression = rotation.get("schedule_expression")
     days = rotation.get("automatically_after_days")
     if (expression is None) == (days is None):
@@ -152,9 +156,11 @@ def parse_rotation(value: Any) -> RotationSettings:
     duration = rotation.get("duration")
     if duration is not None:
         validation.rotation_duration("rotation.duration", duration, interval_hours)
-    rotate_immediately = validation.require_bool(
-        "rotation.rotate_immediately", rotation.get("rotate_immediately", True)
-    )
+    return expression, days, duration
+
+
+def _parse_master(strategy: str, rotation: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(master_secret_arn, master_secret_kms_key_arn): required by, and only for, multi-user."""
     master = rotation.get("master_secret_arn")
     if strategy in validation.MULTI_USER_STRATEGIES and master is None:
         raise validation.fail(
@@ -172,6 +178,27 @@ def parse_rotation(value: Any) -> RotationSettings:
                 "mysql-multi-user)",
             )
         validation.secret_arn("rotation.master_secret_arn", master)
+    master_key = rotation.get("master_secret_kms_key_arn")
+    if master_key is not None:
+        if master is None:
+            raise validation.fail(
+                "rotation.master_secret_kms_key_arn", master_key, "needs rotation.master_secret_arn"
+            )
+        validation.kms_key_arn("rotation.master_secret_kms_key_arn", master_key)
+    return master, master_key
+
+
+def _parse_code(strategy: str, rotation: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(handler_module, ca_bundle_path): what ships in the artifact besides the handlers."""
+    ca_bundle = rotation.get("ca_bundle_path")
+    if ca_bundle is not None:
+        if strategy not in STRATEGY_DRIVERS:
+            raise validation.fail(
+                "rotation.ca_bundle_path",
+                ca_bundle,
+                "only the database strategies connect over TLS",
+            )
+        validation.pem_file("rotation.ca_bundle_path", ca_bundle)
     module = rotation.get("handler_module")
     if strategy == validation.CUSTOM_STRATEGY and module is None:
         raise validation.fail(
@@ -183,14 +210,32 @@ def parse_rotation(value: Any) -> RotationSettings:
                 "rotation.handler_module", module, "is only used with strategy 'custom'"
             )
         validation.handler_module("rotation.handler_module", module)
+    return module, ca_bundle
+
+
+def parse_rotation(value: Any) -> RotationSettings:
+    """Check the rotation block."""
+    rotation = validation.require_mapping("rotation", value)
+    validation.reject_unknown_keys("rotation", rotation, ROTATION_ARGUMENTS)
+    if "strategy" not in rotation:
+        raise validation.fail("rotation.strategy", None, "is required")
+    strategy = validation.strategy("rotation.strategy", rotation["strategy"])
+    expression, days, duration = _parse_schedule(rotation)
+    rotate_immediately = validation.require_bool(
+        "rotation.rotate_immediately", rotation.get("rotate_immediately", True)
+    )
+    master, master_key = _parse_master(strategy, rotation)
+    module, ca_bundle = _parse_code(strategy, rotation)
     return RotationSettings(
-        handler_module=module,
         strategy=strategy,
         schedule_expression=expression,
         automatically_after_days=days,
         duration=duration,
         rotate_immediately=rotate_immediately,
         master_secret_arn=master,
+        handler_module=module,
+        master_secret_kms_key_arn=master_key,
+        ca_bundle_path=ca_bundle,
     )
 
 

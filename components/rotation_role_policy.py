@@ -92,21 +92,50 @@ def secret_kms_statement(
     )
 
 
+@dataclass(frozen=True)
+class MasterSecret:
+    """The secret an alternating-users rotation logs in with, and the key encrypting it."""
+
+    arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str] | None = None
+
+
 def rotation_role_policy(
     secret_arn: pulumi.Input[str],
     key_arn: pulumi.Input[str],
     log_group_arn: pulumi.Input[str],
     scope: AccountScope,
+    *,
     vpc: VpcScope | None = None,
+    master: MasterSecret | None = None,
 ) -> dict[str, Any]:
-    """The inline policy of a rotation function's role."""
+    """The inline policy of a rotation function's role.
+
+    With a master secret (alternating users) the role may also read that secret, and decrypt
+    it through Secrets Manager when it is under a customer managed key; a master secret under
+    the AWS managed key aws/secretsmanager needs no KMS statement.
+    """
     statements = [
         statement("RotateThisSecret", ROTATION_SECRET_ACTIONS, [secret_arn]),
         secret_kms_statement(
             "UseKeyForThisSecret", ROTATION_KMS_ACTIONS, key_arn, secret_arn, scope.region
         ),
-        statement("WriteOwnLogs", LOG_ACTIONS, [concat(log_group_arn, ":*")]),
     ]
+    if master is not None:
+        statements.append(
+            statement("ReadMasterSecret", ("secretsmanager:GetSecretValue",), [master.arn])
+        )
+        if master.kms_key_arn is not None:
+            statements.append(
+                secret_kms_statement(
+                    "DecryptMasterSecret",
+                    ("kms:Decrypt",),
+                    master.kms_key_arn,
+                    master.arn,
+                    scope.region,
+                )
+            )
+    statements.append(statement("WriteOwnLogs", LOG_ACTIONS, [concat(log_group_arn, ":*")]))
     if vpc is not None:
         statements.extend(eni_statements(scope, vpc))
     return document(*statements)

@@ -350,6 +350,19 @@ def strategy(argument: str, value: Any) -> str:
 _MODULE_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
+def pem_file(argument: str, value: Any) -> str:
+    """A readable local file holding at least one PEM certificate."""
+    path = require_string(argument, value)
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            text = handle.read(1_000_000)
+    except OSError as error:
+        raise fail(argument, value, f"cannot be read ({error.strerror})") from None
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise fail(argument, value, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+    return path
+
+
 def handler_module(argument: str, value: Any) -> str:
     """A dotted Python module name (``my_rotators.api_key``) defining lambda_handler."""
     module = require_string(argument, value)

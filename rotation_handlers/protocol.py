@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,10 +60,13 @@ def parse_event(event: Any) -> RotationEvent:
 class SecretValues:
     """Every secret value a step has touched, so error text can be scrubbed of them.
 
-    JSON secrets contribute their string fields too (an error may quote just the password).
+    A JSON secret contributes its whole text and its secret-looking fields (password, key,
+    token, secret), since an error may quote just those; host, user and database names stay
+    readable in messages.
     """
 
-    MIN_LENGTH = 4  # shorter strings ("app", "5432") are not worth hiding and match too much
+    MIN_LENGTH = 4  # shorter strings are not worth hiding and would match too much
+    SECRET_FIELD = re.compile(r"pass|secret|token|key", re.IGNORECASE)
 
     def __init__(self) -> None:
         self._values: set[str] = set()
@@ -73,7 +77,11 @@ class SecretValues:
         self._values.add(value)
         document = json_or_none(value)
         if document is not None:
-            self._values.update(v for v in document.values() if isinstance(v, str) and v)
+            self._values.update(
+                item
+                for name, item in document.items()
+                if isinstance(item, str) and item and self.SECRET_FIELD.search(name)
+            )
 
     def scrub(self, text: str) -> str:
         """``text`` with every known value replaced by <redacted>, longest first."""

@@ -211,6 +211,21 @@ def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
+    """Each strategy's Lambda artifact as RotatingSecret/SecureParameter would ship it."""
+    from components.lambda_artifact import rotation_artifact  # noqa: PLC0415 - loads Pulumi
+
+    out.write(f"{'strategy':<22} {'files':>5} {'zipped bytes':>13}  packages\n")
+    for strategy in [*STRATEGY_MODULES, "parameter_store"]:
+        artifact = rotation_artifact(strategy, None)
+        packages = sorted({name.split("/")[0].removesuffix(".py") for name in artifact.files})
+        out.write(
+            f"{strategy:<22} {len(artifact.files):>5} {artifact.zipped_size():>13,}  "
+            f"{', '.join(packages)}\n"
+        )
+    return 0
+
+
 def cmd_demo(options: argparse.Namespace, out: TextIO) -> int:
     from secretkit import demo  # noqa: PLC0415 - pulls in Pulumi; only the demo needs it
 
@@ -257,6 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("secret", help="secret name or ARN")
     status.set_defaults(func=cmd_status)
+
+    artifacts = commands.add_parser(
+        "artifacts", help="size of each strategy's Lambda artifact (drivers included)"
+    )
+    artifacts.set_defaults(func=cmd_artifacts)
 
     demo = commands.add_parser("demo", help="the reference stack under mocks (as `make demo`)")
     demo.add_argument("demo_args", nargs=argparse.REMAINDER, help="--program, --stack")

@@ -68,7 +68,7 @@ def test_archive_holds_one_file_asset_per_file() -> None:
         assert Path(asset.path) == artifact.files[name]
 
 
-@pytest.mark.parametrize("module", ["postgres_single_user", "no_such_strategy", "protocol_x"])
+@pytest.mark.parametrize("module", ["oracle_single_user", "no_such_strategy", "protocol_x"])
 def test_missing_handler_module_raises_file_not_found(module: str) -> None:
     with pytest.raises(FileNotFoundError, match=f"rotation_handlers/{module}.py"):
         artifact_for(module)
@@ -168,12 +168,49 @@ def test_rotation_artifact_for_a_handler_module_name() -> None:
     assert artifact.handler == "rotation_handlers.parameter_store.lambda_handler"
 
 
-def test_unshipped_strategy_is_refused_naming_rotation_strategy() -> None:
+@pytest.mark.parametrize(
+    ("strategy", "packages"),
+    [
+        ("postgres-single-user", {"pg8000", "scramp", "asn1crypto", "dateutil", "six.py"}),
+        ("postgres-multi-user", {"pg8000", "scramp", "asn1crypto", "dateutil", "six.py"}),
+        ("mysql-single-user", {"pymysql"}),
+        ("mysql-multi-user", {"pymysql"}),
+    ],
+)
+def test_database_strategies_ship_their_driver_and_its_dependencies(
+    strategy: str, packages: set[str]
+) -> None:
+    artifact = rotation_artifact(strategy, None)
+    module = strategy.replace("-", "_")
+    assert artifact.handler == f"rotation_handlers.{module}.lambda_handler"
+    top_level = {name.split("/")[0] for name in artifact.files}
+    assert top_level == {"rotation_handlers"} | packages
+    assert not any(name.startswith(("boto3/", "botocore/")) for name in artifact.files)
+    assert all(name.endswith(".py") for name in artifact.files)
+
+
+def test_a_missing_driver_is_refused_naming_rotation_strategy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from components import driver_bundle  # noqa: PLC0415
+
+    monkeypatch.setitem(driver_bundle.STRATEGY_DRIVERS, "postgres-single-user", "no-such-driver")
     with pytest.raises(InvalidArgumentError) as caught:
         rotation_artifact("postgres-single-user", None)
     assert caught.value.argument == "rotation.strategy"
-    assert caught.value.value == "postgres-single-user"
-    assert "rotation_handlers/postgres_single_user.py" in str(caught.value)
+    assert "needs the no-such-driver driver" in str(caught.value)
+
+
+def test_zipped_size_is_deterministic_and_matches_the_zip() -> None:
+    artifact = rotation_artifact("postgres-single-user", None)
+    first, second = artifact.zip_bytes(), artifact.zip_bytes()
+    assert first == second
+    assert artifact.zipped_size() == len(first)
+    import io  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    names = zipfile.ZipFile(io.BytesIO(first)).namelist()
+    assert sorted(names) == sorted(artifact.files)
 
 
 def test_custom_strategy_uses_the_handler_module(

@@ -292,12 +292,12 @@ def test_rotation_role_policy_without_vpc() -> None:
 
 
 def test_rotation_role_policy_with_vpc_adds_scoped_eni_statements() -> None:
-    doc = rotation_role_policy(SECRET_ARN, KEY_ARN, LOG_GROUP_ARN, SCOPE, VPC)
+    doc = rotation_role_policy(SECRET_ARN, KEY_ARN, LOG_GROUP_ARN, SCOPE, vpc=VPC)
     assert doc == {"Version": "2012-10-17", "Statement": ROTATION_STATEMENTS + ENI_STATEMENTS}
 
 
 def test_rotation_role_has_no_password_generation_or_other_secrets() -> None:
-    doc = rotation_role_policy(SECRET_ARN, KEY_ARN, LOG_GROUP_ARN, SCOPE, VPC)
+    doc = rotation_role_policy(SECRET_ARN, KEY_ARN, LOG_GROUP_ARN, SCOPE, vpc=VPC)
     actions = {a for s in statements(doc) for a in s["Action"]}
     assert "secretsmanager:GetRandomPassword" not in actions
     assert "logs:CreateLogGroup" not in actions
@@ -452,7 +452,9 @@ BUILT = [
     pytest.param(key_policy(PARTITION, ACCOUNT, [ADMIN_ARN]), True, id="key-policy-admins"),
     pytest.param(rotation_role_policy(SECRET_ARN, KEY_ARN, LOG_GROUP_ARN, SCOPE), False, id="rot"),
     pytest.param(
-        rotation_role_policy(SECRET_ARN, KEY_ARN, LOG_GROUP_ARN, SCOPE, VPC), False, id="rot-vpc"
+        rotation_role_policy(SECRET_ARN, KEY_ARN, LOG_GROUP_ARN, SCOPE, vpc=VPC),
+        False,
+        id="rot-vpc",
     ),
     pytest.param(secret_read_policy(SECRET_ARN, KEY_ARN, REGION), False, id="secret-read"),
     pytest.param(parameter_read_policy(PARAMETER_ARN, KEY_ARN, REGION), False, id="param-read"),

@@ -48,3 +48,21 @@ def rotate(sm: Any, arn: str, strategy: Strategy | None = None, **options: Any) 
 def json_value(sm: Any, arn: str, stage: str) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(value_at(sm, arn, stage))
     return document
+
+
+def count_calls(sm: Any, arn: str, run: Any) -> list[str]:
+    """Secrets Manager calls the handler makes over one full rotation (not the emulator's)."""
+    calls: list[str] = []
+
+    def counted(event: dict[str, str], client: Any) -> None:
+        def hook(model: Any, **_: Any) -> None:
+            calls.append(model.name)
+
+        client.meta.events.register("before-call.secrets-manager.*", hook)
+        try:
+            run(event, client)
+        finally:
+            client.meta.events.unregister("before-call.secrets-manager.*", hook)
+
+    assert emulate_rotation(sm, arn, counted, first_delay=0).succeeded
+    return calls

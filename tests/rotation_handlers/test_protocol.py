@@ -24,9 +24,10 @@ from rotation_handlers.protocol import (
     parse_event,
     run_step,
 )
-from secretkit.rotation_emulator import PendingPlaceholder, RotationFailed, emulate_rotation
+from secretkit.rotation_emulator import PendingPlaceholder, RotationFailed
 from tests.rotation_handlers.aws_generic_template import template_step
 from tests.rotation_handlers.conftest import (
+    count_calls,
     json_value,
     make_secret,
     rotate,
@@ -182,24 +183,6 @@ def test_throttling_at_every_call_then_retry_converges(sm: Any, index: int, when
     assert fault.fired
     assert sum(1 for a in rotation.attempts if a.error) == 1
     assert_converged(sm, arn, old_version, rotation.token)
-
-
-def count_calls(sm: Any, arn: str, run: Any) -> list[str]:
-    """Secrets Manager calls the handler makes over one full rotation (not the emulator's)."""
-    calls: list[str] = []
-
-    def counted(event: dict[str, str], client: Any) -> None:
-        def hook(model: Any, **_: Any) -> None:
-            calls.append(model.name)
-
-        client.meta.events.register("before-call.secrets-manager.*", hook)
-        try:
-            run(event, client)
-        finally:
-            client.meta.events.unregister("before-call.secrets-manager.*", hook)
-
-    assert emulate_rotation(sm, arn, counted, first_delay=0).succeeded
-    return calls
 
 
 def test_password_rotation_makes_seven_secrets_manager_calls(sm: Any) -> None:

@@ -1,0 +1,71 @@
+"""What a RotatingSecret's rotation function is made of: code, rights, environment, invoker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+from components.aws_context import AwsContext
+from components.driver_bundle import STRATEGY_DRIVERS
+from components.lambda_artifact import HandlerArtifact, rotation_artifact
+from components.rotating_secret_args import RotatingSecretSettings
+from components.rotation_function import FunctionSpec, Invoker
+from components.rotation_role_policy import MasterSecret, rotation_role_policy
+
+#: Where the CA bundle lands in the function (Lambda unpacks the artifact in /var/task).
+CA_BUNDLE_NAME = "ca_bundle.pem"
+CA_BUNDLE_IN_LAMBDA = f"/var/task/{CA_BUNDLE_NAME}"
+
+
+def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifact:
+    """The strategy's handlers (and driver), plus the CA bundle when one is given.
+
+    Raises InvalidArgumentError when the strategy's code or driver is missing.
+    """
+    rotation = settings.rotation
+    artifact = rotation_artifact(rotation.strategy, rotation.handler_module)
+    if rotation.ca_bundle_path is not None:
+        artifact = artifact.with_files({CA_BUNDLE_NAME: Path(rotation.ca_bundle_path).resolve()})
+    return artifact
+
+
+def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
+    """Advice about the rotation that is not an error."""
+    if settings.rotation.strategy in STRATEGY_DRIVERS and settings.function.vpc is None:
+        return [
+            f"the {settings.rotation.strategy} rotation function runs outside any VPC: it can "
+            "only reach a publicly accessible database. Give vpc_config (subnets with a route "
+            "to Secrets Manager, and a security group the database admits)."
+        ]
+    return []
+
+
+def secret_rotation_spec(
+    settings: RotatingSecretSettings,
+    artifact: HandlerArtifact,
+    secret_arn: pulumi.Output[str],
+    key_arn: pulumi.Input[str],
+    context: AwsContext,
+) -> FunctionSpec:
+    """Rights for exactly this secret (and the master secret, for alternating users), the
+    environment the handler reads, and Secrets Manager as the only invoker for this secret."""
+    rotation = settings.rotation
+    master = None
+    environment: dict[str, pulumi.Input[str]] = {}
+    if rotation.master_secret_arn is not None:
+        master = MasterSecret(rotation.master_secret_arn, rotation.master_secret_kms_key_arn)
+        environment["MASTER_SECRET_ARN"] = rotation.master_secret_arn
+    if rotation.ca_bundle_path is not None:
+        environment["SSL_CA_BUNDLE"] = CA_BUNDLE_IN_LAMBDA
+    vpc = settings.function.vpc
+    return FunctionSpec(
+        artifact=artifact,
+        policy=lambda log_group_arn: rotation_role_policy(
+            secret_arn, key_arn, log_group_arn, context.scope(), vpc=vpc, master=master
+        ),
+        # One function per secret, so it may be invoked for this secret only.
+        invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),
+        description="Rotates one Secrets Manager secret",
+        environment=environment,
+    )

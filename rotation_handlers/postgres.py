@@ -1,0 +1,154 @@
+"""PostgreSQL for the database strategies, through pg8000 (pure Python, shipped in the artifact).
+
+Passwords never travel to the server in plaintext: the handler sends a SCRAM-SHA-256 verifier
+(``ALTER ROLE ... PASSWORD 'SCRAM-SHA-256$...'``), so statement logging cannot record them.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import secrets
+import ssl
+from typing import Any
+
+from rotation_handlers.database import (
+    CLONE_SUFFIX,
+    CONNECT_TIMEOUT_SECONDS,
+    DbSecret,
+    Engine,
+    LoginFailed,
+    TlsUnavailable,
+)
+from rotation_handlers.protocol import SecretValues, StrategyError
+
+SCRAM_ITERATIONS = 4096
+#: SQLSTATEs of a refused login (invalid_password, invalid_authorization_specification).
+LOGIN_REFUSED = frozenset({"28P01", "28000"})
+
+
+def quote_ident(name: str) -> str:
+    """A PostgreSQL identifier, safely quoted (embedded quotes doubled, NUL refused)."""
+    if "\x00" in name:
+        raise StrategyError("a user name contains a NUL character")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def scram_verifier(
+    password: str, salt: bytes | None = None, iterations: int = SCRAM_ITERATIONS
+) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL stores for ``password`` (RFC 5802 / 7677).
+
+    Generated passwords are printable ASCII, for which SASLprep changes nothing.
+    """
+    salt = salt or secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def _describe(error: BaseException) -> str:
+    """SQLSTATE and message of a pg8000 error (server messages name users, not passwords)."""
+    details = error.args[0] if error.args else None
+    if isinstance(details, dict):
+        return f"{details.get('C', '?')} {details.get('M', '')}".strip()
+    return type(error).__name__
+
+
+class PostgresEngine(Engine):
+    """PostgreSQL 10 or newer (SCRAM verifiers)."""
+
+    name = "postgres"
+    default_port = 5432
+    max_username = 63
+
+    def open(self, secret: DbSecret, tls: ssl.SSLContext | None) -> Any:
+        import pg8000.native  # noqa: PLC0415 - the driver loads only when a database is used
+
+        try:
+            return pg8000.native.Connection(
+                user=secret.username,
+                password=secret.password,
+                host=secret.host,
+                port=secret.port,
+                database=secret.dbname or "postgres",
+                # pg8000 reads None as "TLS if offered"; plaintext must be asked for with False.
+                ssl_context=tls if tls is not None else False,
+                timeout=CONNECT_TIMEOUT_SECONDS,
+                application_name="secretkit-rotation",
+            )
+        except pg8000.native.DatabaseError as error:
+            details = error.args[0] if error.args else {}
+            if isinstance(details, dict) and details.get("C") in LOGIN_REFUSED:
+                raise LoginFailed from None
+            failure = _describe(error)
+        except pg8000.native.InterfaceError as error:
+            if tls is not None and "ssl" in str(error).lower():
+                raise TlsUnavailable from None
+            failure = f"InterfaceError: {error}"
+        except (OSError, ssl.SSLError) as error:
+            failure = type(error).__name__ + (
+                f": {error.strerror}" if getattr(error, "strerror", None) else ""
+            )
+        raise StrategyError(
+            f"cannot connect to postgres at {secret.host}:{secret.port} as {secret.username}: "
+            f"{failure}"
+        )
+
+    def close(self, connection: Any) -> None:
+        with contextlib.suppress(Exception):  # closing is best effort
+            connection.close()
+
+    def _run(self, connection: Any, sql: str, seen: SecretValues, **params: Any) -> Any:
+        import pg8000.native  # noqa: PLC0415
+
+        try:
+            return connection.run(sql, **params)
+        except pg8000.native.DatabaseError as error:
+            failure = _describe(error)
+        raise StrategyError(seen.scrub(f"postgres refused a rotation statement: {failure}"))
+
+    def check(self, connection: Any) -> None:
+        self._run(connection, "SELECT 1", SecretValues())
+
+    def _password_sql(self, role: str, password: str, seen: SecretValues) -> str:
+        verifier = scram_verifier(password)
+        seen.add(verifier)
+        return f"ALTER ROLE {role} PASSWORD '{verifier}'"  # the verifier has no quotes
+
+    def set_own_password(self, connection: Any, password: str, seen: SecretValues) -> None:
+        self._run(connection, self._password_sql("CURRENT_USER", password, seen), seen)
+
+    def set_user_password(
+        self, connection: Any, username: str, password: str, seen: SecretValues
+    ) -> None:
+        self._run(connection, self._password_sql(quote_ident(username), password, seen), seen)
+
+    def ensure_alternate(
+        self, connection: Any, source: str, target: str, password: str, seen: SecretValues
+    ) -> None:
+        """The clone is a member of the original and acts as it (``SET ROLE`` on login): it has
+        exactly the original's privileges, including ones granted later, and what it creates
+        belongs to the original, so neither user loses access to the other's objects."""
+        base = source if not source.endswith(CLONE_SUFFIX) else target
+        clone = base + CLONE_SUFFIX
+        exists = self._run(
+            connection, "SELECT 1 FROM pg_roles WHERE rolname = :name", seen, name=clone
+        )
+        if not exists:
+            self._run(connection, f"CREATE ROLE {quote_ident(clone)} LOGIN", seen)
+        # Re-asserted on every rotation: the two users stay in step even if someone edited one.
+        self._run(connection, f"GRANT {quote_ident(base)} TO {quote_ident(clone)}", seen)
+        self._run(
+            connection,
+            f"ALTER ROLE {quote_ident(clone)} SET role TO {quote_ident(base)}",
+            seen,
+        )
