@@ -5,7 +5,13 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components import RotatingSecret, SecureParameter, SecureParameterArgs
+from components import (
+    CrossRegionReplicatedSecret,
+    ProxiedParameterPolicy,
+    RotatingSecret,
+    SecureParameter,
+    SecureParameterArgs,
+)
 from components.aws_context import lookup_aws_context
 from components.iam_documents import service_assume_role_policy
 from components.kms_key import create_kms_key
@@ -60,6 +66,23 @@ if unchanged_for:
 parameter = SecureParameter("app-config", parameter_args)
 parameter.grant_read(reader)
 
+# The same secret, readable through Parameter Store's reference path (e.g. ECS valueFrom).
+proxy = ProxiedParameterPolicy("app-secret-proxy", {"secret": secret, "roles": [reader]})
+
+replica_regions = config.require_object("replicaRegions")
+if replica_regions:
+    shared = CrossRegionReplicatedSecret(
+        "shared-token",
+        {
+            "secret_name": config.require("replicatedSecretName"),
+            "kms_key_arn": shared_key.arn,
+            "secret_template": {"client": "secretkit"},
+            "replica_regions": replica_regions,
+        },
+    )
+    shared.grant_read(reader)
+    pulumi.export("replicatedSecretArns", shared.replica_secret_arns)
+
 pulumi.export("secretArn", secret.secret_arn)
 pulumi.export("secretName", secret.secret_name)
 pulumi.export("kmsKeyArn", shared_key.arn)
@@ -70,3 +93,4 @@ pulumi.export("parameterName", parameter.parameter_name)
 pulumi.export("parameterTier", parameter.tier)
 pulumi.export("notificationTopicArn", parameter.notification_topic_arn)
 pulumi.export("readerRoleArn", reader.arn)
+pulumi.export("proxyParameterPath", proxy.parameter_path)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components import validation
+from components.errors import InvalidArgumentError
 
 #: What `readers=[...]` and `grant_read(...)` accept.
 RoleRef = str | aws.iam.Role
@@ -49,4 +51,28 @@ def attach_policy(
         role=role_name_input(role),
         policy=pulumi.Output.json_dumps(policy),
         opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def grant_once(
+    parent: pulumi.Resource,
+    *,
+    where: str,
+    granted: set[str],
+    role: Any,
+    what: str,
+    policy: Callable[[], dict[str, Any]],
+) -> aws.iam.RolePolicy:
+    """Check ``role``, refuse a second grant to the same role, and attach ``policy()`` as
+    ``<component>-read-<role>`` (what each component's grant_read does)."""
+    try:
+        role = check_role("role", role)
+    except InvalidArgumentError as error:
+        raise error.located(where) from None
+    label = role_label(role)
+    if label in granted:
+        raise InvalidArgumentError("role", label, f"already has read access to this {what}", where)
+    granted.add(label)
+    return attach_policy(
+        f"{parent.pulumi_resource_name}-read-{label}", role, policy(), parent=parent
     )

@@ -21,13 +21,20 @@ def create_kms_key(
     context: AwsContext,
     administrators: Sequence[str] = (),
     tags: Mapping[str, str] | None = None,
+    multi_region: bool = False,
+    region: str | None = None,
     opts: pulumi.ResourceOptions,
 ) -> aws.kms.Key:
-    """Register the key; the caller passes opts with parent (and any gate) already set."""
+    """Register the key; the caller passes opts with parent (and any gate) already set.
+
+    ``region`` places it in another region through pulumi-aws v7's per-resource region.
+    """
     return aws.kms.Key(
         resource_name,
         description=description,
         enable_key_rotation=True,
+        multi_region=multi_region or None,
+        region=region,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         policy=pulumi.Output.json_dumps(
             key_policy(context.partition, context.account_id, list(administrators))

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 
 from components.iam_documents import document, statement
-from components.rotation_role_policy import parameter_kms_statement, secret_kms_statement
+from components.rotation_role_policy import (
+    SecretLocation,
+    parameter_kms_statement,
+    replica_key_statements,
+    secret_kms_statement,
+)
 
 SECRET_READ_ACTIONS = ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
 PARAMETER_READ_ACTIONS = ("ssm:GetParameter", "ssm:GetParameters")
 
 
 def secret_read_policy(
-    secret_arn: pulumi.Input[str], key_arn: pulumi.Input[str], region: pulumi.Input[str]
+    secret_arn: pulumi.Input[str],
+    key_arn: pulumi.Input[str],
+    region: pulumi.Input[str],
+    replicas: Sequence[SecretLocation] = (),
 ) -> dict[str, Any]:
-    """GetSecretValue and DescribeSecret on the secret; Decrypt on its key for it alone."""
+    """GetSecretValue and DescribeSecret on the secret (and each replica); Decrypt on each
+    region's key, through Secrets Manager in that region, for that region's copy alone."""
     return document(
-        statement("ReadSecret", SECRET_READ_ACTIONS, [secret_arn]),
+        statement(
+            "ReadSecret", SECRET_READ_ACTIONS, [secret_arn, *(r.secret_arn for r in replicas)]
+        ),
         secret_kms_statement("DecryptSecret", ("kms:Decrypt",), key_arn, secret_arn, region),
+        *replica_key_statements(replicas, ("kms:Decrypt",), "DecryptReplica"),
     )
 
 

@@ -53,13 +53,11 @@ class RotationArgs(TypedDict, total=False):
     service URL). Not for secrets: Lambda environment variables are readable configuration."""
 
 
-class RotatingSecretArgs(TypedDict, total=False):
-    """Arguments of RotatingSecret."""
+class SecretArgs(TypedDict, total=False):
+    """Arguments every Secrets Manager component takes (RotatingSecret adds rotation)."""
 
     secret_name: Required[str]
     """The secret's name in Secrets Manager, e.g. 'prod/billing/api-key'."""
-    rotation: Required[RotationArgs]
-    """Strategy and schedule; see RotationArgs."""
     description: str
     """Description stored with the secret."""
     kms_key_arn: pulumi.Input[str]
@@ -96,6 +94,13 @@ class RotatingSecretArgs(TypedDict, total=False):
     """Tags on every taggable resource the component creates."""
 
 
+class RotatingSecretArgs(SecretArgs, total=False):
+    """Arguments of RotatingSecret."""
+
+    rotation: Required[RotationArgs]
+    """Strategy and schedule; see RotationArgs."""
+
+
 @dataclass(frozen=True)
 class RotationSettings:
     """The validated rotation block."""
@@ -116,7 +121,7 @@ class RotatingSecretSettings:
     """RotatingSecretArgs after every check, with defaults filled in."""
 
     secret_name: str
-    rotation: RotationSettings
+    rotation: RotationSettings | None
     description: str | None
     kms_key_arn: pulumi.Input[str] | None
     key_administrators: list[str]
@@ -239,21 +244,30 @@ def parse_rotation(value: Any) -> RotationSettings:
     )
 
 
-def parse_rotating_secret_args(args: Any) -> RotatingSecretSettings:
-    """Every check RotatingSecret makes before registering anything."""
+def parse_rotating_secret_args(
+    args: Any,
+    *,
+    rotation_required: bool = True,
+    extra_arguments: tuple[str, ...] = (),
+) -> RotatingSecretSettings:
+    """Every check RotatingSecret makes before registering anything.
+
+    CrossRegionReplicatedSecret reuses it with rotation optional and its own extra arguments
+    (which it checks itself).
+    """
     given = validation.require_mapping("args", args)
-    validation.reject_unknown_keys("", given, ARGUMENTS)
+    validation.reject_unknown_keys("", given, (*ARGUMENTS, *extra_arguments))
     if "secret_name" not in given:
         raise validation.fail("secret_name", None, "is required")
     name = validation.secret_name("secret_name", given["secret_name"])
-    if "rotation" not in given:
+    if "rotation" not in given and rotation_required:
         raise validation.fail(
             "rotation",
             None,
             "is required: a RotatingSecret without rotation costs $0.40/month for what "
             "SecureParameter stores for free",
         )
-    rotation = parse_rotation(given["rotation"])
+    rotation = parse_rotation(given["rotation"]) if given.get("rotation") is not None else None
 
     kms_key_arn = given.get("kms_key_arn")
     if kms_key_arn is not None and not isinstance(kms_key_arn, pulumi.Output):
@@ -285,7 +299,11 @@ def parse_rotating_secret_args(args: Any) -> RotatingSecretSettings:
 
     function = parse_function_settings(
         given,
-        environment=validation.require_mapping("rotation", given["rotation"]).get("environment"),
+        environment=(
+            validation.require_mapping("rotation", given["rotation"]).get("environment")
+            if rotation is not None
+            else None
+        ),
     )
     if template is not None:
         # The generated value must fit too: the template plus a password of the policy's length.

@@ -93,6 +93,42 @@ def secret_kms_statement(
 
 
 @dataclass(frozen=True)
+class SecretLocation:
+    """One copy of a secret: its ARN, the region it lives in and the key encrypting it there."""
+
+    region: pulumi.Input[str]
+    secret_arn: pulumi.Input[str]
+    key_arn: pulumi.Input[str]
+
+
+def statement_suffix(region: str) -> str:
+    """'eu-west-1' -> 'EuWest1', for per-region statement ids."""
+    return "".join(part.capitalize() for part in region.split("-"))
+
+
+#: What Secrets Manager needs, on behalf of whoever writes a new version to the primary, to
+#: re-encrypt the value into a replica region (its documented replication permissions).
+REPLICA_ENCRYPT_ACTIONS = ("kms:Encrypt", "kms:GenerateDataKey")
+
+
+def replica_key_statements(
+    replicas: Sequence[SecretLocation], actions: Sequence[str], sid_prefix: str
+) -> list[Statement]:
+    """Per replica region: the actions on that region's key, through Secrets Manager there,
+    for that region's copy of the secret only."""
+    return [
+        secret_kms_statement(
+            f"{sid_prefix}{statement_suffix(str(replica.region))}",
+            actions,
+            replica.key_arn,
+            replica.secret_arn,
+            replica.region,
+        )
+        for replica in replicas
+    ]
+
+
+@dataclass(frozen=True)
 class MasterSecret:
     """The secret an alternating-users rotation logs in with, and the key encrypting it."""
 
@@ -108,18 +144,22 @@ def rotation_role_policy(
     *,
     vpc: VpcScope | None = None,
     master: MasterSecret | None = None,
+    replicas: Sequence[SecretLocation] = (),
 ) -> dict[str, Any]:
     """The inline policy of a rotation function's role.
 
     With a master secret (alternating users) the role may also read that secret, and decrypt
     it through Secrets Manager when it is under a customer managed key; a master secret under
-    the AWS managed key aws/secretsmanager needs no KMS statement.
+    the AWS managed key aws/secretsmanager needs no KMS statement. With replicas, each new
+    version is re-encrypted into every replica region under the caller's identity, so the role
+    may encrypt with each replica's key for that replica only.
     """
     statements = [
         statement("RotateThisSecret", ROTATION_SECRET_ACTIONS, [secret_arn]),
         secret_kms_statement(
             "UseKeyForThisSecret", ROTATION_KMS_ACTIONS, key_arn, secret_arn, scope.region
         ),
+        *replica_key_statements(replicas, REPLICA_ENCRYPT_ACTIONS, "EncryptReplica"),
     ]
     if master is not None:
         statements.append(

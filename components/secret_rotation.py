@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pulumi
@@ -11,7 +12,7 @@ from components.driver_bundle import STRATEGY_DRIVERS
 from components.lambda_artifact import HandlerArtifact, rotation_artifact
 from components.rotating_secret_args import RotatingSecretSettings
 from components.rotation_function import FunctionSpec, Invoker
-from components.rotation_role_policy import MasterSecret, rotation_role_policy
+from components.rotation_role_policy import MasterSecret, SecretLocation, rotation_role_policy
 
 #: Where the CA bundle lands in the function (Lambda unpacks the artifact in /var/task).
 CA_BUNDLE_NAME = "ca_bundle.pem"
@@ -24,6 +25,7 @@ def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifac
     Raises InvalidArgumentError when the strategy's code or driver is missing.
     """
     rotation = settings.rotation
+    assert rotation is not None
     artifact = rotation_artifact(rotation.strategy, rotation.handler_module)
     if rotation.ca_bundle_path is not None:
         artifact = artifact.with_files({CA_BUNDLE_NAME: Path(rotation.ca_bundle_path).resolve()})
@@ -32,9 +34,14 @@ def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifac
 
 def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
     """Advice about the rotation that is not an error."""
-    if settings.rotation.strategy in STRATEGY_DRIVERS and settings.function.vpc is None:
+    rotation = settings.rotation
+    if (
+        rotation is not None
+        and rotation.strategy in STRATEGY_DRIVERS
+        and settings.function.vpc is None
+    ):
         return [
-            f"the {settings.rotation.strategy} rotation function runs outside any VPC: it can "
+            f"the {rotation.strategy} rotation function runs outside any VPC: it can "
             "only reach a publicly accessible database. Give vpc_config (subnets with a route "
             "to Secrets Manager, and a security group the database admits)."
         ]
@@ -47,10 +54,14 @@ def secret_rotation_spec(
     secret_arn: pulumi.Output[str],
     key_arn: pulumi.Input[str],
     context: AwsContext,
+    *,
+    replicas: Sequence[SecretLocation] = (),
 ) -> FunctionSpec:
-    """Rights for exactly this secret (and the master secret, for alternating users), the
-    environment the handler reads, and Secrets Manager as the only invoker for this secret."""
+    """Rights for exactly this secret (its replicas' keys, and the master secret for
+    alternating users), the environment the handler reads, and Secrets Manager as the only
+    invoker for this secret."""
     rotation = settings.rotation
+    assert rotation is not None
     master = None
     environment: dict[str, pulumi.Input[str]] = {}
     if rotation.master_secret_arn is not None:
@@ -62,7 +73,13 @@ def secret_rotation_spec(
     return FunctionSpec(
         artifact=artifact,
         policy=lambda log_group_arn: rotation_role_policy(
-            secret_arn, key_arn, log_group_arn, context.scope(), vpc=vpc, master=master
+            secret_arn,
+            key_arn,
+            log_group_arn,
+            context.scope(),
+            vpc=vpc,
+            master=master,
+            replicas=replicas,
         ),
         # One function per secret, so it may be invoked for this secret only.
         invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),

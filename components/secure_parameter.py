@@ -248,22 +248,15 @@ class SecureParameter(pulumi.ComponentResource):
         ssm:GetParameter and ssm:GetParameters on this parameter; with a CMK also kms:Decrypt,
         only through SSM in this region and only for this parameter's encryption context.
         """
-        where = f"SecureParameter '{self.pulumi_resource_name}'"
-        try:
-            role = grants.check_role("role", role)
-        except InvalidArgumentError as error:
-            raise error.located(where) from None
-        label = grants.role_label(role)
-        if label in self._granted:
-            raise InvalidArgumentError(
-                "role", label, "already has read access to this parameter", where
-            )
-        self._granted.add(label)
-        return grants.attach_policy(
-            f"{self.pulumi_resource_name}-read-{label}",
-            role,
-            parameter_read_policy(self.parameter.arn, self._key_arn, self.context.region),
-            parent=self,
+        return grants.grant_once(
+            self,
+            where=f"SecureParameter '{self.pulumi_resource_name}'",
+            granted=self._granted,
+            role=role,
+            what="parameter",
+            policy=lambda: parameter_read_policy(
+                self.parameter.arn, self._key_arn, self.context.region
+            ),
         )
 
 

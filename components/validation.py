@@ -47,6 +47,22 @@ CUSTOM_STRATEGY = "custom"
 PARAMETER_TIERS = ("auto", "Standard", "Advanced")
 #: The longest region name AWS has; used when the deployment region is not known yet.
 LONGEST_REGION = "ap-southeast-7"
+#: Regions Secrets Manager runs in, by partition (secrets replicate only within a partition).
+AWS_REGIONS = {
+    "aws": frozenset(
+        {
+            "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2",
+            "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
+            "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6",
+            "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2",
+            "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+            "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1",
+            "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+        }
+    ),
+    "aws-us-gov": frozenset({"us-gov-east-1", "us-gov-west-1"}),
+    "aws-cn": frozenset({"cn-north-1", "cn-northwest-1"}),
+}  # fmt: skip
 
 _PARTITION = r"aws(?:-[a-z]+)*"
 _ACCOUNT = r"\d{12}"
@@ -73,6 +89,24 @@ _CRON_RE = re.compile(r"^cron\((.*)\)$")
 _CRON_FIELD_RE = re.compile(r"^[0-9A-Za-z*?,/#L-]+$")
 _DURATION_RE = re.compile(r"^(\d+)h$")
 _PERIOD_RE = re.compile(r"^(\d+) ?(hour|hours|day|days)$")
+
+
+def partition_of(region: str) -> str | None:
+    """The partition a known region belongs to."""
+    for partition, regions in AWS_REGIONS.items():
+        if region in regions:
+            return partition
+    return None
+
+
+def aws_region(argument: str, value: Any) -> str:
+    """A region secretkit knows (typos like 'us-east1' would otherwise fail mid-deployment)."""
+    region = require_string(argument, value)
+    if partition_of(region) is None:
+        close = difflib.get_close_matches(region, sorted(set().union(*AWS_REGIONS.values())), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise fail(argument, value, f"is not an AWS region Secrets Manager runs in{hint}")
+    return region
 
 
 def fail(argument: str, value: Any, rule: str) -> InvalidArgumentError:

@@ -17,6 +17,7 @@ from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_pr
 #: Policy-bearing inputs per resource type, and whether the document is a key policy.
 POLICY_INPUTS = {
     "aws:iam/rolePolicy:RolePolicy": ("policy", False),
+    "aws:iam/policy:Policy": ("policy", False),
     "aws:kms/key:Key": ("policy", True),
     "aws:sns/topicPolicy:TopicPolicy": ("policy", False),
 }

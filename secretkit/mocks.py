@@ -61,6 +61,9 @@ class Registration:
     inputs: dict[str, Any]
     state: dict[str, Any]
     dependencies: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    """Resource options the engine would act on: replaceOnChanges, deleteBeforeReplace,
+    ignoreChanges, protect."""
 
     @property
     def plain_inputs(self) -> dict[str, Any]:
@@ -115,8 +118,10 @@ class AwsMocks(pulumi.runtime.Mocks):
             return f"{args.name}-id", inputs
         return handler(self, args.name, inputs)
 
-    def _arn(self, service: str, resource: str, region: bool = True) -> str:
-        where = self.region if region else ""
+    def _arn(
+        self, service: str, resource: str, region: bool = True, in_region: str | None = None
+    ) -> str:
+        where = (in_region or self.region) if region else ""
         account = self.account_id
         return f"arn:{self.partition}:{service}:{where}:{account}:{resource}"
 
@@ -133,7 +138,19 @@ def _autoname(name: str, inputs: dict[str, Any], key: str = "name") -> str:
 
 def _kms_key(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     key_id = str(uuid.UUID(_digest("kms", name)[:32]))
-    return key_id, {**inputs, "keyId": key_id, "arn": m._arn("kms", f"key/{key_id}")}
+    if unwrap(inputs.get("multiRegion")):
+        key_id = "mrk-" + _digest("kms", name)[:32]
+    region = unwrap(inputs.get("region"))
+    arn = m._arn("kms", f"key/{key_id}", in_region=region)
+    return key_id, {**inputs, "keyId": key_id, "arn": arn, "region": region or m.region}
+
+
+def _replica_key(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A multi-Region replica: the primary's key id, in the replica's region."""
+    primary = str(unwrap(inputs.get("primaryKeyArn")))
+    key_id = primary.rsplit("/", 1)[-1]
+    arn = m._arn("kms", f"key/{key_id}", in_region=unwrap(inputs.get("region")))
+    return key_id, {**inputs, "keyId": key_id, "arn": arn}
 
 
 def _secret(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -192,6 +209,13 @@ def _event_rule(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, di
 StateHandler = Callable[[AwsMocks, str, dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
+def _iam_policy(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    policy_name = _autoname(name, inputs)
+    path = unwrap(inputs.get("path")) or "/"
+    arn = m._arn("iam", f"policy{path}{policy_name}", region=False)
+    return arn, {**inputs, "name": policy_name, "arn": arn}
+
+
 def _with_id(suffix: str) -> StateHandler:
     def handler(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return f"{name}-{suffix}", dict(inputs)
@@ -201,10 +225,12 @@ def _with_id(suffix: str) -> StateHandler:
 
 _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:kms/key:Key": _kms_key,
+    "aws:kms/replicaKey:ReplicaKey": _replica_key,
     "aws:secretsmanager/secret:Secret": _secret,
     "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
     "aws:iam/role:Role": _role,
     "aws:iam/rolePolicy:RolePolicy": _role_policy,
+    "aws:iam/policy:Policy": _iam_policy,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:lambda/function:Function": _function,
     "aws:ssm/parameter:Parameter": _parameter,
@@ -237,6 +263,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 inputs=rpc.deserialize_properties(request.object),
                 state=dict(registered.state),
                 dependencies=list(request.dependencies),
+                options={
+                    "replaceOnChanges": list(request.replaceOnChanges),
+                    "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+                    "ignoreChanges": list(request.ignoreChanges),
+                    "protect": bool(request.protect),
+                },
             )
         )
         return response
@@ -253,6 +285,22 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return found[0]
 
 
+def _replace_event_loop() -> None:
+    """Close the previous program's loop (if idle) and start a fresh one."""
+    try:
+        previous = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        previous = None
+    if previous is not None and not previous.is_running() and not previous.is_closed():
+        # A failed program leaves futures holding its error; they are reported, not lost, so
+        # asyncio need not log each again when they are garbage-collected.
+        previous.set_exception_handler(lambda _loop, _context: None)
+        for task in asyncio.all_tasks(previous):
+            task.cancel()
+        previous.close()
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def install(
     mocks: AwsMocks | None = None,
     *,
@@ -264,7 +312,7 @@ def install(
     mocks = mocks or AwsMocks()
     # A fresh event loop per program: work left pending by an earlier, failed program must not
     # resume (and fail) inside this one.
-    asyncio.set_event_loop(asyncio.new_event_loop())
+    _replace_event_loop()
     # ...and a fresh root stack resource on that loop (set_mocks only makes one if none exists).
     pulumi_settings.ROOT.set(None)
     monitor = RecordingMonitor(mocks)

@@ -1,17 +1,21 @@
-"""Patches moto where its Secrets Manager differs from AWS in ways rotation depends on.
+"""Patches moto where it differs from AWS in ways secretkit's guarantees depend on.
 
-moto lets PutSecretValue overwrite a version that carries AWSPENDING with a different value;
-AWS refuses (ResourceExistsException: a version's value never changes). Handlers rely on that
-refusal for idempotency, so tests and the local demo run moto with this patch applied.
+- moto lets PutSecretValue overwrite a version that carries AWSPENDING with a different value;
+  AWS refuses (ResourceExistsException: a version's value never changes). Handlers rely on that
+  refusal for idempotency.
+- moto's IAM checks see every Secrets Manager and SSM call as acting on '*', and mistranslate
+  the '?' wildcard; least-privilege tests need resource-level evaluation.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from moto.secretsmanager import models
+from moto.secretsmanager import models as sm_models
 from moto.secretsmanager.exceptions import ResourceExistsException
 
 
@@ -70,3 +74,59 @@ def enable_rotation(
     secret.rotation_enabled = True
     secret.rotation_lambda_arn = lambda_arn
     secret.auto_rotate_after_days = days
+
+
+def _iam_pattern(pattern: str) -> re.Pattern[str]:
+    """IAM's wildcards: '*' any run of characters, '?' exactly one; everything else literal."""
+    return re.compile(
+        "^"
+        + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        + "$"
+    )
+
+
+def _secret_resource(response: Any) -> str:
+    secret_id = response._get_param("SecretId")
+    if not secret_id:
+        return "*"
+    backend = sm_models.secretsmanager_backends[response.current_account][response.region]
+    if secret_id in backend.secrets:
+        return str(backend.secrets[secret_id].arn)
+    if str(secret_id).startswith("arn:"):
+        return str(secret_id)
+    return f"arn:aws:secretsmanager:{response.region}:{response.current_account}:secret:{secret_id}"
+
+
+def _parameter_resource(response: Any) -> str:
+    name = response._get_param("Name") or next(iter(response._get_param("Names") or []), None)
+    if not name:
+        return "*"
+    name = str(name)
+    if name.startswith("arn:"):
+        return name
+    name = name.split(":", 1)[0]  # a version or label selector is not part of the resource
+    return f"arn:aws:ssm:{response.region}:{response.current_account}:parameter/{name.lstrip('/')}"
+
+
+@contextmanager
+def resource_level_authorization() -> Iterator[None]:
+    """Within the block, moto's IAM checks evaluate Secrets Manager and SSM calls against the
+    secret's or parameter's ARN (moto otherwise checks them against '*', so no policy scoped to
+    a resource can pass) and reads IAM's '?' wildcard as one character (moto crashes on
+    'secret:name-??????'). Use with moto.core.enable_iam_authentication()."""
+    from moto.iam.access_control import IAMPolicyStatement  # noqa: PLC0415
+    from moto.secretsmanager.responses import SecretsManagerResponse  # noqa: PLC0415
+    from moto.ssm.responses import SimpleSystemManagerResponse  # noqa: PLC0415
+
+    original_match = IAMPolicyStatement.__dict__["_match"]
+    IAMPolicyStatement._match = staticmethod(  # type: ignore[method-assign]
+        lambda pattern, string: _iam_pattern(pattern).match(string)
+    )
+    SecretsManagerResponse._determine_resource = _secret_resource  # type: ignore[attr-defined]
+    SimpleSystemManagerResponse._determine_resource = _parameter_resource  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        IAMPolicyStatement._match = original_match  # type: ignore[method-assign]
+        del SecretsManagerResponse._determine_resource  # type: ignore[attr-defined]
+        del SimpleSystemManagerResponse._determine_resource  # type: ignore[attr-defined]

@@ -58,7 +58,9 @@ def test_reference_stack_shares_one_key_and_grants_one_reader(
     reference_run: ProgramRun,
 ) -> None:
     types = [r.type for r in reference_run.registrations]
-    assert types.count("aws:kms/key:Key") == 1
+    # One shared key in the stack's region; the replicated secret adds its eu-west-1 key.
+    keys = [r for r in reference_run.registrations if r.type == "aws:kms/key:Key"]
+    assert sorted(k.state["region"] for k in keys) == ["eu-west-1", "us-east-1"]
     assert types.count("secretkit:index:RotatingSecret") == 1
     assert types.count("secretkit:index:SecureParameter") == 1
     key_arn = next(r for r in reference_run.registrations if r.type == "aws:kms/key:Key").state[
@@ -76,8 +78,16 @@ def test_reference_stack_shares_one_key_and_grants_one_reader(
     assert parameter.plain_inputs["name"] == "/secretkit/dev/config"
     reader = next(r for r in reference_run.registrations if r.name == "reader")
     grants = [r for r in reference_run.registrations if "-read-" in r.name]
-    assert sorted(g.name for g in grants) == ["app-config-read-reader", "app-secret-read-reader"]
+    assert sorted(g.name for g in grants) == [
+        "app-config-read-reader",
+        "app-secret-read-reader",
+        "shared-token-read-reader",
+    ]
     assert {g.plain_inputs["role"] for g in grants} == {reader.state["name"]}
+    attachment = next(
+        r for r in reference_run.registrations if r.type.endswith("RolePolicyAttachment")
+    )
+    assert attachment.plain_inputs["role"] == reader.state["name"]
     trust = json.loads(reader.plain_inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
 
@@ -104,7 +114,13 @@ def test_reference_stack_follows_its_config(reference_run: ProgramRun) -> None:
         "parameterTier",
         "notificationTopicArn",
         "readerRoleArn",
+        "proxyParameterPath",
+        "replicatedSecretArns",
     }
+    assert outputs["proxyParameterPath"].value == (
+        "/aws/reference/secretsmanager/secretkit/dev/api-password"
+    )
+    assert set(outputs["replicatedSecretArns"].value) == {"eu-west-1"}
 
 
 def test_every_policy_in_the_reference_stack_is_least_privilege(
@@ -118,7 +134,9 @@ def test_every_policy_in_the_reference_stack_is_least_privilege(
         key, is_key_policy = spec
         assert violations(json.loads(unwrap(reg.inputs[key])), key_policy=is_key_policy) == []
         checked += 1
-    assert checked == 5  # key policy, rotation role, two reader grants, topic policy
+    # key policies (shared, eu-west-1 replica), rotation role, three reader grants, topic policy,
+    # the proxy's managed policy
+    assert checked == 8
 
 
 def test_parameter_value_travels_only_as_a_secret(reference_run: ProgramRun) -> None:
@@ -140,7 +158,9 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     out = io.StringIO()
     assert demo.main([], out=out) == 0
     text = out.getvalue()
-    assert "Resources (20):" in text
+    assert "Resources (28):" in text
+    assert "CrossRegionReplicatedSecret" in text
+    assert "ProxiedParameterPolicy" in text
     assert "RotatingSecret" in text
     assert "SecureParameter" in text
     assert "kms:EncryptionContext:SecretARN" in text

@@ -1,0 +1,106 @@
+"""ProxiedParameterPolicy's arguments: the TypedDict and the pure check that reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+import pulumi
+
+from components import validation
+from components.grants import RoleRef, check_role, role_label
+from components.secret_component import SecretComponent
+
+
+class ProxiedParameterPolicyArgs(TypedDict, total=False):
+    """Arguments of ProxiedParameterPolicy: name the secret one way, and the roles."""
+
+    secret_name: str
+    """The secret's name (give this or ``secret``)."""
+    secret: SecretComponent
+    """A RotatingSecret or CrossRegionReplicatedSecret; its name and key are used."""
+    kms_key_arn: pulumi.Input[str]
+    """The secret's CMK; omit for the AWS managed key aws/secretsmanager (default: the
+    component's key when ``secret`` is given)."""
+    roles: Sequence[RoleRef]
+    """IAM role names, role ARNs or aws.iam.Role resources the managed policy is attached to."""
+    region: str
+    """Region of the secret and the reference path (default: the provider's)."""
+    account_id: str
+    """Account of the secret (default: the provider's)."""
+    description: str
+    """Description of the managed policy."""
+
+
+ARGUMENTS = tuple(ProxiedParameterPolicyArgs.__annotations__)
+
+
+@dataclass(frozen=True)
+class ProxySettings:
+    """The checked arguments."""
+
+    secret_name: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str] | None
+    roles: list[RoleRef]
+    region: str | None
+    account_id: str | None
+    description: str | None
+
+
+def parse_roles(value: Any) -> list[RoleRef]:
+    """Role names, ARNs or aws.iam.Role resources, each once."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise validation.fail("roles", value, "must be a list of role names, ARNs or aws.iam.Role")
+    roles = [check_role(f"roles[{index}]", role) for index, role in enumerate(value)]
+    labels = [role_label(role).lower() for role in roles]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        raise validation.fail("roles", repeated[0], "names a role more than once")
+    return roles
+
+
+def parse_proxy_args(args: Any) -> ProxySettings:
+    """Every check ProxiedParameterPolicy makes before registering anything."""
+    given = validation.require_mapping("args", args)
+    validation.reject_unknown_keys("", given, ARGUMENTS)
+    name = given.get("secret_name")
+    component = given.get("secret")
+    if (name is None) == (component is None):
+        raise validation.fail(
+            "secret_name", name, "give exactly one of secret_name and secret (a component)"
+        )
+    key = given.get("kms_key_arn")
+    if key is not None and not isinstance(key, pulumi.Output):
+        validation.kms_key_arn("kms_key_arn", key)
+    if component is not None:
+        if not isinstance(component, SecretComponent):
+            raise validation.fail(
+                "secret",
+                type(component).__name__,
+                "must be a RotatingSecret or CrossRegionReplicatedSecret",
+            )
+        name = component.secret_name
+        if key is None:
+            key = component.kms_key_arn
+    else:
+        name = validation.secret_name("secret_name", name)
+    region = given.get("region")
+    if region is not None:
+        validation.aws_region("region", region)
+    account = given.get("account_id")
+    if account is not None and (
+        not isinstance(account, str) or not account.isdigit() or len(account) != 12
+    ):
+        raise validation.fail("account_id", account, "must be a 12-digit AWS account id")
+    description = given.get("description")
+    if description is not None:
+        validation.description("description", description, 1000)
+    return ProxySettings(
+        secret_name=name,
+        kms_key_arn=key,
+        roles=parse_roles(given.get("roles", [])),
+        region=region,
+        account_id=account,
+        description=description,
+    )
