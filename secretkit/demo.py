@@ -1,17 +1,24 @@
-"""`make demo`: evaluate the reference stack under mocks and print its resources and grants."""
+"""`make demo`: deploy the reference stack into an embedded AWS (moto), rotate every rotating
+secret with its deployed handler under its own role, read every secret as its readers, and
+report resources, grants, results and monthly cost."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from components.least_privilege import violations
 from secretkit.mocks import Registration, unwrap
+from secretkit.pricing import AS_OF, Inventory
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 
 #: Policy-bearing inputs per resource type, and whether the document is a key policy.
@@ -19,10 +26,24 @@ POLICY_INPUTS = {
     "aws:iam/rolePolicy:RolePolicy": ("policy", False),
     "aws:iam/policy:Policy": ("policy", False),
     "aws:kms/key:Key": ("policy", True),
+    "aws:kms/replicaKey:ReplicaKey": ("policy", True),
     "aws:sns/topicPolicy:TopicPolicy": ("policy", False),
 }
 #: Demo stand-ins for values that only live encrypted in a real stack's config.
 PLACEHOLDER_SECRETS = {"parameterValue": "demo-placeholder-not-a-secret"}
+SECRET_COMPONENTS = (
+    "secretkit:index:RotatingSecret",
+    "secretkit:index:CrossRegionReplicatedSecret",
+)
+
+
+@dataclass
+class Check:
+    """One thing the demo proved (or failed to)."""
+
+    what: str
+    ok: bool
+    detail: str
 
 
 def short_type(type_: str) -> str:
@@ -97,36 +118,307 @@ def print_outputs(run: ProgramRun, out: TextIO) -> None:
         out.write(f"  {key:<{width}}  {shown}\n")
 
 
+def inventory(run: ProgramRun) -> Inventory:
+    """What the deployed stack pays a monthly fee for."""
+    secrets = [r for r in run.registrations if r.type == "aws:secretsmanager/secret:Secret"]
+    parameters = [r for r in run.registrations if r.type == "aws:ssm/parameter:Parameter"]
+    keys = [
+        r
+        for r in run.registrations
+        if r.type in ("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey")
+    ]
+    advanced = [p for p in parameters if unwrap(p.inputs.get("tier")) == "Advanced"]
+    return Inventory(
+        secrets=len(secrets),
+        replicas=sum(len(unwrap(s.inputs.get("replicas")) or []) for s in secrets),
+        kms_keys=len(keys),
+        standard_parameters=len(parameters) - len(advanced),
+        advanced_parameters=len(advanced),
+    )
+
+
+def print_cost(run: ProgramRun, out: TextIO) -> None:
+    items = inventory(run)
+    out.write(
+        f"\nMonthly cost at {AS_OF} us-east-1 list prices, before API traffic "
+        f"({items.secrets} secrets, {items.replicas} replicas, {items.kms_keys} CMKs, "
+        f"{items.standard_parameters} standard + {items.advanced_parameters} advanced "
+        "parameters):\n"
+    )
+    for line, amount in items.monthly().items():
+        out.write(f"  {line:<38} ${amount:,.2f}\n")
+
+
+# --- the embedded deployment --------------------------------------------------------------------
+
+
+@contextmanager
+def embedded_account() -> Iterator[None]:
+    """moto in-process, behaving like AWS where secretkit depends on it, with throwaway
+    credentials so nothing can reach a real account."""
+    from moto import mock_aws  # noqa: PLC0415 - the demo's dependency, not the library's
+
+    from secretkit.moto_fidelity import aws_like_versions  # noqa: PLC0415
+
+    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    os.environ.update(AWS_ACCESS_KEY_ID="embedded", AWS_SECRET_ACCESS_KEY="embedded")  # noqa: S106
+    for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        saved[variable] = os.environ.pop(variable, None)
+    try:
+        with mock_aws(), aws_like_versions():
+            yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextmanager
+def authorization_on() -> Iterator[None]:
+    """moto evaluates every call against the caller's IAM policies, per resource."""
+    from moto.core import enable_iam_authentication  # noqa: PLC0415
+
+    from secretkit.moto_fidelity import resource_level_authorization  # noqa: PLC0415
+
+    with enable_iam_authentication(), resource_level_authorization():
+        yield
+
+
+def children_of(run: ProgramRun, parent: Registration, type_: str) -> list[Registration]:
+    return [r for r in run.registrations if r.parent == parent.urn and r.type == type_]
+
+
+def invoke_under_role(function: Any, session: Any) -> Callable[[dict[str, str], Any], None]:
+    """A step runner: the deployed handler, IAM enforced, failing on refused logs too."""
+
+    def invoke(event: dict[str, str], _client: Any) -> None:
+        with authorization_on():
+            result = function.invoke(event, session)
+        if result.log_error:
+            raise RuntimeError(f"logs refused ({result.log_error})")
+        if not result.ok:
+            raise RuntimeError(result.error)
+
+    return invoke
+
+
+def rotate_secrets(run: ProgramRun, region: str, progress: Callable[[str], None]) -> list[Check]:
+    """Each rotating secret, rotated once by its deployed function under its own role."""
+    checks = []
+    for component in run.registrations:
+        if component.type not in SECRET_COMPONENTS:
+            continue
+        functions = children_of(run, component, "aws:lambda/function:Function")
+        secrets = children_of(run, component, "aws:secretsmanager/secret:Secret")
+        if functions and secrets:
+            logging_config = functions[0].plain_inputs.get("loggingConfig") or {}
+            checks.append(
+                rotate_one(
+                    component.name,
+                    str(secrets[0].state["arn"]),
+                    str(functions[0].state["name"]),
+                    region,
+                    progress,
+                    log_group=logging_config.get("logGroup"),
+                )
+            )
+    return checks
+
+
+def rotate_one(
+    label: str,
+    secret_arn: str,
+    function_name: str,
+    region: str,
+    progress: Callable[[str], None],
+    *,
+    log_group: str | None = None,
+) -> Check:
+    """One rotation: Secrets Manager's orchestration emulated, the handler as deployed."""
+    import boto3  # noqa: PLC0415
+
+    from secretkit.lambda_runner import DeployedFunction  # noqa: PLC0415
+    from secretkit.rotation_emulator import RotationFailed, emulate_rotation  # noqa: PLC0415
+
+    function = DeployedFunction(function_name, region, log_group=log_group)
+    session = function.role_session()
+    calls: list[str] = []
+    session.events.register(
+        "before-call.secrets-manager.*", lambda model, **_: calls.append(model.name)
+    )
+    admin = boto3.client("secretsmanager", region_name=region)
+    progress(f"  rotating {label} with {function.handler} as {function.role_arn}")
+    try:
+        # Secrets Manager's own calls (the emulator's) are not the role's: only the handler's
+        # invocations run with IAM enforced.
+        rotation = emulate_rotation(
+            admin,
+            secret_arn,
+            invoke_under_role(function, session),
+            first_delay=0,
+            max_attempts=2,
+            handler_session=session,
+        )
+    except RotationFailed as failure:
+        return Check(f"rotate {label}", False, str(failure))
+    stages = admin.describe_secret(SecretId=secret_arn)["VersionIdsToStages"]
+    return Check(
+        f"rotate {label}",
+        "AWSCURRENT" in stages.get(rotation.token, []),
+        f"version {rotation.token[:8]} is AWSCURRENT after {len(rotation.attempts)} steps, "
+        f"{len(calls)} Secrets Manager calls, logs written to {function.log_group}",
+    )
+
+
+def _reads(run: ProgramRun) -> dict[str, list[tuple[str, str, str]]]:
+    """Role name -> what it was granted: (kind, region, target)."""
+    granted: dict[str, list[tuple[str, str, str]]] = {}
+    components = {r.urn: r for r in run.registrations if not r.custom}
+    for reg in run.registrations:
+        parent = components.get(reg.parent)
+        if parent is None:
+            continue
+        outputs = run.component_outputs.get(parent.urn, {})
+        if reg.type == "aws:iam/rolePolicy:RolePolicy" and "-read-" in reg.name:
+            role = str(reg.plain_inputs["role"])
+            if parent.type in SECRET_COMPONENTS:
+                targets = [("secret", "", str(outputs["secret_arn"]))]
+                for region, arn in (outputs.get("replica_secret_arns") or {}).items():
+                    targets.append(("secret", region, str(arn)))
+                granted.setdefault(role, []).extend(targets)
+            elif parent.type == "secretkit:index:SecureParameter":
+                granted.setdefault(role, []).append(
+                    ("parameter", "", str(outputs["parameter_name"]))
+                )
+        if reg.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            role = str(reg.plain_inputs["role"])
+            granted.setdefault(role, []).append(("proxy", "", str(outputs["parameter_path"])))
+    return granted
+
+
+def read_as_readers(run: ProgramRun, region: str, progress: Callable[[str], None]) -> list[Check]:
+    """Every reader reads what it was granted, directly and through the proxy path, and is
+    refused a write."""
+    import boto3  # noqa: PLC0415
+
+    from secretkit.moto_fidelity import is_access_denied  # noqa: PLC0415
+
+    checks = []
+    account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
+    for role, targets in _reads(run).items():
+        credentials = boto3.client("sts", region_name=region).assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="secretkit-demo-reader"
+        )["Credentials"]
+        session = boto3.session.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+        progress(f"  reading as {role}")
+        with authorization_on():
+            for kind, target_region, target in targets:
+                where = target_region or region
+                label = f"{role} reads {kind} {target}" + (f" in {where}" if target_region else "")
+                try:
+                    if kind == "secret":
+                        value = session.client(
+                            "secretsmanager", region_name=where
+                        ).get_secret_value(SecretId=target)["SecretString"]
+                    else:
+                        value = session.client("ssm", region_name=where).get_parameter(
+                            Name=target, WithDecryption=True
+                        )["Parameter"]["Value"]
+                    checks.append(Check(label, True, f"{len(value)} characters (value not shown)"))
+                except Exception as error:
+                    checks.append(Check(label, False, type(error).__name__))
+            secret = next((t for k, r, t in targets if k == "secret" and not r), None)
+            if secret is not None:
+                try:
+                    session.client("secretsmanager", region_name=region).put_secret_value(
+                        SecretId=secret, SecretString="not-allowed"
+                    )
+                    checks.append(Check(f"{role} cannot write {secret}", False, "write allowed"))
+                except Exception as error:
+                    checks.append(
+                        Check(
+                            f"{role} cannot write {secret}", is_access_denied(error), "AccessDenied"
+                        )
+                    )
+    return checks
+
+
+def first_line(error: BaseException) -> str:
+    """The innermost cause of a deployment error, on one line."""
+    seen = {id(error)}
+    while error.__cause__ is not None and id(error.__cause__) not in seen:
+        error = error.__cause__
+        seen.add(id(error))
+    text = str(error).strip().splitlines()
+    return text[-1] if text else type(error).__name__
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
-    """Evaluate the program and print the report; exit 1 if a grant breaks least privilege."""
+    """Deploy, rotate, read, report; exit 1 if anything failed or a grant is too broad."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--program", type=Path, default=PROJECT_DIR / "__main__.py")
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml to use")
     options = parser.parse_args(argv)
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        out.write(f"[{time.monotonic() - started:5.1f}s] {message}\n")
+        out.flush()
+
     project_dir = options.program.resolve().parent
     config = load_stack_config(project_dir, options.stack, secret_overrides=PLACEHOLDER_SECRETS)
+    region = config.values.get("aws:region", "us-east-1")
     out.write(
-        f"secretkit demo: {options.program} (stack {options.stack}) evaluated under Pulumi mocks.\n"
-        "No AWS account or Pulumi CLI is used; `pulumi preview` shows the same plan for real.\n\n"
+        f"secretkit demo: {options.program} (stack {options.stack}) deployed into an embedded AWS\n"
+        "(moto, in this process: no AWS account, no Pulumi CLI). `pulumi up` deploys the same\n"
+        "program to a real account.\n\n"
     )
-    run = run_program(options.program, config, stack=options.stack)
-    out.write(f"Resources ({len(run.registrations)}):\n")
+    from secretkit.embedded_aws import EmbeddedAws  # noqa: PLC0415
+
+    with embedded_account():
+        embedded = EmbeddedAws(region=region)
+        progress("deploying")
+        try:
+            run = run_program(options.program, config, stack=options.stack, aws_mocks=embedded)
+        except Exception as error:
+            out.write(f"\nFAILED: the deployment stopped: {first_line(error)}\n")
+            return 1
+        progress(f"deployed {len(embedded.created)} AWS resources")
+        checks = rotate_secrets(run, region, progress)
+        checks += read_as_readers(run, region, progress)
+
+    out.write(f"\nResources ({len(run.registrations)}):\n")
     print_tree(run, out)
     out.write("\nGrants:\n")
     problems = print_grants(run, out)
     out.write("\nStack outputs:\n")
     print_outputs(run, out)
+    out.write("\nRotations and reads (under each role's own credentials, IAM enforced):\n")
+    for check in checks:
+        out.write(f"  {'ok  ' if check.ok else 'FAIL'} {check.what}: {check.detail}\n")
+    print_cost(run, out)
     out.write("\nLeast privilege: ")
     if problems:
         out.write(f"{len(problems)} violation(s)\n")
         for problem in problems:
             out.write(f"  ! {problem}\n")
-        return 1
+    else:
+        out.write(
+            "no wildcard actions, no Resource '*' beyond key policies, every KMS use scoped by "
+            "kms:ViaService.\n"
+        )
+    failed = [c for c in checks if not c.ok]
     out.write(
-        "no wildcard actions, no Resource '*' beyond key policies, every KMS use "
-        "scoped by kms:ViaService.\n"
+        f"\n{'FAILED' if failed or problems else 'OK'}: {len(checks) - len(failed)}/{len(checks)} "
+        f"checks passed in {time.monotonic() - started:.1f}s\n"
     )
-    return 0
+    return 1 if failed or problems else 0
 
 
 if __name__ == "__main__":

@@ -108,13 +108,33 @@ def _parameter_resource(response: Any) -> str:
     return f"arn:aws:ssm:{response.region}:{response.current_account}:parameter/{name.lstrip('/')}"
 
 
+def _log_resource(response: Any) -> str:
+    group = response._get_param("logGroupName")
+    if not group:
+        return "*"
+    arn = f"arn:aws:logs:{response.region}:{response.current_account}:log-group:{group}"
+    stream = response._get_param("logStreamName")
+    return f"{arn}:log-stream:{stream}" if stream else arn
+
+
+def is_access_denied(error: BaseException) -> bool:
+    """Whether a botocore error is an authorization refusal (moto answers SSM and Secrets
+    Manager refusals with an XML body botocore reads as code '403')."""
+    response = getattr(error, "response", None) or {}
+    code = str(response.get("Error", {}).get("Code", ""))
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code.startswith("AccessDenied") or code == "403" or status == 403
+
+
 @contextmanager
 def resource_level_authorization() -> Iterator[None]:
-    """Within the block, moto's IAM checks evaluate Secrets Manager and SSM calls against the
-    secret's or parameter's ARN (moto otherwise checks them against '*', so no policy scoped to
-    a resource can pass) and reads IAM's '?' wildcard as one character (moto crashes on
-    'secret:name-??????'). Use with moto.core.enable_iam_authentication()."""
+    """Within the block, moto's IAM checks evaluate Secrets Manager, SSM and CloudWatch Logs
+    calls against the secret's, parameter's or log group/stream's ARN (moto otherwise checks
+    them against '*', so no policy scoped to a resource can pass) and read IAM's '?' wildcard
+    as one character (moto crashes on 'secret:name-??????'). Use with
+    moto.core.enable_iam_authentication()."""
     from moto.iam.access_control import IAMPolicyStatement  # noqa: PLC0415
+    from moto.logs.responses import LogsResponse  # noqa: PLC0415
     from moto.secretsmanager.responses import SecretsManagerResponse  # noqa: PLC0415
     from moto.ssm.responses import SimpleSystemManagerResponse  # noqa: PLC0415
 
@@ -124,9 +144,11 @@ def resource_level_authorization() -> Iterator[None]:
     )
     SecretsManagerResponse._determine_resource = _secret_resource  # type: ignore[attr-defined]
     SimpleSystemManagerResponse._determine_resource = _parameter_resource  # type: ignore[attr-defined]
+    LogsResponse._determine_resource = _log_resource  # type: ignore[attr-defined]
     try:
         yield
     finally:
+        del LogsResponse._determine_resource  # type: ignore[attr-defined]
         IAMPolicyStatement._match = original_match  # type: ignore[method-assign]
         del SecretsManagerResponse._determine_resource  # type: ignore[attr-defined]
         del SimpleSystemManagerResponse._determine_resource  # type: ignore[attr-defined]

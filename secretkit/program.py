@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import runpy
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ class ProgramRun:
     registrations: list[mocks.Registration]
     outputs: dict[str, StackOutput]
     config: StackConfig
+    component_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """URN -> the outputs each component registered."""
 
 
 def _as_config_string(value: Any) -> str:
@@ -129,4 +131,4 @@ def run_program(
     root = pulumi.runtime.get_root_resource()
     exported: dict[str, Any] = dict(getattr(root, "outputs", {}) or {})
     outputs = {key: _resolve(value) for key, value in exported.items()}
-    return ProgramRun(monitor.registrations, outputs, config)
+    return ProgramRun(monitor.registrations, outputs, config, monitor.component_outputs)

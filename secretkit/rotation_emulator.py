@@ -24,10 +24,12 @@ EVENT_PREFIX = "secrets-manager"
 
 
 class PendingPlaceholder:
-    """Makes one client see AWS's valueless AWSPENDING version for ``token`` of one secret."""
+    """Makes one client (or every client a boto3 session creates) see AWS's valueless
+    AWSPENDING version for ``token`` of one secret."""
 
     def __init__(self, client: Any, secret_arn: str, secret_name: str, token: str) -> None:
-        self.client = client
+        # A client has meta.events; a boto3 Session has events (its clients inherit them).
+        self.events = client.meta.events if hasattr(client, "meta") else client.events
         self.identifiers = {secret_arn, secret_name}
         self.token = token
         self.resolved = False
@@ -39,12 +41,12 @@ class PendingPlaceholder:
 
     def __enter__(self) -> PendingPlaceholder:
         for event, handler in self._handlers:
-            self.client.meta.events.register(event, handler)
+            self.events.register(event, handler)
         return self
 
     def __exit__(self, *_: object) -> None:
         for event, handler in self._handlers:
-            self.client.meta.events.unregister(event, handler)
+            self.events.unregister(event, handler)
 
     def _ours(self, params: Mapping[str, Any]) -> bool:
         return params.get("SecretId") in self.identifiers
@@ -132,11 +134,14 @@ def emulate_rotation(
     first_delay: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
     on_attempt: Callable[[StepAttempt], None] | None = None,
+    handler_session: Any = None,
 ) -> EmulatedRotation:
     """Run the four steps like Secrets Manager: same token throughout, retries with backoff.
 
     ``run(event, client)`` invokes the handler for one step. A step that raises is retried up
-    to ``max_attempts`` times, waiting ``first_delay`` seconds and doubling each time.
+    to ``max_attempts`` times, waiting ``first_delay`` seconds and doubling each time. The
+    placeholder is shown to ``client``, or to every client of ``handler_session`` (a boto3
+    Session the handler builds its own clients from).
     """
     described = client.describe_secret(SecretId=secret_id)
     if not described.get("RotationEnabled"):
@@ -146,7 +151,8 @@ def emulate_rotation(
             f"rotation is not configured for {described['ARN']}",
         )
     rotation = EmulatedRotation(described["ARN"], token or str(uuid.uuid4()))
-    with PendingPlaceholder(client, described["ARN"], described["Name"], rotation.token):
+    viewer = handler_session if handler_session is not None else client
+    with PendingPlaceholder(viewer, described["ARN"], described["Name"], rotation.token):
         for step in STEPS:
             event = {
                 "SecretId": rotation.secret_arn,

@@ -156,8 +156,9 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(variable, raising=False)
     out = io.StringIO()
-    assert demo.main([], out=out) == 0
+    code = demo.main([], out=out)
     text = out.getvalue()
+    assert code == 0, text
     assert "Resources (28):" in text
     assert "CrossRegionReplicatedSecret" in text
     assert "ProxiedParameterPolicy" in text
@@ -166,6 +167,13 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     assert "kms:EncryptionContext:SecretARN" in text
     assert "kms:EncryptionContext:PARAMETER_ARN" in text
     assert "Least privilege: no wildcard actions" in text
+    assert "ok   rotate app-secret: version" in text
+    assert "7 Secrets Manager calls" in text
+    assert "reads proxy /aws/reference/secretsmanager/secretkit/dev/api-password" in text
+    assert "in eu-west-1" in text
+    assert "cannot write" in text
+    assert "OK: 7/7 checks passed" in text
+    assert "total                                  $3.25" in text
     assert PLACEHOLDER not in text
 
 
@@ -177,9 +185,10 @@ def test_demo_fails_on_a_broad_grant(tmp_path: Path, monkeypatch: pytest.MonkeyP
             import json
             import pulumi_aws as aws
 
+            someone = aws.iam.Role("someone", assume_role_policy="{}")
             aws.iam.RolePolicy(
                 "too-broad",
-                role="someone",
+                role=someone.name,
                 policy=json.dumps({"Version": "2012-10-17", "Statement": [
                     {"Sid": "All", "Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}),
             )
@@ -189,3 +198,14 @@ def test_demo_fails_on_a_broad_grant(tmp_path: Path, monkeypatch: pytest.MonkeyP
     out = io.StringIO()
     assert demo.main(["--program", str(tmp_path / "__main__.py")], out=out) == 1
     assert "wildcard action 'kms:*'" in out.getvalue()
+    assert "FAILED" in out.getvalue()
+
+
+def test_demo_reports_a_deployment_it_cannot_make(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: odd\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text("import pulumi_aws as aws\naws.s3.BucketV2('b')\n")
+    out = io.StringIO()
+    assert demo.main(["--program", str(tmp_path / "__main__.py")], out=out) == 1
+    assert "the deployment stopped: the embedded AWS cannot create aws:s3/bucketV2:BucketV2" in (
+        out.getvalue()
+    )

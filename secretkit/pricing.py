@@ -1,0 +1,71 @@
+"""AWS list prices secretkit's cost figures use, in one table, with their sources and date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: When the prices below were read from AWS's pricing pages (us-east-1, USD).
+AS_OF = "2026-11"
+SOURCES = {
+    "secretsmanager": "https://aws.amazon.com/secrets-manager/pricing/",
+    "ssm": "https://aws.amazon.com/systems-manager/pricing/ (Parameter Store)",
+    "kms": "https://aws.amazon.com/kms/pricing/",
+}
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Monthly list prices in USD."""
+
+    secret_month: float = 0.40
+    """Secrets Manager, per secret (and per replica) per month."""
+    secret_api_per_10k: float = 0.05
+    """Secrets Manager API calls, per 10,000."""
+    standard_parameter_month: float = 0.0
+    """Parameter Store standard parameter: free."""
+    standard_api_per_10k: float = 0.0
+    """Parameter Store API interactions at standard throughput: free."""
+    advanced_parameter_month: float = 0.05
+    """Parameter Store advanced parameter, per month."""
+    advanced_api_per_10k: float = 0.05
+    """API interactions with advanced parameters (or higher throughput), per 10,000."""
+    kms_key_month: float = 1.00
+    """KMS customer managed key, per month (each multi-Region replica key too)."""
+    kms_requests_per_10k: float = 0.03
+    """KMS requests beyond the free tier, per 10,000."""
+    kms_free_requests: int = 20_000
+    """KMS requests free each month."""
+    # Lambda (a few invocations per rotation) and EventBridge (one rule, a few events per
+    # month) stay within their free tiers at rotation volumes: treated as $0.
+
+
+PRICES = Prices()
+
+
+def per_10k(calls: float, price: float) -> float:
+    """The cost of ``calls`` API calls at ``price`` per 10,000."""
+    return calls / 10_000 * price
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What a stack pays a monthly fee for."""
+
+    secrets: int = 0
+    replicas: int = 0
+    kms_keys: int = 0
+    standard_parameters: int = 0
+    advanced_parameters: int = 0
+
+    def monthly(self, prices: Prices = PRICES) -> dict[str, float]:
+        """Fees per line item and the total (no API traffic)."""
+        lines = {
+            "Secrets Manager secrets": (self.secrets + self.replicas) * prices.secret_month,
+            "KMS customer managed keys": self.kms_keys * prices.kms_key_month,
+            "Parameter Store standard parameters": self.standard_parameters
+            * prices.standard_parameter_month,
+            "Parameter Store advanced parameters": self.advanced_parameters
+            * prices.advanced_parameter_month,
+        }
+        lines["total"] = sum(lines.values())
+        return lines
