@@ -10,6 +10,7 @@ deployment with an error naming it. Run inside moto's ``mock_aws()``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -32,12 +33,27 @@ class UnsupportedResource(Exception):
 
 @dataclass
 class Created:
-    """A resource the embedded AWS created: its type, logical name and physical id."""
+    """A resource the embedded AWS acted on: its type, logical name, physical id, and what
+    happened ('create', 'update', 'replace' or 'delete')."""
 
     type: str
     name: str
     id: str
     region: str
+    operation: str = "create"
+
+
+@dataclass
+class Record:
+    """What the embedded AWS remembers of a resource between deployments (Pulumi's state)."""
+
+    type: str
+    name: str
+    id: str
+    region: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    state: dict[str, Any]
 
 
 @dataclass
@@ -49,6 +65,26 @@ class EmbeddedAws(mocks.AwsMocks):
     partition: str = mocks.PARTITION
     created: list[Created] = field(default_factory=list)
     on_create: Callable[[Created], None] | None = None
+    records: dict[tuple[str, str], Record] = field(default_factory=dict)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def begin(self) -> None:
+        """Start a deployment: afterwards, what the program no longer declares is deleted."""
+        self.seen = set()
+        self.created = []
+
+    def finish(self) -> list[Created]:
+        """Delete what the last deployment did not declare, dependents first, as `pulumi up`
+        does; returns what was deleted."""
+        deleted = []
+        for key in reversed(list(self.records)):
+            if key in self.seen:
+                continue
+            record = self.records.pop(key)
+            _delete(self, record)
+            deleted.append(Created(record.type, record.name, record.id, record.region, "delete"))
+        self.created.extend(deleted)
+        return deleted
 
     def client(self, service: str, region: str | None = None) -> Any:
         return boto3.client(service, region_name=region or self.region)
@@ -75,13 +111,46 @@ class EmbeddedAws(mocks.AwsMocks):
             )
         plain = unwrap(dict(args.inputs))
         region = str(plain.get("region") or self.region)
-        resource_id, outputs = handler(self, args.name, plain, region)
-        state = {k: v for k, v in args.inputs.items() if k not in WRITE_ONLY_INPUTS}
-        record = Created(args.typ, args.name, resource_id, region)
+        key = (args.typ, args.name)
+        self.seen.add(key)
+        comparable = {k: _comparable(v) for k, v in plain.items() if k not in WRITE_ONLY_INPUTS}
+        old = self.records.get(key)
+        operation = "create"
+        if old is not None:
+            if old.inputs == comparable:
+                return old.id, old.state  # unchanged: no call, as `pulumi up` skips it
+            changed = {
+                k for k in {*old.inputs, *comparable} if old.inputs.get(k) != comparable.get(k)
+            }
+            updater = UPDATERS.get(args.typ)
+            if updater is not None and not changed & REPLACE_ON.get(args.typ, set()):
+                outputs = {**old.outputs, **updater(self, old, plain, region)}
+                resource_id, operation = old.id, "update"
+            else:
+                _delete(self, old)
+                old = None
+                operation = "replace"
+        if operation != "update":
+            resource_id, outputs = handler(self, args.name, plain, region)
+        state = {
+            **{k: v for k, v in args.inputs.items() if k not in WRITE_ONLY_INPUTS},
+            **outputs,
+        }
+        self.records[key] = Record(
+            args.typ, args.name, resource_id, region, comparable, outputs, state
+        )
+        record = Created(args.typ, args.name, resource_id, region, operation)
         self.created.append(record)
         if self.on_create is not None:
             self.on_create(record)
-        return resource_id, {**state, **outputs}
+        return resource_id, state
+
+
+def _comparable(value: Any) -> Any:
+    """Inputs as Pulumi diffs them: an archive by the hash of its contents."""
+    if isinstance(value, pulumi.Archive | pulumi.Asset):
+        return ("content", hashlib.sha256(zip_archive(value)).hexdigest())
+    return value
 
 
 def _name(name: str, inputs: dict[str, Any], key: str = "name") -> str:
@@ -255,11 +324,13 @@ def zip_archive(code: Any) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, asset in sorted(assets.items()):
+            entry = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))  # same bytes each time
+            entry.compress_type = zipfile.ZIP_DEFLATED
             if isinstance(asset, pulumi.FileAsset):
                 with open(asset.path, "rb") as handle:
-                    archive.writestr(path, handle.read())
+                    archive.writestr(entry, handle.read())
             elif isinstance(asset, pulumi.StringAsset):
-                archive.writestr(path, asset.text)
+                archive.writestr(entry, asset.text)
             else:
                 raise UnsupportedResource(f"code asset {path} is neither a file nor a string")
     return buffer.getvalue()
@@ -425,3 +496,258 @@ HANDLERS: dict[str, Handler] = {
     "aws:ssm/parameter:Parameter": _parameter,
     "pulumi-python:dynamic/secretkit:ParameterPolicies": _dynamic,
 }
+
+
+# --- updates and deletes (a second deployment into the same embedded account) -------------------
+
+Updater = Callable[[EmbeddedAws, Record, dict[str, Any], str], dict[str, Any]]
+Deleter = Callable[[EmbeddedAws, Record], None]
+
+
+def _no_delete(aws: EmbeddedAws, record: Record) -> None:
+    """Nothing to remove in AWS (the resource is configuration of another one)."""
+
+
+#: Errors meaning the resource is already gone (deleted with what it belonged to).
+GONE = ("NotFound", "NoSuchEntity", "ResourceNotFound", "ParameterNotFound")
+
+
+def _delete(aws: EmbeddedAws, record: Record) -> None:
+    """Delete as pulumi-aws does, treating 'already gone' as done (a replaced or deleted parent
+    can take its configuration resources with it)."""
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    try:
+        DELETERS.get(record.type, _no_delete)(aws, record)
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        gone = any(marker in str(details.get("Code", "")) for marker in GONE)
+        if not gone and "marked deleted" not in str(details.get("Message", "")):
+            raise
+
+
+def _update_secret(aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str) -> dict[str, Any]:
+    request: dict[str, Any] = {"SecretId": old.id}
+    if p.get("kmsKeyId"):
+        request["KmsKeyId"] = p["kmsKeyId"]  # re-encrypts in place: same ARN, same versions
+    if p.get("description") is not None:
+        request["Description"] = p["description"]
+    aws.client("secretsmanager", region).update_secret(**request)
+    return {}
+
+
+def _update_role(aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str) -> dict[str, Any]:
+    iam = aws.client("iam")
+    iam.update_assume_role_policy(RoleName=old.id, PolicyDocument=p["assumeRolePolicy"])
+    if p.get("description") is not None:
+        iam.update_role(RoleName=old.id, Description=p["description"])
+    if p.get("permissionsBoundary"):
+        iam.put_role_permissions_boundary(
+            RoleName=old.id, PermissionsBoundary=p["permissionsBoundary"]
+        )
+    return {}
+
+
+def _update_role_policy(
+    aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str
+) -> dict[str, Any]:
+    aws.client("iam").put_role_policy(
+        RoleName=p["role"], PolicyName=old.outputs["name"], PolicyDocument=p["policy"]
+    )
+    return {}
+
+
+def _update_policy(aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str) -> dict[str, Any]:
+    iam = aws.client("iam")
+    versions = iam.list_policy_versions(PolicyArn=old.id)["Versions"]
+    for version in sorted(versions, key=lambda v: v["CreateDate"])[: max(0, len(versions) - 4)]:
+        if not version["IsDefaultVersion"]:
+            iam.delete_policy_version(PolicyArn=old.id, VersionId=version["VersionId"])
+    iam.create_policy_version(PolicyArn=old.id, PolicyDocument=p["policy"], SetAsDefault=True)
+    return {}
+
+
+def _update_log_group(
+    aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str
+) -> dict[str, Any]:
+    logs = aws.client("logs", region)
+    if p.get("retentionInDays"):
+        logs.put_retention_policy(logGroupName=old.id, retentionInDays=int(p["retentionInDays"]))
+    else:
+        logs.delete_retention_policy(logGroupName=old.id)
+    return {}
+
+
+def _update_function(
+    aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str
+) -> dict[str, Any]:
+    client = aws.client("lambda", region)
+    if old.inputs.get("code") != _comparable(p.get("code")):
+        client.update_function_code(FunctionName=old.id, ZipFile=zip_archive(p.get("code")))
+    variables = (p.get("environment") or {}).get("variables") or {}
+    client.update_function_configuration(
+        FunctionName=old.id,
+        Role=p["role"],
+        Handler=p["handler"],
+        Runtime=p["runtime"],
+        Timeout=int(p.get("timeout") or 3),
+        MemorySize=int(p.get("memorySize") or 128),
+        Environment={"Variables": {k: str(v) for k, v in variables.items()}},
+    )
+    return {}
+
+
+def _update_rule(aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str) -> dict[str, Any]:
+    _event_rule(aws, old.name, {**p, "name": old.id}, region)
+    return {}
+
+
+def _update_target(aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str) -> dict[str, Any]:
+    aws.client("events", region).put_targets(
+        Rule=p["rule"], Targets=[{"Id": old.outputs["targetId"], "Arn": p["arn"]}]
+    )
+    return {}
+
+
+def _update_topic_policy(
+    aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str
+) -> dict[str, Any]:
+    _topic_policy(aws, old.name, p, region)
+    return {}
+
+
+def _update_parameter(
+    aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str
+) -> dict[str, Any]:
+    request: dict[str, Any] = {"Name": old.id, "Type": p.get("type", "String"), "Overwrite": True}
+    value = p.get("value") or p.get("insecureValue")
+    if p.get("valueWoVersion") != old.inputs.get("valueWoVersion") or value is not None:
+        request["Value"] = value if value is not None else p.get("valueWo")
+    else:
+        ssm = aws.client("ssm", region)
+        request["Value"] = ssm.get_parameter(Name=old.id, WithDecryption=True)["Parameter"]["Value"]
+    for source, field_name in (
+        ("keyId", "KeyId"),
+        ("tier", "Tier"),
+        ("description", "Description"),
+    ):
+        if p.get(source):
+            request[field_name] = p[source]
+    version = aws.client("ssm", region).put_parameter(**request)["Version"]
+    return {"version": version}
+
+
+def _update_rotation(
+    aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str
+) -> dict[str, Any]:
+    return _secret_rotation(aws, old.name, p, region)[1]
+
+
+def _update_dynamic(
+    aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str
+) -> dict[str, Any]:
+    import dill  # noqa: PLC0415
+
+    provider = dill.loads(base64.b64decode(p["__provider"]))  # noqa: S301 - our own program's
+    props = {k: v for k, v in p.items() if k != "__provider"}
+    return dict(provider.update(old.id, old.outputs, props).outs or {})
+
+
+UPDATERS: dict[str, Updater] = {
+    "aws:secretsmanager/secret:Secret": _update_secret,
+    "aws:secretsmanager/secretRotation:SecretRotation": _update_rotation,
+    "aws:iam/role:Role": _update_role,
+    "aws:iam/rolePolicy:RolePolicy": _update_role_policy,
+    "aws:iam/policy:Policy": _update_policy,
+    "aws:cloudwatch/logGroup:LogGroup": _update_log_group,
+    "aws:lambda/function:Function": _update_function,
+    "aws:cloudwatch/eventRule:EventRule": _update_rule,
+    "aws:cloudwatch/eventTarget:EventTarget": _update_target,
+    "aws:sns/topicPolicy:TopicPolicy": _update_topic_policy,
+    "aws:ssm/parameter:Parameter": _update_parameter,
+    "pulumi-python:dynamic/secretkit:ParameterPolicies": _update_dynamic,
+}
+#: Inputs whose change means a new resource (pulumi-aws's ForceNew); types without an updater
+#: are always replaced.
+REPLACE_ON: dict[str, set[str]] = {
+    "aws:secretsmanager/secret:Secret": {"name", "namePrefix", "region", "replicas"},
+    "aws:secretsmanager/secretRotation:SecretRotation": {"secretId", "region"},
+    "aws:iam/role:Role": {"name", "namePrefix", "path"},
+    "aws:iam/rolePolicy:RolePolicy": {"role", "name", "namePrefix"},
+    "aws:iam/policy:Policy": {"name", "namePrefix", "path", "description"},
+    "aws:cloudwatch/logGroup:LogGroup": {"name", "namePrefix", "region"},
+    "aws:lambda/function:Function": {
+        "name",
+        "region",
+        "architectures",
+        "loggingConfig",
+        "vpcConfig",
+    },
+    "aws:cloudwatch/eventRule:EventRule": {"name", "namePrefix", "region"},
+    "aws:cloudwatch/eventTarget:EventTarget": {"rule", "targetId", "region"},
+    "aws:sns/topicPolicy:TopicPolicy": {"arn", "region"},
+    "aws:ssm/parameter:Parameter": {"name", "type", "region"},
+    "pulumi-python:dynamic/secretkit:ParameterPolicies": {"parameter_name", "region"},
+}
+
+
+def _delete_key(aws: EmbeddedAws, record: Record) -> None:
+    aws.client("kms", record.region).schedule_key_deletion(KeyId=record.id, PendingWindowInDays=7)
+
+
+def _delete_secret(aws: EmbeddedAws, record: Record) -> None:
+    client = aws.client("secretsmanager", record.region)
+    replicas = [r["region"] for r in record.inputs.get("replicas") or []]
+    if replicas:
+        client.remove_regions_from_replication(SecretId=record.id, RemoveReplicaRegions=replicas)
+    window = int(record.inputs.get("recoveryWindowInDays") or 30)
+    if window == 0:
+        client.delete_secret(SecretId=record.id, ForceDeleteWithoutRecovery=True)
+    else:
+        client.delete_secret(SecretId=record.id, RecoveryWindowInDays=window)
+
+
+DELETERS: dict[str, Deleter] = {
+    "aws:kms/key:Key": _delete_key,
+    "aws:kms/replicaKey:ReplicaKey": _delete_key,
+    "aws:kms/alias:Alias": lambda aws, r: aws.client("kms", r.region).delete_alias(AliasName=r.id),
+    "aws:secretsmanager/secret:Secret": _delete_secret,
+    "aws:secretsmanager/secretRotation:SecretRotation": lambda aws, r: aws.client(
+        "secretsmanager", r.region
+    ).cancel_rotate_secret(SecretId=r.id),
+    "aws:iam/role:Role": lambda aws, r: aws.client("iam").delete_role(RoleName=r.id),
+    "aws:iam/rolePolicy:RolePolicy": lambda aws, r: aws.client("iam").delete_role_policy(
+        RoleName=r.inputs["role"], PolicyName=r.outputs["name"]
+    ),
+    "aws:iam/policy:Policy": lambda aws, r: aws.client("iam").delete_policy(PolicyArn=r.id),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda aws, r: aws.client(
+        "iam"
+    ).detach_role_policy(RoleName=r.inputs["role"], PolicyArn=r.inputs["policyArn"]),
+    "aws:cloudwatch/logGroup:LogGroup": lambda aws, r: aws.client(
+        "logs", r.region
+    ).delete_log_group(logGroupName=r.id),
+    "aws:lambda/function:Function": lambda aws, r: aws.client("lambda", r.region).delete_function(
+        FunctionName=r.id
+    ),
+    "aws:lambda/permission:Permission": lambda aws, r: aws.client(
+        "lambda", r.region
+    ).remove_permission(FunctionName=r.inputs["function"], StatementId=r.id),
+    "aws:cloudwatch/eventRule:EventRule": lambda aws, r: aws.client("events", r.region).delete_rule(
+        Name=r.id
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": lambda aws, r: aws.client(
+        "events", r.region
+    ).remove_targets(Rule=r.inputs["rule"], Ids=[r.outputs["targetId"]]),
+    "aws:sns/topic:Topic": lambda aws, r: aws.client("sns", r.region).delete_topic(TopicArn=r.id),
+    "aws:ssm/parameter:Parameter": lambda aws, r: aws.client("ssm", r.region).delete_parameter(
+        Name=r.id
+    ),
+    "pulumi-python:dynamic/secretkit:ParameterPolicies": lambda aws, r: _delete_dynamic(r),
+}
+
+
+def _delete_dynamic(record: Record) -> None:
+    import dill  # noqa: PLC0415
+
+    provider = dill.loads(base64.b64decode(record.inputs["__provider"]))  # noqa: S301
+    provider.delete(record.id, record.outputs)
