@@ -1,8 +1,8 @@
 """Rotation-function arguments shared by the components (runtime, size, VPC, password policy,
 environment), with their defaults and the pure check that reads them."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field

@@ -1,7 +1,7 @@
 """ProxiedParameterPolicy: IAM that lets roles read a secret through Parameter Store."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 from typing import Any
 
 import pulumi

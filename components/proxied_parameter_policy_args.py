@@ -1,7 +1,7 @@
 """ProxiedParameterPolicy's arguments: the TypedDict and the pure check that reads them."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -18,13 +18,17 @@ class ProxiedParameterPolicyArgs(TypedDict, total=False):
 
     secret_name: str
     """The secret's name (give this or ``secret``)."""
-    secret: SecretComponent
-    """A RotatingSecret or CrossRegionReplicatedSecret; its name and key are used."""
+    secret: Any
+    """A RotatingSecret or CrossRegionReplicatedSecret; its name and key are used. Python only:
+    the package schema cannot reference this package's own components (typed Any there), so
+    other languages give secret_name and kms_key_arn from the component's outputs instead."""
     kms_key_arn: pulumi.Input[str]
     """The secret's CMK; omit for the AWS managed key aws/secretsmanager (default: the
     component's key when ``secret`` is given)."""
-    roles: Sequence[RoleRef]
-    """IAM role names, role ARNs or aws.iam.Role resources the managed policy is attached to."""
+    roles: Sequence[Any]
+    """IAM role names or role ARNs (strings) the managed policy is attached to; Python may also
+    pass aws.iam.Role resources. Typed Any in the package schema, which has no string-or-resource
+    union; from other languages pass names or ARNs."""
     region: str
     """Region of the secret and the reference path (default: the provider's)."""
     account_id: str

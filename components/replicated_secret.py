@@ -1,7 +1,7 @@
 """CrossRegionReplicatedSecret: a secret with read-only replicas and a key in every region."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 from collections.abc import Callable
 from typing import Any
 

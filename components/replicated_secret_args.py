@@ -1,7 +1,7 @@
 """CrossRegionReplicatedSecret's arguments: the TypedDicts and the pure check that reads them."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Required, TypedDict
@@ -9,10 +9,10 @@ from typing import Any, Required, TypedDict
 import pulumi
 
 from components import validation
+from components.function_settings import PasswordPolicyArgs, VpcConfigArgs
 from components.rotating_secret_args import (
     RotatingSecretSettings,
     RotationArgs,
-    SecretArgs,
     parse_rotating_secret_args,
 )
 
@@ -26,12 +26,51 @@ class ReplicaRegionArgs(TypedDict, total=False):
     """A key in that region; when absent the component creates one ($1/month)."""
 
 
-class CrossRegionReplicatedSecretArgs(SecretArgs, total=False):
+class CrossRegionReplicatedSecretArgs(TypedDict, total=False):
     """Arguments of CrossRegionReplicatedSecret: RotatingSecret's, rotation optional, plus
     the replica regions."""
 
-    replica_regions: Required[Sequence[str | ReplicaRegionArgs]]
-    """Regions to hold read-only replicas: names, or {'region', 'kms_key_arn'}."""
+    secret_name: Required[str]
+    """The secret's name in Secrets Manager, e.g. 'prod/billing/api-key'."""
+    description: str
+    """Description stored with the secret."""
+    kms_key_arn: pulumi.Input[str]
+    """Existing CMK to encrypt with; when absent the component creates one ($1/month)."""
+    key_administrators: Sequence[str]
+    """Role or user ARNs that may administer (never use) the created key."""
+    secret_string: pulumi.Input[str]
+    """Initial value (a Pulumi secret). Written once; rotation owns the value afterwards."""
+    secret_template: Mapping[str, Any]
+    """Initial JSON object (e.g. {'username': 'app'}) completed with a generated 'password'."""
+    secret_string_version: int
+    """Bump to write secret_string/secret_template again (default 1)."""
+    readers: Sequence[str]
+    """IAM role names or ARNs granted exactly read access (GetSecretValue, Decrypt)."""
+    recovery_window_in_days: int
+    """Days a deleted secret can be restored: 0 or 7-30 (default 30)."""
+    lambda_runtime: str
+    """Rotation function runtime, python3.11 or newer (default python3.13)."""
+    architecture: str
+    """'arm64' (default, cheaper) or 'x86_64'."""
+    timeout: int
+    """Rotation function timeout in seconds, 1-900 (default 30)."""
+    memory_size: int
+    """Rotation function memory in MB, 128-10240 (default 128)."""
+    vpc_config: VpcConfigArgs
+    """Attach the rotation function to a VPC (database strategies)."""
+    permissions_boundary_arn: str
+    """Permissions boundary for the rotation role, where your organisation requires one."""
+    password_policy: PasswordPolicyArgs
+    """Length and excluded characters of generated passwords."""
+    log_retention_days: int
+    """Retention of the rotation function's log group (default 30)."""
+    tags: Mapping[str, str]
+    """Tags on every taggable resource the component creates."""
+    replica_regions: Required[Sequence[Any]]
+    """Regions to hold read-only replicas: names ('eu-west-1'), or ReplicaRegionArgs
+    {'region', 'kms_key_arn'} to bring the replica's key. Typed Any for the package schema, which
+    has no string-or-object union; other languages pass names, or objects with these snake_case
+    keys (they reach the component unchanged)."""
     rotation: RotationArgs
     """Optional rotation of the primary; Secrets Manager propagates each new value."""
     force_overwrite_replica_secret: bool

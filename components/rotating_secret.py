@@ -1,7 +1,7 @@
 """RotatingSecret: a Secrets Manager secret with its KMS key, rotation function and schedule."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 import pulumi
 
 from components.errors import InvalidArgumentError

@@ -1,7 +1,7 @@
 """RotatingSecret's arguments: the TypedDicts users write and the pure check that reads them."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,8 +53,14 @@ class RotationArgs(TypedDict, total=False):
     service URL). Not for secrets: Lambda environment variables are readable configuration."""
 
 
-class SecretArgs(TypedDict, total=False):
-    """Arguments every Secrets Manager component takes (RotatingSecret adds rotation)."""
+class RotatingSecretArgs(TypedDict, total=False):
+    """Arguments of RotatingSecret.
+
+    CrossRegionReplicatedSecretArgs repeats these fields rather than inheriting them: the package
+    schema takes each field's description from the docstring in the class's own body, so an
+    inherited field would reach other languages undocumented. tests/provider checks the copies
+    stay identical.
+    """
 
     secret_name: Required[str]
     """The secret's name in Secrets Manager, e.g. 'prod/billing/api-key'."""
@@ -92,11 +98,6 @@ class SecretArgs(TypedDict, total=False):
     """Retention of the rotation function's log group (default 30)."""
     tags: Mapping[str, str]
     """Tags on every taggable resource the component creates."""
-
-
-class RotatingSecretArgs(SecretArgs, total=False):
-    """Arguments of RotatingSecret."""
-
     rotation: Required[RotationArgs]
     """Strategy and schedule; see RotationArgs."""
 

@@ -1,7 +1,7 @@
 """What every Secrets Manager component shares: key, secret, initial value, rotation, readers."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass

@@ -1,7 +1,7 @@
 """SecureParameter: an SSM SecureString with its tier, key, policies, notifications and readers."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 import pulumi
 import pulumi_aws as aws
 

@@ -1,7 +1,7 @@
 """SecureParameter's arguments: the TypedDict users write and the pure check that reads them."""
 
-from __future__ import annotations
-
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -73,8 +73,10 @@ class SecureParameterArgs(TypedDict, total=False):
     Pulumi secret, and every change to the value is applied."""
     value_version: int
     """With write_only, bump to write a new value (default 1)."""
-    expires_at: str | datetime
-    """Expiration policy: Parameter Store deletes the parameter at this ISO 8601 time."""
+    expires_at: str
+    """Expiration policy: Parameter Store deletes the parameter at this time, ISO 8601 with a
+    time zone (e.g. '2027-06-30T00:00:00Z'). An aware datetime is accepted at run time too; the
+    annotation, and so the package schema other languages use, says string only."""
     notify_before_expiry: str
     """ExpirationNotification, e.g. '15 days' or '12 hours' before expires_at."""
     notify_if_unchanged_for: str

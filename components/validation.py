@@ -149,9 +149,21 @@ def require_bool(argument: str, value: Any) -> bool:
     return value
 
 
+def whole_number(value: Any) -> Any:
+    """``value`` as an int when it is a float with no fractional part, else unchanged.
+
+    JSON, YAML and Pulumi's wire format have one number type, so a program in another language
+    sends 30 as 30.0, and pulumi's component provider (3.272) passes it on as a float.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def require_int(argument: str, value: Any, low: int, high: int, unit: str = "") -> int:
-    """An int (not a bool) within [low, high]."""
+    """An int (not a bool; a whole float such as 30.0 counts) within [low, high]."""
     suffix = f" {unit}" if unit else ""
+    value = whole_number(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise fail(argument, value, f"must be a whole number between {low} and {high}{suffix}")
     if not low <= value <= high:
@@ -673,6 +685,7 @@ def security_group_id(argument: str, value: Any) -> str:
 
 def recovery_window_in_days(argument: str, value: Any) -> int:
     """0 (delete at once) or 7-30 days."""
+    value = whole_number(value)
     if (
         isinstance(value, bool)
         or not isinstance(value, int)

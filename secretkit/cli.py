@@ -226,6 +226,85 @@ def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def money(amount: float) -> str:
+    """$1,234.56"""
+    return f"${amount:,.2f}"
+
+
+def cmd_compare(options: argparse.Namespace, out: TextIO) -> int:
+    """The same secrets in Parameter Store and in Secrets Manager, side by side."""
+    from secretkit.cost import compare  # noqa: PLC0415
+    from secretkit.pricing import AS_OF, SOURCES  # noqa: PLC0415
+
+    for flag, value in (("--count", options.count), ("--requests", options.requests)):
+        if value < 0:
+            raise CliError(f"{flag} {value:g} is invalid: it must be 0 or more")
+    result = compare(options.count, options.requests)
+    out.write(f"{'Service':<16} {'Count':>6} {'Requests':>10} {'Price':>9}\n")
+    for service, price in (
+        ("Parameter Store", result.parameter_store),
+        ("Secrets Manager", result.secrets_manager),
+    ):
+        out.write(
+            f"{service:<16} {options.count:>6} {options.requests:>10,.0f} {money(price):>9}\n"
+        )
+    out.write(
+        f"\nMonthly, us-east-1 list prices as of {AS_OF} ({', '.join(SOURCES.values())}).\n"
+        "Standard parameters and their API calls at standard throughput are free (advanced "
+        f"parameters: {money(result.parameter_store_advanced)} here); Secrets Manager pays off "
+        "when a secret is rotated, replicated or shared across accounts.\n"
+    )
+    return 0
+
+
+def cmd_cost(options: argparse.Namespace, out: TextIO) -> int:
+    """Each component's monthly cost in a program, the total, and the advisor's findings."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from secretkit.advisor import advise  # noqa: PLC0415
+    from secretkit.cost import Rates, stack_cost  # noqa: PLC0415
+    from secretkit.mocks import ACCOUNT_ID  # noqa: PLC0415
+    from secretkit.program import PROJECT_DIR, load_stack_config, run_program  # noqa: PLC0415
+    from secretkit.resources import from_registrations  # noqa: PLC0415
+
+    program = Path(options.program) if options.program else PROJECT_DIR / "__main__.py"
+    if program.is_dir():
+        program = program / "__main__.py"
+    if not program.is_file():
+        raise CliError(f"no Pulumi program at {program}")
+    config = load_stack_config(
+        program.resolve().parent, options.stack, fill_missing_secrets="cost-placeholder"
+    )
+    run = run_program(program, config, stack=options.stack)
+    resources = from_registrations(run.registrations)
+    rates = Rates(options.secret_requests, options.parameter_requests)
+    cost = stack_cost(resources, rates)
+    shown = program.resolve()
+    if shown.is_relative_to(Path.cwd()):
+        shown = shown.relative_to(Path.cwd())
+    out.write(
+        f"Monthly cost of {shown} (stack {options.stack}) at {rates.secret_requests:,.0f} "
+        f"reads per secret and {rates.parameter_requests:,.0f} per parameter:\n"
+    )
+    for component in cost.components:
+        label = f"{component.name} ({component.type})" if component.type else component.name
+        out.write(f"  {label:<52} ${component.total:>8,.2f}\n")
+        for line, amount in component.lines.items():
+            if amount:
+                out.write(f"      {line:<48} ${amount:>8,.2f}\n")
+    if cost.kms_request_cost:
+        out.write(f"  {'KMS requests beyond the free tier':<52} ${cost.kms_request_cost:>8,.2f}\n")
+    out.write(f"  {'total':<52} ${cost.total:>8,.2f}\n")
+    findings = advise(resources, ACCOUNT_ID, rates.secret_requests)
+    out.write(f"\nAdvisor: {len(findings)} finding(s)\n")
+    for finding in findings:
+        out.write(f"  [{finding.rule}] {finding.resource}: {finding.message}\n")
+    if findings:
+        saving = sum(f.monthly_saving for f in findings)
+        out.write(f"  possible saving: ${saving:,.2f}/month\n")
+    return 0
+
+
 def cmd_demo(options: argparse.Namespace, out: TextIO) -> int:
     from secretkit import demo  # noqa: PLC0415 - pulls in Pulumi; only the demo needs it
 
@@ -272,6 +351,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("secret", help="secret name or ARN")
     status.set_defaults(func=cmd_status)
+
+    comparison = commands.add_parser(
+        "compare", help="Parameter Store vs Secrets Manager for N secrets and R reads a month"
+    )
+    comparison.add_argument("--count", type=int, default=25, help="number of secrets (25)")
+    comparison.add_argument("--requests", type=float, default=10_000, help="reads a month (10000)")
+    comparison.set_defaults(func=cmd_compare)
+
+    cost = commands.add_parser(
+        "cost", help="monthly cost of a Pulumi program per component, with the advisor's findings"
+    )
+    cost.add_argument("program", nargs="?", help="program file or directory (this project's)")
+    cost.add_argument("--stack", default="dev", help="stack whose settings to use (dev)")
+    cost.add_argument("--secret-requests", type=float, default=0, help="reads/month per secret")
+    cost.add_argument(
+        "--parameter-requests", type=float, default=0, help="reads/month per parameter"
+    )
+    cost.set_defaults(func=cmd_cost)
 
     artifacts = commands.add_parser(
         "artifacts", help="size of each strategy's Lambda artifact (drivers included)"

@@ -55,11 +55,13 @@ def load_stack_config(
     stack: str,
     overrides: dict[str, str] | None = None,
     secret_overrides: dict[str, str] | None = None,
+    fill_missing_secrets: str | None = None,
 ) -> StackConfig:
     """Pulumi.yaml defaults, then Pulumi.<stack>.yaml values, then overrides.
 
     Encrypted values (``secure:``) cannot be decrypted without the Pulumi CLI; such keys must
-    come from ``secret_overrides`` (the demo passes placeholders).
+    come from ``secret_overrides`` (the demo passes placeholders), or all get the placeholder
+    ``fill_missing_secrets``.
     """
     project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
     name = project["name"]
@@ -90,6 +92,9 @@ def load_stack_config(
         full = key if ":" in key else f"{name}:{key}"
         values[full] = value
         secret_keys.append(full)
+    if fill_missing_secrets is not None:
+        for full in secret_keys:
+            values.setdefault(full, fill_missing_secrets)
     return StackConfig(values, sorted(set(secret_keys)))
 
 

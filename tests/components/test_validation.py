@@ -311,10 +311,10 @@ ROTATING_SECRET_BAD = [
         id="days-str",
     ),
     pytest.param(
-        rs(rotation=rot(automatically_after_days=30.0)),
+        rs(rotation=rot(automatically_after_days=30.5)),
         "rotation.automatically_after_days",
         "must be a whole number",
-        id="days-float",
+        id="days-fraction",
     ),
     # duration
     pytest.param(
@@ -1507,6 +1507,33 @@ def test_valid_password_policies(policy: Args, length: int, excluded: str | None
 def test_valid_recovery_windows(window: int) -> None:
     settings = parse_rotating_secret_args(rs(recovery_window_in_days=window))
     assert settings.recovery_window_in_days == window
+
+
+def test_whole_floats_are_whole_numbers() -> None:
+    """JSON, YAML and Pulumi's wire format send 30 as 30.0 (a program in another language, through
+    the package in provider/); the settings carry ints."""
+    settings = parse_rotating_secret_args(
+        rs(
+            rotation=rot(automatically_after_days=30.0),
+            recovery_window_in_days=7.0,
+            secret_string_version=2.0,
+            timeout=60.0,
+            memory_size=256.0,
+            log_retention_days=14.0,
+            password_policy={"length": 40.0},
+        )
+    )
+    values = (
+        settings.rotation.automatically_after_days if settings.rotation else None,
+        settings.recovery_window_in_days,
+        settings.secret_string_version,
+        settings.function.timeout,
+        settings.function.memory_size,
+        settings.function.log_retention_days,
+        settings.function.password_length,
+    )
+    assert values == (30, 7, 2, 60, 256, 14, 40)
+    assert all(type(value) is int for value in values)
 
 
 @pytest.mark.parametrize(

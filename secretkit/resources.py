@@ -1,0 +1,98 @@
+"""One view of a program's resources for the cost model, the advisor and the policy pack,
+whichever produced them (Pulumi mocks, or the policy engine at preview)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
+PARAMETER = "aws:ssm/parameter:Parameter"
+PARAMETER_POLICIES = "pulumi-python:dynamic/secretkit:ParameterPolicies"
+KEY = "aws:kms/key:Key"
+REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """A resource: type, logical name, URN, parent URN and properties (engine names)."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str = ""
+    props: dict[str, Any] = field(default_factory=dict)
+    custom: bool = True
+
+    def prop(self, key: str, default: Any = None) -> Any:
+        value = self.props.get(key)
+        return default if value is None else value
+
+
+def from_registrations(registrations: Iterable[Any]) -> list[ResourceView]:
+    """Views of secretkit.mocks Registrations (inputs overlaid with the mocked outputs)."""
+    from secretkit.mocks import unwrap  # noqa: PLC0415
+
+    return [
+        ResourceView(
+            type=r.type,
+            name=r.name,
+            urn=r.urn,
+            parent=r.parent,
+            props={**unwrap(r.inputs), **unwrap(r.state)},
+            custom=r.custom,
+        )
+        for r in registrations
+    ]
+
+
+def component_of(view: ResourceView, by_urn: dict[str, ResourceView]) -> ResourceView | None:
+    """The nearest enclosing component (a non-custom resource), if any."""
+    parent = by_urn.get(view.parent)
+    while parent is not None:
+        if not parent.custom:
+            return parent
+        parent = by_urn.get(parent.parent)
+    return None
+
+
+def policy_document(value: Any) -> dict[str, Any] | None:
+    """A policy property as a dict (it may be JSON text), or None."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+def principal_accounts(document: dict[str, Any]) -> set[str]:
+    """Accounts named by AWS principals of Allow statements ('*' for anyone)."""
+    accounts: set[str] = set()
+    statements = document.get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        if principal == "*":
+            accounts.add("*")
+            continue
+        if not isinstance(principal, dict):
+            continue
+        names = principal.get("AWS", [])
+        for name in names if isinstance(names, list) else [names]:
+            text = str(name)
+            if text == "*":
+                accounts.add("*")
+            elif text.isdigit():
+                accounts.add(text)
+            elif text.startswith("arn:") and len(text.split(":")) > 4:
+                accounts.add(text.split(":")[4])
+    return accounts

@@ -1,0 +1,659 @@
+"""The multi-language package (provider/): its schema, built in-process the way `pulumi package
+add` gets it from the plugin, and its Construct path, without the Pulumi CLI.
+
+The schema comes from pulumi.provider.experimental's ComponentProvider over the very list of
+components provider/__main__.py hosts, so these tests fail when a component stops being
+expressible (a union annotation, a string annotation from ``from __future__ import annotations``)
+or its inputs, outputs or descriptions drift.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+import runpy
+import select
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import pulumi
+import pytest
+import yaml
+from pulumi.provider.experimental.component import ComponentProvider
+
+from components import (
+    CrossRegionReplicatedSecret,
+    ProxiedParameterPolicy,
+    RotatingSecret,
+    SecureParameter,
+)
+from secretkit import mocks
+from secretkit.mocks import RecordingMonitor
+
+ROOT = Path(__file__).resolve().parents[2]
+PROVIDER_DIR = ROOT / "provider"
+YAML_EXAMPLE = ROOT / "examples" / "yaml-consumer" / "Pulumi.yaml"
+
+ROTATING = "secretkit:index:RotatingSecret"
+PARAMETER = "secretkit:index:SecureParameter"
+REPLICATED = "secretkit:index:CrossRegionReplicatedSecret"
+PROXY = "secretkit:index:ProxiedParameterPolicy"
+COMPONENTS = {
+    ROTATING: RotatingSecret,
+    PARAMETER: SecureParameter,
+    REPLICATED: CrossRegionReplicatedSecret,
+    PROXY: ProxiedParameterPolicy,
+}
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+ANY = {"$ref": "pulumi.json#/Any"}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/types/secretkit:index:{name}"}
+
+
+def array_of(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def map_of(values: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": values}
+
+
+def shape(prop: dict[str, Any]) -> dict[str, Any]:
+    """A schema property without description and plain flags: just its type."""
+    kept: dict[str, Any] = {
+        k: v for k, v in prop.items() if k in ("type", "$ref", "items", "additionalProperties")
+    }
+    for key in ("items", "additionalProperties"):
+        if key in kept:
+            kept[key] = shape(kept[key])
+    return kept
+
+
+def field_docstrings(cls: type) -> dict[str, str]:
+    """The docstring written under each annotated field of ``cls``'s own body."""
+    body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+    assert isinstance(body, ast.ClassDef)
+    docs: dict[str, str] = {}
+    for field, after in zip(body.body, body.body[1:], strict=False):
+        if (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            docs[field.target.id] = after.value.value
+    return docs
+
+
+def camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+@pytest.fixture(scope="module")
+def hosted() -> dict[str, Any]:
+    """provider/__main__.py's globals, loaded without starting the plugin."""
+    return runpy.run_path(str(PROVIDER_DIR / "__main__.py"), run_name="secretkit_provider")
+
+
+@pytest.fixture(scope="module")
+def provider(hosted: dict[str, Any]) -> ComponentProvider:
+    return ComponentProvider(
+        hosted["COMPONENTS"], hosted["PACKAGE_NAME"], version=hosted["package_version"]()
+    )
+
+
+@pytest.fixture(scope="module")
+def schema(provider: ComponentProvider) -> dict[str, Any]:
+    assert provider.schema is not None
+    document: dict[str, Any] = json.loads(provider.schema)
+    return document
+
+
+# --- the package ---------------------------------------------------------------------------
+
+
+def test_the_package_is_secretkit_at_the_librarys_version(schema: dict[str, Any]) -> None:
+    assert schema["name"] == "secretkit"
+    assert schema["version"] == version("secretkit")
+    # Every input type is this package's own: no dependency on another package's schema.
+    assert schema["dependencies"] == []
+
+
+def test_the_package_offers_exactly_the_four_components(schema: dict[str, Any]) -> None:
+    assert set(schema["resources"]) == set(COMPONENTS)
+    for token, resource in schema["resources"].items():
+        assert resource["isComponent"] is True, token
+        # The class docstring is the resource's description.
+        assert resource["description"].startswith((COMPONENTS[token].__doc__ or "?").strip()[:40])
+
+
+def test_the_type_tokens_are_the_ones_the_components_register(schema: dict[str, Any]) -> None:
+    for token, cls in COMPONENTS.items():
+        module = sys.modules[cls.__module__]
+        assert token == module.TYPE_TOKEN
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "required"),
+    [
+        (ROTATING, ["rotation", "secretName"]),
+        (PARAMETER, ["parameterName", "value"]),
+        (REPLICATED, ["replicaRegions", "secretName"]),
+        # secret_name or secret: one of them, which a schema cannot say.
+        (PROXY, []),
+    ],
+)
+def test_required_inputs_are_camel_cased_python_names(
+    schema: dict[str, Any], token: str, required: list[str]
+) -> None:
+    assert schema["resources"][token]["requiredInputs"] == required
+
+
+INPUT_TYPES = [
+    # RotatingSecret (and the secret arguments CrossRegionReplicatedSecret shares)
+    (ROTATING, "description", STRING),
+    (ROTATING, "kmsKeyArn", STRING),
+    (ROTATING, "keyAdministrators", array_of(STRING)),
+    (ROTATING, "secretString", STRING),
+    (ROTATING, "secretTemplate", map_of(ANY)),
+    (ROTATING, "secretStringVersion", INTEGER),
+    (ROTATING, "readers", array_of(STRING)),
+    (ROTATING, "recoveryWindowInDays", INTEGER),
+    (ROTATING, "architecture", STRING),
+    (ROTATING, "memorySize", INTEGER),
+    (ROTATING, "vpcConfig", ref("VpcConfigArgs")),
+    (ROTATING, "passwordPolicy", ref("PasswordPolicyArgs")),
+    (ROTATING, "logRetentionDays", INTEGER),
+    (ROTATING, "tags", map_of(STRING)),
+    (ROTATING, "rotation", ref("RotationArgs")),
+    # SecureParameter
+    (PARAMETER, "value", STRING),
+    (PARAMETER, "tier", STRING),
+    (PARAMETER, "kmsKeyArn", STRING),
+    (PARAMETER, "createKmsKey", BOOLEAN),
+    (PARAMETER, "writeOnly", BOOLEAN),
+    (PARAMETER, "valueVersion", INTEGER),
+    (PARAMETER, "expiresAt", STRING),
+    (PARAMETER, "notifyBeforeExpiry", STRING),
+    (PARAMETER, "notifyIfUnchangedFor", STRING),
+    (PARAMETER, "notificationTopicArn", STRING),
+    (PARAMETER, "readers", array_of(STRING)),
+    (PARAMETER, "rotation", ref("ParameterRotationArgs")),
+    (PARAMETER, "tags", map_of(STRING)),
+    # CrossRegionReplicatedSecret
+    (REPLICATED, "replicaRegions", array_of(ANY)),
+    (REPLICATED, "rotation", ref("RotationArgs")),
+    (REPLICATED, "forceOverwriteReplicaSecret", BOOLEAN),
+    (REPLICATED, "multiRegionKey", BOOLEAN),
+    # ProxiedParameterPolicy
+    (PROXY, "secretName", STRING),
+    (PROXY, "secret", ANY),
+    (PROXY, "kmsKeyArn", STRING),
+    (PROXY, "roles", array_of(ANY)),
+    (PROXY, "region", STRING),
+    (PROXY, "accountId", STRING),
+    (PROXY, "description", STRING),
+]
+
+
+@pytest.mark.parametrize(("token", "name", "expected"), INPUT_TYPES)
+def test_input_types(
+    schema: dict[str, Any], token: str, name: str, expected: dict[str, Any]
+) -> None:
+    assert shape(schema["resources"][token]["inputProperties"][name]) == expected
+
+
+@pytest.mark.parametrize(
+    ("token", "accepts_outputs"),
+    [
+        (ROTATING, {"kmsKeyArn", "secretString"}),
+        (PARAMETER, {"kmsKeyArn", "value"}),
+        (REPLICATED, {"kmsKeyArn", "secretString"}),
+        (PROXY, {"kmsKeyArn"}),
+    ],
+)
+def test_only_pulumi_inputs_accept_other_resources_outputs(
+    schema: dict[str, Any], token: str, accepts_outputs: set[str]
+) -> None:
+    """pulumi.Input[...] fields may be Outputs; every other input is plain (known at run time),
+    as the components' validation needs it to be."""
+    inputs = schema["resources"][token]["inputProperties"]
+    assert {name for name, prop in inputs.items() if not prop.get("plain")} == accepts_outputs
+
+
+def test_every_component_input_is_an_args_field(schema: dict[str, Any]) -> None:
+    for token, cls in COMPONENTS.items():
+        args = get_type_hints(vars(cls)["__init__"])["args"]
+        inputs = schema["resources"][token]["inputProperties"]
+        assert set(inputs) == {camel(name) for name in args.__annotations__}, token
+
+
+@pytest.mark.parametrize("token", list(COMPONENTS))
+def test_input_descriptions_are_the_field_docstrings(schema: dict[str, Any], token: str) -> None:
+    args = get_type_hints(vars(COMPONENTS[token])["__init__"])["args"]
+    docstrings = field_docstrings(args)
+    inputs = schema["resources"][token]["inputProperties"]
+    assert set(docstrings) == set(args.__annotations__), "every argument has a docstring"
+    for name, docstring in docstrings.items():
+        assert inputs[camel(name)]["description"] == docstring, name
+
+
+def test_descriptions_read_as_written(schema: dict[str, Any]) -> None:
+    rotating = schema["resources"][ROTATING]["inputProperties"]
+    assert rotating["secretName"]["description"] == (
+        "The secret's name in Secrets Manager, e.g. 'prod/billing/api-key'."
+    )
+    parameter = schema["resources"][PARAMETER]["inputProperties"]
+    assert parameter["value"]["description"] == (
+        "The value, ideally a Pulumi secret (config.require_secret)."
+    )
+    rotation = schema["types"]["secretkit:index:RotationArgs"]["properties"]
+    assert rotation["automaticallyAfterDays"]["description"] == (
+        "Rotate every N days (1-1000). Give this or schedule_expression."
+    )
+
+
+def test_the_replicated_secret_repeats_rotating_secrets_arguments_exactly(
+    schema: dict[str, Any],
+) -> None:
+    """The shared arguments are written out in both TypedDicts (an inherited field would lose
+    its description); they must stay identical, description included."""
+    rotating = schema["resources"][ROTATING]["inputProperties"]
+    replicated = schema["resources"][REPLICATED]["inputProperties"]
+    shared = set(rotating) - {"rotation"}
+    assert shared < set(replicated)
+    for name in shared:
+        assert replicated[name] == rotating[name], name
+    assert replicated["rotation"]["$ref"] == rotating["rotation"]["$ref"]
+
+
+@pytest.mark.parametrize(
+    ("type_name", "required", "properties"),
+    [
+        (
+            "RotationArgs",
+            ["strategy"],
+            {
+                "strategy": STRING,
+                "scheduleExpression": STRING,
+                "automaticallyAfterDays": INTEGER,
+                "duration": STRING,
+                "rotateImmediately": BOOLEAN,
+                "masterSecretArn": STRING,
+                "masterSecretKmsKeyArn": STRING,
+                "caBundlePath": STRING,
+                "handlerModule": STRING,
+                "environment": map_of(STRING),
+            },
+        ),
+        (
+            "ParameterRotationArgs",
+            ["scheduleExpression"],
+            {
+                "scheduleExpression": STRING,
+                "handlerModule": STRING,
+                "environment": map_of(STRING),
+                "passwordPolicy": ref("PasswordPolicyArgs"),
+                "lambdaRuntime": STRING,
+                "architecture": STRING,
+                "timeout": INTEGER,
+                "memorySize": INTEGER,
+                "logRetentionDays": INTEGER,
+                "permissionsBoundaryArn": STRING,
+            },
+        ),
+        (
+            "VpcConfigArgs",
+            ["securityGroupIds", "subnetIds"],
+            {"subnetIds": array_of(STRING), "securityGroupIds": array_of(STRING)},
+        ),
+        (
+            "PasswordPolicyArgs",
+            None,
+            {"length": INTEGER, "excludeCharacters": STRING},
+        ),
+    ],
+)
+def test_nested_argument_types(
+    schema: dict[str, Any],
+    type_name: str,
+    required: list[str] | None,
+    properties: dict[str, dict[str, Any]],
+) -> None:
+    declared = schema["types"][f"secretkit:index:{type_name}"]
+    assert declared["type"] == "object"
+    assert declared.get("required") == required
+    assert {name: shape(prop) for name, prop in declared["properties"].items()} == properties
+    assert all(prop.get("description") for prop in declared["properties"].values())
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+OUTPUTS = {
+    ROTATING: {
+        "secretArn": (STRING, True),
+        "secretName": (STRING, True),
+        "kmsKeyArn": (STRING, True),
+        "rotationFunctionArn": (STRING, True),
+        "rotationRoleArn": (STRING, True),
+        "rotationRoleName": (STRING, True),
+        "rotationArtifactSize": (INTEGER, True),
+    },
+    PARAMETER: {
+        "parameterArn": (STRING, True),
+        "parameterName": (STRING, True),
+        "tier": (STRING, True),
+        "kmsKeyArn": (STRING, True),
+        "notificationTopicArn": (STRING, False),
+        "rotationFunctionArn": (STRING, False),
+        "rotationRoleName": (STRING, False),
+    },
+    REPLICATED: {
+        "secretArn": (STRING, True),
+        "secretName": (STRING, True),
+        "kmsKeyArn": (STRING, True),
+        "replicaSecretArns": (map_of(STRING), True),
+        "replicaKmsKeyArns": (map_of(STRING), True),
+        "rotationFunctionArn": (STRING, False),
+        "rotationRoleName": (STRING, False),
+    },
+    PROXY: {
+        "policyJson": (STRING, True),
+        "policyArn": (STRING, True),
+        "parameterPath": (STRING, True),
+        "parameterArn": (STRING, True),
+    },
+}
+
+
+@pytest.mark.parametrize("token", list(OUTPUTS))
+def test_outputs_types_and_which_are_always_set(schema: dict[str, Any], token: str) -> None:
+    resource = schema["resources"][token]
+    properties = resource["properties"]
+    assert {name: shape(prop) for name, prop in properties.items()} == {
+        name: expected for name, (expected, _) in OUTPUTS[token].items()
+    }
+    assert resource["required"] == sorted(
+        name for name, (_, always) in OUTPUTS[token].items() if always
+    )
+    # Each output's description is the docstring under its annotation in the component class.
+    docstrings = field_docstrings(COMPONENTS[token])
+    for name, prop in properties.items():
+        assert prop["description"] == docstrings[_snake(name)], name
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), name)
+
+
+# --- Construct: what the engine sends, mapped back onto the Python arguments ----------------
+
+
+def construct(
+    provider: ComponentProvider, token: str, name: str, inputs: dict[str, Any]
+) -> dict[str, Any]:
+    """Construct ``token`` as the plugin does for a program in another language; the outputs it
+    reports, resolved."""
+
+    def program() -> pulumi.Output[dict[str, Any]]:
+        result = provider.construct(name, token, inputs, pulumi.ResourceOptions())
+        return pulumi.Output.all(**result.state)
+
+    resolved: dict[str, Any] = mocks.run(program)
+    return resolved
+
+
+def test_construct_maps_camel_case_and_engine_numbers_onto_rotating_secret(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    outputs = construct(
+        provider,
+        ROTATING,
+        "app",
+        {
+            "secretName": "prod/app/api-password",
+            "secretTemplate": {"username": "app"},
+            # Numbers arrive from the engine as floats.
+            "recoveryWindowInDays": 7.0,
+            "passwordPolicy": {"length": 40.0},
+            "rotation": {
+                "strategy": "password",
+                "automaticallyAfterDays": 30.0,
+                "rotateImmediately": False,
+            },
+            "readers": ["app-task-role"],
+        },
+    )
+    secret = monitor.by_type("aws:secretsmanager/secret:Secret")[0].plain_inputs
+    assert secret["name"] == "prod/app/api-password"
+    assert secret["recoveryWindowInDays"] == 7
+    rules = monitor.by_type("aws:secretsmanager/secretRotation:SecretRotation")[0].plain_inputs
+    assert rules["rotationRules"]["automaticallyAfterDays"] == 30
+    assert rules["rotateImmediately"] is False
+    assert len(monitor.by_type("aws:iam/rolePolicy:RolePolicy")) == 2  # rotation + the reader
+    assert set(outputs) == set(OUTPUTS[ROTATING])
+    assert outputs["secretName"] == "prod/app/api-password"
+
+
+def test_construct_secure_parameter(monitor: RecordingMonitor, provider: ComponentProvider) -> None:
+    outputs = construct(
+        provider,
+        PARAMETER,
+        "cfg",
+        {
+            "parameterName": "/team/app/config",
+            "value": pulumi.Output.secret("s3cr3t-value"),
+            "valueVersion": 2.0,
+            "tier": "auto",
+        },
+    )
+    parameter = monitor.by_type("aws:ssm/parameter:Parameter")[0]
+    assert parameter.plain_inputs["valueWoVersion"] == 2
+    assert outputs["tier"] == "Standard"
+    assert outputs["parameterName"] == "/team/app/config"
+    # The optional outputs are reported, empty.
+    assert set(outputs) == set(OUTPUTS[PARAMETER])
+    assert outputs["notificationTopicArn"] is None
+    assert outputs["rotationFunctionArn"] is None
+
+
+def test_construct_takes_replica_regions_as_python_does(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    key = f"arn:aws:kms:ap-southeast-2:{mocks.ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    outputs = construct(
+        provider,
+        REPLICATED,
+        "shared",
+        {
+            "secretName": "prod/app/shared",
+            # Typed Any in the schema: names, or objects with the Python (snake_case) keys.
+            "replicaRegions": ["eu-west-1", {"region": "ap-southeast-2", "kms_key_arn": key}],
+        },
+    )
+    assert list(outputs["replicaSecretArns"]) == ["eu-west-1", "ap-southeast-2"]
+    assert outputs["replicaKmsKeyArns"]["ap-southeast-2"] == key
+    secret = monitor.by_type("aws:secretsmanager/secret:Secret")[0].plain_inputs
+    assert [r["region"] for r in secret["replicas"]] == ["eu-west-1", "ap-southeast-2"]
+
+
+def test_construct_proxied_parameter_policy_by_name(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    outputs = construct(
+        provider,
+        PROXY,
+        "proxy",
+        {"secretName": "prod/app/db", "roles": ["app-task-execution"]},
+    )
+    assert outputs["parameterPath"] == "/aws/reference/secretsmanager/prod/app/db"
+    attachment = monitor.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0]
+    assert attachment.plain_inputs["role"] == "app-task-execution"
+    assert json.loads(outputs["policyJson"])["Statement"]
+
+
+def test_construct_refuses_a_missing_required_input(provider: ComponentProvider) -> None:
+    with pytest.raises(Exception, match="Missing required input 'rotation'"):
+        provider.construct("app", ROTATING, {"secretName": "prod/app/x"}, None)
+
+
+MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
+    ROTATING: {
+        "secretName": "prod/app/x",
+        "rotation": {"strategy": "password", "scheduleExpression": "rate(10 days)"},
+    },
+    PARAMETER: {"parameterName": "/team/app/x", "value": "s3cr3t-value"},
+    REPLICATED: {"secretName": "prod/app/x", "replicaRegions": ["eu-west-1"]},
+    PROXY: {"secretName": "prod/app/x"},
+}
+
+
+@pytest.mark.parametrize("token", list(COMPONENTS))
+def test_every_schema_output_is_what_the_component_registers(
+    monitor: RecordingMonitor, provider: ComponentProvider, schema: dict[str, Any], token: str
+) -> None:
+    construct(provider, token, "it", MINIMAL_INPUTS[token])
+    registered = {camel(name) for name in monitor.component_outputs[monitor.by_type(token)[0].urn]}
+    resource = schema["resources"][token]
+    # Outputs that resolved to None are not recorded; the optional ones may be missing here.
+    assert set(resource["required"]) <= registered <= set(resource["properties"])
+
+
+# --- the YAML consumer example --------------------------------------------------------------
+
+EXAMPLE_CONFIG = {"parameterValue": "example-value", "readerRoles": ["app-task-role"]}
+
+
+def _example() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(YAML_EXAMPLE.read_text())
+    return document
+
+
+def _with_config(value: Any) -> Any:
+    """The example's property values with its ${config} references filled in."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\$\{(\w+)\}", value)
+        return EXAMPLE_CONFIG[match.group(1)] if match else value
+    if isinstance(value, list):
+        return [_with_config(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _with_config(v) for k, v in value.items()}
+    return value
+
+
+def test_the_yaml_example_points_at_this_package() -> None:
+    example = _example()
+    assert example["runtime"] == "yaml"
+    source = (YAML_EXAMPLE.parent / example["packages"]["secretkit"]).resolve()
+    assert source == PROVIDER_DIR
+    assert set(example["config"]) == set(EXAMPLE_CONFIG)
+    types = {resource["type"] for resource in example["resources"].values()}
+    assert types == {ROTATING, PARAMETER}
+
+
+def test_the_yaml_examples_properties_and_outputs_exist(schema: dict[str, Any]) -> None:
+    example = _example()
+    for name, resource in example["resources"].items():
+        declared = schema["resources"][resource["type"]]
+        given = set(resource["properties"])
+        assert given <= set(declared["inputProperties"]), name
+        assert set(declared["requiredInputs"]) <= given, name
+    for output, expression in example["outputs"].items():
+        match = re.fullmatch(r"\$\{(\w+)\.(\w+)\}", expression)
+        assert match, output
+        resource_type = example["resources"][match.group(1)]["type"]
+        assert match.group(2) in schema["resources"][resource_type]["properties"], output
+
+
+def test_the_yaml_example_constructs(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    """Its inputs pass the components' own validation, as the plugin would receive them."""
+    example = _example()
+    for name, resource in example["resources"].items():
+        outputs = construct(provider, resource["type"], name, _with_config(resource["properties"]))
+        assert outputs, name
+    reads = [
+        r
+        for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy")
+        if r.plain_inputs["role"] == "app-task-role"
+    ]
+    assert len(reads) == 2  # the secret and the parameter, each granted to the configured role
+
+
+# --- the plugin directory ------------------------------------------------------------------
+
+
+def test_the_plugin_runs_python_and_installs_this_repository() -> None:
+    plugin = yaml.safe_load((PROVIDER_DIR / "PulumiPlugin.yaml").read_text())
+    assert plugin == {"runtime": "python"}
+    lines = [
+        line.strip()
+        for line in (PROVIDER_DIR / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    # pip runs in provider/ (a git source is cloned whole), so `..` is the repository root.
+    assert lines == ["-e .."]
+    assert (PROVIDER_DIR / ".." / "pyproject.toml").resolve() == ROOT / "pyproject.toml"
+
+
+@pytest.fixture
+def plugin_process() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """provider/ started as Pulumi starts it: `python <plugin dir> <engine address>`; it prints
+    the port of its gRPC server. (No engine is listening: serving the schema needs none.)"""
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and plugin directory
+        [sys.executable, str(PROVIDER_DIR), "127.0.0.1:9"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT.parent,
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 120)
+        line = process.stdout.readline().decode().strip() if ready else ""
+        if not line.isdigit():
+            process.kill()
+            _, stderr = process.communicate(timeout=30)
+            pytest.fail(f"the plugin did not start: {line!r}\n{stderr.decode()[-3000:]}")
+        yield process, int(line)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_the_plugin_serves_the_same_schema_over_grpc(
+    plugin_process: tuple[subprocess.Popen[bytes], int], schema: dict[str, Any]
+) -> None:
+    import grpc  # type: ignore[import-untyped]  # noqa: PLC0415 - only this test talks gRPC
+    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc  # noqa: PLC0415
+
+    _, port = plugin_process
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stub = provider_pb2_grpc.ResourceProviderStub(channel)
+        response = stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=60)
+    assert json.loads(response.schema) == schema
