@@ -10,6 +10,8 @@ from components.rotating_secret import RotatingSecret
 from components.rotating_secret_args import RotatingSecretArgs, RotationArgs
 from components.secure_parameter import SecureParameter
 from components.secure_parameter_args import SecureParameterArgs
+from components.shared_rotation_function import RotationFunction
+from components.shared_rotation_function_args import RotationFunctionArgs
 
 __all__ = [
     "CrossRegionReplicatedSecret",
@@ -22,6 +24,8 @@ __all__ = [
     "RotatingSecret",
     "RotatingSecretArgs",
     "RotationArgs",
+    "RotationFunction",
+    "RotationFunctionArgs",
     "SecureParameter",
     "SecureParameterArgs",
     "VpcConfigArgs",

@@ -170,6 +170,13 @@ def parse_replicated_secret_args(
         args, rotation_required=False, extra_arguments=EXTRA_ARGUMENTS
     )
     given = validation.require_mapping("args", args)
+    if secret.rotation is not None and secret.rotation.function is not None:
+        raise validation.fail(
+            "rotation.function",
+            "RotationFunction",
+            "is for single-region secrets: a replicated secret's rotation role also needs each "
+            "replica region's key, so it gets a function of its own",
+        )
     if "replica_regions" not in given:
         raise validation.fail("replica_regions", None, "is required (use RotatingSecret for none)")
     regions, keys = parse_replicas(given["replica_regions"], primary_region)

@@ -46,7 +46,8 @@ class RotatingSecret(SecretComponent):
     ) -> None:
         try:
             settings = parse_rotating_secret_args(args)
-            artifact = secret_rotation_artifact(settings)
+            shared = settings.rotation.function if settings.rotation else None
+            artifact = None if shared is not None else secret_rotation_artifact(settings)
         except InvalidArgumentError as error:
             raise error.located(f"RotatingSecret '{name}'") from None
         super().__init__(TYPE_TOKEN, name, None, opts)
@@ -64,7 +65,11 @@ class RotatingSecret(SecretComponent):
         self.rotation_function_arn = function.function.arn
         self.rotation_role_arn = function.role.arn
         self.rotation_role_name = function.role.name
-        self.rotation_artifact_size = pulumi.Output.from_input(artifact.zipped_size())
+        self.rotation_artifact_size = (
+            shared.artifact_size
+            if shared is not None
+            else pulumi.Output.from_input(artifact.zipped_size() if artifact else 0)
+        )
         self.register_outputs(
             {
                 "secret_arn": self.secret_arn,

@@ -10,13 +10,18 @@ from typing import Any, Required, TypedDict
 import pulumi
 
 from components import validation
-from components.driver_bundle import STRATEGY_DRIVERS
 from components.errors import Redacted
 from components.function_settings import (
     FunctionSettings,
     PasswordPolicyArgs,
     VpcConfigArgs,
     parse_function_settings,
+)
+from components.rotation_code_args import parse_code, parse_master
+from components.shared_rotation_function_args import (
+    FUNCTION_OWNED_ARGUMENTS,
+    FUNCTION_OWNED_ROTATION_KEYS,
+    SharedFunctionSettings,
 )
 
 DEFAULT_RECOVERY_WINDOW_DAYS = 30
@@ -27,7 +32,12 @@ class RotationArgs(TypedDict, total=False):
 
     strategy: Required[str]
     """'password', 'postgres-single-user', 'postgres-multi-user', 'mysql-single-user' or
-    'mysql-multi-user'. Selects the handler module deployed as the rotation function."""
+    'mysql-multi-user'. Selects the handler module deployed as the rotation function (with
+    function: must be the function's; Python may leave it out)."""
+    function: Any
+    """A RotationFunction shared by many secrets (Python only): the secret joins it instead of
+    getting a function, role and permission of its own. Its name must be one of the function's
+    secret_names; it is encrypted with the function's key."""
     schedule_expression: str
     """'rate(N hours|days)' (4 hours to 1000 days) or 'cron(min hour dom month dow year)'.
     Give this or automatically_after_days."""
@@ -115,6 +125,10 @@ class RotationSettings:
     handler_module: str | None = None
     master_secret_kms_key_arn: str | None = None
     ca_bundle_path: str | None = None
+    function: Any = None
+    """The shared RotationFunction the secret joins, if any."""
+    shared: SharedFunctionSettings | None = None
+    """That function's settings."""
 
 
 @dataclass(frozen=True)
@@ -165,73 +179,62 @@ def _parse_schedule(rotation: Mapping[str, Any]) -> tuple[str | None, int | None
     return expression, days, duration
 
 
-def _parse_master(strategy: str, rotation: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """(master_secret_arn, master_secret_kms_key_arn): required by, and only for, multi-user."""
-    master = rotation.get("master_secret_arn")
-    if strategy in validation.MULTI_USER_STRATEGIES and master is None:
+def _shared_function(rotation: Mapping[str, Any]) -> SharedFunctionSettings:
+    """The settings of the RotationFunction in rotation.function, after checking the rotation
+    block leaves the function's own settings to it."""
+    function = rotation["function"]
+    shared = getattr(function, "shared_settings", None)
+    if not isinstance(function, pulumi.ComponentResource) or not isinstance(
+        shared, SharedFunctionSettings
+    ):
         raise validation.fail(
-            "rotation.master_secret_arn",
-            None,
-            f"is required by the {strategy} strategy: it logs in with the master secret to "
-            "change the alternating users' passwords",
+            "rotation.function", type(function).__name__, "must be a RotationFunction"
         )
-    if master is not None:
-        if strategy not in validation.MULTI_USER_STRATEGIES:
+    where = f"RotationFunction '{function.pulumi_resource_name}'"
+    for key in FUNCTION_OWNED_ROTATION_KEYS:
+        if key in rotation:
             raise validation.fail(
-                "rotation.master_secret_arn",
-                master,
-                "is only used by the alternating-users strategies (postgres-multi-user, "
-                "mysql-multi-user)",
+                f"rotation.{key}", rotation[key], f"belongs to the shared {where}: set it there"
             )
-        validation.secret_arn("rotation.master_secret_arn", master)
-    master_key = rotation.get("master_secret_kms_key_arn")
-    if master_key is not None:
-        if master is None:
+    if "strategy" in rotation:
+        strategy = validation.strategy("rotation.strategy", rotation["strategy"])
+        if strategy != shared.strategy:
             raise validation.fail(
-                "rotation.master_secret_kms_key_arn", master_key, "needs rotation.master_secret_arn"
+                "rotation.strategy",
+                strategy,
+                f"differs from the shared {where}'s strategy {shared.strategy!r}",
             )
-        validation.kms_key_arn("rotation.master_secret_kms_key_arn", master_key)
-    return master, master_key
-
-
-def _parse_code(strategy: str, rotation: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """(handler_module, ca_bundle_path): what ships in the artifact besides the handlers."""
-    ca_bundle = rotation.get("ca_bundle_path")
-    if ca_bundle is not None:
-        if strategy not in STRATEGY_DRIVERS:
-            raise validation.fail(
-                "rotation.ca_bundle_path",
-                ca_bundle,
-                "only the database strategies connect over TLS",
-            )
-        validation.pem_file("rotation.ca_bundle_path", ca_bundle)
-    module = rotation.get("handler_module")
-    if strategy == validation.CUSTOM_STRATEGY and module is None:
-        raise validation.fail(
-            "rotation.handler_module", None, "is required by the custom strategy: name your module"
-        )
-    if module is not None:
-        if strategy != validation.CUSTOM_STRATEGY:
-            raise validation.fail(
-                "rotation.handler_module", module, "is only used with strategy 'custom'"
-            )
-        validation.handler_module("rotation.handler_module", module)
-    return module, ca_bundle
+    return shared
 
 
 def parse_rotation(value: Any) -> RotationSettings:
     """Check the rotation block."""
     rotation = validation.require_mapping("rotation", value)
     validation.reject_unknown_keys("rotation", rotation, ROTATION_ARGUMENTS)
-    if "strategy" not in rotation:
-        raise validation.fail("rotation.strategy", None, "is required")
-    strategy = validation.strategy("rotation.strategy", rotation["strategy"])
     expression, days, duration = _parse_schedule(rotation)
     rotate_immediately = validation.require_bool(
         "rotation.rotate_immediately", rotation.get("rotate_immediately", True)
     )
-    master, master_key = _parse_master(strategy, rotation)
-    module, ca_bundle = _parse_code(strategy, rotation)
+    if rotation.get("function") is not None:
+        shared = _shared_function(rotation)
+        return RotationSettings(
+            strategy=shared.strategy,
+            schedule_expression=expression,
+            automatically_after_days=days,
+            duration=duration,
+            rotate_immediately=rotate_immediately,
+            master_secret_arn=shared.master_secret_arn,
+            handler_module=shared.handler_module,
+            master_secret_kms_key_arn=shared.master_secret_kms_key_arn,
+            ca_bundle_path=shared.ca_bundle_path,
+            function=rotation["function"],
+            shared=shared,
+        )
+    if "strategy" not in rotation:
+        raise validation.fail("rotation.strategy", None, "is required (or rotation.function)")
+    strategy = validation.strategy("rotation.strategy", rotation["strategy"])
+    master, master_key = parse_master(strategy, rotation, "rotation.")
+    module, ca_bundle = parse_code(strategy, rotation, "rotation.")
     return RotationSettings(
         strategy=strategy,
         schedule_expression=expression,
@@ -243,6 +246,41 @@ def parse_rotation(value: Any) -> RotationSettings:
         master_secret_kms_key_arn=master_key,
         ca_bundle_path=ca_bundle,
     )
+
+
+def _function_settings(
+    given: Mapping[str, Any], rotation: RotationSettings | None
+) -> FunctionSettings:
+    """The rotation function's settings: the shared function's, or read from ``given``."""
+    if rotation is not None and rotation.shared is not None:
+        return rotation.shared.function
+    return parse_function_settings(
+        given,
+        environment=(
+            validation.require_mapping("rotation", given["rotation"]).get("environment")
+            if rotation is not None
+            else None
+        ),
+    )
+
+
+def _check_membership(given: Mapping[str, Any], name: str, rotation: RotationSettings) -> None:
+    """A secret joining a shared function leaves the function's settings to it and is listed."""
+    shared = rotation.shared
+    assert shared is not None
+    where = f"RotationFunction '{rotation.function.pulumi_resource_name}'"
+    for key in FUNCTION_OWNED_ARGUMENTS:
+        if key in given:
+            raise validation.fail(
+                key, given[key], f"belongs to the shared {where}: set it there, not on a member"
+            )
+    if name not in shared.secret_names:
+        raise validation.fail(
+            "secret_name",
+            name,
+            f"is not one of {where}'s secret_names: list it there (the function's role may "
+            "touch only the secrets listed)",
+        )
 
 
 def parse_rotating_secret_args(
@@ -269,6 +307,8 @@ def parse_rotating_secret_args(
             "SecureParameter stores for free",
         )
     rotation = parse_rotation(given["rotation"]) if given.get("rotation") is not None else None
+    if rotation is not None and rotation.shared is not None:
+        _check_membership(given, name, rotation)
 
     kms_key_arn = given.get("kms_key_arn")
     if kms_key_arn is not None and not isinstance(kms_key_arn, pulumi.Output):
@@ -298,14 +338,7 @@ def parse_rotating_secret_args(
     if template is not None:
         template = validation.secret_template("secret_template", template)
 
-    function = parse_function_settings(
-        given,
-        environment=(
-            validation.require_mapping("rotation", given["rotation"]).get("environment")
-            if rotation is not None
-            else None
-        ),
-    )
+    function = _function_settings(given, rotation)
     if template is not None:
         # The generated value must fit too: the template plus a password of the policy's length.
         probe = json.dumps({**template, "password": "x" * function.password_length})

@@ -16,15 +16,16 @@ from components.lambda_artifact import HandlerArtifact
 
 @dataclass(frozen=True)
 class Invoker:
-    """Who may invoke the function: a service principal, from this account, for one source."""
+    """Who may invoke the function: a service principal, from this account, for one source
+    (or, for a function shared by many sources, any source in the account)."""
 
     principal: str
     source_account: pulumi.Input[str]
-    source_arn: pulumi.Input[str]
+    source_arn: pulumi.Input[str] | None
 
 
 @dataclass(frozen=True)
-class RotationFunction:
+class FunctionResources:
     """The resources making up a rotation function."""
 
     role: aws.iam.Role
@@ -54,7 +55,7 @@ def create_rotation_function(
     tags: Mapping[str, str] | None,
     parent: pulumi.Resource,
     gate: pulumi.Input[list[pulumi.Resource]] | None = None,
-) -> RotationFunction:
+) -> FunctionResources:
     """Register the function's resources as children of ``parent``, named ``<name>-rotation``.
 
     ``gate`` holds back the first resources (role, log group) until deferred argument checks
@@ -126,4 +127,4 @@ def create_rotation_function(
         source_arn=spec.invoker.source_arn,
         opts=child,
     )
-    return RotationFunction(role, role_policy, log_group, function, permission)
+    return FunctionResources(role, role_policy, log_group, function, permission)

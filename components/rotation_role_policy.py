@@ -161,6 +161,20 @@ def rotation_role_policy(
         ),
         *replica_key_statements(replicas, REPLICA_ENCRYPT_ACTIONS, "EncryptReplica"),
     ]
+    statements.extend(function_statements(log_group_arn, scope, vpc=vpc, master=master))
+    return document(*statements)
+
+
+def function_statements(
+    log_group_arn: pulumi.Input[str],
+    scope: AccountScope,
+    *,
+    vpc: VpcScope | None = None,
+    master: MasterSecret | None = None,
+) -> list[Statement]:
+    """What a rotation function needs besides the secrets it rotates: the master secret (and
+    its key, when a CMK), its own log group, and its network interfaces in a VPC."""
+    statements = []
     if master is not None:
         statements.append(
             statement("ReadMasterSecret", ("secretsmanager:GetSecretValue",), [master.arn])
@@ -178,7 +192,7 @@ def rotation_role_policy(
     statements.append(statement("WriteOwnLogs", LOG_ACTIONS, [concat(log_group_arn, ":*")]))
     if vpc is not None:
         statements.extend(eni_statements(scope, vpc))
-    return document(*statements)
+    return statements
 
 
 def eni_statements(scope: AccountScope, vpc: VpcScope) -> list[Statement]:

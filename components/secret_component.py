@@ -15,10 +15,11 @@ from components.input_gate import InputGate
 from components.kms_key import create_kms_key
 from components.lambda_artifact import HandlerArtifact
 from components.read_policies import secret_read_policy
-from components.rotating_secret_args import RotatingSecretSettings
-from components.rotation_function import RotationFunction, create_rotation_function
+from components.rotating_secret_args import RotatingSecretSettings, RotationSettings
+from components.rotation_function import FunctionResources, create_rotation_function
 from components.rotation_role_policy import SecretLocation
 from components.secret_rotation import rotation_warnings, secret_rotation_spec
+from components.shared_rotation_function import RotationFunction
 from rotation_handlers.passwords import generate_password
 from rotation_handlers.protocol import STRATEGY_TAG
 
@@ -64,8 +65,14 @@ class SecretComponent(pulumi.ComponentResource):
     ) -> pulumi.Input[str]:
         """The given key, or a created CMK (multi-Region when replicas will share it)."""
         self.kms_key: aws.kms.Key | None = None
+        self._key_arn: pulumi.Input[str]
+        shared = shared_function(settings)
+        if shared is not None:
+            # A member of a shared RotationFunction uses the key the function may use.
+            self._key_arn = shared.kms_key_arn
+            return self._key_arn
         if settings.kms_key_arn is not None:
-            self._key_arn: pulumi.Input[str] = settings.kms_key_arn
+            self._key_arn = settings.kms_key_arn
             return self._key_arn
         self.kms_key = create_kms_key(
             f"{name}-key",
@@ -131,12 +138,18 @@ class SecretComponent(pulumi.ComponentResource):
         self,
         name: str,
         settings: RotatingSecretSettings,
-        artifact: HandlerArtifact,
+        artifact: HandlerArtifact | None,
         gate: InputGate,
-    ) -> RotationFunction:
-        """The rotation function and the schedule that invokes it."""
+    ) -> FunctionResources:
+        """The rotation function (or the shared one) and the schedule that invokes it."""
         rotation = settings.rotation
         assert rotation is not None
+        shared = shared_function(settings)
+        if shared is not None:
+            grants = shared.grants_for(settings.secret_name)
+            self._schedule(name, rotation, shared.resources, grants)
+            return shared.resources
+        assert artifact is not None
         function = create_rotation_function(
             name,
             spec=secret_rotation_spec(
@@ -152,6 +165,17 @@ class SecretComponent(pulumi.ComponentResource):
             parent=self,
             gate=gate.depends_on(),
         )
+        self._schedule(name, rotation, function, [function.role_policy, function.permission])
+        return function
+
+    def _schedule(
+        self,
+        name: str,
+        rotation: RotationSettings,
+        function: FunctionResources,
+        grants: list[pulumi.Resource],
+    ) -> None:
+        """Rotation of this secret by ``function``, once the function's ``grants`` exist."""
         self.rotation = aws.secretsmanager.SecretRotation(
             f"{name}-rotation",
             secret_id=self.secret.id,
@@ -164,12 +188,8 @@ class SecretComponent(pulumi.ComponentResource):
             rotate_immediately=rotation.rotate_immediately,
             # Rotation starts at once: the value, the function's rights and the permission for
             # Secrets Manager to invoke it must all exist first.
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=[self.initial_version, function.role_policy, function.permission],
-            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.initial_version, *grants]),
         )
-        return function
 
     def grant_read(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
         """Let ``role`` (name, ARN or aws.iam.Role) read this secret and nothing else.
@@ -188,6 +208,14 @@ class SecretComponent(pulumi.ComponentResource):
                 self.secret.arn, self._key_arn, self.context.region, self._replicas
             ),
         )
+
+
+def shared_function(settings: RotatingSecretSettings) -> RotationFunction | None:
+    """The shared RotationFunction the secret joins, if any."""
+    if settings.rotation is None or settings.rotation.function is None:
+        return None
+    function: RotationFunction = settings.rotation.function
+    return function
 
 
 def replica_arn(primary_arn: pulumi.Output[str], region: str) -> pulumi.Output[str]:

@@ -9,6 +9,7 @@ import pulumi
 
 from components.aws_context import AwsContext
 from components.driver_bundle import STRATEGY_DRIVERS
+from components.function_settings import FunctionSettings
 from components.lambda_artifact import HandlerArtifact, rotation_artifact
 from components.rotating_secret_args import RotatingSecretSettings
 from components.rotation_function import FunctionSpec, Invoker
@@ -26,22 +27,32 @@ def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifac
     """
     rotation = settings.rotation
     assert rotation is not None
-    artifact = rotation_artifact(rotation.strategy, rotation.handler_module)
-    if rotation.ca_bundle_path is not None:
-        artifact = artifact.with_files({CA_BUNDLE_NAME: Path(rotation.ca_bundle_path).resolve()})
+    return strategy_artifact(rotation.strategy, rotation.handler_module, rotation.ca_bundle_path)
+
+
+def strategy_artifact(
+    strategy: str, handler_module: str | None, ca_bundle_path: str | None
+) -> HandlerArtifact:
+    """The strategy's handlers (and driver), plus the CA bundle when one is given."""
+    artifact = rotation_artifact(strategy, handler_module)
+    if ca_bundle_path is not None:
+        artifact = artifact.with_files({CA_BUNDLE_NAME: Path(ca_bundle_path).resolve()})
     return artifact
 
 
 def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
-    """Advice about the rotation that is not an error."""
+    """Advice about the rotation that is not an error (a shared function gives its own)."""
     rotation = settings.rotation
-    if (
-        rotation is not None
-        and rotation.strategy in STRATEGY_DRIVERS
-        and settings.function.vpc is None
-    ):
+    if rotation is None or rotation.shared is not None:
+        return []
+    return function_warnings(rotation.strategy, settings.function)
+
+
+def function_warnings(strategy: str, function: FunctionSettings) -> list[str]:
+    """Advice about a rotation function that is not an error."""
+    if strategy in STRATEGY_DRIVERS and function.vpc is None:
         return [
-            f"the {rotation.strategy} rotation function runs outside any VPC: it can "
+            f"the {strategy} rotation function runs outside any VPC: it can "
             "only reach a publicly accessible database. Give vpc_config (subnets with a route "
             "to Secrets Manager, and a security group the database admits)."
         ]

@@ -16,9 +16,9 @@ from components.parameter_notifications import create_notifications
 from components.parameter_policy_provider import ParameterPolicies
 from components.read_policies import parameter_read_policy
 from components.rotation_function import (
+    FunctionResources,
     FunctionSpec,
     Invoker,
-    RotationFunction,
     create_rotation_function,
 )
 from components.rotation_role_policy import parameter_rotation_policy
@@ -126,7 +126,7 @@ class SecureParameter(pulumi.ComponentResource):
             )
             topic_arn = self.notifications.topic_arn
 
-        self.rotation_function: RotationFunction | None = None
+        self.rotation_function: FunctionResources | None = None
         if settings.rotation is not None and artifact is not None:
             self.rotation_function = self._rotate(
                 name,
@@ -191,7 +191,7 @@ class SecureParameter(pulumi.ComponentResource):
         tier: pulumi.Input[str],
         artifact: HandlerArtifact,
         gate: pulumi.Input[list[pulumi.Resource]] | None,
-    ) -> RotationFunction:
+    ) -> FunctionResources:
         """Schedule rule -> function (role limited to this parameter) -> PutParameter."""
         rule = aws.cloudwatch.EventRule(
             f"{name}-rotation-schedule",

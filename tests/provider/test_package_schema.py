@@ -292,6 +292,8 @@ def test_the_replicated_secret_repeats_rotating_secrets_arguments_exactly(
             ["strategy"],
             {
                 "strategy": STRING,
+                # A RotationFunction (Python only: the schema cannot reference components).
+                "function": ANY,
                 "scheduleExpression": STRING,
                 "automaticallyAfterDays": INTEGER,
                 "duration": STRING,

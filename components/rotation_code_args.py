@@ -1,0 +1,69 @@
+"""The rotation-code arguments RotatingSecret and RotationFunction share: the custom handler
+module, the CA bundle, and the master secret of the alternating-users strategies."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from components import validation
+from components.driver_bundle import STRATEGY_DRIVERS
+
+
+def parse_master(
+    strategy: str, given: Mapping[str, Any], prefix: str
+) -> tuple[str | None, str | None]:
+    """(master_secret_arn, master_secret_kms_key_arn): required by, and only for, multi-user.
+
+    ``prefix`` locates the keys in error messages ('rotation.' in RotatingSecret).
+    """
+    master = given.get("master_secret_arn")
+    if strategy in validation.MULTI_USER_STRATEGIES and master is None:
+        raise validation.fail(
+            f"{prefix}master_secret_arn",
+            None,
+            f"is required by the {strategy} strategy: it logs in with the master secret to "
+            "change the alternating users' passwords",
+        )
+    if master is not None:
+        if strategy not in validation.MULTI_USER_STRATEGIES:
+            raise validation.fail(
+                f"{prefix}master_secret_arn",
+                master,
+                "is only used by the alternating-users strategies (postgres-multi-user, "
+                "mysql-multi-user)",
+            )
+        validation.secret_arn(f"{prefix}master_secret_arn", master)
+    master_key = given.get("master_secret_kms_key_arn")
+    if master_key is not None:
+        if master is None:
+            raise validation.fail(
+                f"{prefix}master_secret_kms_key_arn", master_key, f"needs {prefix}master_secret_arn"
+            )
+        validation.kms_key_arn(f"{prefix}master_secret_kms_key_arn", master_key)
+    return master, master_key
+
+
+def parse_code(
+    strategy: str, given: Mapping[str, Any], prefix: str
+) -> tuple[str | None, str | None]:
+    """(handler_module, ca_bundle_path): what ships in the artifact besides the handlers."""
+    ca_bundle = given.get("ca_bundle_path")
+    if ca_bundle is not None:
+        if strategy not in STRATEGY_DRIVERS:
+            raise validation.fail(
+                f"{prefix}ca_bundle_path",
+                ca_bundle,
+                "only the database strategies connect over TLS",
+            )
+        validation.pem_file(f"{prefix}ca_bundle_path", ca_bundle)
+    module = given.get("handler_module")
+    if strategy == validation.CUSTOM_STRATEGY and module is None:
+        raise validation.fail(
+            f"{prefix}handler_module", None, "is required by the custom strategy: name your module"
+        )
+    if module is not None:
+        if strategy != validation.CUSTOM_STRATEGY:
+            raise validation.fail(
+                f"{prefix}handler_module", module, "is only used with strategy 'custom'"
+            )
+        validation.handler_module(f"{prefix}handler_module", module)
+    return module, ca_bundle

@@ -1,0 +1,159 @@
+"""RotationFunction: one rotation Lambda, role and permission shared by many RotatingSecrets."""
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws_context import lookup_aws_context
+from components.errors import InvalidArgumentError
+from components.iam_documents import document
+from components.kms_key import create_kms_key
+from components.rotation_function import FunctionSpec, Invoker, create_rotation_function
+from components.rotation_role_policy import MasterSecret, function_statements
+from components.secret_rotation import CA_BUNDLE_IN_LAMBDA, function_warnings, strategy_artifact
+from components.shared_rotation_function_args import (
+    RotationFunctionArgs,
+    SharedFunctionSettings,
+    parse_rotation_function_args,
+)
+from components.shared_rotation_policy import member_policy
+
+TYPE_TOKEN = "secretkit:index:RotationFunction"
+
+
+class RotationFunction(pulumi.ComponentResource):
+    """A rotation function for many secrets of one strategy, with one role and one permission.
+
+    Its role may rotate exactly the secrets named in ``secret_names`` (each by ARN, in managed
+    policies sized to IAM's limits) and use their key only through Secrets Manager for those
+    secrets. RotatingSecrets join with ``rotation={"function": this, ...}``; each member then
+    adds only its secret, initial version and rotation schedule.
+    """
+
+    function_arn: pulumi.Output[str]
+    """ARN of the shared rotation Lambda."""
+    function_name: pulumi.Output[str]
+    """Name of that Lambda."""
+    role_arn: pulumi.Output[str]
+    """ARN of its execution role."""
+    role_name: pulumi.Output[str]
+    """Name of that role."""
+    kms_key_arn: pulumi.Output[str]
+    """The key every member secret is encrypted with (created or given)."""
+    policy_arns: pulumi.Output[list[str]]
+    """The managed policies naming the member secrets, in order."""
+    artifact_size: pulumi.Output[int]
+    """Bytes of the function's zipped code (drivers included)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: RotationFunctionArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        where = f"RotationFunction '{name}'"
+        try:
+            settings = parse_rotation_function_args(args)
+            artifact = strategy_artifact(
+                settings.strategy, settings.handler_module, settings.ca_bundle_path
+            )
+        except InvalidArgumentError as error:
+            raise error.located(where) from None
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        self.shared_settings: SharedFunctionSettings = settings
+        for warning in function_warnings(settings.strategy, settings.function):
+            pulumi.log.warn(warning, resource=self)
+        context = lookup_aws_context(self)
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.kms_key: aws.kms.Key | None = None
+        key_arn: pulumi.Input[str]
+        if settings.kms_key_arn is not None:
+            key_arn = settings.kms_key_arn
+        else:
+            self.kms_key = create_kms_key(
+                f"{name}-key",
+                description=f"Encrypts the secrets rotated by {where} (secretkit)",
+                context=context,
+                administrators=settings.key_administrators,
+                tags=settings.tags,
+                opts=child,
+            )
+            key_arn = self.kms_key.arn
+
+        master = None
+        environment: dict[str, pulumi.Input[str]] = {}
+        if settings.master_secret_arn is not None:
+            master = MasterSecret(settings.master_secret_arn, settings.master_secret_kms_key_arn)
+            environment["MASTER_SECRET_ARN"] = settings.master_secret_arn
+        if settings.ca_bundle_path is not None:
+            environment["SSL_CA_BUNDLE"] = CA_BUNDLE_IN_LAMBDA
+        vpc = settings.function.vpc
+        self.resources = create_rotation_function(
+            name,
+            spec=FunctionSpec(
+                artifact=artifact,
+                # The inline policy holds what does not grow with members; they are named in
+                # the managed policies below.
+                policy=lambda log_group_arn: document(
+                    *function_statements(log_group_arn, context.scope(), vpc=vpc, master=master)
+                ),
+                # Any secret of this account may invoke it (AWS's advice for a function shared
+                # by several secrets); the role decides which secrets it can touch.
+                invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, None),
+                description=f"Rotates the secrets listed in {where}",
+                environment=environment,
+            ),
+            settings=settings.function,
+            tags=settings.tags,
+            parent=self,
+        )
+        role = self.resources.role
+        self.member_policies: list[aws.iam.Policy] = []
+        self.member_attachments: list[aws.iam.RolePolicyAttachment] = []
+        for index, group in enumerate(settings.groups):
+            policy = aws.iam.Policy(
+                f"{name}-members-{index}",
+                description=f"Secrets {where} may rotate, part {index + 1} (secretkit)",
+                policy=pulumi.Output.json_dumps(member_policy(group, key_arn, context.scope())),
+                tags=settings.tags or None,
+                opts=child,
+            )
+            self.member_policies.append(policy)
+            self.member_attachments.append(
+                aws.iam.RolePolicyAttachment(
+                    f"{name}-members-{index}",
+                    role=role.name,
+                    policy_arn=policy.arn,
+                    opts=child,
+                )
+            )
+
+        self.function_arn = self.resources.function.arn
+        self.function_name = self.resources.function.name
+        self.role_arn = role.arn
+        self.role_name = role.name
+        self.kms_key_arn = pulumi.Output.from_input(key_arn)
+        self.policy_arns = pulumi.Output.all(*[p.arn for p in self.member_policies])
+        self.artifact_size = pulumi.Output.from_input(artifact.zipped_size())
+        self.register_outputs(
+            {
+                "function_arn": self.function_arn,
+                "function_name": self.function_name,
+                "role_arn": self.role_arn,
+                "role_name": self.role_name,
+                "kms_key_arn": self.kms_key_arn,
+                "policy_arns": self.policy_arns,
+                "artifact_size": self.artifact_size,
+            }
+        )
+
+    def grants_for(self, secret_name: str) -> list[pulumi.Resource]:
+        """What must exist before ``secret_name`` rotates: the function's inline policy, the
+        managed policy naming the secret (attached), and the invoke permission."""
+        index = self.shared_settings.group_of(secret_name)
+        return [
+            self.resources.role_policy,
+            self.member_policies[index],
+            self.member_attachments[index],
+            self.resources.permission,
+        ]

@@ -1,0 +1,177 @@
+"""RotationFunction's arguments: the TypedDict users write and the pure check that reads them."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Required, TypedDict
+
+import pulumi
+
+from components import validation
+from components.function_settings import (
+    FUNCTION_ARGUMENTS,
+    FunctionSettings,
+    PasswordPolicyArgs,
+    VpcConfigArgs,
+    parse_function_settings,
+)
+from components.rotation_code_args import parse_code, parse_master
+from components.shared_rotation_policy import (
+    DEFAULT_MAX_MANAGED_POLICIES,
+    MANAGED_POLICY_MAX_CHARS,
+    MAX_MANAGED_POLICIES,
+    split_members,
+)
+
+
+class RotationFunctionArgs(TypedDict, total=False):
+    """Arguments of RotationFunction: one rotation Lambda for many secrets of one strategy."""
+
+    strategy: Required[str]
+    """The rotation strategy every member secret uses ('password', 'postgres-single-user', ...)."""
+    secret_names: Required[Sequence[str]]
+    """The names of the secrets this function may rotate. Its role can touch these and no
+    others; a RotatingSecret joins with rotation={'function': this, ...} and a listed name."""
+    kms_key_arn: pulumi.Input[str]
+    """The CMK every member secret is encrypted with; when absent the function creates one
+    ($1/month for all members together)."""
+    key_administrators: Sequence[str]
+    """Role or user ARNs that may administer (never use) the created key."""
+    master_secret_arn: str
+    """Alternating-users strategies: the master secret the function logs in with."""
+    master_secret_kms_key_arn: str
+    """The CMK encrypting the master secret, if not aws/secretsmanager."""
+    ca_bundle_path: str
+    """Database strategies: a PEM bundle of CAs shipped with the function."""
+    handler_module: str
+    """With strategy 'custom': your handler module."""
+    environment: Mapping[str, pulumi.Input[str]]
+    """Extra environment variables for the function (not for secrets)."""
+    max_managed_policies: int
+    """How many managed policies the role may carry, 1-20 (default 10, IAM's default quota)."""
+    lambda_runtime: str
+    """Function runtime, python3.11 or newer (default python3.13)."""
+    architecture: str
+    """'arm64' (default, cheaper) or 'x86_64'."""
+    timeout: int
+    """Function timeout in seconds, 1-900 (default 30)."""
+    memory_size: int
+    """Function memory in MB, 128-10240 (default 128)."""
+    vpc_config: VpcConfigArgs
+    """Attach the function to a VPC (database strategies)."""
+    permissions_boundary_arn: str
+    """Permissions boundary for the role."""
+    password_policy: PasswordPolicyArgs
+    """Length and excluded characters of generated passwords (members' initial values too)."""
+    log_retention_days: int
+    """Retention of the function's log group (default 30)."""
+    tags: Mapping[str, str]
+    """Tags on every taggable resource the function creates."""
+
+
+@dataclass(frozen=True)
+class SharedFunctionSettings:
+    """RotationFunctionArgs after every check, with the member groups worked out."""
+
+    strategy: str
+    secret_names: tuple[str, ...]
+    groups: list[list[str]]
+    """Members per managed policy, in order."""
+    kms_key_arn: pulumi.Input[str] | None
+    key_administrators: list[str]
+    master_secret_arn: str | None
+    master_secret_kms_key_arn: str | None
+    ca_bundle_path: str | None
+    handler_module: str | None
+    function: FunctionSettings
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def group_of(self, secret_name: str) -> int:
+        """The index of the managed policy naming ``secret_name``."""
+        for index, group in enumerate(self.groups):
+            if secret_name in group:
+                return index
+        raise KeyError(secret_name)
+
+
+ARGUMENTS = tuple(RotationFunctionArgs.__annotations__)
+
+
+def _secret_names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not value:
+        raise validation.fail("secret_names", value, "must be a non-empty list of secret names")
+    names = tuple(validation.secret_name(f"secret_names[{i}]", v) for i, v in enumerate(value))
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise validation.fail(f"secret_names[{index}]", name, "is listed twice")
+        seen.add(name)
+    return names
+
+
+def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
+    """Every check RotationFunction makes before registering anything, including whether the
+    members fit in the role's managed policies."""
+    given = validation.require_mapping("args", args)
+    validation.reject_unknown_keys("", given, ARGUMENTS)
+    if "strategy" not in given:
+        raise validation.fail("strategy", None, "is required")
+    strategy = validation.strategy("strategy", given["strategy"])
+    if "secret_names" not in given:
+        raise validation.fail("secret_names", None, "is required")
+    names = _secret_names(given["secret_names"])
+    master, master_key = parse_master(strategy, given, "")
+    module, ca_bundle = parse_code(strategy, given, "")
+
+    kms_key_arn = given.get("kms_key_arn")
+    if kms_key_arn is not None and not isinstance(kms_key_arn, pulumi.Output):
+        validation.kms_key_arn("kms_key_arn", kms_key_arn)
+    administrators = validation.principal_arns(
+        "key_administrators", given.get("key_administrators", [])
+    )
+    if administrators and kms_key_arn is not None:
+        raise validation.fail(
+            "key_administrators",
+            administrators,
+            "only applies to the key the function creates; kms_key_arn names an existing key",
+        )
+    limit = validation.require_int(
+        "max_managed_policies",
+        given.get("max_managed_policies", DEFAULT_MAX_MANAGED_POLICIES),
+        1,
+        MAX_MANAGED_POLICIES,
+    )
+    groups = split_members(names, kms_key_arn)
+    if len(groups) > limit:
+        raise validation.fail(
+            "secret_names",
+            f"<{len(names)} names>",
+            f"the role's policies would need {len(groups)} managed policies of "
+            f"{MANAGED_POLICY_MAX_CHARS} characters, more than max_managed_policies={limit}: "
+            "split the secrets across two RotationFunctions, or raise IAM's 'Managed policies "
+            "per role' quota (up to 20) and max_managed_policies with it",
+        )
+    return SharedFunctionSettings(
+        strategy=strategy,
+        secret_names=names,
+        groups=groups,
+        kms_key_arn=kms_key_arn,
+        key_administrators=administrators,
+        master_secret_arn=master,
+        master_secret_kms_key_arn=master_key,
+        ca_bundle_path=ca_bundle,
+        handler_module=module,
+        function=parse_function_settings(given, environment=given.get("environment")),
+        tags=validation.tags("tags", given.get("tags", {})),
+    )
+
+
+#: Arguments of a member RotatingSecret that belong to its shared function instead.
+FUNCTION_OWNED_ARGUMENTS = (*FUNCTION_ARGUMENTS, "kms_key_arn", "key_administrators")
+#: Keys of a member's rotation block that belong to its shared function instead.
+FUNCTION_OWNED_ROTATION_KEYS = (
+    "master_secret_arn",
+    "master_secret_kms_key_arn",
+    "ca_bundle_path",
+    "handler_module",
+    "environment",
+)

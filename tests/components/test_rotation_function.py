@@ -1,0 +1,399 @@
+"""RotationFunction under Pulumi mocks: one function, role and permission for many secrets; its
+policies name exactly the members and fit IAM's size limit; members add three resources each;
+every misuse is refused before anything is registered."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from components import (
+    CrossRegionReplicatedSecret,
+    InvalidArgumentError,
+    RotatingSecret,
+    RotationFunction,
+)
+from components.least_privilege import violations
+from components.shared_rotation_function_args import parse_rotation_function_args
+from components.shared_rotation_policy import (
+    MANAGED_POLICY_MAX_CHARS,
+    WORST_CASE_KEY_ARN,
+    WORST_CASE_SCOPE,
+    member_policy,
+    policy_chars,
+    split_members,
+)
+from secretkit import mocks
+from secretkit.mocks import RecordingMonitor, Registration
+from tests.components.helpers import policy_of, statements_by_sid
+
+ACCOUNT = mocks.ACCOUNT_ID
+REGION = mocks.REGION
+KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+NAMES = ("prod/app/db", "prod/app/api", "prod/billing/token")
+SECRET_TYPES = {
+    "secretkit:index:RotatingSecret",
+    "aws:secretsmanager/secret:Secret",
+    "aws:secretsmanager/secretVersion:SecretVersion",
+    "aws:secretsmanager/secretRotation:SecretRotation",
+}
+
+
+def member_args(name: str, **rotation: Any) -> dict[str, Any]:
+    return {
+        "secret_name": name,
+        "rotation": {"automatically_after_days": 30, **rotation},
+    }
+
+
+def build_shared(
+    names: tuple[str, ...] = NAMES, members: tuple[str, ...] | None = None, **extra: Any
+) -> RotationFunction:
+    built: list[RotationFunction] = []
+
+    def program() -> object:
+        shared = RotationFunction(
+            "shared",
+            {"strategy": "password", "secret_names": names, **extra},  # type: ignore[typeddict-item]
+        )
+        built.append(shared)
+        for index, name in enumerate(names if members is None else members):
+            RotatingSecret(f"member-{index}", member_args(name, function=shared))  # type: ignore[arg-type]
+        return shared.function_arn
+
+    mocks.run(program)
+    return built[0]
+
+
+def of_type(monitor: RecordingMonitor, type_: str) -> list[Registration]:
+    return monitor.by_type(type_)
+
+
+def test_one_function_role_permission_and_key_for_all_members(monitor: RecordingMonitor) -> None:
+    build_shared()
+    counts = Counter(r.type for r in monitor.registrations)
+    assert counts == {
+        "secretkit:index:RotationFunction": 1,
+        "aws:kms/key:Key": 1,
+        "aws:iam/role:Role": 1,
+        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:cloudwatch/logGroup:LogGroup": 1,
+        "aws:lambda/function:Function": 1,
+        "aws:lambda/permission:Permission": 1,
+        "aws:iam/policy:Policy": 1,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+        # Three resources per member: its secret, initial version and rotation schedule.
+        "secretkit:index:RotatingSecret": 3,
+        "aws:secretsmanager/secret:Secret": 3,
+        "aws:secretsmanager/secretVersion:SecretVersion": 3,
+        "aws:secretsmanager/secretRotation:SecretRotation": 3,
+    }
+    key = str(of_type(monitor, "aws:kms/key:Key")[0].state["arn"])
+    function = str(of_type(monitor, "aws:lambda/function:Function")[0].state["arn"])
+    for secret in of_type(monitor, "aws:secretsmanager/secret:Secret"):
+        assert secret.plain_inputs["kmsKeyId"] == key
+    for rotation in of_type(monitor, "aws:secretsmanager/secretRotation:SecretRotation"):
+        assert rotation.plain_inputs["rotationLambdaArn"] == function
+
+
+def test_member_policy_names_exactly_the_members(monitor: RecordingMonitor) -> None:
+    build_shared()
+    (policy,) = of_type(monitor, "aws:iam/policy:Policy")
+    document = policy_of(policy)
+    assert violations(document) == []
+    statements = statements_by_sid(document)
+    arns = [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{n}-??????" for n in NAMES]
+    assert statements["RotateMemberSecrets"]["Resource"] == arns
+    assert statements["RotateMemberSecrets"]["Action"] == [
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:UpdateSecretVersionStage",
+    ]
+    kms = statements["UseKeyForMemberSecrets"]
+    assert kms["Resource"] == [str(of_type(monitor, "aws:kms/key:Key")[0].state["arn"])]
+    assert kms["Condition"] == {
+        "StringEquals": {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"},
+        "StringLike": {"kms:EncryptionContext:SecretARN": arns},
+    }
+    (attachment,) = of_type(monitor, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert attachment.plain_inputs["policyArn"] == policy.state["arn"]
+
+
+def test_inline_policy_holds_only_logs_and_no_secret(monitor: RecordingMonitor) -> None:
+    build_shared()
+    (inline,) = of_type(monitor, "aws:iam/rolePolicy:RolePolicy")
+    document = policy_of(inline)
+    assert [s["Sid"] for s in document["Statement"]] == ["WriteOwnLogs"]
+    assert violations(document) == []
+
+
+def test_invoke_permission_is_for_secrets_manager_in_this_account(
+    monitor: RecordingMonitor,
+) -> None:
+    build_shared()
+    (permission,) = of_type(monitor, "aws:lambda/permission:Permission")
+    inputs = permission.plain_inputs
+    assert inputs["principal"] == "secretsmanager.amazonaws.com"
+    assert inputs["sourceAccount"] == ACCOUNT
+    assert "sourceArn" not in inputs
+
+
+def test_each_schedule_waits_for_the_policy_naming_its_secret(monitor: RecordingMonitor) -> None:
+    names = tuple(f"team/{'x' * 60}/secret-{i:03d}" for i in range(60))
+    build_shared(names)
+    policies = of_type(monitor, "aws:iam/policy:Policy")
+    attachments = of_type(monitor, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert len(policies) >= 2
+    schedules = of_type(monitor, "aws:secretsmanager/secretRotation:SecretRotation")
+    secrets = {r.parent: r for r in of_type(monitor, "aws:secretsmanager/secret:Secret")}
+    for schedule in schedules:
+        name = secrets[schedule.parent].plain_inputs["name"]
+        (index,) = [
+            i
+            for i, p in enumerate(policies)
+            if f":secret:{name}-??????" in p.plain_inputs["policy"]
+        ]
+        assert policies[index].urn in schedule.dependencies
+        assert attachments[index].urn in schedule.dependencies
+
+
+def test_given_key_is_used_and_no_key_created(monitor: RecordingMonitor) -> None:
+    build_shared(kms_key_arn=KEY_ARN)
+    assert of_type(monitor, "aws:kms/key:Key") == []
+    for secret in of_type(monitor, "aws:secretsmanager/secret:Secret"):
+        assert secret.plain_inputs["kmsKeyId"] == KEY_ARN
+
+
+def test_master_secret_goes_to_the_function(monitor: RecordingMonitor) -> None:
+    master = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:admin-AbCdEf"
+    built: list[RotationFunction] = []
+
+    def program() -> object:
+        shared = RotationFunction(
+            "shared",
+            {
+                "strategy": "postgres-multi-user",
+                "secret_names": ["app/db"],
+                "master_secret_arn": master,
+                "vpc_config": {
+                    "subnet_ids": ["subnet-0123456789abcdef0"],
+                    "security_group_ids": ["sg-0123456789abcdef0"],
+                },
+            },
+        )
+        built.append(shared)
+        RotatingSecret(
+            "db",
+            {
+                "secret_name": "app/db",
+                "secret_template": {"engine": "postgres", "host": "db", "username": "app"},
+                "rotation": {
+                    "strategy": "postgres-multi-user",
+                    "function": shared,
+                    "automatically_after_days": 30,
+                },
+            },
+        )
+        return shared.function_arn
+
+    mocks.run(program)
+    (function,) = of_type(monitor, "aws:lambda/function:Function")
+    assert function.plain_inputs["environment"]["variables"]["MASTER_SECRET_ARN"] == master
+    (inline,) = of_type(monitor, "aws:iam/rolePolicy:RolePolicy")
+    assert statements_by_sid(policy_of(inline))["ReadMasterSecret"]["Resource"] == [master]
+    (version,) = of_type(monitor, "aws:secretsmanager/secretVersion:SecretVersion")
+    initial = json.loads(version.plain_inputs["secretStringWo"])
+    assert initial["masterarn"] == master
+    (secret,) = of_type(monitor, "aws:secretsmanager/secret:Secret")
+    assert secret.plain_inputs["tags"]["secretkit:strategy"] == "postgres-multi-user"
+
+
+# --- sizing ----------------------------------------------------------------------------------
+
+
+def test_groups_fit_the_limit_for_any_region_and_are_full() -> None:
+    names = [f"platform/service-{i:04d}/database-credentials" for i in range(400)]
+    groups = split_members(names, None)
+    assert [n for group in groups for n in group] == names
+    for index, group in enumerate(groups):
+        size = policy_chars(member_policy(group, WORST_CASE_KEY_ARN, WORST_CASE_SCOPE))
+        assert size <= MANAGED_POLICY_MAX_CHARS
+        if index + 1 < len(groups):
+            grown = member_policy(
+                [*group, groups[index + 1][0]], WORST_CASE_KEY_ARN, WORST_CASE_SCOPE
+            )
+            assert policy_chars(grown) > MANAGED_POLICY_MAX_CHARS  # greedy: nothing more fit
+
+
+def test_a_known_key_arn_is_sized_as_it_is() -> None:
+    names = [f"s{i:05d}" for i in range(2000)]
+    assert len(split_members(names, KEY_ARN)) <= len(split_members(names, None))
+
+
+def test_too_many_members_for_the_role_are_refused_with_the_way_out(
+    monitor: RecordingMonitor,
+) -> None:
+    names = [f"platform/service-{i:04d}/database-credentials" for i in range(600)]
+    with pytest.raises(InvalidArgumentError) as caught:
+        mocks.run(lambda: RotationFunction("big", {"strategy": "password", "secret_names": names}))
+    message = str(caught.value)
+    assert "RotationFunction 'big'" in message
+    assert "'secret_names' = '<600 names>'" in message
+    assert "max_managed_policies=10" in message
+    assert "two RotationFunctions" in message
+    assert monitor.registrations == []
+    raised = parse_rotation_function_args(
+        {"strategy": "password", "secret_names": names[:400], "max_managed_policies": 20}
+    )
+    assert 10 < len(raised.groups) <= 20
+
+
+# --- refusals --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "argument", "rule"),
+    [
+        ({"strategy": "password"}, "secret_names", "is required"),
+        ({"strategy": "password", "secret_names": []}, "secret_names", "non-empty list"),
+        (
+            {"strategy": "password", "secret_names": ["a", "b", "a"]},
+            "secret_names[2]",
+            "listed twice",
+        ),
+        ({"strategy": "pasword", "secret_names": ["a"]}, "strategy", "must be one of password"),
+        (
+            {"strategy": "password", "secret_names": ["a"], "max_managed_policies": 21},
+            "max_managed_policies",
+            "",
+        ),
+        (
+            {"strategy": "postgres-multi-user", "secret_names": ["a"]},
+            "master_secret_arn",
+            "is required",
+        ),
+        (
+            {"strategy": "password", "secret_names": ["a"], "kms_key_arn": KEY_ARN,
+             "key_administrators": [f"arn:aws:iam::{ACCOUNT}:role/admin"]},
+            "key_administrators",
+            "existing key",
+        ),
+    ],
+)  # fmt: skip
+def test_function_arguments_are_checked_before_registering(
+    monitor: RecordingMonitor, args: dict[str, Any], argument: str, rule: str
+) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        mocks.run(lambda: RotationFunction("shared", args))  # type: ignore[arg-type]
+    assert f"argument '{argument}'" in str(caught.value)
+    assert rule in str(caught.value)
+    assert monitor.registrations == []
+
+
+def member_error(monitor: RecordingMonitor, args: dict[str, Any]) -> str:
+    """The error a member with ``args`` gets; it registers nothing (the function does)."""
+    errors: list[InvalidArgumentError] = []
+
+    def program() -> object:
+        shared = RotationFunction("shared", {"strategy": "password", "secret_names": list(NAMES)})
+        try:
+            member = {**args, "rotation": {**args["rotation"], "function": shared}}
+            RotatingSecret("member", member)  # type: ignore[arg-type]
+        except InvalidArgumentError as error:
+            errors.append(error)
+        return shared.function_arn
+
+    mocks.run(program)
+    assert [r for r in monitor.registrations if r.type in SECRET_TYPES] == []
+    (error,) = errors
+    return str(error)
+
+
+def test_a_secret_not_listed_cannot_join(monitor: RecordingMonitor) -> None:
+    message = member_error(monitor, member_args("prod/app/other"))
+    assert "argument 'secret_name' = 'prod/app/other'" in message
+    assert "is not one of RotationFunction 'shared''s secret_names" in message
+
+
+@pytest.mark.parametrize(
+    ("extra", "argument"),
+    [
+        ({"lambda_runtime": "python3.12"}, "lambda_runtime"),
+        ({"memory_size": 256}, "memory_size"),
+        ({"kms_key_arn": KEY_ARN}, "kms_key_arn"),
+        ({"password_policy": {"length": 40}}, "password_policy"),
+    ],
+)
+def test_function_settings_on_a_member_are_refused(
+    monitor: RecordingMonitor, extra: dict[str, Any], argument: str
+) -> None:
+    message = member_error(monitor, {**member_args(NAMES[0]), **extra})
+    assert f"argument '{argument}'" in message
+    assert "belongs to the shared RotationFunction 'shared': set it there" in message
+
+
+@pytest.mark.parametrize(
+    ("rotation", "argument", "rule"),
+    [
+        ({"strategy": "mysql-single-user"}, "rotation.strategy", "differs from the shared"),
+        (
+            {"environment": {"API_URL": "https://x"}},
+            "rotation.environment",
+            "belongs to the shared",
+        ),
+        ({"handler_module": "mine.api"}, "rotation.handler_module", "belongs to the shared"),
+    ],
+)
+def test_rotation_settings_owned_by_the_function_are_refused(
+    monitor: RecordingMonitor, rotation: dict[str, Any], argument: str, rule: str
+) -> None:
+    message = member_error(monitor, member_args(NAMES[0], **rotation))
+    assert f"argument '{argument}'" in message
+    assert rule in message
+
+
+def test_the_same_strategy_may_be_repeated(monitor: RecordingMonitor) -> None:
+    build_shared(members=NAMES[:1])
+    assert len(of_type(monitor, "aws:secretsmanager/secretRotation:SecretRotation")) == 1
+
+
+def test_rotation_function_must_be_a_rotation_function(monitor: RecordingMonitor) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        mocks.run(lambda: RotatingSecret("m", member_args(NAMES[0], function="shared")))  # type: ignore[arg-type]
+    assert "argument 'rotation.function' = 'str' is invalid: must be a RotationFunction" in str(
+        caught.value
+    )
+    assert monitor.registrations == []
+
+
+def test_replicated_secrets_keep_their_own_function(monitor: RecordingMonitor) -> None:
+    errors: list[InvalidArgumentError] = []
+
+    def program() -> object:
+        shared = RotationFunction("shared", {"strategy": "password", "secret_names": list(NAMES)})
+        try:
+            CrossRegionReplicatedSecret(
+                "replicated",
+                {
+                    "secret_name": NAMES[0],
+                    "replica_regions": ["eu-west-1"],
+                    "rotation": {
+                        "strategy": "password",
+                        "function": shared,
+                        "automatically_after_days": 30,
+                    },
+                },
+            )
+        except InvalidArgumentError as error:
+            errors.append(error)
+        return shared.function_arn
+
+    mocks.run(program)
+    (error,) = errors
+    assert "argument 'rotation.function'" in str(error)
+    assert "single-region secrets" in str(error)
+    assert not [r for r in monitor.registrations if r.type in SECRET_TYPES]
