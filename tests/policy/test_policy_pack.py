@@ -722,3 +722,33 @@ def test_reference_stack_passes_the_mandatory_policies() -> None:
             policy.validate(StackValidationArgs(resources), found)
     assert found == []
     assert any(r.type == SECRET_ROTATION for r in run.registrations)
+
+
+def test_a_shared_rotation_function_stack_passes_every_policy(tmp_path: Path) -> None:
+    """Member policies name secrets by '<name>-??????' patterns: neither a wildcard action nor
+    Resource "*", and every member counts as rotated for the advisor."""
+    (tmp_path / "Pulumi.yaml").write_text("name: shared\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "from components import RotatingSecret, RotationFunction\n"
+        "names = [f'team/app-{i}' for i in range(3)]\n"
+        "shared = RotationFunction('shared', {'strategy': 'password', 'secret_names': names})\n"
+        "for i, name in enumerate(names):\n"
+        "    RotatingSecret(f'm{i}', {'secret_name': name, 'rotation': {\n"
+        "        'strategy': 'password', 'function': shared, 'automatically_after_days': 30}})\n"
+    )
+    config = load_stack_config(tmp_path, "dev")
+    run = run_program(tmp_path / "__main__.py", config, stack="dev")
+    resources = [
+        stack_resource(r.type, r.name, {**unwrap(r.inputs), **unwrap(r.state)})
+        for r in run.registrations
+    ]
+    found = Violations()
+    for policy in pack.POLICIES:
+        if isinstance(policy, ResourceValidationPolicy):
+            for r in run.registrations:
+                policy.validate(resource_args(r.type, unwrap(r.inputs), r.name), found)
+        else:
+            assert isinstance(policy, StackValidationPolicy)
+            policy.validate(StackValidationArgs(resources), found)
+    assert found == []
+    assert sum(r.type == "aws:iam/policy:Policy" for r in run.registrations) == 1
