@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from pulumi.runtime.settings import get_root_resource
 
 from components.rotation_role_policy import AccountScope
 
@@ -24,14 +27,28 @@ class AwsContext:
         return AccountScope(self.partition, self.region, self.account_id)
 
 
+#: Per program (its root stack resource), per AWS provider: the context already looked up.
+_LOOKED_UP: weakref.WeakKeyDictionary[pulumi.Resource, dict[object, AwsContext]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def lookup_aws_context(parent: pulumi.Resource | None = None) -> AwsContext:
-    """Ask the (parent's) AWS provider who and where we are (three cheap invokes)."""
-    opts = pulumi.InvokeOutputOptions(parent=parent)
-    return AwsContext(
-        partition=aws.get_partition_output(opts=opts).partition,
-        region=aws.get_region_output(opts=opts).region,
-        account_id=aws.get_caller_identity_output(opts=opts).account_id,
-    )
+    """Ask the (parent's) AWS provider who and where we are: three invokes, made once per
+    provider in a program however many components ask (a stack of 500 components would
+    otherwise make 1,500)."""
+    root = get_root_resource()
+    providers: Mapping[str, object] = getattr(parent, "_providers", None) or {}
+    provider = providers.get("aws")  # None: the default provider
+    known = _LOOKED_UP.setdefault(root, {}) if root is not None else {}
+    if provider not in known:
+        opts = pulumi.InvokeOutputOptions(parent=parent)
+        known[provider] = AwsContext(
+            partition=aws.get_partition_output(opts=opts).partition,
+            region=aws.get_region_output(opts=opts).region,
+            account_id=aws.get_caller_identity_output(opts=opts).account_id,
+        )
+    return known[provider]
 
 
 def configured_region() -> str | None:

@@ -145,20 +145,22 @@ def test_invoke_permission_is_for_secrets_manager_in_this_account(
 def test_each_schedule_waits_for_the_policy_naming_its_secret(monitor: RecordingMonitor) -> None:
     names = tuple(f"team/{'x' * 60}/secret-{i:03d}" for i in range(60))
     build_shared(names)
-    policies = of_type(monitor, "aws:iam/policy:Policy")
-    attachments = of_type(monitor, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    # Registration order is not creation order: pair policies and attachments by name.
+    policies = {r.name: r for r in of_type(monitor, "aws:iam/policy:Policy")}
+    attachments = {
+        r.name: r for r in of_type(monitor, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    }
     assert len(policies) >= 2
+    assert set(attachments) == set(policies)
     schedules = of_type(monitor, "aws:secretsmanager/secretRotation:SecretRotation")
     secrets = {r.parent: r for r in of_type(monitor, "aws:secretsmanager/secret:Secret")}
     for schedule in schedules:
         name = secrets[schedule.parent].plain_inputs["name"]
-        (index,) = [
-            i
-            for i, p in enumerate(policies)
-            if f":secret:{name}-??????" in p.plain_inputs["policy"]
+        (policy,) = [
+            n for n, p in policies.items() if f":secret:{name}-??????" in p.plain_inputs["policy"]
         ]
-        assert policies[index].urn in schedule.dependencies
-        assert attachments[index].urn in schedule.dependencies
+        assert policies[policy].urn in schedule.dependencies
+        assert attachments[policy].urn in schedule.dependencies
 
 
 def test_given_key_is_used_and_no_key_created(monitor: RecordingMonitor) -> None:
