@@ -4,9 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test lint typecheck unit bench clean
 
-# The main job: evaluate the reference stack under Pulumi mocks and print what it would create.
+# The main job: deploy the reference stack into an embedded AWS (moto), rotate it, read it back.
 demo: $(STAMP)
 	$(BIN)/python -m secretkit.demo
 
@@ -23,6 +23,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
+
+# Benchmarks: print the figures, write benchmarks/results.md and benchmarks/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-lint.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,330 @@
+"""The Pulumi programs section 5 evaluates, one per fresh process: `python -m
+benchmarks.stack_programs PROGRAM N [FUNCTIONS]` prints one JSON line of figures.
+
+"-raw" programs declare by hand the pulumi-aws resources the components register (same types,
+counts, inputs and dependencies), as someone not using secretkit would write them.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+import pulumi_aws as aws
+
+from secretkit import mocks
+
+if TYPE_CHECKING:
+    from components import RotationArgs
+
+#: One CMK for the scenarios that pass kms_key_arn (no key per secret).
+SHARED_KEY_ARN = (
+    f"arn:aws:kms:{mocks.REGION}:{mocks.ACCOUNT_ID}:key/0b5ec2e7-0000-4000-8000-00000000be1c"
+)
+#: The actions secretkit's key policy delegates to the account (kms:* spelled out).
+KEY_ACTIONS = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt",
+    "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation",
+    "kms:EnableKey", "kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+    "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags",
+    "kms:PutKeyPolicy", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant",
+    "kms:RevokeGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+]  # fmt: skip
+
+
+class Pending(Exception):
+    """The program needs an API that this checkout does not have yet."""
+
+
+def secret_names(n: int) -> list[str]:
+    return [f"bench/secret-{i:04d}" for i in range(n)]
+
+
+# --- components -------------------------------------------------------------------------------
+
+
+def rotating_secrets(n: int, _: int) -> None:
+    """N RotatingSecrets as documented: each with its own CMK and rotation function."""
+    from components import RotatingSecret  # noqa: PLC0415
+
+    for i, name in enumerate(secret_names(n)):
+        rotation: RotationArgs = {"strategy": "password", "automatically_after_days": 30}
+        RotatingSecret(f"s{i}", {"secret_name": name, "rotation": rotation})
+
+
+def rotating_secrets_shared_key(n: int, _: int) -> None:
+    """N RotatingSecrets under one given CMK (kms_key_arn), each with its own function."""
+    from components import RotatingSecret  # noqa: PLC0415
+
+    for i, name in enumerate(secret_names(n)):
+        rotation: RotationArgs = {"strategy": "password", "automatically_after_days": 30}
+        RotatingSecret(
+            f"s{i}", {"secret_name": name, "kms_key_arn": SHARED_KEY_ARN, "rotation": rotation}
+        )
+
+
+def rotating_secrets_shared_function(n: int, functions: int) -> None:
+    """N RotatingSecrets rotated by ``functions`` shared RotationFunctions (members use the
+    function's key)."""
+    import components  # noqa: PLC0415
+
+    # Typed loosely on purpose: this API is new, and the benchmark should run while it settles.
+    shared_type: Any = getattr(components, "RotationFunction", None)
+    if shared_type is None:
+        raise Pending("RotationFunction not available (components.RotationFunction)")
+    names = secret_names(n)
+    size = -(-n // functions)
+    for index in range(functions):
+        first = index * size
+        members = names[first : first + size]
+        label = "shared" if functions == 1 else f"shared-{index}"
+        shared = shared_type(label, {"strategy": "password", "secret_names": members})
+        for i, name in enumerate(members, start=first):
+            args: Any = {
+                "secret_name": name,
+                "rotation": {"function": shared, "automatically_after_days": 30},
+            }
+            components.RotatingSecret(f"s{i}", args)
+
+
+def secure_parameters(n: int, _: int) -> None:
+    """N SecureParameters as documented (standard tier, the free aws/ssm key)."""
+    from components import SecureParameter  # noqa: PLC0415
+
+    for i in range(n):
+        value = pulumi.Output.secret(f"value-{i}")
+        SecureParameter(f"p{i}", {"parameter_name": f"/bench/param-{i:04d}", "value": value})
+
+
+# --- the same resources by hand -----------------------------------------------------------------
+
+
+def raw_rotating_secrets(n: int, _: int) -> None:
+    """What rotating_secrets registers, written with pulumi-aws directly."""
+    from components.lambda_artifact import artifact_for  # noqa: PLC0415 - the handlers' files
+
+    partition = aws.get_partition_output().partition
+    region = aws.get_region_output().region
+    account = aws.get_caller_identity_output().account_id
+    code = pulumi.AssetArchive(
+        {name: pulumi.FileAsset(str(path)) for name, path in artifact_for("password").files.items()}
+    )
+    assume_role = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AssumedByLambda",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+    root = pulumi.Output.concat("arn:", partition, ":iam::", account, ":root")
+    for i, secret_name in enumerate(secret_names(n)):
+        name = f"s{i}"
+        key = aws.kms.Key(
+            f"{name}-key",
+            description=f"Encrypts Secrets Manager secret {secret_name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "DelegateToAccountIam",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": root},
+                            "Action": KEY_ACTIONS,
+                            "Resource": "*",
+                        }
+                    ],
+                }
+            ),
+        )
+        secret = aws.secretsmanager.Secret(
+            f"{name}-secret",
+            name=secret_name,
+            kms_key_id=key.arn,
+            recovery_window_in_days=30,
+            tags={"secretkit:strategy": "password"},
+        )
+        version = aws.secretsmanager.SecretVersion(
+            f"{name}-initial",
+            secret_id=secret.id,
+            secret_string_wo=pulumi.Output.secret(
+                json.dumps({"password": secrets.token_urlsafe(24)})
+            ),
+            secret_string_wo_version=1,
+        )
+        log_group = aws.cloudwatch.LogGroup(f"{name}-rotation", retention_in_days=30)
+        role = aws.iam.Role(
+            f"{name}-rotation",
+            description="Rotates one Secrets Manager secret",
+            assume_role_policy=assume_role,
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-rotation",
+            role=role.id,
+            policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "RotateThisSecret",
+                            "Effect": "Allow",
+                            "Action": [
+                                "secretsmanager:DescribeSecret",
+                                "secretsmanager:GetSecretValue",
+                                "secretsmanager:PutSecretValue",
+                                "secretsmanager:UpdateSecretVersionStage",
+                            ],
+                            "Resource": [secret.arn],
+                        },
+                        {
+                            "Sid": "UseKeyForThisSecret",
+                            "Effect": "Allow",
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                            "Resource": [key.arn],
+                            "Condition": {
+                                "StringEquals": {
+                                    "kms:ViaService": pulumi.Output.concat(
+                                        "secretsmanager.", region, ".amazonaws.com"
+                                    ),
+                                    "kms:EncryptionContext:SecretARN": secret.arn,
+                                }
+                            },
+                        },
+                        {
+                            "Sid": "WriteOwnLogs",
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": [pulumi.Output.concat(log_group.arn, ":*")],
+                        },
+                    ],
+                }
+            ),
+        )
+        function = aws.lambda_.Function(
+            f"{name}-rotation",
+            code=code,
+            handler="rotation_handlers.password.lambda_handler",
+            runtime="python3.13",
+            role=role.arn,
+            architectures=["arm64"],
+            timeout=30,
+            memory_size=128,
+            description="Rotates one Secrets Manager secret",
+            environment={"variables": {"EXCLUDE_CHARACTERS": "/@\"'\\", "PASSWORD_LENGTH": "32"}},
+            logging_config={"log_group": log_group.name, "log_format": "Text"},
+            opts=pulumi.ResourceOptions(depends_on=[policy]),
+        )
+        permission = aws.lambda_.Permission(
+            f"{name}-rotation",
+            action="lambda:InvokeFunction",
+            function=function.name,
+            principal="secretsmanager.amazonaws.com",
+            source_account=account,
+            source_arn=secret.arn,
+        )
+        aws.secretsmanager.SecretRotation(
+            f"{name}-rotation",
+            secret_id=secret.id,
+            rotation_lambda_arn=function.arn,
+            rotation_rules={"automatically_after_days": 30},
+            rotate_immediately=True,
+            opts=pulumi.ResourceOptions(depends_on=[version, policy, permission]),
+        )
+
+
+def raw_secure_parameters(n: int, _: int) -> None:
+    """What secure_parameters registers, written with pulumi-aws directly."""
+    for i in range(n):
+        aws.ssm.Parameter(
+            f"p{i}-parameter",
+            name=f"/bench/param-{i:04d}",
+            type="SecureString",
+            tier="Standard",
+            key_id="alias/aws/ssm",
+            value_wo=pulumi.Output.secret(f"value-{i}"),
+            value_wo_version=1,
+        )
+
+
+PROGRAMS: dict[str, Callable[[int, int], None]] = {
+    "rotating-secret": rotating_secrets,
+    "rotating-secret-raw": raw_rotating_secrets,
+    "rotating-secret-shared-key": rotating_secrets_shared_key,
+    "rotating-secret-shared-function": rotating_secrets_shared_function,
+    "secure-parameter": secure_parameters,
+    "secure-parameter-raw": raw_secure_parameters,
+}
+
+
+# --- measuring one evaluation ----------------------------------------------------------------
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's peak
+    carried over the exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    import resource  # noqa: PLC0415 - not Linux: the best available
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def evaluate(program: str, n: int, functions: int) -> dict[str, Any]:
+    """Run one program under secretkit's recording mocks; time, memory and what it registered."""
+    # Imported before the clock starts, by every program alike (raw ones too), so that time
+    # and memory compare the evaluations, not the imports.
+    import components  # noqa: PLC0415, F401
+    from components import lambda_artifact  # noqa: PLC0415, F401
+
+    before_kib = peak_rss_kib()
+    start = time.perf_counter()
+    monitor = mocks.install()
+    result: dict[str, Any] = {"program": program, "n": n, "functions": functions}
+    try:
+        mocks.run(lambda: PROGRAMS[program](n, functions))
+    except Pending as pending:
+        return {**result, "status": f"pending: {pending}"}
+    except Exception as error:
+        return {**result, "status": "error", "error": f"{type(error).__name__}: {error}"}
+    seconds = time.perf_counter() - start
+    custom = Counter(r.type for r in monitor.registrations if r.custom)
+    return {
+        **result,
+        "status": "ok",
+        "seconds": seconds,
+        "registrations": len(monitor.registrations),
+        "aws_resources": sum(custom.values()),
+        "component_resources": sum(1 for r in monitor.registrations if not r.custom),
+        "types": dict(sorted(custom.items())),
+        "peak_rss_mib": peak_rss_kib() / 1024,
+        "rss_before_program_mib": before_kib / 1024,
+    }
+
+
+def main(argv: list[str]) -> int:
+    program, n = argv[0], int(argv[1])
+    functions = int(argv[2]) if len(argv) > 2 else 1
+    print(json.dumps(evaluate(program, n, functions)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,221 @@
+"""benchmarks.report: every section renders, measured or skipped, and misses are listed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from benchmarks import report
+
+
+def api_row(strategy: str, calls: int, target: int | None, baseline: int | None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "strategy": strategy,
+        "service": "secretsmanager",
+        "calls": calls,
+        "operations": ["DescribeSecret"] * calls,
+        "next_rotation_calls": calls,
+        "target": target,
+    }
+    if baseline is not None:
+        row.update(
+            baseline=report_baseline(),
+            baseline_calls=baseline,
+            ratio_to_baseline=calls / baseline,
+        )
+    if target is not None:
+        row["meets_target"] = calls <= target
+    return row
+
+
+def report_baseline() -> str:
+    return "AWS generic rotation template (SecretsManagerRotationTemplate)"
+
+
+def cold_row(module: str, beyond: float, shadowed: bool = False) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "module": module,
+        "condition": "as shipped",
+        "import_ms": 100 + beyond,
+        "boto3_alone_ms": 100.0,
+        "beyond_boto3_ms": beyond,
+        "boto3_in_code_directory_ms": 125.0 if shadowed else 100.5,
+        "module_after_boto3_ms": 5.0,
+        "target_ms": 20.0,
+        "ratio_to_target": beyond / 20,
+        "meets_target": beyond <= 20,
+        "peak_rss_mib": 35.0,
+        "boto3_alone_peak_rss_mib": 34.0,
+        "peak_rss_beyond_boto3_mib": 1.0,
+    }
+    if shadowed:
+        row.update(driver="pg8000.native", driver_import_ms=60.0)
+        row["driver_peak_rss_beyond_handler_mib"] = 8.0
+    return row
+
+
+def comparison(component: str, n: int, ours: float, raw: float) -> dict[str, Any]:
+    return {
+        "component": component,
+        "n": n,
+        "repeats": 1,
+        "status": "ok",
+        "component_seconds": ours,
+        "raw_seconds": raw,
+        "time_ratio": ours / raw,
+        "component_peak_rss_mib": 100.0,
+        "raw_peak_rss_mib": 90.0,
+        "peak_rss_ratio": 100 / 90,
+        "component_program_rss_mib": 30.0,
+        "raw_program_rss_mib": 20.0,
+        "program_rss_ratio": 1.5,
+        "component_registrations": 2 * n,
+        "raw_registrations": n,
+        "same_aws_resources": True,
+        "meets_target": ours / raw <= 1.3,
+    }
+
+
+def results() -> dict[str, Any]:
+    return {
+        "machine": {
+            "date": "2026-01-01T00:00:00+00:00",
+            "python": "3.11.7",
+            "implementation": "CPython",
+            "cpu_count": 2,
+            "platform": "Linux",
+            "commit": "abc1234",
+            "uncommitted_changes": True,
+        },
+        "total_seconds": 201.4,
+        "sections": {
+            "api_calls": {
+                "strategies": [
+                    api_row("password", 7, 7, 10),
+                    api_row("mysql-single-user", 11, 10, 14),
+                    {"strategy": "postgres-single-user", "status": "skipped: no server"},
+                ],
+                "baselines": {report_baseline(): {"calls": 10, "operations": ["GetSecretValue"]}},
+            },
+            "latency": {
+                "strategies": [
+                    {
+                        "strategy": "password",
+                        "server": "moto only",
+                        "rotations": 20,
+                        "median_ms": 5.0,
+                        "p90_ms": 6.0,
+                        "min_ms": 4.0,
+                        "max_ms": 7.0,
+                        "warm_up_ms": 9.0,
+                        "ratio_to_password": 1.0,
+                    },
+                    {"strategy": "mysql-multi-user", "status": "skipped: MariaDB is down"},
+                ]
+            },
+            "cold_start": {
+                "repetitions": 3,
+                "modules": [
+                    cold_row("password", 4.0),
+                    cold_row("postgres_single_user", 27.0, True),
+                ],
+            },
+            "artifacts": {
+                "strategies": [
+                    {
+                        "strategy": "password",
+                        "files": 12,
+                        "packages": ["rotation_handlers"],
+                        "unzipped_bytes": 64000,
+                        "zipped_bytes": 40000,
+                        "target_bytes": 32768,
+                        "ratio_to_target": 40000 / 32768,
+                        "meets_target": False,
+                    }
+                ]
+            },
+            "stack_scale": {
+                "repeats": {"10": 1, "100": 1, "500": 1},
+                "comparisons": [
+                    comparison("RotatingSecret", 10, 0.3, 0.25),
+                    comparison("SecureParameter", 10, 0.1, 0.04),
+                    {"component": "RotatingSecret", "n": 500, "status": "error: boom"},
+                ],
+                "growth": [
+                    {
+                        "program": "rotating-secret",
+                        "sizes": [10, 100],
+                        "seconds": [0.3, 3.0],
+                        "exponent": 1.0,
+                        "target": 1.0,
+                    }
+                ],
+                "per_secret": [
+                    {
+                        "scenario": "rotating-secret-shared-function",
+                        "description": "shared function",
+                        "status": "ok",
+                        "sizes": [100, 500],
+                        "functions": [1, 2],
+                        "registrations": [415, 2050],
+                        "aws_resources": [314, 1548],
+                        "per_secret_registrations": 4.09,
+                        "per_secret_aws_resources": 3.08,
+                        "per_secret_by_type": {"aws:secretsmanager/secret:Secret": 1.0},
+                        "target": 3,
+                        "meets_target": False,
+                        "split_because": "more than max_managed_policies=10",
+                    },
+                    {
+                        "scenario": "rotating-secret-shared-key",
+                        "description": "shared key",
+                        "status": "pending: RotationFunction not available",
+                    },
+                ],
+            },
+            "broken": {"error": "RuntimeError: it broke"},
+        },
+    }
+
+
+def test_full_markdown_renders_every_section_and_the_skipped_rows() -> None:
+    data = results()
+    broken = data["sections"].pop("broken")
+    text = report.full_markdown(data)
+    assert text.startswith("# secretkit benchmarks")
+    assert "Produced by `make bench`" in text
+    assert "(with uncommitted changes)" in text
+    for heading in ("## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## Targets missed"):
+        assert heading in text
+    assert "skipped: no server" in text
+    assert "skipped: MariaDB is down" in text
+    assert "pending: RotationFunction not available" in text
+    assert "error: boom" in text
+    assert "split them across 2 functions: more than max_managed_policies=10" in text
+    assert "boto3 took 125.0 ms next to the handler's code" in text
+    assert "Secret 1.00" in text
+    assert "| password" in text
+    data["sections"]["cold_start"] = broken
+    assert "Failed: RuntimeError: it broke" in report.full_markdown(data)
+
+
+def test_misses_lists_each_missed_target() -> None:
+    data = results()
+    missed = report.misses(data)
+    assert missed == [
+        "API calls: mysql-single-user made 11 (≤ 10)",
+        "cold start: postgres_single_user (as shipped) adds 27.0 ms beyond boto3 (≤ 20)",
+        "artifact: password is 40,000 bytes",
+        "stack scale: SecureParameter N=10 time ratio 2.50x, peak ratio 1.11x (≤ 1.3x)",
+        "stack scale: rotating-secret-shared-function adds 3.08 AWS resources per secret (≤ 3)",
+    ]
+    assert report.misses_markdown([]) == "## Targets missed\n\nNone.\n"
+
+
+def test_write_puts_json_and_markdown_side_by_side(tmp_path: Path) -> None:
+    data = results()
+    data["sections"].pop("broken")
+    as_json, as_markdown = report.write(data, tmp_path / "out")
+    assert json.loads(as_json.read_text()) == data
+    assert as_markdown.read_text() == report.full_markdown(data)
