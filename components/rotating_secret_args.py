@@ -36,8 +36,9 @@ class RotationArgs(TypedDict, total=False):
     function: must be the function's; Python may leave it out)."""
     function: Any
     """A RotationFunction shared by many secrets (Python only): the secret joins it instead of
-    getting a function, role and permission of its own. Its name must be one of the function's
-    secret_names; it is encrypted with the function's key."""
+    getting a function, role and permission of its own. It is encrypted with the function's key,
+    and its resource policy lets the function's role rotate it (if the function lists
+    secret_names, its name must be one of them)."""
     schedule_expression: str
     """'rate(N hours|days)' (4 hours to 1000 days) or 'cron(min hour dom month dow year)'.
     Give this or automatically_after_days."""
@@ -265,7 +266,8 @@ def _function_settings(
 
 
 def _check_membership(given: Mapping[str, Any], name: str, rotation: RotationSettings) -> None:
-    """A secret joining a shared function leaves the function's settings to it and is listed."""
+    """A secret joining a shared function leaves the function's settings to it (and is listed,
+    when the function lists its members)."""
     shared = rotation.shared
     assert shared is not None
     where = f"RotationFunction '{rotation.function.pulumi_resource_name}'"
@@ -274,12 +276,12 @@ def _check_membership(given: Mapping[str, Any], name: str, rotation: RotationSet
             raise validation.fail(
                 key, given[key], f"belongs to the shared {where}: set it there, not on a member"
             )
-    if name not in shared.secret_names:
+    if shared.secret_names is not None and name not in shared.secret_names:
         raise validation.fail(
             "secret_name",
             name,
-            f"is not one of {where}'s secret_names: list it there (the function's role may "
-            "touch only the secrets listed)",
+            f"is not one of {where}'s secret_names: list it there, or leave secret_names out "
+            "to let any RotatingSecret join",
         )
 
 

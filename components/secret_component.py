@@ -98,6 +98,7 @@ class SecretComponent(pulumi.ComponentResource):
         if settings.rotation is not None:
             # Lets `secretkit rotate` (and you) see which handler rotates this secret.
             tags[STRATEGY_TAG] = strategy_tag(settings)
+        shared = shared_function(settings)
         self.secret = aws.secretsmanager.Secret(
             f"{name}-secret",
             name=settings.secret_name,
@@ -114,6 +115,9 @@ class SecretComponent(pulumi.ComponentResource):
             else None,
             force_overwrite_replica_secret=replicas.force_overwrite if replicas else None,
             tags=tags or None,
+            # A member of a shared RotationFunction lets the function's role rotate it; the
+            # role's own policy names no secret.
+            policy=shared.member_policy(settings.secret_name) if shared is not None else None,
             opts=pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on()),
         )
         if replicas:
@@ -146,8 +150,7 @@ class SecretComponent(pulumi.ComponentResource):
         assert rotation is not None
         shared = shared_function(settings)
         if shared is not None:
-            grants = shared.grants_for(settings.secret_name)
-            self._schedule(name, rotation, shared.resources, grants)
+            self._schedule(name, rotation, shared.resources, shared.grants())
             return shared.resources
         assert artifact is not None
         function = create_rotation_function(

@@ -15,7 +15,7 @@ from components.shared_rotation_function_args import (
     SharedFunctionSettings,
     parse_rotation_function_args,
 )
-from components.shared_rotation_policy import member_policy
+from components.shared_rotation_policy import member_key_statement, member_resource_policy
 
 TYPE_TOKEN = "secretkit:index:RotationFunction"
 
@@ -23,10 +23,10 @@ TYPE_TOKEN = "secretkit:index:RotationFunction"
 class RotationFunction(pulumi.ComponentResource):
     """A rotation function for many secrets of one strategy, with one role and one permission.
 
-    Its role may rotate exactly the secrets named in ``secret_names`` (each by ARN, in managed
-    policies sized to IAM's limits) and use their key only through Secrets Manager for those
-    secrets. RotatingSecrets join with ``rotation={"function": this, ...}``; each member then
-    adds only its secret, initial version and rotation schedule.
+    RotatingSecrets join with ``rotation={"function": this, ...}``; each member then adds only
+    its secret (whose resource policy lets this function's role rotate it while its rotation
+    points here), initial version and rotation schedule. The role's own policy grants no secret
+    and does not grow as members join: a secret that did not join is out of its reach.
     """
 
     function_arn: pulumi.Output[str]
@@ -39,8 +39,6 @@ class RotationFunction(pulumi.ComponentResource):
     """Name of that role."""
     kms_key_arn: pulumi.Output[str]
     """The key every member secret is encrypted with (created or given)."""
-    policy_arns: pulumi.Output[list[str]]
-    """The managed policies naming the member secrets, in order."""
     artifact_size: pulumi.Output[int]
     """Bytes of the function's zipped code (drivers included)."""
 
@@ -80,6 +78,7 @@ class RotationFunction(pulumi.ComponentResource):
             )
             key_arn = self.kms_key.arn
 
+        scope = self._scope = context.scope()
         master = None
         environment: dict[str, pulumi.Input[str]] = {}
         if settings.master_secret_arn is not None:
@@ -92,15 +91,16 @@ class RotationFunction(pulumi.ComponentResource):
             name,
             spec=FunctionSpec(
                 artifact=artifact,
-                # The inline policy holds what does not grow with members; they are named in
-                # the managed policies below.
+                # Nothing here names a member: each member's resource policy grants the role its
+                # secret, so this document stays the same size however many secrets join.
                 policy=lambda log_group_arn: document(
-                    *function_statements(log_group_arn, context.scope(), vpc=vpc, master=master)
+                    member_key_statement(key_arn, scope),
+                    *function_statements(log_group_arn, scope, vpc=vpc, master=master),
                 ),
                 # Any secret of this account may invoke it (AWS's advice for a function shared
-                # by several secrets); the role decides which secrets it can touch.
+                # by several secrets); the members' resource policies decide what it can touch.
                 invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, None),
-                description=f"Rotates the secrets listed in {where}",
+                description=f"Rotates the member secrets of {where}",
                 environment=environment,
             ),
             settings=settings.function,
@@ -108,32 +108,11 @@ class RotationFunction(pulumi.ComponentResource):
             parent=self,
         )
         role = self.resources.role
-        self.member_policies: list[aws.iam.Policy] = []
-        self.member_attachments: list[aws.iam.RolePolicyAttachment] = []
-        for index, group in enumerate(settings.groups):
-            policy = aws.iam.Policy(
-                f"{name}-members-{index}",
-                description=f"Secrets {where} may rotate, part {index + 1} (secretkit)",
-                policy=pulumi.Output.json_dumps(member_policy(group, key_arn, context.scope())),
-                tags=settings.tags or None,
-                opts=child,
-            )
-            self.member_policies.append(policy)
-            self.member_attachments.append(
-                aws.iam.RolePolicyAttachment(
-                    f"{name}-members-{index}",
-                    role=role.name,
-                    policy_arn=policy.arn,
-                    opts=child,
-                )
-            )
-
         self.function_arn = self.resources.function.arn
         self.function_name = self.resources.function.name
         self.role_arn = role.arn
         self.role_name = role.name
         self.kms_key_arn = pulumi.Output.from_input(key_arn)
-        self.policy_arns = pulumi.Output.all(*[p.arn for p in self.member_policies])
         self.artifact_size = pulumi.Output.from_input(artifact.zipped_size())
         self.register_outputs(
             {
@@ -142,18 +121,18 @@ class RotationFunction(pulumi.ComponentResource):
                 "role_arn": self.role_arn,
                 "role_name": self.role_name,
                 "kms_key_arn": self.kms_key_arn,
-                "policy_arns": self.policy_arns,
                 "artifact_size": self.artifact_size,
             }
         )
 
-    def grants_for(self, secret_name: str) -> list[pulumi.Resource]:
-        """What must exist before ``secret_name`` rotates: the function's inline policy, the
-        managed policy naming the secret (attached), and the invoke permission."""
-        index = self.shared_settings.group_of(secret_name)
-        return [
-            self.resources.role_policy,
-            self.member_policies[index],
-            self.member_attachments[index],
-            self.resources.permission,
-        ]
+    def grants(self) -> list[pulumi.Resource]:
+        """What must exist before a member rotates: the role's policy (its key, its logs) and
+        the permission for Secrets Manager to invoke the function."""
+        return [self.resources.role_policy, self.resources.permission]
+
+    def member_policy(self, secret_name: str) -> pulumi.Output[str]:
+        """The resource policy of member ``secret_name`` (JSON): the role may rotate it while
+        its rotation is configured with this function."""
+        return pulumi.Output.json_dumps(
+            member_resource_policy(secret_name, self.role_arn, self.function_arn, self._scope)
+        )

@@ -15,12 +15,6 @@ from components.function_settings import (
     parse_function_settings,
 )
 from components.rotation_code_args import parse_code, parse_master
-from components.shared_rotation_policy import (
-    DEFAULT_MAX_MANAGED_POLICIES,
-    MANAGED_POLICY_MAX_CHARS,
-    MAX_MANAGED_POLICIES,
-    split_members,
-)
 
 
 class RotationFunctionArgs(TypedDict, total=False):
@@ -28,9 +22,11 @@ class RotationFunctionArgs(TypedDict, total=False):
 
     strategy: Required[str]
     """The rotation strategy every member secret uses ('password', 'postgres-single-user', ...)."""
-    secret_names: Required[Sequence[str]]
-    """The names of the secrets this function may rotate. Its role can touch these and no
-    others; a RotatingSecret joins with rotation={'function': this, ...} and a listed name."""
+    secret_names: Sequence[str]
+    """Optional allow-list: when given, only RotatingSecrets with one of these names may join
+    (a typo fails the program instead of creating a secret nobody meant to share the function).
+    Either way the role can touch only the secrets that joined: each carries a resource policy
+    naming the role."""
     kms_key_arn: pulumi.Input[str]
     """The CMK every member secret is encrypted with; when absent the function creates one
     ($1/month for all members together)."""
@@ -46,8 +42,6 @@ class RotationFunctionArgs(TypedDict, total=False):
     """With strategy 'custom': your handler module."""
     environment: Mapping[str, pulumi.Input[str]]
     """Extra environment variables for the function (not for secrets)."""
-    max_managed_policies: int
-    """How many managed policies the role may carry, 1-20 (default 10, IAM's default quota)."""
     lambda_runtime: str
     """Function runtime, python3.11 or newer (default python3.13)."""
     architecture: str
@@ -70,12 +64,11 @@ class RotationFunctionArgs(TypedDict, total=False):
 
 @dataclass(frozen=True)
 class SharedFunctionSettings:
-    """RotationFunctionArgs after every check, with the member groups worked out."""
+    """RotationFunctionArgs after every check, with defaults filled in."""
 
     strategy: str
-    secret_names: tuple[str, ...]
-    groups: list[list[str]]
-    """Members per managed policy, in order."""
+    secret_names: tuple[str, ...] | None
+    """The allow-list of member names, or None for any RotatingSecret that joins."""
     kms_key_arn: pulumi.Input[str] | None
     key_administrators: list[str]
     master_secret_arn: str | None
@@ -84,13 +77,6 @@ class SharedFunctionSettings:
     handler_module: str | None
     function: FunctionSettings
     tags: dict[str, str] = field(default_factory=dict)
-
-    def group_of(self, secret_name: str) -> int:
-        """The index of the managed policy naming ``secret_name``."""
-        for index, group in enumerate(self.groups):
-            if secret_name in group:
-                return index
-        raise KeyError(secret_name)
 
 
 ARGUMENTS = tuple(RotationFunctionArgs.__annotations__)
@@ -109,16 +95,13 @@ def _secret_names(value: Any) -> tuple[str, ...]:
 
 
 def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
-    """Every check RotationFunction makes before registering anything, including whether the
-    members fit in the role's managed policies."""
+    """Every check RotationFunction makes before registering anything."""
     given = validation.require_mapping("args", args)
     validation.reject_unknown_keys("", given, ARGUMENTS)
     if "strategy" not in given:
         raise validation.fail("strategy", None, "is required")
     strategy = validation.strategy("strategy", given["strategy"])
-    if "secret_names" not in given:
-        raise validation.fail("secret_names", None, "is required")
-    names = _secret_names(given["secret_names"])
+    names = _secret_names(given["secret_names"]) if "secret_names" in given else None
     master, master_key = parse_master(strategy, given, "")
     module, ca_bundle = parse_code(strategy, given, "")
 
@@ -134,26 +117,9 @@ def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
             administrators,
             "only applies to the key the function creates; kms_key_arn names an existing key",
         )
-    limit = validation.require_int(
-        "max_managed_policies",
-        given.get("max_managed_policies", DEFAULT_MAX_MANAGED_POLICIES),
-        1,
-        MAX_MANAGED_POLICIES,
-    )
-    groups = split_members(names, kms_key_arn)
-    if len(groups) > limit:
-        raise validation.fail(
-            "secret_names",
-            f"<{len(names)} names>",
-            f"the role's policies would need {len(groups)} managed policies of "
-            f"{MANAGED_POLICY_MAX_CHARS} characters, more than max_managed_policies={limit}: "
-            "split the secrets across two RotationFunctions, or raise IAM's 'Managed policies "
-            "per role' quota (up to 20) and max_managed_policies with it",
-        )
     return SharedFunctionSettings(
         strategy=strategy,
         secret_names=names,
-        groups=groups,
         kms_key_arn=kms_key_arn,
         key_administrators=administrators,
         master_secret_arn=master,

@@ -1,39 +1,23 @@
-"""A shared rotation function's member policies: each member secret named by ARN, split into
-managed policies that fit IAM's size limit."""
+"""A shared rotation function's grants: each member secret's resource policy lets the function's
+role rotate that secret while its rotation points at the function; the role's own policy stays the
+same size however many secrets join."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 
 from components.arns import concat, via_service
-from components.iam_documents import document, statement
+from components.iam_documents import Statement, document, statement
 from components.rotation_role_policy import (
     ROTATION_KMS_ACTIONS,
     ROTATION_SECRET_ACTIONS,
     AccountScope,
 )
-from components.validation import AWS_REGIONS
 
-#: IAM counts a managed policy's characters without whitespace; 6,144 is the most it allows.
-MANAGED_POLICY_MAX_CHARS = 6144
-#: Managed policies attached to one role: 10 by default, 20 after a quota increase.
-DEFAULT_MAX_MANAGED_POLICIES = 10
-MAX_MANAGED_POLICIES = 20
-
-#: The longest partition, region and key ARN a document can hold, to size documents before the
-#: deployment's own values are known (so the split is the same in preview and up).
-WORST_CASE_SCOPE = AccountScope(
-    partition=max(AWS_REGIONS, key=len),
-    region=max(set().union(*AWS_REGIONS.values()), key=len),
-    account_id="0" * 12,
-)
-WORST_CASE_KEY_ARN = (
-    f"arn:{WORST_CASE_SCOPE.partition}:kms:{WORST_CASE_SCOPE.region}:{'0' * 12}:key/mrk-" + "0" * 32
-)
+#: Secrets Manager's condition key naming the Lambda a secret's rotation is configured with.
+ROTATION_LAMBDA_KEY = "secretsmanager:resource/AllowRotationLambdaArn"
 
 
 def member_secret_arn(scope: AccountScope, name: str) -> pulumi.Input[str]:
@@ -52,50 +36,46 @@ def member_secret_arn(scope: AccountScope, name: str) -> pulumi.Input[str]:
     )
 
 
-def member_policy(
-    names: Sequence[str], key_arn: pulumi.Input[str], scope: AccountScope
+def member_resource_policy(
+    secret_name: str,
+    role_arn: pulumi.Input[str],
+    function_arn: pulumi.Input[str],
+    scope: AccountScope,
 ) -> dict[str, Any]:
-    """The rotation protocol's calls on exactly these secrets, and their key only through
-    Secrets Manager in this region, only for these secrets (encryption context)."""
-    arns = [member_secret_arn(scope, name) for name in names]
+    """The member secret's resource policy: the rotation protocol's four calls on this secret,
+    for the shared function's role only, and only while the secret's rotation is configured with
+    that function (a secret moved to another function is out of reach even with this policy)."""
     return document(
-        statement("RotateMemberSecrets", ROTATION_SECRET_ACTIONS, arns),
         statement(
-            "UseKeyForMemberSecrets",
-            ROTATION_KMS_ACTIONS,
-            [key_arn],
-            condition={
-                "StringEquals": {"kms:ViaService": via_service("secretsmanager", scope.region)},
-                # StringLike: the ARNs end in the '??????' suffix pattern.
-                "StringLike": {"kms:EncryptionContext:SecretARN": arns},
-            },
-        ),
+            "RotatedBySharedFunction",
+            ROTATION_SECRET_ACTIONS,
+            member_secret_arn(scope, secret_name),
+            condition={"StringEquals": {ROTATION_LAMBDA_KEY: function_arn}},
+            principal={"AWS": role_arn},
+        )
     )
 
 
-def policy_chars(policy: dict[str, Any]) -> int:
-    """The size IAM checks against its limit: the document without whitespace."""
-    return len(json.dumps(policy, separators=(",", ":")))
-
-
-def split_members(
-    names: Sequence[str],
-    key_arn: pulumi.Input[str] | None,
-    limit: int = MANAGED_POLICY_MAX_CHARS,
-) -> list[list[str]]:
-    """``names`` in order, cut into groups whose member_policy stays within ``limit`` characters
-    for any partition, region and account (and key, unless ``key_arn`` is a known string)."""
-    key = key_arn if isinstance(key_arn, str) else WORST_CASE_KEY_ARN
-    empty = policy_chars(member_policy([], key, WORST_CASE_SCOPE))
-    groups: list[list[str]] = []
-    size = limit + 1
-    for name in names:
-        arn = member_secret_arn(WORST_CASE_SCOPE, name)
-        # The ARN goes into two lists (resources, encryption context), each with a comma.
-        grows = 2 * (len(json.dumps(arn)) + 1)
-        if size + grows > limit:
-            groups.append([])
-            size = empty - 2  # the first entry of each list has no comma
-        groups[-1].append(name)
-        size += grows
-    return groups
+def member_key_statement(key_arn: pulumi.Input[str], scope: AccountScope) -> Statement:
+    """The members' key, only through Secrets Manager in this region, only for secrets of this
+    account and region (their encryption context). Which secrets the role reaches is decided by
+    each secret's resource policy; naming every member here would grow with each one."""
+    return statement(
+        "UseKeyForMemberSecrets",
+        ROTATION_KMS_ACTIONS,
+        [key_arn],
+        condition={
+            "StringEquals": {"kms:ViaService": via_service("secretsmanager", scope.region)},
+            "StringLike": {
+                "kms:EncryptionContext:SecretARN": concat(
+                    "arn:",
+                    scope.partition,
+                    ":secretsmanager:",
+                    scope.region,
+                    ":",
+                    scope.account_id,
+                    ":secret:*",
+                )
+            },
+        },
+    )

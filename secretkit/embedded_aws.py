@@ -222,8 +222,17 @@ def _secret(
             for r in p["replicas"]
         ]
         request["ForceOverwriteReplicaSecret"] = bool(p.get("forceOverwriteReplicaSecret"))
-    created = aws.client("secretsmanager", region).create_secret(**request)
+    client = aws.client("secretsmanager", region)
+    created = client.create_secret(**request)
+    if _sets_policy(p.get("policy")):
+        client.put_resource_policy(SecretId=created["ARN"], ResourcePolicy=p["policy"])
     return created["ARN"], {"arn": created["ARN"], "name": created["Name"]}
+
+
+def _sets_policy(policy: Any) -> bool:
+    """Whether a Secret's ``policy`` input is a document to put (the provider treats '' and
+    '{}' as "no policy", and an absent input as "leave whatever is there")."""
+    return isinstance(policy, str) and policy.strip() not in {"", "{}"}
 
 
 def _secret_version(
@@ -532,7 +541,14 @@ def _update_secret(aws: EmbeddedAws, old: Record, p: dict[str, Any], region: str
         request["KmsKeyId"] = p["kmsKeyId"]  # re-encrypts in place: same ARN, same versions
     if p.get("description") is not None:
         request["Description"] = p["description"]
-    aws.client("secretsmanager", region).update_secret(**request)
+    client = aws.client("secretsmanager", region)
+    client.update_secret(**request)
+    policy = p.get("policy")
+    if policy is not None and policy != old.inputs.get("policy"):
+        if _sets_policy(policy):
+            client.put_resource_policy(SecretId=old.id, ResourcePolicy=policy)
+        else:
+            client.delete_resource_policy(SecretId=old.id)
     return {}
 
 

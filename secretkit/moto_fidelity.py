@@ -5,18 +5,23 @@
   refusal for idempotency.
 - moto's IAM checks see every Secrets Manager and SSM call as acting on '*', and mistranslate
   the '?' wildcard; least-privilege tests need resource-level evaluation.
+- moto ignores a secret's resource policy and mis-evaluates conditions (a Deny whose condition
+  does not hold still denies); calls on secrets are decided as IAM does instead.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from moto.secretsmanager import models
 from moto.secretsmanager import models as sm_models
 from moto.secretsmanager.exceptions import ResourceExistsException
+
+from components.shared_rotation_policy import ROTATION_LAMBDA_KEY
+from secretkit.iam_evaluation import Request, iam_pattern, is_allowed
 
 
 @contextmanager
@@ -76,15 +81,6 @@ def enable_rotation(
     secret.auto_rotate_after_days = days
 
 
-def _iam_pattern(pattern: str) -> re.Pattern[str]:
-    """IAM's wildcards: '*' any run of characters, '?' exactly one; everything else literal."""
-    return re.compile(
-        "^"
-        + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-        + "$"
-    )
-
-
 def _secret_resource(response: Any) -> str:
     secret_id = response._get_param("SecretId")
     if not secret_id:
@@ -131,17 +127,20 @@ def resource_level_authorization() -> Iterator[None]:
     """Within the block, moto's IAM checks evaluate Secrets Manager, SSM and CloudWatch Logs
     calls against the secret's, parameter's or log group/stream's ARN (moto otherwise checks
     them against '*', so no policy scoped to a resource can pass) and read IAM's '?' wildcard
-    as one character (moto crashes on 'secret:name-??????'). Use with
+    as one character (moto crashes on 'secret:name-??????'); calls on a secret are decided with
+    its resource policy and its rotation function as condition key. Use with
     moto.core.enable_iam_authentication()."""
-    from moto.iam.access_control import IAMPolicyStatement  # noqa: PLC0415
+    from moto.iam.access_control import IAMPolicyStatement, IAMRequestBase  # noqa: PLC0415
     from moto.logs.responses import LogsResponse  # noqa: PLC0415
     from moto.secretsmanager.responses import SecretsManagerResponse  # noqa: PLC0415
     from moto.ssm.responses import SimpleSystemManagerResponse  # noqa: PLC0415
 
     original_match = IAMPolicyStatement.__dict__["_match"]
+    original_check = IAMRequestBase.check_action_permitted
     IAMPolicyStatement._match = staticmethod(  # type: ignore[method-assign]
-        lambda pattern, string: _iam_pattern(pattern).match(string)
+        lambda pattern, string: iam_pattern(pattern).match(string)
     )
+    IAMRequestBase.check_action_permitted = _deciding_secret_calls(original_check)  # type: ignore[method-assign, assignment]
     SecretsManagerResponse._determine_resource = _secret_resource  # type: ignore[attr-defined]
     SimpleSystemManagerResponse._determine_resource = _parameter_resource  # type: ignore[attr-defined]
     LogsResponse._determine_resource = _log_resource  # type: ignore[attr-defined]
@@ -150,5 +149,55 @@ def resource_level_authorization() -> Iterator[None]:
     finally:
         del LogsResponse._determine_resource  # type: ignore[attr-defined]
         IAMPolicyStatement._match = original_match  # type: ignore[method-assign]
+        IAMRequestBase.check_action_permitted = original_check  # type: ignore[method-assign]
         del SecretsManagerResponse._determine_resource  # type: ignore[attr-defined]
         del SimpleSystemManagerResponse._determine_resource  # type: ignore[attr-defined]
+
+
+def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+    """moto's check_action_permitted, except that a call on an existing secret is decided by
+    secretkit.iam_evaluation with the caller's policies, the secret's resource policy and
+    the secret's rotation function (secretsmanager:resource/AllowRotationLambdaArn)."""
+    from moto.iam.access_control import IAMPolicy  # noqa: PLC0415
+
+    def check_action_permitted(request: Any, resource: str) -> None:
+        secret = _secret_at(resource) if request._action.startswith("secretsmanager:") else None
+        if secret is None:
+            original(request, resource)
+            return
+        lambda_arn = getattr(secret, "rotation_lambda_arn", None)
+        decided = Request(
+            principal_arns=_principal_arns(request._access_key),
+            action=request._action,
+            resource=str(secret.arn),
+            context={ROTATION_LAMBDA_KEY: lambda_arn} if lambda_arn else {},
+            absent=frozenset() if lambda_arn else frozenset({ROTATION_LAMBDA_KEY}),
+        )
+        identity = [IAMPolicy(p)._policy_json for p in request._access_key.collect_policies()]
+        # moto's replica secrets carry neither a policy nor a rotation of their own.
+        policy = getattr(secret, "policy", None)
+        resource_policies = [json.loads(policy)] if policy else []
+        if not is_allowed(decided, identity, resource_policies):
+            request._raise_access_denied()
+
+    return check_action_permitted
+
+
+def _secret_at(arn: str) -> Any:
+    """The moto secret with this ARN, or None (not a secret ARN, or no such secret)."""
+    parts = arn.split(":")
+    if len(parts) < 7 or parts[2] != "secretsmanager" or parts[5] != "secret":
+        return None
+    backend = sm_models.secretsmanager_backends[parts[4]][parts[3]]
+    # SecretsStore matches names and ARNs in `in` and [], not in .get()
+    return backend.secrets[arn] if arn in backend.secrets else None  # noqa: SIM401
+
+
+def _principal_arns(access_key: Any) -> list[str]:
+    """How a resource policy may name the caller: an assumed role by its role's ARN (with its
+    path) or its session's ARN; a user by its ARN."""
+    arns = [str(access_key.arn)]
+    role_name = getattr(access_key, "_owner_role_name", None)
+    if role_name is not None:
+        arns.append(str(access_key.backend.get_role(role_name).arn))
+    return arns

@@ -1,6 +1,7 @@
-"""RotationFunction under Pulumi mocks: one function, role and permission for many secrets; its
-policies name exactly the members and fit IAM's size limit; members add three resources each;
-every misuse is refused before anything is registered."""
+"""RotationFunction under Pulumi mocks: one function, role and permission for many secrets; each
+member's resource policy names the role, the function and that secret only; the role's policy
+names no secret and stays the same size as members join; members add three resources each; every
+misuse is refused before anything is registered."""
 
 from __future__ import annotations
 
@@ -17,15 +18,8 @@ from components import (
     RotationFunction,
 )
 from components.least_privilege import violations
-from components.shared_rotation_function_args import parse_rotation_function_args
-from components.shared_rotation_policy import (
-    MANAGED_POLICY_MAX_CHARS,
-    WORST_CASE_KEY_ARN,
-    WORST_CASE_SCOPE,
-    member_policy,
-    policy_chars,
-    split_members,
-)
+from components.rotation_role_policy import AccountScope
+from components.shared_rotation_policy import member_key_statement, member_resource_policy
 from secretkit import mocks
 from secretkit.mocks import RecordingMonitor, Registration
 from tests.components.helpers import policy_of, statements_by_sid
@@ -40,6 +34,12 @@ SECRET_TYPES = {
     "aws:secretsmanager/secretVersion:SecretVersion",
     "aws:secretsmanager/secretRotation:SecretRotation",
 }
+ROTATION_ACTIONS = [
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:UpdateSecretVersionStage",
+]
 
 
 def member_args(name: str, **rotation: Any) -> dict[str, Any]:
@@ -83,8 +83,6 @@ def test_one_function_role_permission_and_key_for_all_members(monitor: Recording
         "aws:cloudwatch/logGroup:LogGroup": 1,
         "aws:lambda/function:Function": 1,
         "aws:lambda/permission:Permission": 1,
-        "aws:iam/policy:Policy": 1,
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
         # Three resources per member: its secret, initial version and rotation schedule.
         "secretkit:index:RotatingSecret": 3,
         "aws:secretsmanager/secret:Secret": 3,
@@ -99,36 +97,76 @@ def test_one_function_role_permission_and_key_for_all_members(monitor: Recording
         assert rotation.plain_inputs["rotationLambdaArn"] == function
 
 
-def test_member_policy_names_exactly_the_members(monitor: RecordingMonitor) -> None:
+def test_each_member_policy_names_the_role_the_function_and_that_secret(
+    monitor: RecordingMonitor,
+) -> None:
     build_shared()
-    (policy,) = of_type(monitor, "aws:iam/policy:Policy")
-    document = policy_of(policy)
-    assert violations(document) == []
-    statements = statements_by_sid(document)
-    arns = [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{n}-??????" for n in NAMES]
-    assert statements["RotateMemberSecrets"]["Resource"] == arns
-    assert statements["RotateMemberSecrets"]["Action"] == [
-        "secretsmanager:DescribeSecret",
-        "secretsmanager:GetSecretValue",
-        "secretsmanager:PutSecretValue",
-        "secretsmanager:UpdateSecretVersionStage",
-    ]
-    kms = statements["UseKeyForMemberSecrets"]
-    assert kms["Resource"] == [str(of_type(monitor, "aws:kms/key:Key")[0].state["arn"])]
-    assert kms["Condition"] == {
-        "StringEquals": {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"},
-        "StringLike": {"kms:EncryptionContext:SecretARN": arns},
-    }
-    (attachment,) = of_type(monitor, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    assert attachment.plain_inputs["policyArn"] == policy.state["arn"]
+    (role,) = of_type(monitor, "aws:iam/role:Role")
+    (function,) = of_type(monitor, "aws:lambda/function:Function")
+    secrets = of_type(monitor, "aws:secretsmanager/secret:Secret")
+    assert sorted(s.plain_inputs["name"] for s in secrets) == sorted(NAMES)
+    for secret in secrets:
+        name = secret.plain_inputs["name"]
+        document = policy_of(secret)
+        assert violations(document) == []
+        assert document == {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "RotatedBySharedFunction",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": role.state["arn"]},
+                    "Action": ROTATION_ACTIONS,
+                    # The name plus Secrets Manager's suffix: never another secret's.
+                    "Resource": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-??????",
+                    "Condition": {
+                        "StringEquals": {
+                            "secretsmanager:resource/AllowRotationLambdaArn": function.state["arn"]
+                        }
+                    },
+                }
+            ],
+        }
+        # The policy is part of the secret: no extra resource per member.
+        assert role.urn in secret.dependencies or function.urn in secret.dependencies
 
 
-def test_inline_policy_holds_only_logs_and_no_secret(monitor: RecordingMonitor) -> None:
+def test_role_policy_names_no_secret_only_the_key_through_secrets_manager(
+    monitor: RecordingMonitor,
+) -> None:
     build_shared()
     (inline,) = of_type(monitor, "aws:iam/rolePolicy:RolePolicy")
     document = policy_of(inline)
-    assert [s["Sid"] for s in document["Statement"]] == ["WriteOwnLogs"]
     assert violations(document) == []
+    statements = statements_by_sid(document)
+    assert list(statements) == ["UseKeyForMemberSecrets", "WriteOwnLogs"]
+    granted = [a for s in document["Statement"] for a in s["Action"]]
+    assert not [a for a in granted if a.startswith("secretsmanager:")]
+    kms = statements["UseKeyForMemberSecrets"]
+    assert kms["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert kms["Resource"] == [str(of_type(monitor, "aws:kms/key:Key")[0].state["arn"])]
+    assert kms["Condition"] == {
+        "StringEquals": {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"},
+        "StringLike": {
+            "kms:EncryptionContext:SecretARN": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:*"
+        },
+    }
+
+
+def test_the_role_and_its_policy_do_not_grow_as_secrets_join() -> None:
+    few = mocks.install()
+    build_shared()
+    many = mocks.install()
+    names = tuple(f"platform/service-{i:04d}/database-credentials" for i in range(600))
+    build_shared(names)
+    for monitor in (few, many):
+        assert len(of_type(monitor, "aws:iam/role:Role")) == 1
+        assert len(of_type(monitor, "aws:iam/rolePolicy:RolePolicy")) == 1
+        assert of_type(monitor, "aws:iam/policy:Policy") == []
+    (small,) = of_type(few, "aws:iam/rolePolicy:RolePolicy")
+    (large,) = of_type(many, "aws:iam/rolePolicy:RolePolicy")
+    assert policy_of(small) == policy_of(large)
+    assert len(of_type(many, "aws:secretsmanager/secretRotation:SecretRotation")) == 600
 
 
 def test_invoke_permission_is_for_secrets_manager_in_this_account(
@@ -142,25 +180,45 @@ def test_invoke_permission_is_for_secrets_manager_in_this_account(
     assert "sourceArn" not in inputs
 
 
-def test_each_schedule_waits_for_the_policy_naming_its_secret(monitor: RecordingMonitor) -> None:
-    names = tuple(f"team/{'x' * 60}/secret-{i:03d}" for i in range(60))
-    build_shared(names)
-    # Registration order is not creation order: pair policies and attachments by name.
-    policies = {r.name: r for r in of_type(monitor, "aws:iam/policy:Policy")}
-    attachments = {
-        r.name: r for r in of_type(monitor, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    }
-    assert len(policies) >= 2
-    assert set(attachments) == set(policies)
-    schedules = of_type(monitor, "aws:secretsmanager/secretRotation:SecretRotation")
+def test_each_schedule_waits_for_its_secret_the_role_policy_and_the_permission(
+    monitor: RecordingMonitor,
+) -> None:
+    build_shared()
+    (inline,) = of_type(monitor, "aws:iam/rolePolicy:RolePolicy")
+    (permission,) = of_type(monitor, "aws:lambda/permission:Permission")
     secrets = {r.parent: r for r in of_type(monitor, "aws:secretsmanager/secret:Secret")}
-    for schedule in schedules:
-        name = secrets[schedule.parent].plain_inputs["name"]
-        (policy,) = [
-            n for n, p in policies.items() if f":secret:{name}-??????" in p.plain_inputs["policy"]
-        ]
-        assert policies[policy].urn in schedule.dependencies
-        assert attachments[policy].urn in schedule.dependencies
+    versions = {
+        r.parent: r for r in of_type(monitor, "aws:secretsmanager/secretVersion:SecretVersion")
+    }
+    for schedule in of_type(monitor, "aws:secretsmanager/secretRotation:SecretRotation"):
+        assert secrets[schedule.parent].urn in schedule.dependencies
+        assert versions[schedule.parent].urn in schedule.dependencies
+        assert inline.urn in schedule.dependencies
+        assert permission.urn in schedule.dependencies
+
+
+def test_any_rotating_secret_may_join_when_no_names_are_listed(monitor: RecordingMonitor) -> None:
+    def program() -> object:
+        shared = RotationFunction("shared", {"strategy": "password"})
+        for index, name in enumerate(NAMES):
+            RotatingSecret(f"member-{index}", member_args(name, function=shared))  # type: ignore[arg-type]
+        return shared.function_arn
+
+    mocks.run(program)
+    secrets = of_type(monitor, "aws:secretsmanager/secret:Secret")
+    assert len(secrets) == 3
+    assert all(policy_of(s)["Statement"][0]["Sid"] == "RotatedBySharedFunction" for s in secrets)
+
+
+def test_a_secret_of_its_own_function_has_no_resource_policy(monitor: RecordingMonitor) -> None:
+    mocks.run(
+        lambda: RotatingSecret(
+            "alone", {"secret_name": "app/alone", "rotation": {"strategy": "password",
+                                                               "automatically_after_days": 30}}
+        ).secret_arn
+    )  # fmt: skip
+    (secret,) = of_type(monitor, "aws:secretsmanager/secret:Secret")
+    assert "policy" not in secret.plain_inputs
 
 
 def test_given_key_is_used_and_no_key_created(monitor: RecordingMonitor) -> None:
@@ -168,6 +226,8 @@ def test_given_key_is_used_and_no_key_created(monitor: RecordingMonitor) -> None
     assert of_type(monitor, "aws:kms/key:Key") == []
     for secret in of_type(monitor, "aws:secretsmanager/secret:Secret"):
         assert secret.plain_inputs["kmsKeyId"] == KEY_ARN
+    (inline,) = of_type(monitor, "aws:iam/rolePolicy:RolePolicy")
+    assert statements_by_sid(policy_of(inline))["UseKeyForMemberSecrets"]["Resource"] == [KEY_ARN]
 
 
 def test_master_secret_goes_to_the_function(monitor: RecordingMonitor) -> None:
@@ -214,44 +274,28 @@ def test_master_secret_goes_to_the_function(monitor: RecordingMonitor) -> None:
     assert secret.plain_inputs["tags"]["secretkit:strategy"] == "postgres-multi-user"
 
 
-# --- sizing ----------------------------------------------------------------------------------
+# --- the pure builders -----------------------------------------------------------------------
 
 
-def test_groups_fit_the_limit_for_any_region_and_are_full() -> None:
-    names = [f"platform/service-{i:04d}/database-credentials" for i in range(400)]
-    groups = split_members(names, None)
-    assert [n for group in groups for n in group] == names
-    for index, group in enumerate(groups):
-        size = policy_chars(member_policy(group, WORST_CASE_KEY_ARN, WORST_CASE_SCOPE))
-        assert size <= MANAGED_POLICY_MAX_CHARS
-        if index + 1 < len(groups):
-            grown = member_policy(
-                [*group, groups[index + 1][0]], WORST_CASE_KEY_ARN, WORST_CASE_SCOPE
-            )
-            assert policy_chars(grown) > MANAGED_POLICY_MAX_CHARS  # greedy: nothing more fit
-
-
-def test_a_known_key_arn_is_sized_as_it_is() -> None:
-    names = [f"s{i:05d}" for i in range(2000)]
-    assert len(split_members(names, KEY_ARN)) <= len(split_members(names, None))
-
-
-def test_too_many_members_for_the_role_are_refused_with_the_way_out(
-    monitor: RecordingMonitor,
-) -> None:
-    names = [f"platform/service-{i:04d}/database-credentials" for i in range(600)]
-    with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: RotationFunction("big", {"strategy": "password", "secret_names": names}))
-    message = str(caught.value)
-    assert "RotationFunction 'big'" in message
-    assert "'secret_names' = '<600 names>'" in message
-    assert "max_managed_policies=10" in message
-    assert "two RotationFunctions" in message
-    assert monitor.registrations == []
-    raised = parse_rotation_function_args(
-        {"strategy": "password", "secret_names": names[:400], "max_managed_policies": 20}
+def test_member_resource_policy_in_another_partition_and_region() -> None:
+    scope = AccountScope("aws-cn", "cn-north-1", "210987654321")
+    role = "arn:aws-cn:iam::210987654321:role/shared-rotation-1a2b3c4"
+    function = "arn:aws-cn:lambda:cn-north-1:210987654321:function:shared-rotation-1a2b3c4"
+    (only,) = member_resource_policy("team/app", role, function, scope)["Statement"]
+    assert (
+        only["Resource"]
+        == "arn:aws-cn:secretsmanager:cn-north-1:210987654321:secret:team/app-??????"
     )
-    assert 10 < len(raised.groups) <= 20
+    assert only["Principal"] == {"AWS": role}
+    assert only["Condition"]["StringEquals"] == {
+        "secretsmanager:resource/AllowRotationLambdaArn": function
+    }
+    key = member_key_statement("arn:aws-cn:kms:cn-north-1:210987654321:key/k", scope)
+    secrets = "arn:aws-cn:secretsmanager:cn-north-1:210987654321:secret:*"
+    assert key["Condition"] == {
+        "StringEquals": {"kms:ViaService": "secretsmanager.cn-north-1.amazonaws.com"},
+        "StringLike": {"kms:EncryptionContext:SecretARN": secrets},
+    }
 
 
 # --- refusals --------------------------------------------------------------------------------
@@ -260,7 +304,6 @@ def test_too_many_members_for_the_role_are_refused_with_the_way_out(
 @pytest.mark.parametrize(
     ("args", "argument", "rule"),
     [
-        ({"strategy": "password"}, "secret_names", "is required"),
         ({"strategy": "password", "secret_names": []}, "secret_names", "non-empty list"),
         (
             {"strategy": "password", "secret_names": ["a", "b", "a"]},
@@ -269,9 +312,9 @@ def test_too_many_members_for_the_role_are_refused_with_the_way_out(
         ),
         ({"strategy": "pasword", "secret_names": ["a"]}, "strategy", "must be one of password"),
         (
-            {"strategy": "password", "secret_names": ["a"], "max_managed_policies": 21},
+            {"strategy": "password", "max_managed_policies": 20},
             "max_managed_policies",
-            "",
+            "unknown",
         ),
         (
             {"strategy": "postgres-multi-user", "secret_names": ["a"]},

@@ -725,8 +725,9 @@ def test_reference_stack_passes_the_mandatory_policies() -> None:
 
 
 def test_a_shared_rotation_function_stack_passes_every_policy(tmp_path: Path) -> None:
-    """Member policies name secrets by '<name>-??????' patterns: neither a wildcard action nor
-    Resource "*", and every member counts as rotated for the advisor."""
+    """Members' resource policies name their secret by a '<name>-??????' pattern and the role as
+    principal (same account): no wildcard action, no Resource "*", no cross-account reader; and
+    every member counts as rotated for the advisor."""
     (tmp_path / "Pulumi.yaml").write_text("name: shared\nruntime: python\n")
     (tmp_path / "__main__.py").write_text(
         "from components import RotatingSecret, RotationFunction\n"
@@ -751,4 +752,7 @@ def test_a_shared_rotation_function_stack_passes_every_policy(tmp_path: Path) ->
             assert isinstance(policy, StackValidationPolicy)
             policy.validate(StackValidationArgs(resources), found)
     assert found == []
-    assert sum(r.type == "aws:iam/policy:Policy" for r in run.registrations) == 1
+    secrets = [r for r in run.registrations if r.type == "aws:secretsmanager/secret:Secret"]
+    assert len(secrets) == 3
+    assert all("RotatedBySharedFunction" in unwrap(r.inputs)["policy"] for r in secrets)
+    assert not [r for r in run.registrations if r.type == "aws:iam/policy:Policy"]

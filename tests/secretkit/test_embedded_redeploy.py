@@ -12,8 +12,8 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components import RotatingSecret, SecureParameter
-from secretkit import mocks
+from components import RotatingSecret, RotationArgs, RotationFunction, SecureParameter
+from secretkit import demo, mocks
 from secretkit.embedded_aws import Created, EmbeddedAws
 from secretkit.moto_fidelity import aws_like_versions
 
@@ -113,3 +113,47 @@ def test_what_the_program_drops_is_deleted_dependents_first(account: EmbeddedAws
     assert deleted.index("aws:iam/rolePolicy:RolePolicy") < deleted.index("aws:iam/role:Role")
     assert boto3.client("iam").list_roles()["Roles"] == []
     assert boto3.client("lambda", region_name=REGION).list_functions()["Functions"] == []
+
+
+def sharing_program(app_shares: bool) -> Callable[[], Any]:
+    """A shared function with member 'other'; 'app' joins it or has a function of its own."""
+
+    def program() -> pulumi.Output[Any]:
+        shared = RotationFunction("shared", {"strategy": "password"})
+        member: RotationArgs = {"strategy": "password", "function": shared,
+                                "automatically_after_days": 30}  # fmt: skip
+        own: RotationArgs = {"strategy": "password", "automatically_after_days": 30}
+        RotatingSecret("other", {"secret_name": "prod/other", "rotation": member})
+        app = RotatingSecret(
+            "app", {"secret_name": "prod/app", "rotation": member if app_shares else own}
+        )
+        return pulumi.Output.all(app.secret_arn, app.rotation_function_arn, shared.function_name)
+
+    return program
+
+
+def test_a_secret_leaving_a_shared_function_is_out_of_its_reach(account: EmbeddedAws) -> None:
+    """The provider leaves a resource policy it no longer manages on the secret; the grant in it
+    holds only while the secret's rotation points at the shared function."""
+    up(account, sharing_program(app_shares=True))
+    changes, (monitor, (arn, own_arn, shared_name)) = up(account, sharing_program(app_shares=False))
+    assert ("aws:secretsmanager/secret:Secret", "app-secret", "update") in {
+        (c.type, c.name, c.operation) for c in changes
+    }
+    sm = boto3.client("secretsmanager", region_name=REGION)
+    assert "RotatedBySharedFunction" in sm.get_resource_policy(SecretId=arn)["ResourcePolicy"]
+    assert sm.describe_secret(SecretId=arn)["RotationLambdaARN"] == own_arn
+
+    def rotate(function_name: str) -> demo.Check:
+        (function,) = [
+            r for r in monitor.by_type("aws:lambda/function:Function")
+            if r.state["name"] == function_name
+        ]  # fmt: skip
+        log_group = function.plain_inputs["loggingConfig"]["logGroup"]
+        return demo.rotate_one("app", arn, function_name, REGION, print, log_group=log_group)
+
+    refused = rotate(shared_name)
+    assert not refused.ok
+    assert "AccessDenied" in refused.detail
+    rotated = rotate(own_arn.rsplit(":", 1)[-1])
+    assert rotated.ok, rotated.detail

@@ -1,6 +1,7 @@
 """A shared RotationFunction deployed into the embedded AWS: it rotates each member secret under
-its one role, with IAM enforced, and is refused on a secret that did not join, even one whose
-name extends a member's."""
+its one role, with IAM enforced (resource policies included), and is refused on a secret that did
+not join, even one whose name extends a member's, and on a member whose rotation moved to
+another function."""
 
 from __future__ import annotations
 
@@ -147,3 +148,39 @@ def test_a_secret_that_did_not_join_cannot_be_touched(deployed: Deployed) -> Non
     assert current(sm, deployed.outsider_arn)["password"] == "unchanged-Pass-1"
     stages = sm.describe_secret(SecretId=deployed.outsider_arn)["VersionIdsToStages"]
     assert [s for s in stages.values() if "AWSPENDING" in s] == []
+
+
+def test_a_member_whose_rotation_moved_to_another_function_is_out_of_reach(
+    deployed: Deployed,
+) -> None:
+    """Its resource policy still names the role (the provider leaves a policy it no longer
+    manages), but the grant holds only while the secret rotates with the shared function."""
+    sm = boto3.client("secretsmanager", region_name=REGION)
+    arn = deployed.secret_arn("member-0")
+    assert "RotatedBySharedFunction" in sm.get_resource_policy(SecretId=arn)["ResourcePolicy"]
+    elsewhere = f"arn:aws:lambda:{REGION}:123456789012:function:another-rotation-function"
+    enable_rotation(arn, elsewhere)
+    before = current(sm, arn)
+    check = rotate(deployed, "moved", arn)
+    assert not check.ok
+    assert "AccessDenied" in check.detail
+    assert current(sm, arn) == before
+
+
+def test_the_role_itself_is_granted_no_secret(deployed: Deployed) -> None:
+    """What the members get comes from their resource policies alone."""
+    iam = boto3.client("iam", region_name=REGION)
+    role_name = str(deployed.function.plain_inputs["role"]).rsplit("/", 1)[-1]
+    documents = [
+        iam.get_role_policy(RoleName=role_name, PolicyName=policy)["PolicyDocument"]
+        for policy in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+    ]
+    assert iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"] == []
+    actions = [
+        action
+        for document in documents
+        for statement in document["Statement"]
+        for action in statement["Action"]
+    ]
+    assert actions
+    assert not [a for a in actions if a.startswith("secretsmanager:")]
