@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.settings import get_root_resource
 
+from components.arns import shared_concat
 from components.rotation_role_policy import AccountScope
 
 
@@ -25,6 +26,17 @@ class AwsContext:
     def scope(self) -> AccountScope:
         """The same parts, in the shape the policy builders take."""
         return AccountScope(self.partition, self.region, self.account_id)
+
+    def kms_alias_arn(self, alias: str) -> pulumi.Input[str]:
+        """arn:<partition>:kms:<region>:<account>:<alias>, e.g. of alias/aws/ssm.
+
+        Built once per context and alias, and shared by every component that asks
+        (shared_concat): as an 8-part Output.concat it costs about 30 Outputs, which a stack of
+        500 components would otherwise build 500 times for the same string.
+        """
+        return shared_concat(
+            "arn:", self.partition, ":kms:", self.region, ":", self.account_id, ":", alias
+        )
 
 
 #: Per program (its root stack resource), per AWS provider: the context already looked up.

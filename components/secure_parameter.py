@@ -6,7 +6,6 @@ import pulumi
 import pulumi_aws as aws
 
 from components import grants, parameter_policies, validation
-from components.arns import concat
 from components.aws_context import configured_region, lookup_aws_context
 from components.errors import InvalidArgumentError, Redacted
 from components.input_gate import InputGate
@@ -74,13 +73,15 @@ class SecureParameter(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._granted: set[str] = set()
 
-        tier, gate = _tier_and_gate(settings, where)
-        depends_on = gate.depends_on()
-        gated = pulumi.ResourceOptions(parent=self, depends_on=depends_on)
-
+        gate = InputGate(where)
         self.context = lookup_aws_context(self)
         self.kms_key: aws.kms.Key | None = None
         key_arn: pulumi.Input[str] | None = settings.kms_key_arn
+        # The parameter's own inputs carry the deferred checks (key, value, tier), so the
+        # parameter waits for them without a depends_on; every other child gets gate.depends_on().
+        checked_key = _checked_key(settings, gate)
+        tier, checked_value = _checked_tier_and_value(settings, gate)
+        carried = [i for i in (checked_key, tier, checked_value) if isinstance(i, pulumi.Output)]
         if settings.create_kms_key:
             self.kms_key = create_kms_key(
                 f"{name}-key",
@@ -88,32 +89,35 @@ class SecureParameter(pulumi.ComponentResource):
                 context=self.context,
                 administrators=settings.key_administrators,
                 tags=settings.tags,
-                opts=gated,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on()),
             )
-            key_arn = self.kms_key.arn
+            key_arn = checked_key = self.kms_key.arn
         self._key_arn = key_arn
 
-        value = pulumi.Output.secret(settings.value)
+        # No Output.secret here: pulumi-aws marks value and value_wo secret itself (their schema
+        # says secret), and wrapping again would cost three Outputs per parameter. The tests
+        # assert the registered input is a secret.
         value_inputs: dict[str, pulumi.Input[str] | int] = (
-            {"value_wo": value, "value_wo_version": settings.value_version}
+            {"value_wo": checked_value, "value_wo_version": settings.value_version}
             if settings.write_only
-            else {"value": value}
+            else {"value": checked_value}
         )
         self.parameter = aws.ssm.Parameter(
             f"{name}-parameter",
             name=settings.parameter_name,
             type="SecureString",
             tier=tier,
-            key_id=key_arn if key_arn is not None else AWS_MANAGED_SSM_KEY,
+            key_id=checked_key if checked_key is not None else AWS_MANAGED_SSM_KEY,
             description=settings.description,
             tags=settings.tags or None,
-            opts=gated,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on(carried)),
             **value_inputs,  # type: ignore[arg-type]
         )
 
         self.policies = self._attach_policies(name, settings) if settings.policies else None
 
-        topic_arn: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+        none: pulumi.Output[None] = pulumi.Output.from_input(None)
+        topic_arn: pulumi.Output[str | None] = none
         self.notifications = None
         if settings.notify:
             self.notifications = create_notifications(
@@ -122,7 +126,7 @@ class SecureParameter(pulumi.ComponentResource):
                 topic_arn=settings.notification_topic_arn,
                 tags=settings.tags,
                 parent=self,
-                gate=depends_on,
+                gate=gate.depends_on(),
             )
             topic_arn = self.notifications.topic_arn
 
@@ -134,7 +138,7 @@ class SecureParameter(pulumi.ComponentResource):
                 rotation=settings.rotation,
                 tier=tier,
                 artifact=artifact,
-                gate=depends_on,
+                gate=gate.depends_on(),
             )
 
         for reader in settings.readers:
@@ -142,16 +146,14 @@ class SecureParameter(pulumi.ComponentResource):
 
         self.parameter_arn = self.parameter.arn
         self.parameter_name = self.parameter.name
-        self.tier = pulumi.Output.from_input(tier)
-        self.kms_key_arn = pulumi.Output.from_input(
-            key_arn if key_arn is not None else self._managed_key_alias_arn()
+        self.tier = _as_output(tier)
+        self.kms_key_arn = _as_output(
+            key_arn if key_arn is not None else self.context.kms_alias_arn(AWS_MANAGED_SSM_KEY)
         )
         self.notification_topic_arn = topic_arn
         function = self.rotation_function
-        self.rotation_function_arn = (
-            function.function.arn if function else pulumi.Output.from_input(None)
-        )
-        self.rotation_role_name = function.role.name if function else pulumi.Output.from_input(None)
+        self.rotation_function_arn = function.function.arn if function else none
+        self.rotation_role_name = function.role.name if function else none
         self.register_outputs(
             {
                 "parameter_arn": self.parameter_arn,
@@ -236,12 +238,6 @@ class SecureParameter(pulumi.ComponentResource):
         )
         return function
 
-    def _managed_key_alias_arn(self) -> pulumi.Input[str]:
-        c = self.context
-        return concat(
-            "arn:", c.partition, ":kms:", c.region, ":", c.account_id, ":", AWS_MANAGED_SSM_KEY
-        )
-
     def grant_read(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
         """Let ``role`` (name, ARN or aws.iam.Role) read this parameter and nothing else.
 
@@ -260,25 +256,44 @@ class SecureParameter(pulumi.ComponentResource):
         )
 
 
-def _tier_and_gate(
-    settings: SecureParameterSettings, where: str
-) -> tuple[pulumi.Input[str], InputGate]:
-    """The tier to register and the checks that must pass before any child is created."""
-    gate = InputGate(where)
-    if isinstance(settings.kms_key_arn, pulumi.Output):
-        gate.check(settings.kms_key_arn, lambda arn: validation.kms_key_arn("kms_key_arn", arn))
-    tier: pulumi.Input[str]
+def _checked_key(settings: SecureParameterSettings, gate: InputGate) -> pulumi.Input[str] | None:
+    """The given key ARN; an Output of it is checked once known (a plain one already was)."""
+    key = settings.kms_key_arn
+    if isinstance(key, pulumi.Output):
+        return gate.check(key, lambda arn: validation.kms_key_arn("kms_key_arn", arn))
+    return key
+
+
+def _checked_tier_and_value(
+    settings: SecureParameterSettings, gate: InputGate
+) -> tuple[pulumi.Input[str], pulumi.Input[str]]:
+    """The tier and the value to register, each an Output that fails when a deferred check
+    on the value does (a plain value was checked while parsing)."""
+    value = settings.value
+    if not isinstance(value, pulumi.Output):
+        if settings.tier is None:  # parsing leaves the tier open only for an Output value
+            value = pulumi.Output.from_input(value)
+        else:
+            return settings.tier, value
     if settings.tier is not None:
         tier = settings.tier
-    else:
-        # 'auto' with a value known only at deployment: decide when it resolves. The tier only
-        # reveals whether the value exceeds 4 KB, so it need not stay a secret.
-        tier = pulumi.Output.unsecret(pulumi.Output.from_input(settings.value).apply(_auto_tier))
-    if isinstance(settings.value, pulumi.Output):
-        gate.check(
-            pulumi.Output.all(settings.value, tier), lambda pair: _check_value(pair[0], pair[1])
-        )
-    return tier, gate
+        return tier, gate.check(value, lambda resolved: _check_value(resolved, tier))
+    # 'auto' with a value known only at deployment: decide when it resolves, checking the value
+    # in the same step. The tier only reveals whether the value exceeds 4 KB, so it need not
+    # stay a secret.
+    checked = value.apply(lambda resolved: gate.run(_checked_auto_tier, resolved))
+    return gate.defer(pulumi.Output.unsecret(checked)), value
+
+
+def _checked_auto_tier(value: str) -> str:
+    tier = _auto_tier(value)
+    _check_value(value, tier)
+    return tier
+
+
+def _as_output(value: pulumi.Input[str]) -> pulumi.Output[str]:
+    """An Output of the value, without wrapping one that already is (from_input would add two)."""
+    return value if isinstance(value, pulumi.Output) else pulumi.Output.from_input(value)
 
 
 def _auto_tier(value: str) -> str:

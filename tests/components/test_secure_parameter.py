@@ -341,3 +341,125 @@ def test_parameter_name_limit_assumes_the_longest_region_when_unknown(
     with pytest.raises(InvalidArgumentError, match="at most 961") as caught:
         build(base_args(parameter_name="/" + "n" * 964))
     assert caught.value.argument == "parameter_name"
+
+
+# --- checks on values known only at deployment gate every child ------------------------------
+
+
+def only_components(monitor: RecordingMonitor) -> bool:
+    return all(not r.custom for r in monitor.registrations)
+
+
+def test_a_failing_deferred_value_check_stops_every_child(monitor: RecordingMonitor) -> None:
+    expires = datetime.now(UTC) + timedelta(days=60)
+    args = base_args(
+        value=pulumi.Output.secret("z" * 9000),
+        create_kms_key=True,
+        expires_at=expires.isoformat(),
+        notify_before_expiry="15 days",
+        readers=["app"],
+    )
+    with pytest.raises(ValueError, match=r"argument 'value'.*at most 8192 bytes"):
+        build(args)
+    assert only_components(monitor)
+
+
+def test_a_given_tier_checks_an_output_value_against_it(monitor: RecordingMonitor) -> None:
+    with pytest.raises(ValueError, match=r"argument 'value'.*at most 4096 bytes") as caught:
+        build(base_args(value=pulumi.Output.secret("s" * 5000), tier="Standard"))
+    assert "ssss" not in str(caught.value)
+    assert only_components(monitor)
+
+
+def test_a_given_tier_lets_a_fitting_output_value_through(monitor: RecordingMonitor) -> None:
+    build(base_args(value=pulumi.Output.secret("s" * 100), tier="Standard"))
+    parameter = the(monitor, "aws:ssm/parameter:Parameter")
+    assert parameter.plain_inputs["tier"] == "Standard"
+    assert is_secret(parameter.inputs["valueWo"])
+
+
+def test_an_output_key_arn_is_checked_before_the_parameter(monitor: RecordingMonitor) -> None:
+    with pytest.raises(ValueError, match=r"argument 'kms_key_arn'"):
+        build(base_args(kms_key_arn=pulumi.Output.from_input("alias/aws/ssm")))
+    assert only_components(monitor)
+
+
+def test_an_output_key_arn_that_passes_is_the_parameters_key(monitor: RecordingMonitor) -> None:
+    parameter = build(base_args(kms_key_arn=pulumi.Output.from_input(KEY_ARN)))
+    assert the(monitor, "aws:ssm/parameter:Parameter").plain_inputs["keyId"] == KEY_ARN
+    assert outputs(parameter)[3] == KEY_ARN
+
+
+def test_the_managed_key_alias_arn_is_built_once_per_provider(monitor: RecordingMonitor) -> None:
+    built: list[SecureParameter] = []
+
+    def program() -> pulumi.Output[Any]:
+        other = aws.Provider("other", region="eu-west-1")
+        built.extend(
+            [
+                SecureParameter("a", {"parameter_name": "/a", "value": "1"}),
+                SecureParameter("b", {"parameter_name": "/b", "value": "2"}),
+                SecureParameter(
+                    "c",
+                    {"parameter_name": "/c", "value": "3"},
+                    pulumi.ResourceOptions(providers={"aws": other}),
+                ),
+            ]
+        )
+        return pulumi.Output.all(*[p.kms_key_arn for p in built])
+
+    arns = mocks.run(program)
+    assert arns == [f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/ssm"] * 3
+    first, second, third = built
+    assert first.kms_key_arn is second.kms_key_arn  # one Output for the same provider
+    assert third.kms_key_arn is not first.kms_key_arn  # another provider asks again
+
+
+class RegionPerProvider(mocks.AwsMocks):
+    """Answers getRegion with eu-west-1 for the provider named 'other', as that provider would."""
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        answer = super().call(args)
+        if args.token == "aws:index/getRegion:getRegion" and "::other::" in (args.provider or ""):
+            return {**answer, "region": "eu-west-1", "name": "eu-west-1", "id": "eu-west-1"}
+        return answer
+
+
+def test_the_managed_key_alias_arn_follows_each_providers_region(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    mocks.install(RegionPerProvider())
+
+    def program() -> pulumi.Output[Any]:
+        other = aws.Provider("other", region="eu-west-1")
+        here = SecureParameter("a", {"parameter_name": "/a", "value": "1"})
+        there = SecureParameter(
+            "b", {"parameter_name": "/b", "value": "2"}, pulumi.ResourceOptions(provider=other)
+        )
+        return pulumi.Output.all(here.kms_key_arn, there.kms_key_arn)
+
+    assert mocks.run(program) == [
+        f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/ssm",
+        f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/aws/ssm",
+    ]
+
+
+def test_the_managed_key_alias_arn_is_not_carried_into_the_next_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    found = []
+    for partition, region, account in (
+        ("aws", "us-east-1", ACCOUNT),
+        ("aws-cn", "cn-north-1", "210987654321"),
+    ):
+        mocks.install(mocks.AwsMocks(account_id=account, region=region, partition=partition))
+        parameter = build(base_args())
+        found.append(mocks.run(lambda p=parameter: p.kms_key_arn))  # type: ignore[misc]
+    assert found == [
+        f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ssm",
+        "arn:aws-cn:kms:cn-north-1:210987654321:alias/aws/ssm",
+    ]
