@@ -277,6 +277,77 @@ def _scale_rows(section: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+CONTROL_HEADERS = [
+    "Component",
+    "N",
+    "Raw s",
+    "Bare component s",
+    "Component s",
+    "Bare component / raw",
+    "Component / raw",
+    "Component / bare component",
+    "Peak MiB (raw / bare / component)",
+    "Peak: bare / raw",
+    "Peak: component / raw",
+    "Peak: component / bare",
+]
+
+
+def _control_rows(section: dict[str, Any]) -> list[list[str]]:
+    """One row per comparison measured with its control (older results have none; a pair that
+    failed has no control figures either)."""
+    rows = []
+    for row in section["comparisons"]:
+        if "control_program" not in row:
+            continue
+        if row["control_status"] != "ok":
+            rows.append([row["component"], cell(row["n"]), row["control_status"]] + ["-"] * 9)
+            continue
+        peaks = (
+            row["raw_peak_rss_mib"],
+            row["control_peak_rss_mib"],
+            row["component_peak_rss_mib"],
+        )
+        rows.append(
+            [
+                row["component"],
+                cell(row["n"]),
+                cell(row["raw_seconds"], 2),
+                cell(row["control_seconds"], 2),
+                cell(row["component_seconds"], 2),
+                ratio_cell(row["control_time_ratio"]),
+                ratio_cell(row["time_ratio"]),
+                ratio_cell(row["time_ratio_to_control"]),
+                " / ".join(f"{peak:.1f}" for peak in peaks),
+                ratio_cell(row["control_peak_rss_ratio"]),
+                ratio_cell(row["peak_rss_ratio"]),
+                ratio_cell(row["peak_rss_ratio_to_control"]),
+            ]
+        )
+    return rows
+
+
+def _control_notes(section: dict[str, Any]) -> list[str]:
+    """The control table and what it shows, when the results have one."""
+    rows = _control_rows(section)
+    if not rows:
+        return []
+    programs = sorted(
+        {row["control_program"] for row in section["comparisons"] if "control_program" in row}
+    )
+    return [
+        "",
+        "Control, measured in the same run and alternated with each pair: the raw program's "
+        "resources, each inside a minimal ComponentResource (same type token, `parent=self`, "
+        "`register_outputs` with two outputs, the resource's ARN and name; no validation, gate or "
+        f"look-up), `{'`, `'.join(programs)}`. *Bare component / raw* is the floor any "
+        "one-resource component pays under the mocks (one more registration per resource); "
+        "*component / bare component* is what the component's own code adds to it.",
+        "",
+        table(CONTROL_HEADERS, rows),
+    ]
+
+
 def _per_secret_rows(section: dict[str, Any]) -> list[list[str]]:
     rows = []
     for row in section["per_secret"]:
@@ -284,11 +355,10 @@ def _per_secret_rows(section: dict[str, Any]) -> list[list[str]]:
             rows.append([row["description"], row["status"]] + ["-"] * 6)
             continue
         sizes = "/".join(str(n) for n in row["sizes"])
-        functions = "/".join(str(f) for f in row["functions"])
         rows.append(
             [
                 row["description"],
-                f"N={sizes}" + (f", functions {functions}" if functions != "1/1" else ""),
+                f"N={sizes}",
                 " → ".join(f"{r:,}" for r in row["registrations"]),
                 " → ".join(f"{r:,}" for r in row["aws_resources"]),
                 cell(row["per_secret_registrations"], 2),
@@ -326,11 +396,11 @@ def stack_scale(section: dict[str, Any]) -> str:
         ]
         for row in section["growth"]
     ]
-    splits = [row["split_because"] for row in section["per_secret"] if "split_because" in row]
     notes = [
         "## 5. Stack scale under Pulumi mocks",
         "",
         table(comparison, _scale_rows(section)),
+        *_control_notes(section),
         "",
         table(["Program", "N", "Seconds", "Growth exponent", "Target"], growth_rows),
         "",
@@ -372,12 +442,6 @@ def stack_scale(section: dict[str, Any]) -> str:
                 for kind, count in row["per_secret_by_type"].items()
             )
             notes += ["", f"Per additional secret by type, {row['description']}: {kinds}."]
-    if splits:
-        notes += [
-            "",
-            "At the largest N one RotationFunction refused the members, so the benchmark "
-            f"split them across 2 functions: {splits[0]}",
-        ]
     return "\n".join(notes)
 
 

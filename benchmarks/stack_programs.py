@@ -1,8 +1,10 @@
 """The Pulumi programs section 5 evaluates, one per fresh process: `python -m
-benchmarks.stack_programs PROGRAM N [FUNCTIONS]` prints one JSON line of figures.
+benchmarks.stack_programs PROGRAM N` prints one JSON line of figures.
 
 "-raw" programs declare by hand the pulumi-aws resources the components register (same types,
 counts, inputs and dependencies), as someone not using secretkit would write them.
+"-bare-component" is the control: the raw resources, each inside a minimal ComponentResource,
+which shows what any one-resource component costs under the mocks.
 """
 
 from __future__ import annotations
@@ -40,10 +42,6 @@ KEY_ACTIONS = [
 ]  # fmt: skip
 
 
-class Pending(Exception):
-    """The program needs an API that this checkout does not have yet."""
-
-
 def secret_names(n: int) -> list[str]:
     return [f"bench/secret-{i:04d}" for i in range(n)]
 
@@ -51,7 +49,7 @@ def secret_names(n: int) -> list[str]:
 # --- components -------------------------------------------------------------------------------
 
 
-def rotating_secrets(n: int, _: int) -> None:
+def rotating_secrets(n: int) -> None:
     """N RotatingSecrets as documented: each with its own CMK and rotation function."""
     from components import RotatingSecret  # noqa: PLC0415
 
@@ -60,7 +58,7 @@ def rotating_secrets(n: int, _: int) -> None:
         RotatingSecret(f"s{i}", {"secret_name": name, "rotation": rotation})
 
 
-def rotating_secrets_shared_key(n: int, _: int) -> None:
+def rotating_secrets_shared_key(n: int) -> None:
     """N RotatingSecrets under one given CMK (kms_key_arn), each with its own function."""
     from components import RotatingSecret  # noqa: PLC0415
 
@@ -71,31 +69,21 @@ def rotating_secrets_shared_key(n: int, _: int) -> None:
         )
 
 
-def rotating_secrets_shared_function(n: int, functions: int) -> None:
-    """N RotatingSecrets rotated by ``functions`` shared RotationFunctions (members use the
-    function's key)."""
-    import components  # noqa: PLC0415
+def rotating_secrets_shared_function(n: int) -> None:
+    """N RotatingSecrets rotated by one shared RotationFunction (members use its key)."""
+    from components import RotatingSecret, RotationFunction  # noqa: PLC0415
 
-    # Typed loosely on purpose: this API is new, and the benchmark should run while it settles.
-    shared_type: Any = getattr(components, "RotationFunction", None)
-    if shared_type is None:
-        raise Pending("RotationFunction not available (components.RotationFunction)")
-    names = secret_names(n)
-    size = -(-n // functions)
-    for index in range(functions):
-        first = index * size
-        members = names[first : first + size]
-        label = "shared" if functions == 1 else f"shared-{index}"
-        shared = shared_type(label, {"strategy": "password", "secret_names": members})
-        for i, name in enumerate(members, start=first):
-            args: Any = {
-                "secret_name": name,
-                "rotation": {"function": shared, "automatically_after_days": 30},
-            }
-            components.RotatingSecret(f"s{i}", args)
+    shared = RotationFunction("shared", {"strategy": "password"})
+    for i, name in enumerate(secret_names(n)):
+        rotation: RotationArgs = {
+            "strategy": "password",
+            "function": shared,
+            "automatically_after_days": 30,
+        }
+        RotatingSecret(f"s{i}", {"secret_name": name, "rotation": rotation})
 
 
-def secure_parameters(n: int, _: int) -> None:
+def secure_parameters(n: int) -> None:
     """N SecureParameters as documented (standard tier, the free aws/ssm key)."""
     from components import SecureParameter  # noqa: PLC0415
 
@@ -107,7 +95,7 @@ def secure_parameters(n: int, _: int) -> None:
 # --- the same resources by hand -----------------------------------------------------------------
 
 
-def raw_rotating_secrets(n: int, _: int) -> None:
+def raw_rotating_secrets(n: int) -> None:
     """What rotating_secrets registers, written with pulumi-aws directly."""
     from components.lambda_artifact import artifact_for  # noqa: PLC0415 - the handlers' files
 
@@ -248,7 +236,7 @@ def raw_rotating_secrets(n: int, _: int) -> None:
         )
 
 
-def raw_secure_parameters(n: int, _: int) -> None:
+def raw_secure_parameters(n: int) -> None:
     """What secure_parameters registers, written with pulumi-aws directly."""
     for i in range(n):
         aws.ssm.Parameter(
@@ -262,13 +250,40 @@ def raw_secure_parameters(n: int, _: int) -> None:
         )
 
 
-PROGRAMS: dict[str, Callable[[int, int], None]] = {
+class BareComponent(pulumi.ComponentResource):
+    """The least a one-resource component can be: the same type token as SecureParameter, the
+    same Parameter as raw_secure_parameters (parent=self), two outputs; no validation, no
+    gate, no context look-up. What any component pays under the mocks for being one."""
+
+    def __init__(self, name: str, parameter_name: str, value: pulumi.Input[str]) -> None:
+        super().__init__("secretkit:index:SecureParameter", name, None, None)
+        parameter = aws.ssm.Parameter(
+            f"{name}-parameter",
+            name=parameter_name,
+            type="SecureString",
+            tier="Standard",
+            key_id="alias/aws/ssm",
+            value_wo=value,
+            value_wo_version=1,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"parameter_arn": parameter.arn, "parameter_name": parameter.name})
+
+
+def bare_component_parameters(n: int) -> None:
+    """The control: raw_secure_parameters' Parameter, each inside a minimal component."""
+    for i in range(n):
+        BareComponent(f"p{i}", f"/bench/param-{i:04d}", pulumi.Output.secret(f"value-{i}"))
+
+
+PROGRAMS: dict[str, Callable[[int], None]] = {
     "rotating-secret": rotating_secrets,
     "rotating-secret-raw": raw_rotating_secrets,
     "rotating-secret-shared-key": rotating_secrets_shared_key,
     "rotating-secret-shared-function": rotating_secrets_shared_function,
     "secure-parameter": secure_parameters,
     "secure-parameter-raw": raw_secure_parameters,
+    "secure-parameter-bare-component": bare_component_parameters,
 }
 
 
@@ -287,7 +302,7 @@ def peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def evaluate(program: str, n: int, functions: int) -> dict[str, Any]:
+def evaluate(program: str, n: int) -> dict[str, Any]:
     """Run one program under secretkit's recording mocks; time, memory and what it registered."""
     # Imported before the clock starts, by every program alike (raw ones too), so that time
     # and memory compare the evaluations, not the imports.
@@ -297,11 +312,9 @@ def evaluate(program: str, n: int, functions: int) -> dict[str, Any]:
     before_kib = peak_rss_kib()
     start = time.perf_counter()
     monitor = mocks.install()
-    result: dict[str, Any] = {"program": program, "n": n, "functions": functions}
+    result: dict[str, Any] = {"program": program, "n": n}
     try:
-        mocks.run(lambda: PROGRAMS[program](n, functions))
-    except Pending as pending:
-        return {**result, "status": f"pending: {pending}"}
+        mocks.run(lambda: PROGRAMS[program](n))
     except Exception as error:
         return {**result, "status": "error", "error": f"{type(error).__name__}: {error}"}
     seconds = time.perf_counter() - start
@@ -321,8 +334,7 @@ def evaluate(program: str, n: int, functions: int) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     program, n = argv[0], int(argv[1])
-    functions = int(argv[2]) if len(argv) > 2 else 1
-    print(json.dumps(evaluate(program, n, functions)))
+    print(json.dumps(evaluate(program, n)))
     return 0
 
 

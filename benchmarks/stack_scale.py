@@ -19,6 +19,11 @@ PAIRS = {
     "RotatingSecret": ("rotating-secret", "rotating-secret-raw"),
     "SecureParameter": ("secure-parameter", "secure-parameter-raw"),
 }
+#: A control per component: the raw program's resources, each inside a minimal
+#: ComponentResource (same type token, two outputs, no code of ours), measured in the same run
+#: and alternated with the pair, so the report can tell what any one-resource component pays
+#: under the mocks from what the component's own code adds.
+CONTROLS = {"SecureParameter": "secure-parameter-bare-component"}
 #: The issue's ceilings: component/raw time and memory, resources per extra shared secret.
 RATIO_TARGET = 1.3
 SHARED_PER_SECRET_TARGET = 3
@@ -32,11 +37,11 @@ SHARING = {
 SHARED_FUNCTION = "rotating-secret-shared-function"
 
 
-def evaluate(program: str, n: int, functions: int = 1) -> dict[str, Any]:
+def evaluate(program: str, n: int) -> dict[str, Any]:
     """One evaluation in a fresh interpreter (so memory is this program's, and no Pulumi
     runtime state carries over)."""
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "benchmarks.stack_programs", program, str(n), str(functions)],
+        [sys.executable, "-m", "benchmarks.stack_programs", program, str(n)],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -49,24 +54,6 @@ def evaluate(program: str, n: int, functions: int = 1) -> dict[str, Any]:
         return {"program": program, "n": n, "status": "error", "error": tail[0]}
     figures: dict[str, Any] = json.loads(lines[-1])
     return figures
-
-
-def mentions_limit(run: dict[str, Any]) -> bool:
-    """Whether a failed run was refused for IAM's managed-policies-per-role limit."""
-    text = str(run.get("error", "")).lower()
-    return run.get("status") == "error" and ("managed polic" in text or "limit" in text)
-
-
-def shared_function(n: int) -> dict[str, Any]:
-    """N members of one RotationFunction; if the role's managed-policy limit refuses that,
-    two functions of N/2 (the refusal is kept in 'split_because')."""
-    run = evaluate(SHARED_FUNCTION, n)
-    if mentions_limit(run):
-        progress(f"stack-scale: one function refused {n} secrets; splitting into 2")
-        split = evaluate(SHARED_FUNCTION, n, 2)
-        split["split_because"] = run["error"]
-        return split
-    return run
 
 
 def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -85,19 +72,30 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def compare(component: str, programs: tuple[str, str], n: int, repeats: int) -> dict[str, Any]:
-    """Component program and its hand-written twin, alternated ``repeats`` times."""
-    runs: dict[str, list[dict[str, Any]]] = {program: [] for program in programs}
+def compare(
+    component: str,
+    programs: tuple[str, str],
+    n: int,
+    repeats: int,
+    control: str | None = None,
+) -> dict[str, Any]:
+    """Component program and its hand-written twin (and the control, if any), alternated
+    ``repeats`` times."""
+    measured = (*programs, control) if control else programs
+    runs: dict[str, list[dict[str, Any]]] = {program: [] for program in measured}
     for _ in range(repeats):
-        for program in programs:
+        for program in measured:
             progress(f"stack-scale: {program} N={n}")
             runs[program].append(evaluate(program, n))
     ours, raw = (median_of(runs[program]) for program in programs)
     row: dict[str, Any] = {"component": component, "n": n, "repeats": repeats}
     row["runs"] = {"component": ours, "raw": raw}
+    bare = median_of(runs[control]) if control else None
+    if bare is not None:
+        row["runs"]["control"] = bare
     if ours.get("status") != "ok" or raw.get("status") != "ok":
         return {**row, "status": f"error: {ours.get('error') or raw.get('error')}"}
-    return {
+    result = {
         **row,
         "status": "ok",
         "component_seconds": ours["seconds"],
@@ -117,6 +115,34 @@ def compare(component: str, programs: tuple[str, str], n: int, repeats: int) -> 
         "meets_target": ours["seconds"] / raw["seconds"] <= RATIO_TARGET
         and ours["peak_rss_mib"] / raw["peak_rss_mib"] <= RATIO_TARGET,
         "samples_seconds": {"component": ours["samples_seconds"], "raw": raw["samples_seconds"]},
+    }
+    if control and bare is not None:
+        result.update(control_figures(control, ours, raw, bare))
+        if bare.get("status") == "ok":
+            result["samples_seconds"]["control"] = bare["samples_seconds"]
+    return result
+
+
+def control_figures(
+    program: str, ours: dict[str, Any], raw: dict[str, Any], bare: dict[str, Any]
+) -> dict[str, Any]:
+    """The control's medians and its ratios: bare component / raw (the floor any one-resource
+    component pays under the mocks) and component / bare component (what our code adds)."""
+    figures: dict[str, Any] = {"control_program": program}
+    if bare.get("status") != "ok":
+        return {**figures, "control_status": f"error: {bare.get('error')}"}
+    return {
+        **figures,
+        "control_status": "ok",
+        "control_seconds": bare["seconds"],
+        "control_peak_rss_mib": bare["peak_rss_mib"],
+        "control_program_rss_mib": bare["program_rss_mib"],
+        "control_registrations": bare["registrations"],
+        "control_same_aws_resources": bare["types"] == raw["types"],
+        "control_time_ratio": ratio(bare["seconds"], raw["seconds"]),
+        "control_peak_rss_ratio": ratio(bare["peak_rss_mib"], raw["peak_rss_mib"]),
+        "time_ratio_to_control": ratio(ours["seconds"], bare["seconds"]),
+        "peak_rss_ratio_to_control": ratio(ours["peak_rss_mib"], bare["peak_rss_mib"]),
     }
 
 
@@ -145,10 +171,7 @@ def per_secret(scenario: str, small: dict[str, Any], large: dict[str, Any]) -> d
     """Resources each additional secret registers, from the two largest sizes."""
     row: dict[str, Any] = {"scenario": scenario, "description": SHARING[scenario]}
     for run in (small, large):
-        status = str(run.get("status"))
-        if status.startswith("pending"):
-            return {**row, "status": status}
-        if status != "ok":
+        if run.get("status") != "ok":
             return {**row, "status": f"error: {run.get('error')}"}
     row.update(
         {
@@ -172,21 +195,19 @@ def per_secret(scenario: str, small: dict[str, Any], large: dict[str, Any]) -> d
             },
             "seconds": [small["seconds"], large["seconds"]],
             "peak_rss_mib": [small["peak_rss_mib"], large["peak_rss_mib"]],
-            "functions": [small.get("functions", 1), large.get("functions", 1)],
         }
     )
     if scenario == SHARED_FUNCTION:
         row["target"] = SHARED_PER_SECRET_TARGET
         row["meets_target"] = row["per_secret_aws_resources"] <= SHARED_PER_SECRET_TARGET
-    if "split_because" in large:
-        row["split_because"] = large["split_because"]
     return row
 
 
 def run(repeats: dict[int, int]) -> dict[str, Any]:
-    """Component against hand-written at each size, the growth, and resources per secret."""
+    """Component against hand-written (and its control) at each size, the growth, and
+    resources per secret."""
     rows = [
-        compare(component, programs, n, repeats[n])
+        compare(component, programs, n, repeats[n], CONTROLS.get(component))
         for n in SIZES
         for component, programs in PAIRS.items()
     ]
@@ -195,11 +216,7 @@ def run(repeats: dict[int, int]) -> dict[str, Any]:
     sharing = [per_secret("rotating-secret", measured[small], measured[large])]
     for scenario in ("rotating-secret-shared-key", SHARED_FUNCTION):
         progress(f"stack-scale: {scenario} N={small} and N={large}")
-        if scenario == SHARED_FUNCTION:
-            runs = [shared_function(small), shared_function(large)]
-        else:
-            runs = [evaluate(scenario, small), evaluate(scenario, large)]
-        sharing.append(per_secret(scenario, *runs))
+        sharing.append(per_secret(scenario, evaluate(scenario, small), evaluate(scenario, large)))
     return {
         "sizes": list(SIZES),
         "repeats": {str(n): count for n, count in repeats.items()},

@@ -80,13 +80,6 @@ def test_scheduled_event_keeps_microseconds() -> None:
     assert event["detail-type"] == "Scheduled Event"
 
 
-def test_only_the_managed_policy_limit_splits_the_shared_function() -> None:
-    refused = {"status": "error", "error": "would need 17 managed policies, more than 10"}
-    assert stack_scale.mentions_limit(refused)
-    assert not stack_scale.mentions_limit({"status": "error", "error": "TypeError: bad"})
-    assert not stack_scale.mentions_limit({"status": "ok"})
-
-
 def run_figures(n: int, seconds: float, **types: int) -> dict[str, Any]:
     return {
         "status": "ok",
@@ -123,9 +116,57 @@ def test_resources_per_additional_secret() -> None:
     }
     assert row["target"] == 3
     assert row["meets_target"] is True  # 1.035 AWS resources per secret
-    pending = stack_scale.per_secret(
-        "rotating-secret-shared-function", {"status": "pending: not yet"}, large
-    )
-    assert pending["status"] == "pending: not yet"
     failed = stack_scale.per_secret("rotating-secret", small, {"status": "error", "error": "x"})
     assert failed["status"] == "error: x"
+
+
+def test_control_figures_set_the_bare_component_between_raw_and_ours() -> None:
+    ours, raw, bare = (
+        {**stack_scale.median_of([run_figures(500, s, Parameter=500)]), "peak_rss_mib": peak}
+        for s, peak in ((2.8, 126.0), (1.6, 118.0), (2.6, 124.0))
+    )
+    figures = stack_scale.control_figures("secure-parameter-bare-component", ours, raw, bare)
+    assert figures["control_program"] == "secure-parameter-bare-component"
+    assert figures["control_status"] == "ok"
+    assert figures["control_seconds"] == 2.6
+    assert figures["control_time_ratio"] == pytest.approx(2.6 / 1.6)
+    assert figures["time_ratio_to_control"] == pytest.approx(2.8 / 2.6)
+    assert figures["control_peak_rss_ratio"] == pytest.approx(124 / 118)
+    assert figures["peak_rss_ratio_to_control"] == pytest.approx(126 / 124)
+    assert figures["control_same_aws_resources"] is True
+    failed = stack_scale.control_figures("bare", ours, raw, {"status": "error", "error": "boom"})
+    assert failed == {"control_program": "bare", "control_status": "error: boom"}
+
+
+def test_compare_alternates_the_control_with_the_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    seconds = {"ours": [3.0, 2.0, 2.5], "raw": [1.0, 1.5, 1.2], "bare": [2.0, 2.2, 1.8]}
+    order: list[str] = []
+
+    def evaluate(program: str, n: int) -> dict[str, Any]:
+        order.append(program)
+        return run_figures(n, seconds[program].pop(0), Parameter=n)
+
+    monkeypatch.setattr(stack_scale, "evaluate", evaluate)
+    monkeypatch.setattr(stack_scale, "progress", lambda _: None)
+    row = stack_scale.compare("SecureParameter", ("ours", "raw"), 100, 3, "bare")
+    assert order == ["ours", "raw", "bare"] * 3
+    assert row["status"] == "ok"
+    assert row["time_ratio"] == pytest.approx(2.5 / 1.2)
+    assert row["control_seconds"] == 2.0
+    assert row["control_time_ratio"] == pytest.approx(2.0 / 1.2)
+    assert row["time_ratio_to_control"] == pytest.approx(2.5 / 2.0)
+    assert row["samples_seconds"] == {
+        "component": [3.0, 2.0, 2.5],
+        "raw": [1.0, 1.5, 1.2],
+        "control": [2.0, 2.2, 1.8],
+    }
+    assert set(row["runs"]) == {"component", "raw", "control"}
+    assert stack_scale.CONTROLS["SecureParameter"] == "secure-parameter-bare-component"
+
+
+def test_compare_without_a_control_keeps_its_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stack_scale, "evaluate", lambda p, n, f=1: run_figures(n, 1.0, Key=n))
+    monkeypatch.setattr(stack_scale, "progress", lambda _: None)
+    row = stack_scale.compare("RotatingSecret", ("ours", "raw"), 10, 1)
+    assert not [key for key in row if key.startswith("control")]
+    assert set(row["samples_seconds"]) == {"component", "raw"}

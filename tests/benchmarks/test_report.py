@@ -157,7 +157,6 @@ def results() -> dict[str, Any]:
                         "description": "shared function",
                         "status": "ok",
                         "sizes": [100, 500],
-                        "functions": [1, 2],
                         "registrations": [415, 2050],
                         "aws_resources": [314, 1548],
                         "per_secret_registrations": 4.09,
@@ -165,12 +164,11 @@ def results() -> dict[str, Any]:
                         "per_secret_by_type": {"aws:secretsmanager/secret:Secret": 1.0},
                         "target": 3,
                         "meets_target": False,
-                        "split_because": "more than max_managed_policies=10",
                     },
                     {
                         "scenario": "rotating-secret-shared-key",
                         "description": "shared key",
-                        "status": "pending: RotationFunction not available",
+                        "status": "error: InvalidArgumentError: bad",
                     },
                 ],
             },
@@ -190,9 +188,10 @@ def test_full_markdown_renders_every_section_and_the_skipped_rows() -> None:
         assert heading in text
     assert "skipped: no server" in text
     assert "skipped: MariaDB is down" in text
-    assert "pending: RotationFunction not available" in text
+    assert "error: InvalidArgumentError: bad" in text
     assert "error: boom" in text
-    assert "split them across 2 functions: more than max_managed_policies=10" in text
+    assert "| shared function" in text
+    assert "| 3.08 " in text
     assert "boto3 took 125.0 ms next to the handler's code" in text
     assert "Secret 1.00" in text
     assert "| password" in text
@@ -219,3 +218,51 @@ def test_write_puts_json_and_markdown_side_by_side(tmp_path: Path) -> None:
     as_json, as_markdown = report.write(data, tmp_path / "out")
     assert json.loads(as_json.read_text()) == data
     assert as_markdown.read_text() == report.full_markdown(data)
+
+
+def with_control(row: dict[str, Any], bare: float) -> dict[str, Any]:
+    return {
+        **row,
+        "control_program": "secure-parameter-bare-component",
+        "control_status": "ok",
+        "control_seconds": bare,
+        "control_peak_rss_mib": 95.0,
+        "control_program_rss_mib": 25.0,
+        "control_registrations": row["component_registrations"],
+        "control_same_aws_resources": True,
+        "control_time_ratio": bare / row["raw_seconds"],
+        "control_peak_rss_ratio": 95 / 90,
+        "time_ratio_to_control": row["component_seconds"] / bare,
+        "peak_rss_ratio_to_control": 100 / 95,
+    }
+
+
+def test_the_control_table_shows_the_floor_and_what_the_component_adds() -> None:
+    data = results()
+    scale = data["sections"]["stack_scale"]
+    scale["comparisons"][1] = with_control(comparison("SecureParameter", 10, 0.1, 0.04), 0.06)
+    scale["comparisons"].append(
+        {
+            **comparison("SecureParameter", 100, 0.5, 0.2),
+            "control_program": "secure-parameter-bare-component",
+            "control_status": "error: bare broke",
+        }
+    )
+    text = report.stack_scale(scale)
+    assert "Bare component / raw" in text
+    assert "`secure-parameter-bare-component`" in text
+    rows = [line for line in text.splitlines() if line.startswith("| SecureParameter")]
+    control = [line for line in rows if "0.06" in line]
+    assert len(control) == 1
+    cells = [c.strip() for c in control[0].strip("|").split("|")]
+    assert cells == [
+        "SecureParameter", "10", "0.04", "0.06", "0.10", "1.50x", "2.50x", "1.67x",
+        "90.0 / 95.0 / 100.0", "1.06x", "1.11x", "1.05x",
+    ]  # fmt: skip
+    assert any("error: bare broke" in line for line in rows)
+
+
+def test_results_without_a_control_render_no_control_table() -> None:
+    text = report.stack_scale(results()["sections"]["stack_scale"])
+    assert "Bare component" not in text
+    assert "Control, measured" not in text
