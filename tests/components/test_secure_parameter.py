@@ -451,15 +451,27 @@ def test_the_managed_key_alias_arn_is_not_carried_into_the_next_program(
 ) -> None:
     for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(variable, raising=False)
-    found = []
+    found: list[str] = []
     for partition, region, account in (
         ("aws", "us-east-1", ACCOUNT),
         ("aws-cn", "cn-north-1", "210987654321"),
     ):
         mocks.install(mocks.AwsMocks(account_id=account, region=region, partition=partition))
-        parameter = build(base_args())
-        found.append(mocks.run(lambda p=parameter: p.kms_key_arn))  # type: ignore[misc]
+        found.append(outputs(build(base_args()))[3])
     assert found == [
         f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ssm",
         "arn:aws-cn:kms:cn-north-1:210987654321:alias/aws/ssm",
     ]
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_a_plain_output_value_is_registered_as_a_secret(
+    monitor: RecordingMonitor, write_only: bool
+) -> None:
+    """The component leaves the marking to pulumi-aws (value and value_wo are secret in its
+    schema); this proves it still happens for an Output the user did not mark."""
+    build(base_args(value=pulumi.Output.from_input(VALUE), write_only=write_only))
+    parameter = the(monitor, "aws:ssm/parameter:Parameter")
+    key = "valueWo" if write_only else "value"
+    assert is_secret(parameter.inputs[key])
+    assert parameter.plain_inputs[key] == VALUE
