@@ -23,7 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,15 +99,27 @@ def driver_of(module: str) -> str:
     return next((d for engine, d in DRIVERS.items() if module.startswith(f"{engine}_")), "")
 
 
+def probe_environment(condition: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The probe's environment: ours without PYTHONPATH (imports come from the probe's
+    directory) and, for the cached condition, without PYTHONDONTWRITEBYTECODE, or the warm-up
+    round would write no bytecode and 'cached' would compile from source like 'as shipped'
+    (CI machines and containers often set it)."""
+    dropped = {"PYTHONPATH"} | ({"PYTHONDONTWRITEBYTECODE"} if condition == CACHED else set())
+    return {k: v for k, v in environ.items() if k not in dropped}
+
+
 def run_probe(probe: Probe) -> Sample:
     """Import boto3, the handler and its driver in a new interpreter."""
     command = [sys.executable]
     if probe.condition == AS_SHIPPED:
         command.append("-B")  # like a read-only /var/task: compile, never write bytecode
     code = PROBE.format(modules=probe.imports())
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
-        [*command, "-c", code], cwd=probe.cwd, env=environment, capture_output=True, check=True
+        [*command, "-c", code],
+        cwd=probe.cwd,
+        env=probe_environment(probe.condition, os.environ),
+        capture_output=True,
+        check=True,
     )
     timings, origin = json.loads(result.stdout)
     if probe.module and not Path(origin).is_relative_to(probe.cwd):

@@ -170,3 +170,12 @@ def test_compare_without_a_control_keeps_its_keys(monkeypatch: pytest.MonkeyPatc
     row = stack_scale.compare("RotatingSecret", ("ours", "raw"), 10, 1)
     assert not [key for key in row if key.startswith("control")]
     assert set(row["samples_seconds"]) == {"component", "raw"}
+
+
+def test_the_cached_condition_may_write_bytecode_and_no_probe_sees_pythonpath() -> None:
+    environ = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": "/elsewhere", "HOME": "/root"}
+    cached = cold_start.probe_environment(cold_start.CACHED, environ)
+    shipped = cold_start.probe_environment(cold_start.AS_SHIPPED, environ)
+    assert cached == {"HOME": "/root"}
+    # As shipped runs with -B anyway; the variable may stay.
+    assert shipped == {"PYTHONDONTWRITEBYTECODE": "1", "HOME": "/root"}
