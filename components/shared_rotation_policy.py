@@ -20,9 +20,8 @@ from components.rotation_role_policy import (
 ROTATION_LAMBDA_KEY = "secretsmanager:resource/AllowRotationLambdaArn"
 
 
-def member_secret_arn(scope: AccountScope, name: str) -> pulumi.Input[str]:
-    """The ARN of secret ``name`` whatever its random suffix: '<name>-??????' (IAM's ``?``
-    matches one character; Secrets Manager appends a hyphen and six characters)."""
+def _secret_arns(scope: AccountScope, pattern: str) -> pulumi.Input[str]:
+    """arn:<partition>:secretsmanager:<region>:<account>:secret:<pattern>."""
     return concat(
         "arn:",
         scope.partition,
@@ -31,9 +30,14 @@ def member_secret_arn(scope: AccountScope, name: str) -> pulumi.Input[str]:
         ":",
         scope.account_id,
         ":secret:",
-        name,
-        "-??????",
+        pattern,
     )
+
+
+def member_secret_arn(scope: AccountScope, name: str) -> pulumi.Input[str]:
+    """The ARN of secret ``name`` whatever its random suffix: '<name>-??????' (IAM's ``?``
+    matches one character; Secrets Manager appends a hyphen and six characters)."""
+    return _secret_arns(scope, f"{name}-??????")
 
 
 def member_resource_policy(
@@ -66,16 +70,6 @@ def member_key_statement(key_arn: pulumi.Input[str], scope: AccountScope) -> Sta
         [key_arn],
         condition={
             "StringEquals": {"kms:ViaService": via_service("secretsmanager", scope.region)},
-            "StringLike": {
-                "kms:EncryptionContext:SecretARN": concat(
-                    "arn:",
-                    scope.partition,
-                    ":secretsmanager:",
-                    scope.region,
-                    ":",
-                    scope.account_id,
-                    ":secret:*",
-                )
-            },
+            "StringLike": {"kms:EncryptionContext:SecretARN": _secret_arns(scope, "*")},
         },
     )

@@ -17,20 +17,25 @@ MODULES = sorted(p.stem for p in HANDLER_DIR.glob("*.py") if p.stem != "__init__
 BOTO = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six", "certifi"}
 
 
-@pytest.mark.parametrize("module", MODULES)
-def test_module_imports_only_boto3_and_the_standard_library(module: str) -> None:
-    probe = (
-        f"import json, sys; import rotation_handlers.{module}; "
-        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))"
-    )
+def fresh_interpreter(code: str) -> str:
+    """What ``code`` prints in a new interpreter started beside the handlers' package."""
     result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-c", probe],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
         cwd=HANDLER_DIR.parent,
     )
-    loaded = set(json.loads(result.stdout))
+    return result.stdout
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_imports_only_boto3_and_the_standard_library(module: str) -> None:
+    printed = fresh_interpreter(
+        f"import json, sys; import rotation_handlers.{module}; "
+        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))"
+    )
+    loaded = set(json.loads(printed))
     foreign = {
         name
         for name in loaded - set(sys.stdlib_module_names) - BOTO - {"rotation_handlers"}
@@ -51,15 +56,8 @@ def test_every_handler_module_has_a_lambda_handler_or_is_a_library() -> None:
 def test_the_grant_parser_is_loaded_only_when_grants_are_copied(module: str) -> None:
     """Lambda compiles every module it imports at a cold start (no bytecode in the artifact):
     the SHOW GRANTS parser waits until an alternating-users setSecret needs it."""
-    probe = (
+    printed = fresh_interpreter(
         f"import sys; import rotation_handlers.{module}; "
         "print('rotation_handlers.mysql_grants' in sys.modules)"
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=HANDLER_DIR.parent,
-    )
-    assert result.stdout.strip() == "False"
+    assert printed.strip() == "False"
