@@ -30,6 +30,15 @@ CONNECT_TIMEOUT_SECONDS = 5
 #: Where the function finds the CA bundle that verifies database servers (RotatingSecret sets
 #: it when you give rotation.ca_bundle_path; else the system's CAs are used).
 CA_BUNDLE_VARIABLE = "SSL_CA_BUNDLE"
+#: How much TLS the function insists on, whatever the secret says (RotatingSecret and
+#: RotationFunction set it from rotation.tls): the secret's ``ssl`` key may ask for more, never
+#: for less. Unset means the default.
+TLS_MODE_VARIABLE = "TLS_MODE"
+#: verify: TLS, server certificate and host name verified; require: TLS, verified when a CA
+#: bundle is configured; from-secret: the secret's ``ssl`` key decides (``false`` allows
+#: plaintext).
+TLS_MODES = ("verify", "require", "from-secret")
+DEFAULT_TLS_MODE = "require"
 
 
 class LoginFailed(Exception):

@@ -1,0 +1,1 @@
+"""Attacks on the handlers and grants, reproduced on loopback (issue 12)."""
