@@ -16,6 +16,10 @@ FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": mocks.REGION,
 }
+#: What the rotation handlers see as their function's configuration: the local databases offer
+#: no TLS (the shared MariaDB has none), so their secrets say ssl false and the function allows
+#: plaintext (rotation.tls "from-secret"; the handlers' default requires TLS).
+FUNCTION_ENVIRONMENT = {"TLS_MODE": "from-secret"}
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,14 @@ class Clients:
 
 @contextmanager
 def fake_credentials() -> Iterator[None]:
-    """Credentials no real account accepts, restored afterwards; AWS_PROFILE hidden."""
-    saved = {key: os.environ.get(key) for key in [*FAKE_CREDENTIALS, "AWS_PROFILE"]}
+    """Credentials no real account accepts (and FUNCTION_ENVIRONMENT), restored afterwards;
+    AWS_PROFILE hidden."""
+    saved = {
+        key: os.environ.get(key)
+        for key in [*FAKE_CREDENTIALS, *FUNCTION_ENVIRONMENT, "AWS_PROFILE"]
+    }
     os.environ.update(FAKE_CREDENTIALS)
+    os.environ.update(FUNCTION_ENVIRONMENT)
     os.environ.pop("AWS_PROFILE", None)
     try:
         yield

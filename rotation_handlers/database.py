@@ -26,9 +26,19 @@ from rotation_handlers.protocol import (
 )
 
 CLONE_SUFFIX = "_clone"
-CONNECT_TIMEOUT_SECONDS = 5
+#: Every database network operation is bounded, well below the rotation function's default
+#: timeout of 30 s, so a server that accepts the connection and then stays silent fails the step
+#: with a clear error (naming host:port) instead of Lambda killing the function mid-step.
+#: CONNECT: establishing the TCP connection (and, for PostgreSQL, the TLS and login handshake).
+CONNECT_TIMEOUT_SECONDS = 5.0
+#: IO: each read or write once connected (for MySQL also the greeting and login handshake).
+IO_TIMEOUT_SECONDS = 10.0
 #: Where the function finds the CA bundle that verifies database servers (RotatingSecret sets
-#: it when you give rotation.ca_bundle_path; else the system's CAs are used).
+#: it when you give rotation.ca_bundle_path; else the system's CAs are used). RDS's server
+#: certificates chain to RDS's own CAs, which are not in the system's trust store: for RDS give
+#: AWS's bundle, https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem ("Certificate
+#: bundles for all AWS Regions" in AWS's "Using SSL/TLS to encrypt a connection to a DB
+#: instance or cluster").
 CA_BUNDLE_VARIABLE = "SSL_CA_BUNDLE"
 #: How much TLS the function insists on, whatever the secret says (RotatingSecret and
 #: RotationFunction set it from rotation.tls): the secret's ``ssl`` key may ask for more, never
@@ -39,6 +49,16 @@ TLS_MODE_VARIABLE = "TLS_MODE"
 #: plaintext).
 TLS_MODES = ("verify", "require", "from-secret")
 DEFAULT_TLS_MODE = "require"
+#: What a connection gets, weakest first: no TLS; TLS (verified only when a CA bundle is
+#: configured); TLS with the chain and host name verified (against the bundle, else the
+#: system's CAs).
+PLAINTEXT, REQUIRE, VERIFY = "plaintext", "require", "verify"
+STRICTNESS = (PLAINTEXT, REQUIRE, VERIFY)
+#: The least a connection gets under each TLS_MODE.
+TLS_FLOORS = {"verify": VERIFY, "require": REQUIRE, "from-secret": PLAINTEXT}
+#: What the secret's ``ssl`` key may say (strings compared case-insensitively), and what it
+#: asks for. Anything else is refused: a typo must never become the weakest mode.
+SSL_VALUES = {"true": REQUIRE, "false": PLAINTEXT, "verify": VERIFY}
 
 
 class LoginFailed(Exception):
@@ -47,6 +67,11 @@ class LoginFailed(Exception):
 
 class TlsUnavailable(Exception):
     """The server does not speak TLS on this connection."""
+
+
+class CleartextRefused(Exception):
+    """The server asked for the password in cleartext over an unencrypted connection; the
+    engine stopped before sending it."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +84,7 @@ class DbSecret:
     username: str
     password: str
     dbname: str | None
-    ssl: bool | None  # None: try TLS, fall back to plaintext (AWS's behaviour)
+    ssl: str  # what the secret asks for: PLAINTEXT, REQUIRE (no key, or true) or VERIFY
     masterarn: str | None
 
     @classmethod
@@ -81,45 +106,118 @@ class DbSecret:
             username=str(document["username"]),
             password=str(document["password"]),
             dbname=str(document["dbname"]) if document.get("dbname") else None,
-            ssl=_parse_ssl(document.get("ssl")),
+            ssl=_parse_ssl(document.get("ssl"), where),
             masterarn=str(document["masterarn"]) if document.get("masterarn") else None,
         )
 
-
-def _parse_ssl(value: Any) -> bool | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes", "require"):
-        return True
-    if text in ("false", "0", "no", "disable"):
-        return False
-    return None
+    @property
+    def endpoint(self) -> str:
+        """``host:port``, for messages."""
+        return f"{self.host}:{self.port}"
 
 
-def tls_attempts(
-    secret: DbSecret, environ: Mapping[str, str] | None = None
-) -> list[ssl.SSLContext | None]:
-    """The TLS settings to try, in order: a context, or None for plaintext.
+def _parse_ssl(value: Any, where: str) -> str:
+    """The TLS the secret asks for: no key (AWS's shape) or true: REQUIRE; "verify": VERIFY;
+    false: PLAINTEXT. Anything else is refused, naming the accepted values."""
+    if value is None or value is True:
+        return REQUIRE
+    if value is False:
+        return PLAINTEXT
+    if isinstance(value, str) and value.strip().lower() in SSL_VALUES:
+        return SSL_VALUES[value.strip().lower()]
+    shown = (
+        repr(value)
+        if isinstance(value, int | float) or (isinstance(value, str) and len(value) <= 20)
+        else f"a {type(value).__name__}"
+    )
+    raise StrategyError(
+        f"{where} has ssl {shown}; accepted: true (TLS, the default when the key is absent), "
+        'false (plaintext, only where rotation.tls is "from-secret") or "verify" (TLS with the '
+        "server certificate and host name verified)"
+    )
 
-    ``ssl: true`` means TLS that verifies the server (against SSL_CA_BUNDLE if set, else the
-    system's CAs) and its host name; ``ssl: false`` plaintext; no ``ssl`` key TLS first (verified
-    only when a CA bundle is configured), then plaintext if the server offers no TLS.
+
+def tls_floor(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(TLS_MODE as configured, the least TLS it allows): StrategyError if it is not one of
+    TLS_MODES."""
+    env = os.environ if environ is None else environ
+    configured = (env.get(TLS_MODE_VARIABLE) or DEFAULT_TLS_MODE).strip().lower()
+    if configured not in TLS_FLOORS:
+        raise StrategyError(
+            f"the function's {TLS_MODE_VARIABLE} is {env.get(TLS_MODE_VARIABLE)!r}; accepted: "
+            f"{', '.join(TLS_MODES)} (set from rotation.tls; unset means {DEFAULT_TLS_MODE})"
+        )
+    return configured, TLS_FLOORS[configured]
+
+
+@dataclass(frozen=True)
+class TlsSettings:
+    """How one connection uses TLS: the effective mode, the context (None for plaintext) and
+    whether the function's TLS_MODE overrode the secret's ``ssl: false``."""
+
+    mode: str
+    context: ssl.SSLContext | None
+    configured: str
+    overridden: bool
+
+
+def tls_settings(secret: DbSecret, environ: Mapping[str, str] | None = None) -> TlsSettings:
+    """The stricter of the function's TLS_MODE and the secret's ``ssl``, as an SSL context.
+
+    VERIFY: the chain and host name are verified against SSL_CA_BUNDLE if set, else against the
+    system's CAs. REQUIRE: verified the same way when SSL_CA_BUNDLE is set, else encrypted but
+    not authenticated (any certificate is accepted). PLAINTEXT: no TLS. There is never a
+    plaintext retry: a server without TLS fails the connection.
     """
     env = os.environ if environ is None else environ
-    bundle = env.get(CA_BUNDLE_VARIABLE)
-    if secret.ssl is False:
-        return [None]
-    if secret.ssl is True:
-        return [ssl.create_default_context(cafile=bundle)]
-    if bundle:
-        return [ssl.create_default_context(cafile=bundle), None]
-    unverified = ssl.create_default_context()
-    unverified.check_hostname = False
-    unverified.verify_mode = ssl.CERT_NONE
-    return [unverified, None]
+    configured, floor = tls_floor(env)
+    mode = max(floor, secret.ssl, key=STRICTNESS.index)
+    bundle = env.get(CA_BUNDLE_VARIABLE) or None
+    context: ssl.SSLContext | None = None
+    if mode == VERIFY or (mode == REQUIRE and bundle):
+        context = ssl.create_default_context(cafile=bundle)
+    elif mode == REQUIRE:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return TlsSettings(mode, context, configured, secret.ssl == PLAINTEXT and mode != PLAINTEXT)
+
+
+def timed_out(error: BaseException) -> bool:
+    """Whether ``error`` is, or was caused by, a socket timeout (drivers wrap them)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, TimeoutError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+class DatabaseTimeout(StrategyError):
+    """The database server did not answer within the handler's bounds."""
+
+    def __init__(self, engine: str, endpoint: str, doing: str, bound: str) -> None:
+        super().__init__(
+            f"{engine} at {endpoint} did not answer within {bound} while {doing} (timed out; "
+            "the handler bounds every database connect, read and write)"
+        )
+
+
+def seconds(value: float) -> str:
+    """``5 s``: a timeout for messages."""
+    return f"{value:g} s"
+
+
+def same_endpoint(one: DbSecret, other: DbSecret) -> bool:
+    """Whether two secrets name the same server: host names compared case-insensitively and
+    without a trailing dot, ports as numbers."""
+
+    def host(secret: DbSecret) -> str:
+        return secret.host.strip().rstrip(".").lower()
+
+    return host(one) == host(other) and one.port == other.port
 
 
 class Engine(ABC):
@@ -137,7 +235,8 @@ class Engine(ABC):
 
     @abstractmethod
     def open(self, secret: DbSecret, tls: ssl.SSLContext | None) -> Any:
-        """A connection, or LoginFailed / TlsUnavailable / StrategyError."""
+        """A connection (TLS with ``tls``, plaintext with None), or LoginFailed /
+        TlsUnavailable / CleartextRefused / StrategyError; every network operation bounded."""
 
     @abstractmethod
     def close(self, connection: Any) -> None:
@@ -166,18 +265,43 @@ class Engine(ABC):
         rotation; ``source`` is the current user."""
 
     def connect(self, secret: DbSecret) -> Any:
-        """Connect honouring the secret's TLS setting; LoginFailed if the password is wrong."""
-        attempts = tls_attempts(secret)
-        for index, tls in enumerate(attempts):
-            try:
-                return self.open(secret, tls)
-            except TlsUnavailable:
-                if index == len(attempts) - 1:
-                    raise StrategyError(
-                        f"{self.name} at {secret.host}:{secret.port} does not offer TLS, and the "
-                        "secret requires it (ssl: true)"
-                    ) from None
-        raise StrategyError(f"no way to connect to {secret.host}:{secret.port}")
+        """Connect with the TLS the function's TLS_MODE and the secret's ``ssl`` call for (never
+        retrying in plaintext); LoginFailed if the password is wrong."""
+        tls = tls_settings(secret)
+        if tls.overridden:
+            logger.info(
+                "%s at %s: the secret asks for plaintext (ssl: false), but %s=%s requires TLS; "
+                "connecting with TLS",
+                self.name,
+                secret.endpoint,
+                TLS_MODE_VARIABLE,
+                tls.configured,
+            )
+        try:
+            return self.open(secret, tls.context)
+        except TlsUnavailable:
+            if tls.overridden:
+                reason = (
+                    f"the secret asks for plaintext (ssl: false), but rotation.tls "
+                    f"({TLS_MODE_VARIABLE}={tls.configured}) requires TLS; to allow plaintext "
+                    'for this secret, set rotation.tls to "from-secret"'
+                )
+            else:
+                asked = 'ssl: "verify"' if secret.ssl == VERIFY else "ssl: true, or no ssl key"
+                reason = (
+                    f"TLS is required (the secret has {asked}; rotation.tls is "
+                    f"{tls.configured}); plaintext needs ssl: false in the secret and "
+                    'rotation.tls "from-secret"'
+                )
+            raise StrategyError(
+                f"{self.name} at {secret.endpoint} does not offer TLS, and {reason}. The "
+                "handler never falls back to plaintext"
+            ) from None
+        except CleartextRefused:
+            raise StrategyError(
+                f"{self.name} at {secret.endpoint} asked for the password in cleartext over an "
+                "unencrypted connection; refused before sending it (use TLS)"
+            ) from None
 
     def try_login(self, secret: DbSecret) -> Any | None:
         """A connection, or None when these credentials are refused."""
@@ -302,13 +426,21 @@ class AlternatingUsersStrategy(DatabaseStrategy):
         pending = self.secret(context.pending_value(), context, "pending")
         current = self.secret(context.current_value(), context, "current")
         master = self.master_secret(pending, context)
-        # The master connects to the application's database server and database.
-        target = replace(
-            master, host=pending.host, port=pending.port, dbname=pending.dbname, ssl=pending.ssl
-        )
-        connection = self.engine.try_login(target)
+        # The master's credentials go only where the master secret points (its host, port,
+        # database and ssl): whoever can write the application secret must not be able to send
+        # the master password to a server of their choosing.
+        for label, application in (("pending", pending), ("current", current)):
+            if not same_endpoint(application, master):
+                raise StrategyError(
+                    f"the {label} value of {context.arn} names the server "
+                    f"{application.endpoint}, but its master secret names {master.endpoint}; "
+                    "the master user logs in only where the master secret points"
+                )
+        connection = self.engine.try_login(master)
         if connection is None:
-            raise StrategyError(f"the master user {master.username} is refused by {pending.host}")
+            raise StrategyError(
+                f"the master user {master.username} is refused by {master.endpoint}"
+            )
         try:
             if pending.username != current.username:
                 self.engine.ensure_alternate(

@@ -48,6 +48,7 @@ account is switched to it).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import ssl
 from typing import TYPE_CHECKING, Any
@@ -55,10 +56,15 @@ from typing import TYPE_CHECKING, Any
 from rotation_handlers.database import (
     CLONE_SUFFIX,
     CONNECT_TIMEOUT_SECONDS,
+    IO_TIMEOUT_SECONDS,
+    CleartextRefused,
+    DatabaseTimeout,
     DbSecret,
     Engine,
     LoginFailed,
     TlsUnavailable,
+    seconds,
+    timed_out,
 )
 from rotation_handlers.protocol import SecretValues, StrategyError, logger
 
@@ -69,6 +75,9 @@ if TYPE_CHECKING:
 LOGIN_REFUSED = frozenset({1045, 1698})
 #: PyMySQL's "SSL is required but the server doesn't support it" (CR_SSL_CONNECTION_ERROR).
 TLS_NOT_OFFERED = 2026
+#: Client authentication plugins that send the password itself: mysql_clear_password sends it
+#: with a NUL, dialog (PAM) answers the "Password: " prompt with it. Refused over plaintext.
+CLEARTEXT_PLUGINS = frozenset({b"mysql_clear_password", b"dialog"})
 #: A grant names a table (ER_NO_SUCH_TABLE) or routine (ER_SP_DOES_NOT_EXIST) that is gone.
 GRANT_TARGET_GONE = frozenset({1146, 1305})
 #: Longest user names: MariaDB 10.0+ (10.6+ accepts 128; 80 is the portable bound), MySQL 5.7.8+,
@@ -96,6 +105,41 @@ def account(user: str, host: str) -> str:
 
 
 # --- the engine ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def _guarded_connection() -> type[Any]:
+    """PyMySQL's connection, made safe for rotation (defined on first use: PyMySQL loads only
+    when a database is used):
+
+    - a server that switches the login to a plugin that sends the password itself
+      (CLEARTEXT_PLUGINS) over an unencrypted connection is refused before the password is
+      sent (PyMySQL would send it);
+    - a statement whose read or write times out (IO_TIMEOUT_SECONDS) is a DatabaseTimeout
+      naming host:port, not a "refused statement".
+    """
+    import pymysql  # noqa: PLC0415
+
+    class GuardedConnection(pymysql.connections.Connection):  # type: ignore[misc]
+        def _process_auth(self, plugin_name: Any, auth_packet: Any, handler: Any = None) -> Any:
+            if not self._secure and plugin_name in CLEARTEXT_PLUGINS:
+                raise CleartextRefused
+            return super()._process_auth(plugin_name, auth_packet, handler)
+
+        def query(self, sql: Any, unbuffered: bool = False) -> Any:
+            try:
+                return super().query(sql, unbuffered)
+            except pymysql.err.OperationalError as error:
+                if timed_out(error):
+                    raise DatabaseTimeout(
+                        "mysql",
+                        f"{self.host}:{self.port}",
+                        "running a statement",
+                        seconds(IO_TIMEOUT_SECONDS),
+                    ) from None
+                raise
+
+    return GuardedConnection
 
 
 class StatementRefused(StrategyError):
@@ -154,13 +198,19 @@ class MySqlEngine(Engine):
         seen = SecretValues()
         seen.add(secret.password)
         try:
-            connection = pymysql.connect(
+            connection = _guarded_connection()(
                 host=secret.host,
                 port=secret.port,
                 user=secret.username,
                 password=secret.password,
                 database=secret.dbname or None,
+                # connect_timeout bounds only the TCP connect; without read and write timeouts
+                # PyMySQL waits for ever on a server that accepts and stays silent (the greeting,
+                # the login and every statement are reads and writes).
                 connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                read_timeout=IO_TIMEOUT_SECONDS,
+                write_timeout=IO_TIMEOUT_SECONDS,
+                # With a context PyMySQL requires TLS (error 2026 when the server lacks it).
                 ssl=tls,
                 # Without a context, plaintext as asked (PyMySQL 2.2 would otherwise try
                 # unverified TLS on its own).
@@ -170,6 +220,12 @@ class MySqlEngine(Engine):
             )
         except pymysql.err.MySQLError as error:
             code, _ = _code_and_message(error)
+            if timed_out(error):
+                bound = (
+                    f"{seconds(CONNECT_TIMEOUT_SECONDS)} (connect) or "
+                    f"{seconds(IO_TIMEOUT_SECONDS)} (each read or write)"
+                )
+                raise DatabaseTimeout("mysql", secret.endpoint, "connecting", bound) from None
             if code in LOGIN_REFUSED:
                 raise LoginFailed from None
             if tls is not None and code == TLS_NOT_OFFERED:

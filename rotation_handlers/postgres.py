@@ -8,25 +8,34 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import secrets
 import ssl
+import struct
 from typing import Any
 
 from rotation_handlers.database import (
     CLONE_SUFFIX,
     CONNECT_TIMEOUT_SECONDS,
+    IO_TIMEOUT_SECONDS,
+    CleartextRefused,
+    DatabaseTimeout,
     DbSecret,
     Engine,
     LoginFailed,
     TlsUnavailable,
+    seconds,
+    timed_out,
 )
 from rotation_handlers.protocol import SecretValues, StrategyError
 
 SCRAM_ITERATIONS = 4096
 #: SQLSTATEs of a refused login (invalid_password, invalid_authorization_specification).
 LOGIN_REFUSED = frozenset({"28P01", "28000"})
+#: AuthenticationCleartextPassword: the server asks for the password itself.
+AUTH_CLEARTEXT = 3
 
 
 def quote_ident(name: str) -> str:
@@ -63,6 +72,48 @@ def _describe(error: BaseException) -> str:
     return type(error).__name__
 
 
+@functools.cache
+def _guarded_connection() -> type[Any]:
+    """pg8000's connection, made safe for rotation (defined on first use: pg8000 loads only
+    when a database is used):
+
+    - a server that asks for the cleartext password (AuthenticationCleartextPassword) over an
+      unencrypted connection is refused before the password is sent (pg8000 would answer it);
+    - once logged in, every read and write waits at most IO_TIMEOUT_SECONDS (pg8000 keeps one
+      socket timeout for everything), and a timeout is a DatabaseTimeout naming host:port.
+    """
+    import pg8000.native  # noqa: PLC0415
+
+    class GuardedConnection(pg8000.native.Connection):  # type: ignore[misc]
+        def __init__(self, **kwargs: Any) -> None:
+            self.endpoint = f"{kwargs['host']}:{kwargs['port']}"
+            super().__init__(**kwargs)
+            self._usock.settimeout(IO_TIMEOUT_SECONDS)
+
+        def handle_AUTHENTICATION_REQUEST(self, data: bytes, context: Any) -> None:
+            (code,) = struct.unpack_from("!i", data)
+            if code == AUTH_CLEARTEXT and not isinstance(self._usock, ssl.SSLSocket):
+                raise CleartextRefused
+            super().handle_AUTHENTICATION_REQUEST(data, context)
+
+        def run(self, sql: str, stream: Any = None, types: Any = None, **params: Any) -> Any:
+            try:
+                return super().run(sql, stream=stream, types=types, **params)
+            except (pg8000.native.InterfaceError, OSError) as error:
+                # pg8000 wraps most socket errors in InterfaceError, not the first read of a
+                # message (a bare TimeoutError).
+                if timed_out(error):
+                    raise DatabaseTimeout(
+                        "postgres",
+                        self.endpoint,
+                        "running a statement",
+                        seconds(IO_TIMEOUT_SECONDS),
+                    ) from None
+                raise
+
+    return GuardedConnection
+
+
 class PostgresEngine(Engine):
     """PostgreSQL 10 or newer (SCRAM verifiers)."""
 
@@ -74,14 +125,18 @@ class PostgresEngine(Engine):
         import pg8000.native  # noqa: PLC0415 - the driver loads only when a database is used
 
         try:
-            return pg8000.native.Connection(
+            return _guarded_connection()(
                 user=secret.username,
                 password=secret.password,
                 host=secret.host,
                 port=secret.port,
                 database=secret.dbname or "postgres",
                 # pg8000 reads None as "TLS if offered"; plaintext must be asked for with False.
+                # With a context, a server that answers 'N' to SSLRequest is an InterfaceError
+                # ("Server refuses SSL"), never a plaintext session.
                 ssl_context=tls if tls is not None else False,
+                # The socket's timeout: the TCP connect, TLS and login handshake; the
+                # connection lowers its reads and writes to IO_TIMEOUT_SECONDS once logged in.
                 timeout=CONNECT_TIMEOUT_SECONDS,
                 application_name="secretkit-rotation",
             )
@@ -90,14 +145,19 @@ class PostgresEngine(Engine):
             if isinstance(details, dict) and details.get("C") in LOGIN_REFUSED:
                 raise LoginFailed from None
             failure = _describe(error)
-        except pg8000.native.InterfaceError as error:
-            if tls is not None and "ssl" in str(error).lower():
-                raise TlsUnavailable from None
-            failure = f"InterfaceError: {error}"
-        except (OSError, ssl.SSLError) as error:
-            failure = type(error).__name__ + (
-                f": {error.strerror}" if getattr(error, "strerror", None) else ""
-            )
+        except (pg8000.native.InterfaceError, OSError, ssl.SSLError) as error:
+            if timed_out(error):
+                raise DatabaseTimeout(
+                    "postgres", secret.endpoint, "connecting", seconds(CONNECT_TIMEOUT_SECONDS)
+                ) from None
+            if isinstance(error, pg8000.native.InterfaceError):
+                if tls is not None and "ssl" in str(error).lower():
+                    raise TlsUnavailable from None
+                failure = f"InterfaceError: {error}"
+            else:
+                failure = type(error).__name__ + (
+                    f": {error.strerror}" if getattr(error, "strerror", None) else ""
+                )
         raise StrategyError(
             f"cannot connect to postgres at {secret.host}:{secret.port} as {secret.username}: "
             f"{failure}"

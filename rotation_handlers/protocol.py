@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from botocore.config import Config  # boto3 imports it already: no cost at a cold start
 
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 CURRENT = "AWSCURRENT"
@@ -281,12 +282,32 @@ def run_step(strategy: Strategy, event: Any, client: Any | None = None) -> None:
 
 
 _clients: dict[str, Any] = {}
+#: Bounds on every AWS call the handlers make, well below the rotation function's default
+#: timeout of 30 s: 2 s to connect, 5 s for each read, at most 2 attempts (one retry, in the
+#: standard retry mode, which retries throttling and transient errors with backoff). A call
+#: that cannot complete fails the step within ~15 s; Secrets Manager then retries the whole
+#: step (it retries failed rotation steps with backoff), so one retry in the SDK is enough.
+AWS_CONNECT_TIMEOUT_SECONDS = 2
+AWS_READ_TIMEOUT_SECONDS = 5
+AWS_MAX_ATTEMPTS = 2
+
+
+def client_config() -> Config:
+    """The botocore configuration of every client the handlers create."""
+    # botocore's "max_attempts" counts retries after the first attempt; "total_max_attempts"
+    # counts every attempt (botocore.config.Config's documentation).
+    return Config(
+        connect_timeout=AWS_CONNECT_TIMEOUT_SECONDS,
+        read_timeout=AWS_READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "max_attempts": AWS_MAX_ATTEMPTS - 1},
+    )
 
 
 def default_client(service: str) -> Any:
-    """One boto3 client per service and Lambda container, created on first use."""
+    """One boto3 client per service and Lambda container, created on first use, with bounded
+    connect and read timeouts and the standard retry mode (client_config)."""
     if service not in _clients:
-        _clients[service] = boto3.client(service)
+        _clients[service] = boto3.client(service, config=client_config())
     return _clients[service]
 
 

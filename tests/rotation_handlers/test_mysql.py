@@ -28,6 +28,7 @@ from typing import Any
 import pymysql
 import pytest
 
+from rotation_handlers import mysql as mysql_module
 from rotation_handlers import mysql_multi_user, mysql_single_user
 from rotation_handlers.database import AlternatingUsersStrategy, DbSecret, TlsUnavailable
 from rotation_handlers.mysql import MySqlEngine, account, quote_ident, username_limit
@@ -69,6 +70,13 @@ def unavailable(message: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _plaintext_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared MariaDB has no TLS (have_ssl=DISABLED): its secrets say ssl false, and the
+    function allows that (rotation.tls "from-secret"). TLS tests set their own mode."""
+    monkeypatch.setenv("TLS_MODE", "from-secret")
 
 
 def root_connection(database: str | None = "test") -> Any:
@@ -228,6 +236,7 @@ def app_secret(
         "username": user,
         "password": password,
         "dbname": sandbox.database,
+        "ssl": False,
         **extra,
     }
     arn: str = sm.create_secret(Name=f"db/{uuid.uuid4().hex[:8]}", SecretString=json.dumps(value))[
@@ -239,7 +248,14 @@ def app_secret(
 
 def master_secret(sm: Any, credentials: tuple[str, str]) -> str:
     user, password = credentials
-    value = {"engine": "mysql", "host": HOST, "port": PORT, "username": user, "password": password}
+    value = {
+        "engine": "mysql",
+        "host": HOST,
+        "port": PORT,
+        "username": user,
+        "password": password,
+        "ssl": False,
+    }
     arn: str = sm.create_secret(
         Name=f"db/master-{uuid.uuid4().hex[:8]}", SecretString=json.dumps(value)
     )["ARN"]
@@ -664,34 +680,53 @@ def cipher(connection: Any) -> str:
     return str(run(connection, "SHOW SESSION STATUS LIKE 'Ssl_cipher'")[0][1])
 
 
-@pytest.mark.parametrize(("ssl_setting", "encrypted"), [(None, True), (False, False)])
-def test_tls_follows_the_secret(
-    tls_server: TlsServer, monkeypatch: pytest.MonkeyPatch, ssl_setting: Any, encrypted: bool
+@pytest.mark.parametrize(
+    "case",
+    [
+        (None, None, True),
+        (None, False, True),  # unset TLS_MODE is require: ssl false cannot weaken it
+        ("from-secret", None, True),
+        ("from-secret", False, False),
+    ],
+)
+def test_tls_follows_the_secret_within_the_functions_tls_mode(
+    tls_server: TlsServer, monkeypatch: pytest.MonkeyPatch, case: tuple[str | None, Any, bool]
 ) -> None:
+    tls_mode, ssl_setting, encrypted = case
     monkeypatch.delenv("SSL_CA_BUNDLE", raising=False)
+    if tls_mode is None:
+        monkeypatch.delenv("TLS_MODE", raising=False)
+    else:
+        monkeypatch.setenv("TLS_MODE", tls_mode)
     connection = MySqlEngine().connect(tls_secret(tls_server, tls_user(tls_server), ssl_setting))
     assert bool(cipher(connection)) is encrypted
     connection.close()
 
 
-def test_required_tls_verifies_the_server(
+def test_verified_tls_checks_the_server(
     tls_server: TlsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = tls_user(tls_server)
+    monkeypatch.delenv("TLS_MODE", raising=False)
     monkeypatch.delenv("SSL_CA_BUNDLE", raising=False)
     with pytest.raises(StrategyError, match="cannot connect to mysql") as caught:
-        MySqlEngine().connect(tls_secret(tls_server, user, True))  # not a trusted CA
+        MySqlEngine().connect(tls_secret(tls_server, user, "verify"))  # not a trusted CA
     assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
-    monkeypatch.setenv("SSL_CA_BUNDLE", str(tls_server.ca_file))
-    connection = MySqlEngine().connect(tls_secret(tls_server, user, True))
+    connection = MySqlEngine().connect(tls_secret(tls_server, user, True))  # encrypted only
     assert cipher(connection)
     connection.close()
+    monkeypatch.setenv("SSL_CA_BUNDLE", str(tls_server.ca_file))
+    for ssl_setting in (True, "verify"):
+        connection = MySqlEngine().connect(tls_secret(tls_server, user, ssl_setting))
+        assert cipher(connection)
+        connection.close()
 
 
 def test_single_user_rotation_over_verified_tls(
     sm: Any, tls_server: TlsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SSL_CA_BUNDLE", str(tls_server.ca_file))
+    monkeypatch.setenv("TLS_MODE", "verify")
     user = tls_user(tls_server)
     value = {"engine": "mariadb", "host": HOST, "port": tls_server.port, "username": user}
     arn: str = sm.create_secret(
@@ -710,12 +745,13 @@ def test_a_driver_that_drops_tls_silently_is_caught(
 ) -> None:
     """PyMySQL before 2.2 continued in plaintext when TLS could not be had; the engine checks
     the session's cipher rather than trusting the driver."""
-    real_connect = pymysql.connect
+    guarded = mysql_module._guarded_connection()
 
-    def plaintext_connect(**kwargs: Any) -> Any:
-        return real_connect(**{**kwargs, "ssl": None, "ssl_disabled": True})
+    class DropsTls(guarded):  # type: ignore[misc, valid-type]
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**{**kwargs, "ssl": None, "ssl_disabled": True})
 
-    monkeypatch.setattr(pymysql, "connect", plaintext_connect)
+    monkeypatch.setattr(mysql_module, "_guarded_connection", lambda: DropsTls)
     context = ssl.create_default_context(cafile=str(tls_server.ca_file))
     with pytest.raises(TlsUnavailable):
         MySqlEngine().open(tls_secret(tls_server, tls_user(tls_server), True), context)
@@ -728,33 +764,49 @@ def tls_status(sandbox: Sandbox) -> str:
     return str(run(sandbox.root, "SHOW VARIABLES LIKE 'have_ssl'")[0][1])
 
 
-def test_a_server_without_tls_is_told_apart_from_other_failures(sandbox: Sandbox) -> None:
+def test_a_server_without_tls_is_told_apart_from_other_failures(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if tls_status(sandbox) == "YES":
         pytest.skip("this MariaDB offers TLS")
     user = sandbox.user()
-    secret = DbSecret.parse(
-        json.dumps({"host": HOST, "port": PORT, "username": user, "password": INITIAL}),
-        "test",
-        3306,
-    )
+    document = {"host": HOST, "port": PORT, "username": user, "password": INITIAL}
+    secret = DbSecret.parse(json.dumps(document), "test", 3306)
     unverified = ssl.create_default_context()
     unverified.check_hostname = False
     unverified.verify_mode = ssl.CERT_NONE
     with pytest.raises(TlsUnavailable):
         MySqlEngine().open(secret, unverified)
-    # No "ssl" key: TLS first, then plaintext, as AWS's rotation functions do.
-    connection = MySqlEngine().connect(secret)
+    # No "ssl" key: TLS only, never a plaintext retry.
+    monkeypatch.delenv("TLS_MODE")
+    with pytest.raises(StrategyError, match="does not offer TLS, and TLS is required"):
+        MySqlEngine().connect(secret)
+    # Plaintext only when the secret says so and the function allows it.
+    monkeypatch.setenv("TLS_MODE", "from-secret")
+    plaintext = DbSecret.parse(json.dumps({**document, "ssl": False}), "test", 3306)
+    connection = MySqlEngine().connect(plaintext)
     assert run(connection, "SHOW SESSION STATUS LIKE 'Ssl_cipher'")[0][1] == ""
     connection.close()
 
 
-def test_required_tls_fails_the_rotation_clearly(sm: Any, sandbox: Sandbox) -> None:
+@pytest.mark.parametrize(("tls_mode", "ssl_setting"), [("from-secret", True), (None, False)])
+def test_required_tls_fails_the_rotation_clearly(
+    sm: Any,
+    sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    tls_mode: str | None,
+    ssl_setting: bool,
+) -> None:
     if tls_status(sandbox) == "YES":
         pytest.skip("this MariaDB offers TLS")
+    if tls_mode is None:
+        monkeypatch.delenv("TLS_MODE")
     user = sandbox.user()
-    arn = app_secret(sm, sandbox, user, ssl=True)
-    with pytest.raises(RotationFailed, match="does not offer TLS, and the secret requires it"):
+    arn = app_secret(sm, sandbox, user, ssl=ssl_setting)
+    with pytest.raises(RotationFailed, match="does not offer TLS") as caught:
         rotate(sm, arn, SINGLE, max_attempts=1)
+    if ssl_setting is False:
+        assert 'set rotation.tls to "from-secret"' in str(caught.value)
     assert can_login(user, INITIAL)
 
 
@@ -991,7 +1043,7 @@ def test_clone_name_too_long_for_mysql_is_refused(sandbox: Sandbox) -> None:
 def test_clone_name_length_is_checked_before_anything_is_written(
     engine: str, length: int, limit: int | None
 ) -> None:
-    secret = DbSecret(engine, "h", 3306, "u" * length, "pw-long", None, None, None)
+    secret = DbSecret(engine, "h", 3306, "u" * length, "pw-long", None, "require", None)
     strategy = AlternatingUsersStrategy(MySqlEngine())
     if limit is None:
         assert strategy.alternate(secret) == "u" * length + "_clone"

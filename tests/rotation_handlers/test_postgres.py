@@ -6,6 +6,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pg8000.native
@@ -18,6 +19,7 @@ from secretkit.moto_fidelity import enable_rotation
 from secretkit.rotation_emulator import PendingPlaceholder, RotationFailed, emulate_rotation
 from tests.rotation_handlers.conftest import LAMBDA_ARN, rotate, stages, value_at
 from tests.rotation_handlers.postgres_cluster import Cluster, start_cluster, stop_cluster
+from tests.rotation_handlers.tls_certificates import write_certificates
 
 INITIAL = "Initial-Pass-1!"
 SINGLE = SingleUserStrategy(PostgresEngine())
@@ -299,31 +301,62 @@ def secret_for(cluster: Cluster, user: str, ssl: Any) -> DbSecret:
     return DbSecret.parse(json.dumps(document), "test", 5432)
 
 
-@pytest.mark.parametrize(("ssl", "expect_tls"), [(None, True), (False, False), ("false", False)])
-def test_tls_follows_the_secret(
+@pytest.mark.parametrize(
+    "case",
+    [
+        (None, None, True),
+        (None, False, True),  # unset TLS_MODE is require: ssl false cannot weaken it
+        ("require", "false", True),
+        ("from-secret", None, True),
+        ("from-secret", False, False),
+        ("from-secret", "false", False),
+    ],
+)
+def test_tls_follows_the_secret_within_the_functions_tls_mode(
     cluster: Cluster,
     make_user: Callable[..., str],
     monkeypatch: pytest.MonkeyPatch,
-    ssl: Any,
-    expect_tls: bool,
+    case: tuple[str | None, Any, bool],
 ) -> None:
+    tls_mode, ssl, expect_tls = case
     monkeypatch.delenv("SSL_CA_BUNDLE", raising=False)
+    if tls_mode is None:
+        monkeypatch.delenv("TLS_MODE", raising=False)
+    else:
+        monkeypatch.setenv("TLS_MODE", tls_mode)
     connection = PostgresEngine().connect(secret_for(cluster, make_user(), ssl))
     assert ssl_in_use(connection) is expect_tls
     connection.close()
 
 
-def test_required_tls_verifies_the_server_against_the_bundle(
-    cluster: Cluster, make_user: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+def test_verified_tls_checks_the_server_against_the_bundle(
+    cluster: Cluster,
+    make_user: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     user = make_user()
+    monkeypatch.delenv("TLS_MODE", raising=False)
     monkeypatch.delenv("SSL_CA_BUNDLE", raising=False)
+    # ssl "verify" without a bundle: the system's CAs, which do not know this cluster's CA
     with pytest.raises(StrategyError, match="cannot connect to postgres"):
-        PostgresEngine().connect(secret_for(cluster, user, True))  # self-signed: not trusted
-    monkeypatch.setenv("SSL_CA_BUNDLE", str(cluster.ca_file))
+        PostgresEngine().connect(secret_for(cluster, user, "verify"))
+    # ssl true without a bundle: encrypted, certificate not checked
     connection = PostgresEngine().connect(secret_for(cluster, user, True))
     assert ssl_in_use(connection)
     connection.close()
+    # with a bundle, require verifies too: another CA's bundle is refused, the right one works
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.setenv("SSL_CA_BUNDLE", str(write_certificates(other)))
+    for ssl in (True, "verify"):
+        with pytest.raises(StrategyError, match=r"cannot connect to postgres"):
+            PostgresEngine().connect(secret_for(cluster, user, ssl))
+    monkeypatch.setenv("SSL_CA_BUNDLE", str(cluster.ca_file))
+    for ssl in (True, "verify"):
+        connection = PostgresEngine().connect(secret_for(cluster, user, ssl))
+        assert ssl_in_use(connection)
+        connection.close()
 
 
 def test_rotation_over_verified_tls(
