@@ -254,6 +254,11 @@ ROTATION_STATEMENTS = [
 ]
 
 ENI_ARN = f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/*"
+SUBNET_ARNS = [
+    f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0123456789abcdef0",
+    f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0fedcba9876543210",
+]
+LAMBDA_ONLY = {"Null": {"lambda:SourceFunctionArn": "true"}}
 ENI_STATEMENTS = [
     {
         "Sid": "CreateEniInFunctionSubnets",
@@ -261,10 +266,10 @@ ENI_STATEMENTS = [
         "Action": ["ec2:CreateNetworkInterface"],
         "Resource": [
             ENI_ARN,
-            f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0123456789abcdef0",
-            f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0fedcba9876543210",
+            *SUBNET_ARNS,
             f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0123456789abcdef0",
         ],
+        "Condition": LAMBDA_ONLY,
     },
     {
         "Sid": "ManageFunctionEnis",
@@ -275,12 +280,14 @@ ENI_STATEMENTS = [
             "ec2:UnassignPrivateIpAddresses",
         ],
         "Resource": [ENI_ARN],
+        "Condition": {"ArnEqualsIfExists": {"ec2:Subnet": SUBNET_ARNS}, **LAMBDA_ONLY},
     },
     {
         "Sid": "DescribeNetworkInterfaces",
         "Effect": "Allow",
         "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
         "Resource": ["*"],
+        "Condition": LAMBDA_ONLY,
     },
 ]
 
