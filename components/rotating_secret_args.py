@@ -17,6 +17,7 @@ from components.function_settings import (
     VpcConfigArgs,
     parse_function_settings,
 )
+from components.key_administration_args import parse_policy_editing
 from components.rotation_code_args import parse_code, parse_master
 from components.shared_rotation_function_args import (
     FUNCTION_OWNED_ARGUMENTS,
@@ -81,6 +82,10 @@ class RotatingSecretArgs(TypedDict, total=False):
     """Existing CMK to encrypt with; when absent the component creates one ($1/month)."""
     key_administrators: Sequence[str]
     """Role or user ARNs that may administer (never use) the created key."""
+    key_administrators_can_edit_policy: bool
+    """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
+    grant anyone, themselves included, use of the key. Default False: they manage the key but
+    can neither use it nor change who may."""
     secret_string: pulumi.Input[str]
     """Initial value (a Pulumi secret). Written once; rotation owns the value afterwards."""
     secret_template: Mapping[str, Any]
@@ -149,6 +154,7 @@ class RotatingSecretSettings:
     function: FunctionSettings
     tags: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    key_administrators_can_edit_policy: bool = False
 
 
 ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
@@ -370,4 +376,5 @@ def parse_rotating_secret_args(
         function=function,
         tags=validation.tags("tags", given.get("tags", {})),
         warnings=validation.secret_name_warnings(name),
+        key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
     )

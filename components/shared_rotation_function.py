@@ -73,6 +73,7 @@ class RotationFunction(pulumi.ComponentResource):
                 description=f"Encrypts the secrets rotated by {where} (secretkit)",
                 context=context,
                 administrators=settings.key_administrators,
+                administrators_can_edit_policy=settings.key_administrators_can_edit_policy,
                 tags=settings.tags,
                 opts=child,
             )
