@@ -15,7 +15,7 @@ from components.function_settings import (
     parse_function_settings,
 )
 from components.key_administration_args import POLICY_EDITING, parse_policy_editing
-from components.rotation_code_args import parse_code, parse_master
+from components.rotation_code_args import parse_code, parse_master, parse_tls
 
 
 class RotationFunctionArgs(TypedDict, total=False):
@@ -43,6 +43,9 @@ class RotationFunctionArgs(TypedDict, total=False):
     """The CMK encrypting the master secret, if not aws/secretsmanager."""
     ca_bundle_path: str
     """Database strategies: a PEM bundle of CAs shipped with the function."""
+    tls: str
+    """Database strategies (and 'custom'): the TLS mode every member's rotation insists on,
+    'require' (default), 'verify' or 'from-secret'; as RotatingSecret's rotation.tls."""
     handler_module: str
     """With strategy 'custom': your handler module."""
     environment: Mapping[str, pulumi.Input[str]]
@@ -83,6 +86,8 @@ class SharedFunctionSettings:
     function: FunctionSettings
     tags: dict[str, str] = field(default_factory=dict)
     key_administrators_can_edit_policy: bool = False
+    tls: str | None = None
+    """The TLS_MODE the function is given (always set for the database strategies)."""
 
 
 ARGUMENTS = tuple(RotationFunctionArgs.__annotations__)
@@ -135,6 +140,7 @@ def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
         function=parse_function_settings(given, environment=given.get("environment")),
         tags=validation.tags("tags", given.get("tags", {})),
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
+        tls=parse_tls(strategy, given, ""),
     )
 
 
@@ -150,6 +156,7 @@ FUNCTION_OWNED_ROTATION_KEYS = (
     "master_secret_arn",
     "master_secret_kms_key_arn",
     "ca_bundle_path",
+    "tls",
     "handler_module",
     "environment",
 )
