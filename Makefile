@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench pins clean
 
 # The main job: deploy the reference stack into an embedded AWS (moto), rotate it, read it back.
 demo: $(STAMP)
@@ -27,6 +27,12 @@ unit: $(STAMP)
 # Benchmarks: print the figures, write benchmarks/results.md and benchmarks/results.json.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Rewrite components/driver_pins.py (the exact drivers rotation artifacts may ship, with the hash
+# of every file) from the drivers installed in the venv. After changing a driver's version in
+# requirements.txt and pyproject.toml: make pins, then review the diff.
+pins: $(STAMP)
+	$(BIN)/python -c 'import sys; from components.driver_bundle import main; sys.exit(main())'
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-lint.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -12,6 +12,7 @@ import pulumi
 
 from components import validation
 from components.rotation_role_policy import VpcScope
+from rotation_handlers.database import TLS_MODE_VARIABLE
 from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 DEFAULT_RUNTIME = "python3.13"
@@ -22,6 +23,7 @@ DEFAULT_LOG_RETENTION_DAYS = 30
 #: Environment variables secretkit sets itself, and the ones Lambda reserves (besides AWS_*).
 RESERVED_VARIABLES = frozenset(
     {"PASSWORD_LENGTH", "EXCLUDE_CHARACTERS", "PARAMETER_NAME", "KEY_ID", "TIER", "DESCRIPTION"}
+    | {TLS_MODE_VARIABLE}
     | {"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR"}
 )
 #: Lambda's limit on the total size of a function's environment variables.

@@ -20,6 +20,7 @@ def create_kms_key(
     description: str,
     context: AwsContext,
     administrators: Sequence[str] = (),
+    administrators_can_edit_policy: bool = False,
     tags: Mapping[str, str] | None = None,
     multi_region: bool = False,
     region: str | None = None,
@@ -37,7 +38,12 @@ def create_kms_key(
         region=region,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         policy=pulumi.Output.json_dumps(
-            key_policy(context.partition, context.account_id, list(administrators))
+            key_policy(
+                context.partition,
+                context.account_id,
+                list(administrators),
+                administrators_can_edit_policy=administrators_can_edit_policy,
+            )
         ),
         tags=dict(tags) if tags else None,
         opts=opts,

@@ -10,8 +10,12 @@ import pulumi
 from components.arns import account_root_arn
 from components.iam_documents import document, statement
 
-#: What key administrators get: manage the key, never use it for cryptography. This is also
-#: what Pulumi needs to manage the key.
+#: What key administrators get: manage the key, never use it for cryptography, and nothing that
+#: leads to use. Left out on purpose: kms:PutKeyPolicy (an administrator could write themselves a
+#: Decrypt statement; see POLICY_EDIT_ACTIONS), kms:CreateGrant (a grant is use by delegation),
+#: kms:ReplicateKey and kms:UpdatePrimaryRegion (a replica key comes with a key policy of the
+#: caller's choosing and decrypts the primary's ciphertext). Pulumi does not need any of these
+#: here: it manages the key through the account's IAM (DelegateToAccountIam).
 ADMIN_ACTIONS = (
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",
@@ -26,7 +30,6 @@ ADMIN_ACTIONS = (
     "kms:ListKeyPolicies",
     "kms:ListKeyRotations",
     "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
     "kms:RotateKeyOnDemand",
     "kms:ScheduleKeyDeletion",
     "kms:TagResource",
@@ -34,6 +37,9 @@ ADMIN_ACTIONS = (
     "kms:UpdateAlias",
     "kms:UpdateKeyDescription",
 )
+#: What key_administrators_can_edit_policy=True adds: rewriting the key policy, which is also
+#: the power to grant anyone (the administrators included) any use of the key.
+POLICY_EDIT_ACTIONS = ("kms:PutKeyPolicy",)
 #: Everything a symmetric encryption key supports, spelled out instead of "kms:*" (the house
 #: rule bans service wildcards). Delegating these to the account root means IAM policies decide
 #: who may use the key; the key policy itself grants no principal anything directly.
@@ -49,6 +55,7 @@ ROOT_DELEGATED_ACTIONS = (
     "kms:RetireGrant",
     "kms:RevokeGrant",
     *ADMIN_ACTIONS,
+    *POLICY_EDIT_ACTIONS,
 )
 
 # In a key policy, "Resource": "*" means "this key" and is the only value AWS accepts.
@@ -59,8 +66,17 @@ def key_policy(
     partition: pulumi.Input[str],
     account_id: pulumi.Input[str],
     administrators: Sequence[pulumi.Input[str]] = (),
+    *,
+    administrators_can_edit_policy: bool = False,
 ) -> dict[str, Any]:
-    """The key policy document: root delegation, plus an admin statement when admins are named."""
+    """The key policy document: root delegation, plus an admin statement when admins are named.
+
+    The administrators may manage the key but neither use it nor change who may use it, unless
+    ``administrators_can_edit_policy`` (then they may rewrite this policy, and so grant
+    themselves anything). The root statement lets the account's IAM policies decide everything
+    else, key policy changes included: that is how Pulumi updates this document, and why a
+    principal whose own IAM policy allows kms:PutKeyPolicy is not bounded by this choice.
+    """
     root = account_root_arn(partition, account_id)
     statements = [
         statement(
@@ -71,10 +87,11 @@ def key_policy(
         )
     ]
     if administrators:
+        actions = (*ADMIN_ACTIONS, *(POLICY_EDIT_ACTIONS if administrators_can_edit_policy else ()))
         statements.append(
             statement(
                 "KeyAdministrators",
-                ADMIN_ACTIONS,
+                actions,
                 THIS_KEY,
                 principal={"AWS": list(administrators)},
             )

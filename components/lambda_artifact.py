@@ -7,12 +7,22 @@ import importlib.util
 import io
 import zipfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pulumi
 
 from components import validation
-from components.driver_bundle import STRATEGY_DRIVERS, DriverMissing, driver_files
+from components.driver_bundle import (
+    STRATEGY_DRIVERS,
+    DriverMismatch,
+    DriverMissing,
+    ShippedDistribution,
+    driver_files,
+    file_hash,
+    files_digest,
+    shipped_distributions,
+)
 
 PACKAGE = "rotation_handlers"
 
@@ -146,3 +156,27 @@ def rotation_artifact(
             f"needs the {driver} driver installed where Pulumi runs (missing: {missing}); "
             "it is in secretkit's requirements: pip install -r requirements.txt",
         ) from None
+    except DriverMismatch as mismatch:
+        raise validation.fail(
+            "rotation.strategy",
+            strategy,
+            f"ships only the pinned {driver} driver, and refuses the one installed where Pulumi "
+            f"runs: {mismatch}",
+        ) from None
+
+
+def artifact_contents(strategy: str) -> list[ShippedDistribution]:
+    """What the artifact of a built-in ``strategy`` holds: secretkit's rotation_handlers, then
+    each driver distribution exactly as pinned (name, version, digest of its shipped files)."""
+    files = _package_files()
+    try:
+        version = metadata.version("secretkit")
+    except metadata.PackageNotFoundError:
+        version = "unknown"  # run from a checkout that was never installed
+    handlers = ShippedDistribution(
+        f"secretkit ({PACKAGE})",
+        version,
+        files_digest({name: file_hash(path) for name, path in files.items()}),
+    )
+    driver = STRATEGY_DRIVERS.get(strategy)
+    return [handlers, *(shipped_distributions(driver) if driver else [])]

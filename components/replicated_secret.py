@@ -150,6 +150,9 @@ class CrossRegionReplicatedSecret(SecretComponent):
                             self.context.partition,
                             self.context.account_id,
                             settings.key_administrators,
+                            administrators_can_edit_policy=(
+                                settings.key_administrators_can_edit_policy
+                            ),
                         )
                     ),
                     tags=settings.tags or None,
@@ -161,6 +164,7 @@ class CrossRegionReplicatedSecret(SecretComponent):
                     description=description,
                     context=self.context,
                     administrators=settings.key_administrators,
+                    administrators_can_edit_policy=settings.key_administrators_can_edit_policy,
                     tags=settings.tags,
                     region=region,
                     opts=opts,

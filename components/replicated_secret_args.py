@@ -38,6 +38,10 @@ class CrossRegionReplicatedSecretArgs(TypedDict, total=False):
     """Existing CMK to encrypt with; when absent the component creates one ($1/month)."""
     key_administrators: Sequence[str]
     """Role or user ARNs that may administer (never use) the created key."""
+    key_administrators_can_edit_policy: bool
+    """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
+    grant anyone, themselves included, use of the key. Default False: they manage the key but
+    can neither use it nor change who may."""
     secret_string: pulumi.Input[str]
     """Initial value (a Pulumi secret). Written once; rotation owns the value afterwards."""
     secret_template: Mapping[str, Any]

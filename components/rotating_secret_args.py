@@ -17,7 +17,8 @@ from components.function_settings import (
     VpcConfigArgs,
     parse_function_settings,
 )
-from components.rotation_code_args import parse_code, parse_master
+from components.key_administration_args import parse_policy_editing
+from components.rotation_code_args import parse_code, parse_master, parse_tls
 from components.shared_rotation_function_args import (
     FUNCTION_OWNED_ARGUMENTS,
     FUNCTION_OWNED_ROTATION_KEYS,
@@ -56,6 +57,14 @@ class RotationArgs(TypedDict, total=False):
     ca_bundle_path: str
     """Database strategies: a local PEM file of CAs (e.g. the RDS bundle) shipped with the
     function and used to verify the server when the secret asks for TLS."""
+    tls: str
+    """Database strategies (and 'custom'): how much TLS the rotation function insists on,
+    whatever the secret says; the secret's 'ssl' key can make it stricter, never weaker.
+    'require' (default): TLS on every connection, never a plaintext retry; the server's
+    certificate and host name are verified when ca_bundle_path is given. 'verify': TLS with the
+    certificate chain and host name verified against ca_bundle_path, else Lambda's system CAs
+    (which do not include RDS's CAs: give the RDS bundle). 'from-secret': the secret's 'ssl' key
+    decides, as in AWS's rotation functions ('ssl': false allows plaintext)."""
     handler_module: str
     """With strategy 'custom': your module (e.g. 'my_rotators.api_key', importable by the
     program) whose lambda_handler = handler_for(YourStrategy()); it ships in the artifact."""
@@ -81,6 +90,10 @@ class RotatingSecretArgs(TypedDict, total=False):
     """Existing CMK to encrypt with; when absent the component creates one ($1/month)."""
     key_administrators: Sequence[str]
     """Role or user ARNs that may administer (never use) the created key."""
+    key_administrators_can_edit_policy: bool
+    """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
+    grant anyone, themselves included, use of the key. Default False: they manage the key but
+    can neither use it nor change who may."""
     secret_string: pulumi.Input[str]
     """Initial value (a Pulumi secret). Written once; rotation owns the value afterwards."""
     secret_template: Mapping[str, Any]
@@ -130,6 +143,8 @@ class RotationSettings:
     """The shared RotationFunction the secret joins, if any."""
     shared: SharedFunctionSettings | None = None
     """That function's settings."""
+    tls: str | None = None
+    """The TLS_MODE the function is given (always set for the database strategies)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,7 @@ class RotatingSecretSettings:
     function: FunctionSettings
     tags: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    key_administrators_can_edit_policy: bool = False
 
 
 ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
@@ -228,6 +244,7 @@ def parse_rotation(value: Any) -> RotationSettings:
             handler_module=shared.handler_module,
             master_secret_kms_key_arn=shared.master_secret_kms_key_arn,
             ca_bundle_path=shared.ca_bundle_path,
+            tls=shared.tls,
             function=rotation["function"],
             shared=shared,
         )
@@ -236,6 +253,7 @@ def parse_rotation(value: Any) -> RotationSettings:
     strategy = validation.strategy("rotation.strategy", rotation["strategy"])
     master, master_key = parse_master(strategy, rotation, "rotation.")
     module, ca_bundle = parse_code(strategy, rotation, "rotation.")
+    tls = parse_tls(strategy, rotation, "rotation.")
     return RotationSettings(
         strategy=strategy,
         schedule_expression=expression,
@@ -246,6 +264,7 @@ def parse_rotation(value: Any) -> RotationSettings:
         handler_module=module,
         master_secret_kms_key_arn=master_key,
         ca_bundle_path=ca_bundle,
+        tls=tls,
     )
 
 
@@ -370,4 +389,5 @@ def parse_rotating_secret_args(
         function=function,
         tags=validation.tags("tags", given.get("tags", {})),
         warnings=validation.secret_name_warnings(name),
+        key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
     )

@@ -1,11 +1,12 @@
 """The rotation-code arguments RotatingSecret and RotationFunction share: the custom handler
-module, the CA bundle, and the master secret of the alternating-users strategies."""
+module, the CA bundle, the TLS mode, and the master secret of the alternating-users strategies."""
 
 from collections.abc import Mapping
 from typing import Any
 
 from components import validation
 from components.driver_bundle import STRATEGY_DRIVERS
+from rotation_handlers.database import DEFAULT_TLS_MODE, TLS_MODES
 
 
 def parse_master(
@@ -67,3 +68,23 @@ def parse_code(
             )
         validation.handler_module(f"{prefix}handler_module", module)
     return module, ca_bundle
+
+
+def parse_tls(strategy: str, given: Mapping[str, Any], prefix: str) -> str | None:
+    """The TLS mode the function insists on (its TLS_MODE variable): DEFAULT_TLS_MODE for the
+    database strategies unless given, None for a custom strategy that does not set one."""
+    tls = given.get("tls")
+    if tls is None:
+        return DEFAULT_TLS_MODE if strategy in STRATEGY_DRIVERS else None
+    if strategy not in STRATEGY_DRIVERS and strategy != validation.CUSTOM_STRATEGY:
+        raise validation.fail(
+            f"{prefix}tls",
+            tls,
+            "only the database strategies (postgres-*, mysql-*) and 'custom' connect over TLS; "
+            f"the {strategy} strategy has no use for it",
+        )
+    if tls not in TLS_MODES:
+        raise validation.fail(
+            f"{prefix}tls", tls, f"must be one of {', '.join(repr(m) for m in TLS_MODES)}"
+        )
+    return str(tls)

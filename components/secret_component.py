@@ -79,6 +79,7 @@ class SecretComponent(pulumi.ComponentResource):
             description=f"Encrypts Secrets Manager secret {settings.secret_name} (secretkit)",
             context=self.context,
             administrators=settings.key_administrators,
+            administrators_can_edit_policy=settings.key_administrators_can_edit_policy,
             tags=settings.tags,
             multi_region=multi_region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on()),

@@ -14,6 +14,7 @@ from components.lambda_artifact import HandlerArtifact, rotation_artifact
 from components.rotating_secret_args import RotatingSecretSettings
 from components.rotation_function import FunctionSpec, Invoker
 from components.rotation_role_policy import MasterSecret, SecretLocation, rotation_role_policy
+from rotation_handlers.database import CA_BUNDLE_VARIABLE, TLS_MODE_VARIABLE
 
 #: Where the CA bundle lands in the function (Lambda unpacks the artifact in /var/task).
 CA_BUNDLE_NAME = "ca_bundle.pem"
@@ -45,7 +46,22 @@ def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
     rotation = settings.rotation
     if rotation is None or rotation.shared is not None:
         return []
-    return function_warnings(rotation.strategy, settings.function)
+    return [
+        *function_warnings(rotation.strategy, settings.function),
+        *tls_warnings(rotation.strategy, rotation.tls, rotation.ca_bundle_path),
+    ]
+
+
+def tls_warnings(strategy: str, tls: str | None, ca_bundle_path: str | None) -> list[str]:
+    """'verify' without a CA bundle verifies against Lambda's system CAs only."""
+    if strategy in STRATEGY_DRIVERS and tls == "verify" and ca_bundle_path is None:
+        return [
+            f"the {strategy} rotation function verifies the database's certificate (tls "
+            "'verify') against Lambda's system CAs only, which do not include the CAs of Amazon "
+            "RDS or Aurora: give ca_bundle_path (the RDS bundle, global-bundle.pem) or rotation "
+            "fails with a certificate error against an RDS database."
+        ]
+    return []
 
 
 def function_warnings(strategy: str, function: FunctionSettings) -> list[str]:
@@ -57,6 +73,17 @@ def function_warnings(strategy: str, function: FunctionSettings) -> list[str]:
             "to Secrets Manager, and a security group the database admits)."
         ]
     return []
+
+
+def tls_environment(tls: str | None, ca_bundle_path: str | None) -> dict[str, pulumi.Input[str]]:
+    """The variables the handlers read to secure their database connections: the TLS mode (set
+    whenever the strategy has one, so the deployed behaviour is explicit) and the CA bundle."""
+    environment: dict[str, pulumi.Input[str]] = {}
+    if tls is not None:
+        environment[TLS_MODE_VARIABLE] = tls
+    if ca_bundle_path is not None:
+        environment[CA_BUNDLE_VARIABLE] = CA_BUNDLE_IN_LAMBDA
+    return environment
 
 
 def secret_rotation_spec(
@@ -78,8 +105,7 @@ def secret_rotation_spec(
     if rotation.master_secret_arn is not None:
         master = MasterSecret(rotation.master_secret_arn, rotation.master_secret_kms_key_arn)
         environment["MASTER_SECRET_ARN"] = rotation.master_secret_arn
-    if rotation.ca_bundle_path is not None:
-        environment["SSL_CA_BUNDLE"] = CA_BUNDLE_IN_LAMBDA
+    environment.update(tls_environment(rotation.tls, rotation.ca_bundle_path))
     vpc = settings.function.vpc
     return FunctionSpec(
         artifact=artifact,

@@ -88,6 +88,7 @@ class SecureParameter(pulumi.ComponentResource):
                 description=f"Encrypts SSM parameter {settings.parameter_name} (secretkit)",
                 context=self.context,
                 administrators=settings.key_administrators,
+                administrators_can_edit_policy=settings.key_administrators_can_edit_policy,
                 tags=settings.tags,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on()),
             )

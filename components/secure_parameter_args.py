@@ -16,6 +16,7 @@ from components.function_settings import (
     PasswordPolicyArgs,
     parse_function_settings,
 )
+from components.key_administration_args import parse_policy_editing
 
 #: The AWS managed key Parameter Store uses when no CMK is named; free, and its key policy
 #: already lets principals in the account decrypt through SSM.
@@ -67,6 +68,10 @@ class SecureParameterArgs(TypedDict, total=False):
     """Create a CMK for this parameter ($1/month) instead of using alias/aws/ssm."""
     key_administrators: Sequence[str]
     """Role or user ARNs that may administer the created key (needs create_kms_key)."""
+    key_administrators_can_edit_policy: bool
+    """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
+    grant anyone, themselves included, use of the key. Default False: they manage the key but
+    can neither use it nor change who may."""
     write_only: bool
     """True (default): the value is sent as a write-only input and never stored in state;
     changes are applied when value_version changes. False: stored in state, encrypted as a
@@ -121,6 +126,7 @@ class SecureParameterSettings:
     readers: list[str]
     rotation: ParameterRotationSettings | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    key_administrators_can_edit_policy: bool = False
 
     @property
     def policies_json(self) -> str:
@@ -302,4 +308,5 @@ def parse_secure_parameter_args(
         readers=validation.role_references("readers", given.get("readers", [])),
         rotation=rotation,
         tags=validation.tags("tags", given.get("tags", {})),
+        key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
     )

@@ -9,7 +9,12 @@ from components.iam_documents import document
 from components.kms_key import create_kms_key
 from components.rotation_function import FunctionSpec, Invoker, create_rotation_function
 from components.rotation_role_policy import MasterSecret, function_statements
-from components.secret_rotation import CA_BUNDLE_IN_LAMBDA, function_warnings, strategy_artifact
+from components.secret_rotation import (
+    function_warnings,
+    strategy_artifact,
+    tls_environment,
+    tls_warnings,
+)
 from components.shared_rotation_function_args import (
     RotationFunctionArgs,
     SharedFunctionSettings,
@@ -58,7 +63,10 @@ class RotationFunction(pulumi.ComponentResource):
             raise error.located(where) from None
         super().__init__(TYPE_TOKEN, name, None, opts)
         self.shared_settings: SharedFunctionSettings = settings
-        for warning in function_warnings(settings.strategy, settings.function):
+        for warning in [
+            *function_warnings(settings.strategy, settings.function),
+            *tls_warnings(settings.strategy, settings.tls, settings.ca_bundle_path),
+        ]:
             pulumi.log.warn(warning, resource=self)
         context = lookup_aws_context(self)
         child = pulumi.ResourceOptions(parent=self)
@@ -73,6 +81,7 @@ class RotationFunction(pulumi.ComponentResource):
                 description=f"Encrypts the secrets rotated by {where} (secretkit)",
                 context=context,
                 administrators=settings.key_administrators,
+                administrators_can_edit_policy=settings.key_administrators_can_edit_policy,
                 tags=settings.tags,
                 opts=child,
             )
@@ -84,8 +93,7 @@ class RotationFunction(pulumi.ComponentResource):
         if settings.master_secret_arn is not None:
             master = MasterSecret(settings.master_secret_arn, settings.master_secret_kms_key_arn)
             environment["MASTER_SECRET_ARN"] = settings.master_secret_arn
-        if settings.ca_bundle_path is not None:
-            environment["SSL_CA_BUNDLE"] = CA_BUNDLE_IN_LAMBDA
+        environment.update(tls_environment(settings.tls, settings.ca_bundle_path))
         vpc = settings.function.vpc
         self.resources = create_rotation_function(
             name,

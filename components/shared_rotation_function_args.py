@@ -14,7 +14,8 @@ from components.function_settings import (
     VpcConfigArgs,
     parse_function_settings,
 )
-from components.rotation_code_args import parse_code, parse_master
+from components.key_administration_args import POLICY_EDITING, parse_policy_editing
+from components.rotation_code_args import parse_code, parse_master, parse_tls
 
 
 class RotationFunctionArgs(TypedDict, total=False):
@@ -32,12 +33,19 @@ class RotationFunctionArgs(TypedDict, total=False):
     ($1/month for all members together)."""
     key_administrators: Sequence[str]
     """Role or user ARNs that may administer (never use) the created key."""
+    key_administrators_can_edit_policy: bool
+    """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
+    grant anyone, themselves included, use of the key. Default False: they manage the key but
+    can neither use it nor change who may."""
     master_secret_arn: str
     """Alternating-users strategies: the master secret the function logs in with."""
     master_secret_kms_key_arn: str
     """The CMK encrypting the master secret, if not aws/secretsmanager."""
     ca_bundle_path: str
     """Database strategies: a PEM bundle of CAs shipped with the function."""
+    tls: str
+    """Database strategies (and 'custom'): the TLS mode every member's rotation insists on,
+    'require' (default), 'verify' or 'from-secret'; as RotatingSecret's rotation.tls."""
     handler_module: str
     """With strategy 'custom': your handler module."""
     environment: Mapping[str, pulumi.Input[str]]
@@ -77,6 +85,9 @@ class SharedFunctionSettings:
     handler_module: str | None
     function: FunctionSettings
     tags: dict[str, str] = field(default_factory=dict)
+    key_administrators_can_edit_policy: bool = False
+    tls: str | None = None
+    """The TLS_MODE the function is given (always set for the database strategies)."""
 
 
 ARGUMENTS = tuple(RotationFunctionArgs.__annotations__)
@@ -128,16 +139,24 @@ def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
         handler_module=module,
         function=parse_function_settings(given, environment=given.get("environment")),
         tags=validation.tags("tags", given.get("tags", {})),
+        key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
+        tls=parse_tls(strategy, given, ""),
     )
 
 
 #: Arguments of a member RotatingSecret that belong to its shared function instead.
-FUNCTION_OWNED_ARGUMENTS = (*FUNCTION_ARGUMENTS, "kms_key_arn", "key_administrators")
+FUNCTION_OWNED_ARGUMENTS = (
+    *FUNCTION_ARGUMENTS,
+    "kms_key_arn",
+    "key_administrators",
+    POLICY_EDITING,
+)
 #: Keys of a member's rotation block that belong to its shared function instead.
 FUNCTION_OWNED_ROTATION_KEYS = (
     "master_secret_arn",
     "master_secret_kms_key_arn",
     "ca_bundle_path",
+    "tls",
     "handler_module",
     "environment",
 )

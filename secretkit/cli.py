@@ -212,17 +212,38 @@ def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
-    """Each strategy's Lambda artifact as RotatingSecret/SecureParameter would ship it."""
-    from components.lambda_artifact import rotation_artifact  # noqa: PLC0415 - loads Pulumi
+    """Each strategy's Lambda artifact as RotatingSecret/SecureParameter would ship it: size,
+    and what it holds (distribution, version, sha256 of its shipped files)."""
+    import json  # noqa: PLC0415
 
-    out.write(f"{'strategy':<22} {'files':>5} {'zipped bytes':>13}  packages\n")
+    # Loads Pulumi; refuses (InvalidArgumentError) a driver that differs from its pin.
+    from components.lambda_artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
+
+    rows: list[dict[str, Any]] = []
     for strategy in [*STRATEGY_MODULES, "parameter_store"]:
         artifact = rotation_artifact(strategy, None)
-        packages = sorted({name.split("/")[0].removesuffix(".py") for name in artifact.files})
-        out.write(
-            f"{strategy:<22} {len(artifact.files):>5} {artifact.zipped_size():>13,}  "
-            f"{', '.join(packages)}\n"
+        rows.append(
+            {
+                "strategy": strategy,
+                "handler": artifact.handler,
+                "files": len(artifact.files),
+                "zipped_bytes": artifact.zipped_size(),
+                "contents": [
+                    {"name": c.name, "version": c.version, "sha256": c.sha256}
+                    for c in artifact_contents(strategy)
+                ],
+            }
         )
+    if options.json:
+        out.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    out.write(f"{'strategy':<22} {'files':>5} {'zipped bytes':>13}  contents\n")
+    for row in rows:
+        out.write(f"{row['strategy']:<22} {row['files']:>5} {row['zipped_bytes']:>13,}\n")
+        for content in row["contents"]:
+            out.write(
+                f"    {content['name']:<30} {content['version']:<10} sha256:{content['sha256']}\n"
+            )
     return 0
 
 
@@ -371,8 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
     cost.set_defaults(func=cmd_cost)
 
     artifacts = commands.add_parser(
-        "artifacts", help="size of each strategy's Lambda artifact (drivers included)"
+        "artifacts",
+        help="each strategy's Lambda artifact: size, and the pinned distributions it ships",
     )
+    artifacts.add_argument("--json", action="store_true", help="print JSON instead of a table")
     artifacts.set_defaults(func=cmd_artifacts)
 
     demo = commands.add_parser("demo", help="the reference stack under mocks (as `make demo`)")

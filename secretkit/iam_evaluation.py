@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-#: Condition operators evaluated here (each also with the IfExists suffix).
+#: Condition operators evaluated here (each also with the IfExists suffix), besides Null.
 _STRING_OPERATORS = {
     "StringEquals": (False, False),
     "StringNotEquals": (False, True),
@@ -80,7 +80,20 @@ def _names_principal(statement: Mapping[str, Any], request: Request) -> bool:
     return "*" in named or any(arn in named for arn in request.principal_arns)
 
 
+def _null_holds(key: str, expected: Any, request: Request) -> bool:
+    """Null: "true" holds when the key is absent from the request, "false" when present."""
+    if key in request.context:
+        present = True
+    elif key in request.absent:
+        present = False
+    else:
+        raise UnsupportedPolicy(f"condition key {key!r} is not known for {request.action}")
+    return any((str(value).lower() == "true") != present for value in _as_list(expected))
+
+
 def _condition_holds(operator: str, key: str, expected: Any, request: Request) -> bool:
+    if operator == "Null":
+        return _null_holds(key, expected, request)
     if_exists = operator.endswith("IfExists")
     base = operator.removesuffix("IfExists")
     if base not in _STRING_OPERATORS:

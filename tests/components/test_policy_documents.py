@@ -47,7 +47,7 @@ SECRETSMANAGER_VIA = f"secretsmanager.{REGION}.amazonaws.com"
 SSM_VIA = f"ssm.{REGION}.amazonaws.com"
 EC2_DESCRIBE = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"}
 
-#: What the account root is delegated in the key policy: every key operation, spelled out.
+#: What key administrators get (the account root is delegated these and every other key operation).
 KEY_ADMIN_ACTIONS = [
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",
@@ -62,7 +62,6 @@ KEY_ADMIN_ACTIONS = [
     "kms:ListKeyPolicies",
     "kms:ListKeyRotations",
     "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
     "kms:RotateKeyOnDemand",
     "kms:ScheduleKeyDeletion",
     "kms:TagResource",
@@ -70,6 +69,8 @@ KEY_ADMIN_ACTIONS = [
     "kms:UpdateAlias",
     "kms:UpdateKeyDescription",
 ]
+#: Only the account root (so the account's IAM) may edit the key policy, unless asked for.
+KEY_POLICY_EDIT_ACTIONS = ["kms:PutKeyPolicy"]
 KEY_USE_ACTIONS = [
     "kms:CreateGrant",
     "kms:Decrypt",
@@ -186,7 +187,7 @@ def test_key_policy_delegates_to_account_root_only() -> None:
                 "Sid": "DelegateToAccountIam",
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-                "Action": sorted(KEY_USE_ACTIONS + KEY_ADMIN_ACTIONS),
+                "Action": sorted(KEY_USE_ACTIONS + KEY_ADMIN_ACTIONS + KEY_POLICY_EDIT_ACTIONS),
                 "Resource": "*",
             }
         ],
@@ -207,6 +208,7 @@ def test_key_policy_administrators_manage_but_never_use_the_key() -> None:
     cryptographic = {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"}
     assert not cryptographic & set(admins["Action"])
     assert "kms:CreateGrant" not in admins["Action"]
+    assert "kms:PutKeyPolicy" not in admins["Action"]
 
 
 def test_key_policy_uses_the_partition() -> None:
@@ -254,6 +256,11 @@ ROTATION_STATEMENTS = [
 ]
 
 ENI_ARN = f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/*"
+SUBNET_ARNS = [
+    f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0123456789abcdef0",
+    f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0fedcba9876543210",
+]
+LAMBDA_ONLY = {"Null": {"lambda:SourceFunctionArn": "true"}}
 ENI_STATEMENTS = [
     {
         "Sid": "CreateEniInFunctionSubnets",
@@ -261,10 +268,10 @@ ENI_STATEMENTS = [
         "Action": ["ec2:CreateNetworkInterface"],
         "Resource": [
             ENI_ARN,
-            f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0123456789abcdef0",
-            f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0fedcba9876543210",
+            *SUBNET_ARNS,
             f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0123456789abcdef0",
         ],
+        "Condition": LAMBDA_ONLY,
     },
     {
         "Sid": "ManageFunctionEnis",
@@ -275,12 +282,14 @@ ENI_STATEMENTS = [
             "ec2:UnassignPrivateIpAddresses",
         ],
         "Resource": [ENI_ARN],
+        "Condition": {"ArnEqualsIfExists": {"ec2:Subnet": SUBNET_ARNS}, **LAMBDA_ONLY},
     },
     {
         "Sid": "DescribeNetworkInterfaces",
         "Effect": "Allow",
         "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
         "Resource": ["*"],
+        "Condition": LAMBDA_ONLY,
     },
 ]
 

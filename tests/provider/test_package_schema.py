@@ -301,6 +301,7 @@ def test_the_replicated_secret_repeats_rotating_secrets_arguments_exactly(
                 "masterSecretArn": STRING,
                 "masterSecretKmsKeyArn": STRING,
                 "caBundlePath": STRING,
+                "tls": STRING,
                 "handlerModule": STRING,
                 "environment": map_of(STRING),
             },
