@@ -13,20 +13,25 @@ from components import (
     InvalidArgumentError,
     ProxiedParameterPolicy,
     RotatingSecret,
+    RotatingSecretArgs,
     SecureParameter,
+    SecureParameterArgs,
 )
 from components.physical_names import AUTONAME_SUFFIX
 from components.shared_rotation_function import RotationFunction
 from secretkit import mocks
 from secretkit.mocks import RecordingMonitor
 
-ROTATING = {
+ROTATING: RotatingSecretArgs = {
     "secret_name": "prod/app",
     "rotation": {"strategy": "password", "automatically_after_days": 30},
 }
-PARAMETER = {"parameter_name": "/app/token", "value": "v"}
-ROTATED_PARAMETER = {**PARAMETER, "rotation": {"schedule_expression": "rate(1 day)"}}
-NOTIFYING_PARAMETER = {**PARAMETER, "notify_if_unchanged_for": "90 days"}
+PARAMETER: SecureParameterArgs = {"parameter_name": "/app/token", "value": "v"}
+ROTATED_PARAMETER: SecureParameterArgs = {
+    **PARAMETER,
+    "rotation": {"schedule_expression": "rate(1 day)"},
+}
+NOTIFYING_PARAMETER: SecureParameterArgs = {**PARAMETER, "notify_if_unchanged_for": "90 days"}
 
 #: The longest component name each rule allows: 64 - len('-rotation') - 8 for a function.
 LONGEST_WITH_FUNCTION = 64 - len("-rotation") - AUTONAME_SUFFIX
@@ -96,7 +101,7 @@ def test_characters_a_rotation_functions_names_cannot_hold_are_refused(
     monitor: RecordingMonitor, name: str, kind: str
 ) -> None:
     with pytest.raises(InvalidArgumentError, match=f"would name the {kind}") as caught:
-        mocks.run(lambda: RotatingSecret(name, ROTATING))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret(name, ROTATING))
     assert caught.value.argument == "name"
     assert monitor.registrations == []
 
@@ -113,7 +118,7 @@ def test_a_reader_policy_name_that_cannot_fit_is_refused_up_front(
 ) -> None:
     """An inline read policy is '<component>-read-<role>': a 64-character role on a long
     component name would pass IAM's 128 characters."""
-    args = {**PARAMETER, "readers": ["r" * 64]}
+    args: SecureParameterArgs = {**PARAMETER, "readers": ["r" * 64]}
     with pytest.raises(InvalidArgumentError, match="IAM policy name") as caught:
         mocks.run(lambda: SecureParameter("p" * 60, args))
     assert caught.value.argument == "readers[0]"

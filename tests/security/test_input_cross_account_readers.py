@@ -11,9 +11,12 @@ import pytest
 
 from components import (
     CrossRegionReplicatedSecret,
+    CrossRegionReplicatedSecretArgs,
     ProxiedParameterPolicy,
     RotatingSecret,
+    RotatingSecretArgs,
     SecureParameter,
+    SecureParameterArgs,
 )
 from secretkit import mocks
 from secretkit.mocks import RecordingMonitor
@@ -24,12 +27,15 @@ FOREIGN = f"arn:aws:iam::{OTHER}:role/x"
 LOCAL = f"arn:aws:iam::{ACCOUNT}:role/team/x"
 RULE = rf"is a role in account {OTHER}, but this component deploys into account {ACCOUNT}"
 
-ROTATING = {
+ROTATING: RotatingSecretArgs = {
     "secret_name": "prod/app",
     "rotation": {"strategy": "password", "automatically_after_days": 30},
 }
-PARAMETER = {"parameter_name": "/app/token", "value": "v"}
-REPLICATED = {"secret_name": "prod/shared", "replica_regions": ["eu-west-1"]}
+PARAMETER: SecureParameterArgs = {"parameter_name": "/app/token", "value": "v"}
+REPLICATED: CrossRegionReplicatedSecretArgs = {
+    "secret_name": "prod/shared",
+    "replica_regions": ["eu-west-1"],
+}
 
 
 def only_components(monitor: RecordingMonitor) -> bool:
@@ -73,7 +79,7 @@ def test_the_error_names_the_account_and_says_cross_account_is_unsupported(
     monitor: RecordingMonitor,
 ) -> None:
     with pytest.raises(ValueError, match="cross-account") as caught:
-        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "readers": [FOREIGN]}))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "readers": [FOREIGN]}))
     message = str(caught.value)
     assert "RotatingSecret 'c'" in message
     assert OTHER in message
@@ -118,7 +124,7 @@ def test_a_role_resource_of_another_account_is_refused(component: Any) -> None:
     def program() -> None:
         role = aws.iam.Role("foreign-reader", assume_role_policy="{}")
         if component is RotatingSecret:
-            RotatingSecret("c", ROTATING).grant_read(role)  # type: ignore[arg-type]
+            RotatingSecret("c", ROTATING).grant_read(role)
         else:
             ProxiedParameterPolicy("c", {"secret_name": "prod/app", "roles": [role]})
 
@@ -132,7 +138,7 @@ def test_a_role_resource_of_another_account_is_refused(component: Any) -> None:
 def test_a_role_resource_of_the_deploying_account_is_granted(monitor: RecordingMonitor) -> None:
     def program() -> pulumi.Output[str]:
         role = aws.iam.Role("reader", assume_role_policy="{}")
-        secret = RotatingSecret("c", ROTATING)  # type: ignore[arg-type]
+        secret = RotatingSecret("c", ROTATING)
         secret.grant_read(role)
         return secret.secret_arn
 

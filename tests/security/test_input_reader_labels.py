@@ -10,16 +10,23 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import InvalidArgumentError, ProxiedParameterPolicy, RotatingSecret, SecureParameter
+from components import (
+    InvalidArgumentError,
+    ProxiedParameterPolicy,
+    RotatingSecret,
+    RotatingSecretArgs,
+    SecureParameter,
+    SecureParameterArgs,
+)
 from components.grants import aliases_for, role_label
 from secretkit import mocks
 from secretkit.mocks import RecordingMonitor
 
-ROTATING = {
+ROTATING: RotatingSecretArgs = {
     "secret_name": "prod/app",
     "rotation": {"strategy": "password", "automatically_after_days": 30},
 }
-PARAMETER = {"parameter_name": "/app/token", "value": "v"}
+PARAMETER: SecureParameterArgs = {"parameter_name": "/app/token", "value": "v"}
 
 
 def read_policies(monitor: RecordingMonitor) -> dict[str, str]:
@@ -87,14 +94,14 @@ def test_a_renamed_grant_keeps_its_state_through_an_alias(component: Any) -> Non
     would even detach the policy: the new attachment is created before the old is deleted)."""
     recorder = install_alias_recorder()
     if component is RotatingSecret:
-        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "readers": ["app.reader", "plain"]}))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "readers": ["app.reader", "plain"]}))
         old, kept = "c-read-app-reader", "c-read-plain"
     else:
         mocks.run(
             lambda: ProxiedParameterPolicy(
                 "c", {"secret_name": "s", "roles": ["app.reader", "plain"]}
             )
-        )  # type: ignore[arg-type]
+        )
         old, kept = "c-app-reader", "c-plain"
     renamed = [name for name in recorder.aliases if name.startswith(f"{old}_")]
     assert len(renamed) == 1
@@ -114,13 +121,13 @@ def test_the_same_role_twice_is_refused_before_anything_is_registered(
     monitor: RecordingMonitor,
 ) -> None:
     with pytest.raises(InvalidArgumentError, match="more than once"):
-        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "readers": ["App", "app"]}))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "readers": ["App", "app"]}))
     assert monitor.registrations == []
 
 
 def test_grant_read_refuses_the_same_role_in_another_case(monitor: RecordingMonitor) -> None:
     def program() -> None:
-        secret = RotatingSecret("c", {**ROTATING, "readers": ["App"]})  # type: ignore[arg-type]
+        secret = RotatingSecret("c", {**ROTATING, "readers": ["App"]})
         secret.grant_read("arn:aws:iam::123456789012:role/app")
 
     with pytest.raises(InvalidArgumentError, match="already has read access"):
@@ -146,7 +153,7 @@ def test_a_long_sanitised_reader_still_fits_the_policy_name(monitor: RecordingMo
     component = "n" * 47  # the longest name a rotation function allows
 
     def program() -> pulumi.Output[str]:
-        return RotatingSecret(component, {**ROTATING, "readers": [reader]}).secret_arn  # type: ignore[arg-type]
+        return RotatingSecret(component, {**ROTATING, "readers": [reader]}).secret_arn
 
     mocks.run(program)
     (name,) = read_policies(monitor)

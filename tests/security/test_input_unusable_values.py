@@ -16,7 +16,9 @@ from components import (
     InvalidArgumentError,
     ProxiedParameterPolicy,
     RotatingSecret,
+    RotatingSecretArgs,
     SecureParameter,
+    SecureParameterArgs,
 )
 from components.shared_rotation_function import RotationFunction
 from secretkit import mocks
@@ -30,11 +32,11 @@ KEY_ELSEWHERE = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{KEY_ID}"
 MASTER_ELSEWHERE = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:prod/db/master-AbCdEf"
 SECRET_VALUE = "Pulumi-secret-value-never-shown"
 
-ROTATING = {
+ROTATING: RotatingSecretArgs = {
     "secret_name": "prod/app",
     "rotation": {"strategy": "password", "automatically_after_days": 30},
 }
-PARAMETER = {"parameter_name": "/app/token", "value": "v"}
+PARAMETER: SecureParameterArgs = {"parameter_name": "/app/token", "value": "v"}
 
 
 def only_components(monitor: RecordingMonitor) -> bool:
@@ -98,7 +100,7 @@ def test_a_key_output_in_another_region_is_refused(monitor: RecordingMonitor) ->
 
 
 def test_a_key_in_the_secrets_region_is_used(monitor: RecordingMonitor) -> None:
-    mocks.run(lambda: RotatingSecret("c", {**ROTATING, "kms_key_arn": KEY_HERE}).secret_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: RotatingSecret("c", {**ROTATING, "kms_key_arn": KEY_HERE}).secret_arn)
     secret = monitor.by_type("aws:secretsmanager/secret:Secret")[0]
     assert secret.plain_inputs["kmsKeyId"] == KEY_HERE
 
@@ -114,7 +116,7 @@ def test_a_component_with_its_own_provider_is_judged_by_that_providers_region(
         other = aws.Provider("other", region=REGION)
         secret = RotatingSecret(
             "c",
-            {**ROTATING, "kms_key_arn": KEY_HERE},  # type: ignore[arg-type]
+            {**ROTATING, "kms_key_arn": KEY_HERE},
             pulumi.ResourceOptions(provider=other),
         )
         return secret.secret_arn
@@ -152,7 +154,7 @@ def test_the_master_secret_and_its_key_must_be_in_place(monitor: RecordingMonito
 
 def test_an_empty_secret_string_is_refused(monitor: RecordingMonitor) -> None:
     with pytest.raises(InvalidArgumentError, match="must not be empty") as caught:
-        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "secret_string": ""}))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "secret_string": ""}))
     assert caught.value.argument == "secret_string"
     assert "0 bytes" in str(caught.value)
     assert monitor.registrations == []
@@ -220,8 +222,9 @@ def in_days(days: int) -> str:
 def test_notification_periods_that_can_never_fire_are_refused(
     monitor: RecordingMonitor, extra: dict[str, str], argument: str, rule: str
 ) -> None:
+    args: Any = {**PARAMETER, **extra}
     with pytest.raises(InvalidArgumentError, match=rule) as caught:
-        mocks.run(lambda: SecureParameter("p", {**PARAMETER, **extra}))
+        mocks.run(lambda: SecureParameter("p", args))
     assert caught.value.argument == argument
     assert monitor.registrations == []
 
@@ -232,7 +235,7 @@ def test_notification_periods_that_can_never_fire_are_refused(
 ENVIRONMENT_CASES = [
     pytest.param(
         RotatingSecret,
-        lambda env: {**ROTATING, "rotation": {**ROTATING["rotation"], "environment": env}},  # type: ignore[dict-item]
+        lambda env: {**ROTATING, "rotation": {**ROTATING["rotation"], "environment": env}},
         "rotation.environment.API_TOKEN",
         id="rotating",
     ),
@@ -272,14 +275,14 @@ def test_a_pulumi_secret_in_the_environment_is_refused(
 
 def test_a_secret_derived_from_a_secret_is_still_one(monitor: RecordingMonitor) -> None:
     token = pulumi.Output.concat("Bearer ", pulumi.Output.secret(SECRET_VALUE))
-    args = {**ROTATING, "rotation": {**ROTATING["rotation"], "environment": {"AUTH": token}}}  # type: ignore[dict-item]
+    args = {**ROTATING, "rotation": {**ROTATING["rotation"], "environment": {"AUTH": token}}}
     with pytest.raises(ValueError, match="is a Pulumi secret"):
         mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[arg-type]
 
 
 def test_plain_outputs_in_the_environment_are_fine(monitor: RecordingMonitor) -> None:
     url = pulumi.Output.from_input("https://api.example")
-    args = {**ROTATING, "rotation": {**ROTATING["rotation"], "environment": {"URL": url}}}  # type: ignore[dict-item]
+    args = {**ROTATING, "rotation": {**ROTATING["rotation"], "environment": {"URL": url}}}
     mocks.run(lambda: RotatingSecret("c", args).rotation_function_arn)  # type: ignore[arg-type]
     function = monitor.by_type("aws:lambda/function:Function")[0]
     assert function.plain_inputs["environment"]["variables"]["URL"] == "https://api.example"
