@@ -229,6 +229,9 @@ class SecretComponent(pulumi.ComponentResource):
         GetSecretValue and DescribeSecret on the secret (and its replicas); kms:Decrypt on the
         key of each region, only through Secrets Manager in that region and only for that
         region's copy of the secret (its encryption context).
+
+        The role must be in the deploying account: a role ARN, or an aws.iam.Role whose ARN
+        names another account, is refused (cross-account readers are not supported yet).
         """
         return self._grants.grant(
             role,

@@ -271,6 +271,9 @@ class SecureParameter(pulumi.ComponentResource):
 
         ssm:GetParameter and ssm:GetParameters on this parameter; with a CMK also kms:Decrypt,
         only through SSM in this region and only for this parameter's encryption context.
+
+        The role must be in the deploying account: a role ARN, or an aws.iam.Role whose ARN
+        names another account, is refused (cross-account readers are not supported yet).
         """
         return self._grants.grant(
             role,
