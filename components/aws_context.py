@@ -70,3 +70,26 @@ def configured_region() -> str | None:
         or os.environ.get("AWS_REGION")
         or os.environ.get("AWS_DEFAULT_REGION")
     )
+
+
+def known_region(opts: pulumi.ResourceOptions | None = None) -> str | None:
+    """The region a component created with ``opts`` deploys into, when known before deployment:
+    the configured region (configured_region), unless ``opts`` or its parent name an AWS provider
+    of their own, whose region is only known once it is looked up (lookup_aws_context)."""
+    if opts is not None and _names_aws_provider(opts):
+        return None
+    return configured_region()
+
+
+def _names_aws_provider(opts: pulumi.ResourceOptions) -> bool:
+    providers: list[object] = []
+    if opts.provider is not None:
+        providers.append(opts.provider)
+    given = opts.providers
+    if isinstance(given, Mapping):
+        providers.extend(given.values())
+    elif given:
+        providers.extend(given)
+    parent_providers: Mapping[str, object] = getattr(opts.parent, "_providers", None) or {}
+    providers.extend(parent_providers.values())
+    return any(getattr(provider, "package", None) == "aws" for provider in providers)

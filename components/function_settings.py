@@ -4,13 +4,15 @@ environment), with their defaults and the pure check that reads them."""
 # Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
 # (provider/) is inferred from them at run time.
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 import pulumi
 
 from components import validation
+from components.errors import Redacted
+from components.input_gate import InputGate
 from components.rotation_role_policy import VpcScope
 from rotation_handlers.database import TLS_MODE_VARIABLE
 from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
@@ -124,6 +126,37 @@ def parse_environment(argument: str, value: Any) -> dict[str, pulumi.Input[str]]
             f"under {ENVIRONMENT_MAX_BYTES - 512}",
         )
     return dict(variables)
+
+
+def refuse_secret_values(
+    gate: InputGate, argument: str, variables: Mapping[str, pulumi.Input[str]]
+) -> None:
+    """Refuse, through ``gate``, a Pulumi secret among the variables' values.
+
+    Lambda keeps environment variables in the function's configuration, readable by anyone
+    allowed lambda:GetFunctionConfiguration, and pulumi-aws keeps them in plaintext in the
+    state: a secret there stops being one. Whether an Output is secret is only known once it
+    resolves, so the check is deferred; the function's first resources wait for it.
+    """
+    for name, value in variables.items():
+        if isinstance(value, pulumi.Output):
+            secrecy: pulumi.Output[bool] = pulumi.Output.from_input(value.is_secret())
+            gate.check(secrecy, _not_secret(f"{argument}.{name}"))
+
+
+def _not_secret(argument: str) -> Callable[[bool], None]:
+    def check(secret: bool) -> None:
+        if secret:
+            raise validation.fail(
+                argument,
+                Redacted(),
+                "is a Pulumi secret, and Lambda environment variables are plaintext in the "
+                "function's configuration and in Pulumi state: store the value in Secrets "
+                "Manager or Parameter Store (RotatingSecret, SecureParameter) and pass its "
+                "name or ARN instead, granting the function read access",
+            )
+
+    return check
 
 
 def parse_function_settings(

@@ -2,34 +2,61 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
+from components import physical_names, validation
 from components.errors import InvalidArgumentError
 
 #: What `readers=[...]` and `grant_read(...)` accept.
 RoleRef = str | aws.iam.Role
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9-]")
+#: Characters of the hash that tells apart names sanitised to the same text.
+LABEL_HASH_LENGTH = 8
 
-def role_label(role: RoleRef) -> str:
-    """A stable piece of a resource name for the role (its IAM name or Pulumi name)."""
+
+def _raw_name(role: RoleRef) -> str:
+    """The role's IAM name, or the Pulumi name of an aws.iam.Role."""
     if isinstance(role, aws.iam.Role):
-        raw = role.pulumi_resource_name
-    else:
-        raw = validation.role_name_from_reference(role)
-    return re.sub(r"[^A-Za-z0-9-]", "-", raw)
-
-
-def role_name_input(role: RoleRef) -> pulumi.Input[str]:
-    """The role's IAM name, as RolePolicy wants it."""
-    if isinstance(role, aws.iam.Role):
-        return role.name
+        return role.pulumi_resource_name
     return validation.role_name_from_reference(role)
+
+
+def legacy_label(role: RoleRef) -> str:
+    """The label secretkit used before labels were collision-free: the name with every character
+    outside [A-Za-z0-9-] replaced by '-' (so 'a.b' and 'a_b' were both 'a-b')."""
+    return _UNSAFE.sub("-", _raw_name(role))
+
+
+def role_label(role: RoleRef, max_length: int | None = None) -> str:
+    """A stable, collision-free piece of a resource name for the role.
+
+    A name of letters, digits and '-' is its own label (so existing stacks keep their resource
+    names). Any other name is sanitised and given '_' and a hash of the full name: 'a.b' ->
+    'a-b_<hash>', 'a_b' -> 'a-b_<other hash>'. No unchanged name contains '_', so the two kinds
+    never meet. ``max_length`` shortens the sanitised part of a hashed label to fit.
+    """
+    raw = _raw_name(role)
+    label = legacy_label(role)
+    if label == raw:
+        return raw
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:LABEL_HASH_LENGTH]
+    keep = len(label) if max_length is None else max(1, max_length - LABEL_HASH_LENGTH - 1)
+    return f"{label[:keep]}_{digest}"
+
+
+def role_identity(role: RoleRef) -> str:
+    """Which role a reference means: IAM role names are unique regardless of case; an
+    aws.iam.Role is itself."""
+    if isinstance(role, aws.iam.Role):
+        return f"resource:{role.pulumi_resource_name}"
+    return f"role:{validation.role_name_from_reference(role).lower()}"
 
 
 def check_role(argument: str, role: Any) -> RoleRef:
@@ -39,40 +66,231 @@ def check_role(argument: str, role: Any) -> RoleRef:
     return validation.role_reference(argument, role)
 
 
-def attach_policy(
-    resource_name: str,
-    role: RoleRef,
-    policy: dict[str, Any],
-    parent: pulumi.Resource,
-) -> aws.iam.RolePolicy:
-    """An inline policy on the role, parented to the component that grants it."""
-    return aws.iam.RolePolicy(
-        resource_name,
-        role=role_name_input(role),
-        policy=pulumi.Output.json_dumps(policy),
-        opts=pulumi.ResourceOptions(parent=parent),
+def check_distinct(argument: str, roles: Sequence[RoleRef]) -> None:
+    """Each role once, and no two with the same label (a role resource and a role name can
+    meet: aws.iam.Role('app') and 'app')."""
+    identities: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    for index, role in enumerate(roles):
+        identity = role_identity(role)
+        if identity in identities:
+            raise validation.fail(
+                argument,
+                _shown(role),
+                f"names the role of {argument}[{identities[identity]}] again",
+            )
+        identities[identity] = index
+        label = role_label(role)
+        if label in labels:
+            raise validation.fail(
+                f"{argument}[{index}]",
+                _shown(role),
+                f"would get the same resource name ('{label}') as {argument}[{labels[label]}]; "
+                "rename the aws.iam.Role resource",
+            )
+        labels[label] = index
+
+
+def _shown(role: RoleRef) -> str:
+    return (
+        f"aws.iam.Role('{role.pulumi_resource_name}')" if isinstance(role, aws.iam.Role) else role
     )
 
 
-def grant_once(
-    parent: pulumi.Resource,
-    *,
-    where: str,
-    granted: set[str],
-    role: Any,
-    what: str,
-    policy: Callable[[], dict[str, Any]],
-) -> aws.iam.RolePolicy:
-    """Check ``role``, refuse a second grant to the same role, and attach ``policy()`` as
-    ``<component>-read-<role>`` (what each component's grant_read does)."""
+def foreign_role(argument: str, role: str, account: str) -> None:
+    """Refuse a role ARN of another account than ``account``, the deploying one.
+
+    An inline policy or attachment names its role by name, in the account of the provider that
+    creates it: granting 'arn:aws:iam::999999999999:role/x' that way would grant the role 'x'
+    of the deploying account instead.
+    """
+    if not role.startswith("arn:"):
+        return
+    other = validation.arn_account(role)
+    if other != account:
+        raise validation.fail(
+            argument,
+            role,
+            f"is a role in account {other}, but this component deploys into account {account}: "
+            "cross-account readers are not supported yet (secretkit will not grant the role of "
+            "the same name in this account instead)",
+        )
+
+
+def check_accounts(argument: str, roles: Sequence[RoleRef], account: str) -> None:
+    """foreign_role for each role given as an ARN in ``argument``."""
+    for index, role in enumerate(roles):
+        if isinstance(role, str):
+            foreign_role(f"{argument}[{index}]", role, account)
+
+
+def names_accounts(roles: Sequence[RoleRef]) -> bool:
+    """Whether check_accounts has anything to check."""
+    return any(isinstance(role, str) and role.startswith("arn:") for role in roles)
+
+
+def local_role_name(
+    argument: str, role: RoleRef, account: pulumi.Output[str] | None, where: str
+) -> pulumi.Input[str]:
+    """The role's IAM name for RolePolicy or RolePolicyAttachment, once it is known to be a role
+    of the deploying account (``account``): a role ARN is checked against it, an aws.iam.Role
+    by its ARN (it may come from a provider for another account). The returned Output fails,
+    and with it the resource taking it, when the check does (``where`` names the component)."""
+    if isinstance(role, aws.iam.Role):
+        if account is None:
+            return role.name
+        return pulumi.Output.all(role.arn, role.name, account).apply(
+            lambda parts: _located(where, _checked_resource, argument, role, *parts)
+        )
+    name = validation.role_name_from_reference(role)
+    if account is None or not role.startswith("arn:"):
+        return name
+    return account.apply(lambda known: _located(where, _checked_name, argument, role, name, known))
+
+
+def _located(where: str, check: Callable[..., str], *args: Any) -> str:
     try:
-        role = check_role("role", role)
+        return check(*args)
     except InvalidArgumentError as error:
         raise error.located(where) from None
+
+
+def _checked_name(argument: str, role: str, name: str, account: str) -> str:
+    foreign_role(argument, role, account)
+    return name
+
+
+def _checked_resource(argument: str, role: aws.iam.Role, arn: str, name: str, account: str) -> str:
+    other = validation.arn_account(arn)
+    if other != account:
+        raise validation.fail(
+            argument,
+            _shown(role),
+            f"is a role in account {other} (its ARN is {arn}), but this component deploys into "
+            f"account {account}: cross-account readers are not supported yet (secretkit will not "
+            "grant the role of the same name in this account instead)",
+        )
+    return name
+
+
+def grant_name(component: str, role: RoleRef, argument: str = "role") -> tuple[str, str]:
+    """(resource name, legacy resource name) of the inline read policy of ``role``:
+    '<component>-read-<label>', which must make a valid IAM policy name once auto-named."""
+    name, legacy = resource_name(f"{component}-read-", role, physical_names.IAM_POLICY, argument)
+    physical_names.check_characters(component, name[len(component) :], physical_names.IAM_POLICY)
+    return name, legacy
+
+
+def check_grant_names(component: str, roles: Sequence[RoleRef], argument: str) -> None:
+    """grant_name of each role given in ``argument``, before anything is registered."""
+    for index, role in enumerate(roles):
+        grant_name(component, role, f"{argument}[{index}]")
+
+
+def resource_name(
+    prefix: str,
+    role: RoleRef,
+    rule: physical_names.NameRule | None = None,
+    argument: str = "role",
+) -> tuple[str, str]:
+    """(resource name, legacy resource name) of the role's grant: ``prefix`` + label. With
+    ``rule`` (the grant's auto-named AWS name), a hashed label is shortened to fit it, and an
+    unhashed one that cannot fit is refused (raises InvalidArgumentError for ``argument``)."""
     label = role_label(role)
-    if label in granted:
-        raise InvalidArgumentError("role", label, f"already has read access to this {what}", where)
-    granted.add(label)
-    return attach_policy(
-        f"{parent.pulumi_resource_name}-read-{label}", role, policy(), parent=parent
+    if rule is not None:
+        room = rule.max_length - physical_names.AUTONAME_SUFFIX - len(prefix)
+        if len(label) > room:
+            if label == _raw_name(role) or room <= LABEL_HASH_LENGTH + 1:
+                raise validation.fail(
+                    argument,
+                    _shown(role),
+                    f"makes the {rule.kind} '{prefix}{label}' plus Pulumi's "
+                    f"{physical_names.AUTONAME_SUFFIX}-character suffix "
+                    f"{len(prefix) + len(label) + physical_names.AUTONAME_SUFFIX} characters; "
+                    f"{rule.kind}s are at most {rule.max_length}: shorten the component name",
+                )
+            label = role_label(role, room)
+    return f"{prefix}{label}", f"{prefix}{legacy_label(role)}"
+
+
+def aliases_for(
+    name: str, legacy: str, taken: Collection[str]
+) -> list[pulumi.Input[pulumi.Alias]] | None:
+    """An alias to the name the grant had before labels were collision-free, so a stack
+    deployed then sees no change; none when nothing changed or another grant takes that name."""
+    if name == legacy or legacy in taken:
+        return None
+    return [pulumi.Alias(name=legacy)]
+
+
+def attach_policy(
+    resource_name: str,
+    role: pulumi.Input[str],
+    policy: dict[str, Any],
+    parent: pulumi.Resource,
+    aliases: list[pulumi.Input[pulumi.Alias]] | None = None,
+) -> aws.iam.RolePolicy:
+    """An inline policy on the role (its IAM name), parented to the component that grants it."""
+    return aws.iam.RolePolicy(
+        resource_name,
+        role=role,
+        policy=pulumi.Output.json_dumps(policy),
+        opts=pulumi.ResourceOptions(parent=parent, aliases=aliases),
     )
+
+
+class Grants:
+    """The read grants of one component: each role once, each under its own resource name."""
+
+    def __init__(self, parent: pulumi.Resource, where: str, what: str) -> None:
+        self.parent = parent
+        self.where = where
+        self.what = what
+        self.account: pulumi.Output[str] | None = None
+        self._identities: set[str] = set()
+        self._names: set[str] = set()
+        #: Resource names grants take or will take (the readers given in the arguments).
+        self._taken: set[str] = set()
+
+    @property
+    def prefix(self) -> str:
+        """Every grant's resource name starts with it: '<component>-read-'."""
+        return f"{self.parent.pulumi_resource_name}-read-"
+
+    def reserve(self, roles: Sequence[RoleRef]) -> None:
+        """Names the readers given in the arguments will take, so no alias claims them."""
+        self._taken |= {f"{self.prefix}{role_label(role)}" for role in roles}
+
+    def grant(
+        self, role: Any, policy: Callable[[], dict[str, Any]], argument: str = "role"
+    ) -> aws.iam.RolePolicy:
+        """Check ``role``, refuse a second grant to the same role, and attach ``policy()`` as
+        ``<component>-read-<label>`` (what each component's grant_read does)."""
+        try:
+            role = check_role(argument, role)
+            identity = role_identity(role)
+            if identity in self._identities:
+                raise validation.fail(
+                    argument, _shown(role), f"already has read access to this {self.what}"
+                )
+            name, legacy = grant_name(self.parent.pulumi_resource_name, role, argument)
+            if name in self._names:
+                raise validation.fail(
+                    argument,
+                    _shown(role),
+                    f"would get the resource name '{name}' of another grant of this {self.what}; "
+                    "rename the aws.iam.Role resource",
+                )
+        except InvalidArgumentError as error:
+            raise error.located(self.where) from None
+        self._identities.add(identity)
+        self._names.add(name)
+        aliases = aliases_for(name, legacy, self._taken | self._names)
+        self._taken.add(legacy)
+        return attach_policy(
+            name,
+            local_role_name(argument, role, self.account, self.where),
+            policy(),
+            self.parent,
+            aliases,
+        )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: Actions AWS offers no resource-level permission for: Resource "*" is the only choice.
@@ -10,9 +11,99 @@ NO_RESOURCE_LEVEL_ACTIONS = frozenset({"ec2:describenetworkinterfaces", "ec2:des
 #: KMS actions that must be limited by kms:ViaService in identity policies.
 KMS_PREFIX = "kms:"
 
+#: Reading a secret or parameter value (DescribeSecret too: it reveals the rotation setup).
+SECRET_READ_ACTIONS = (
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetSecretValue",
+    "ssm:GetParameter",
+    "ssm:GetParameterHistory",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+)
+#: Changing a secret's or parameter's value or versions, who may read it (its resource
+#: policy), where it is copied (replication), or whether it exists.
+SECRET_WRITE_ACTIONS = (
+    "secretsmanager:CancelRotateSecret",
+    "secretsmanager:DeleteResourcePolicy",
+    "secretsmanager:DeleteSecret",
+    "secretsmanager:PutResourcePolicy",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:RemoveRegionsFromReplication",
+    "secretsmanager:ReplicateSecretToRegions",
+    "secretsmanager:RestoreSecret",
+    "secretsmanager:RotateSecret",
+    "secretsmanager:StopReplicationToReplica",
+    "secretsmanager:UpdateSecret",
+    "secretsmanager:UpdateSecretVersionStage",
+    "ssm:DeleteParameter",
+    "ssm:DeleteParameters",
+    "ssm:LabelParameterVersion",
+    "ssm:PutParameter",
+    "ssm:UnlabelParameterVersion",
+)
+#: KMS's data-plane actions: using a key on data, and CreateGrant, which hands that use on.
+KEY_DATA_ACTIONS = (
+    "kms:CreateGrant",
+    "kms:Decrypt",
+    "kms:DeriveSharedSecret",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:GenerateMac",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:Sign",
+    "kms:Verify",
+    "kms:VerifyMac",
+)
+#: Actions whose Resource must name exactly one secret, parameter or key: no "*" and no partial
+#: wildcard. Not in the set on purpose: CreateSecret (a name prefix is how it is scoped), the
+#: metadata calls (tags, ListSecretVersionIds, GetResourcePolicy), and the calls without
+#: resource-level permissions (ListSecrets, GetRandomPassword, BatchGetSecretValue,
+#: DescribeParameters), which AWS authorises on "*" only.
+DATA_ACTIONS = (*SECRET_READ_ACTIONS, *SECRET_WRITE_ACTIONS, *KEY_DATA_ACTIONS)
+#: The one wildcard secretkit writes on purpose: '<name>-??????' names exactly the secret
+#: <name> whatever the six random characters Secrets Manager appends (AWS's own advice in
+#: "Limiting access to specific secrets"; '*' there would also match '<name>-a-b-AbCdEf').
+_ONE_SECRET_RE = re.compile(
+    r"arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-\?\?\?\?\?\?"
+)
+
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def iam_pattern(action: str) -> re.Pattern[str]:
+    """IAM's action matching: case-insensitive, ``*`` any run of characters, ``?`` one."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in action.strip())
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def data_actions(actions: Iterable[str]) -> list[str]:
+    """The data actions (:data:`DATA_ACTIONS`) that ``actions`` grant, by name or pattern."""
+    patterns = [iam_pattern(a) for a in actions if "*" in a or "?" in a]
+    literal = {a.strip().lower() for a in actions}
+    return [
+        action
+        for action in DATA_ACTIONS
+        if action.lower() in literal or any(p.fullmatch(action) for p in patterns)
+    ]
+
+
+def names_one_resource(resource: str) -> bool:
+    """Whether a Resource entry names one resource: no '*' or '?', except the
+    '...:secret:<name>-??????' form that names exactly one secret."""
+    if "*" not in resource and "?" not in resource:
+        return True
+    return _ONE_SECRET_RE.fullmatch(resource) is not None
+
+
+def wildcard_resources(resources: Iterable[str]) -> list[str]:
+    """The entries of a Resource other than "*" that match more than one resource."""
+    return [r for r in resources if r != "*" and not names_one_resource(r)]
 
 
 def violations(document: Mapping[str, Any], *, key_policy: bool = False) -> list[str]:
@@ -20,7 +111,9 @@ def violations(document: Mapping[str, Any], *, key_policy: bool = False) -> list
 
     Rules: no "*" action or service wildcard (``kms:*``) or partial wildcard (``ssm:Get*``); no
     ``Resource: "*"`` except for actions without resource-level permissions (in a key policy
-    "*" means the key itself and is allowed); every KMS grant in an identity policy is scoped by
+    "*" means the key itself and is allowed); no partial wildcard (``secret:app/*``,
+    ``key/*``, ``parameter/app/?``) in the Resource of a data action (:data:`DATA_ACTIONS`),
+    except ``secret:<name>-??????``; every KMS grant in an identity policy is scoped by
     ``kms:ViaService``; only Allow statements.
     """
     found: list[str] = []
@@ -39,6 +132,14 @@ def violations(document: Mapping[str, Any], *, key_policy: bool = False) -> list
             broad = [a for a in actions if a.lower() not in NO_RESOURCE_LEVEL_ACTIONS]
             if broad:
                 found.append(f"{label}: Resource '*' for {', '.join(sorted(broad))}")
+        # In a key policy every Resource means the key itself.
+        partial = [] if key_policy else wildcard_resources(resources)
+        granted = data_actions(actions) if partial else []
+        if granted:
+            found.append(
+                f"{label}: wildcard resource {', '.join(repr(r) for r in partial)} for "
+                f"{', '.join(granted)}"
+            )
         # IAM matches action names case-insensitively.
         kms = [a for a in actions if a.lower().startswith(KMS_PREFIX)]
         if kms and not key_policy:

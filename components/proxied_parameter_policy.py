@@ -7,11 +7,15 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import grants, validation
+from components import grants, physical_names, validation
 from components.aws_context import lookup_aws_context
 from components.errors import InvalidArgumentError
 from components.input_gate import InputGate
-from components.proxied_parameter_policy_args import ProxiedParameterPolicyArgs, parse_proxy_args
+from components.proxied_parameter_policy_args import (
+    ProxiedParameterPolicyArgs,
+    ProxySettings,
+    parse_proxy_args,
+)
 from components.proxy_policy import (
     ecs_secret_entry,
     proxy_parameter_arn,
@@ -47,18 +51,19 @@ class ProxiedParameterPolicy(pulumi.ComponentResource):
         where = f"ProxiedParameterPolicy '{name}'"
         try:
             settings = parse_proxy_args(args)
+            physical_names.check(name, [("-policy", physical_names.IAM_POLICY)])
+            names = [
+                grants.resource_name(f"{name}-", role, argument=f"roles[{index}]")
+                for index, role in enumerate(settings.roles)
+            ]
         except InvalidArgumentError as error:
             raise error.located(where) from None
         super().__init__(TYPE_TOKEN, name, None, opts)
         gate = InputGate(where)
-        if isinstance(settings.kms_key_arn, pulumi.Output):
-            gate.check(
-                settings.kms_key_arn,
-                lambda arn: arn is None or validation.kms_key_arn("kms_key_arn", arn),
-            )
         context = lookup_aws_context(self)
         region = settings.region or context.region
         account = settings.account_id or context.account_id
+        _deferred_checks(settings, gate, region, context.account_id)
         document = proxy_policy(
             context.partition, region, account, settings.secret_name, settings.kms_key_arn
         )
@@ -70,15 +75,22 @@ class ProxiedParameterPolicy(pulumi.ComponentResource):
             policy=self.policy_json,
             opts=pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on()),
         )
-        self.attachments = [
-            aws.iam.RolePolicyAttachment(
-                f"{name}-{grants.role_label(role)}",
-                role=grants.role_name_input(role),
-                policy_arn=self.policy.arn,
-                opts=pulumi.ResourceOptions(parent=self),
+        taken = {resource for resource, _ in names}
+        self.attachments = []
+        for index, (role, (resource, legacy)) in enumerate(zip(settings.roles, names, strict=True)):
+            self.attachments.append(
+                aws.iam.RolePolicyAttachment(
+                    resource,
+                    role=grants.local_role_name(f"roles[{index}]", role, context.account_id, where),
+                    policy_arn=self.policy.arn,
+                    # A renamed attachment would be created, then the old one deleted, which
+                    # detaches the same policy from the same role: the alias keeps it one.
+                    opts=pulumi.ResourceOptions(
+                        parent=self, aliases=grants.aliases_for(resource, legacy, taken)
+                    ),
+                )
             )
-            for role in settings.roles
-        ]
+            taken.add(legacy)
         self.policy_arn = self.policy.arn
         self.parameter_path = pulumi.Output.from_input(proxy_parameter_path(settings.secret_name))
         self.parameter_arn = pulumi.Output.from_input(
@@ -96,3 +108,27 @@ class ProxiedParameterPolicy(pulumi.ComponentResource):
     def ecs_secret(self, name: str) -> pulumi.Output[dict[str, Any]]:
         """A container definition ``secrets`` entry: ``{"name": name, "valueFrom": <ARN>}``."""
         return self.parameter_arn.apply(lambda arn: ecs_secret_entry(name, arn))
+
+
+def _deferred_checks(
+    settings: ProxySettings,
+    gate: InputGate,
+    region: pulumi.Input[str],
+    deploying_account: pulumi.Output[str],
+) -> None:
+    """Checks that wait for an Output or the provider: the key's form and region (the secret's),
+    and roles of the deploying account (each attachment checks its role again)."""
+    key = settings.kms_key_arn
+    if isinstance(key, pulumi.Output) or (key is not None and settings.region is None):
+        gate.check(
+            pulumi.Output.all(key, region),
+            lambda known: (
+                known[0] is None
+                or validation.key_in_region("kms_key_arn", known[0], known[1], "the secret")
+            ),
+        )
+    if grants.names_accounts(settings.roles):
+        gate.check(
+            deploying_account,
+            lambda account: grants.check_accounts("roles", settings.roles, account),
+        )

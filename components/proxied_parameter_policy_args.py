@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 import pulumi
 
 from components import validation
-from components.grants import RoleRef, check_role, role_label
+from components.grants import RoleRef, check_distinct, check_role
 from components.secret_component import SecretComponent
 
 
@@ -23,12 +23,12 @@ class ProxiedParameterPolicyArgs(TypedDict, total=False):
     the package schema cannot reference this package's own components (typed Any there), so
     other languages give secret_name and kms_key_arn from the component's outputs instead."""
     kms_key_arn: pulumi.Input[str]
-    """The secret's CMK; omit for the AWS managed key aws/secretsmanager (default: the
-    component's key when ``secret`` is given)."""
+    """The secret's CMK, in the secret's region; omit for the AWS managed key
+    aws/secretsmanager (default: the component's key when ``secret`` is given)."""
     roles: Sequence[Any]
-    """IAM role names or role ARNs (strings) the managed policy is attached to; Python may also
-    pass aws.iam.Role resources. Typed Any in the package schema, which has no string-or-resource
-    union; from other languages pass names or ARNs."""
+    """IAM role names or role ARNs (strings) of the deploying account the managed policy is
+    attached to; Python may also pass aws.iam.Role resources. Typed Any in the package schema,
+    which has no string-or-resource union; from other languages pass names or ARNs."""
     region: str
     """Region of the secret and the reference path (default: the provider's)."""
     account_id: str
@@ -57,10 +57,7 @@ def parse_roles(value: Any) -> list[RoleRef]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise validation.fail("roles", value, "must be a list of role names, ARNs or aws.iam.Role")
     roles = [check_role(f"roles[{index}]", role) for index, role in enumerate(value)]
-    labels = [role_label(role).lower() for role in roles]
-    repeated = sorted({label for label in labels if labels.count(label) > 1})
-    if repeated:
-        raise validation.fail("roles", repeated[0], "names a role more than once")
+    check_distinct("roles", roles)
     return roles
 
 
@@ -77,6 +74,9 @@ def parse_proxy_args(args: Any) -> ProxySettings:
     key = given.get("kms_key_arn")
     if key is not None and not isinstance(key, pulumi.Output):
         validation.kms_key_arn("kms_key_arn", key)
+        if given.get("region") is not None:
+            secret_region = validation.aws_region("region", given["region"])
+            validation.in_region("kms_key_arn", key, secret_region, "the secret")
     if component is not None:
         if not isinstance(component, SecretComponent):
             raise validation.fail(

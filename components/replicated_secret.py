@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import configured_region
+from components.aws_context import known_region
 from components.errors import InvalidArgumentError
 from components.input_gate import InputGate
 from components.kms_key import KEY_DELETION_WINDOW_DAYS, create_kms_key
@@ -21,7 +21,7 @@ from components.replicated_secret_args import (
     check_replica_region,
     parse_replicated_secret_args,
 )
-from components.secret_component import ReplicaPlan, SecretComponent
+from components.secret_component import ReplicaPlan, SecretComponent, check_names
 from components.secret_rotation import secret_rotation_artifact
 
 TYPE_TOKEN = "secretkit:index:CrossRegionReplicatedSecret"
@@ -62,8 +62,10 @@ class CrossRegionReplicatedSecret(SecretComponent):
     ) -> None:
         where = f"CrossRegionReplicatedSecret '{name}'"
         try:
-            plan = parse_replicated_secret_args(args, primary_region=configured_region())
+            region = known_region(opts)
+            plan = parse_replicated_secret_args(args, primary_region=region)
             settings = plan.secret
+            check_names(name, settings)
             artifact: HandlerArtifact | None = None
             if settings.rotation is not None:
                 artifact = secret_rotation_artifact(settings)
@@ -71,7 +73,7 @@ class CrossRegionReplicatedSecret(SecretComponent):
             raise error.located(where) from None
         super().__init__(TYPE_TOKEN, name, None, opts)
 
-        gate = self._start(name, settings)
+        gate = self._start(name, settings, region)
         # The provider's region may only be known now: a replica there would collide.
         gate.check(self.context.region, lambda primary: _check_regions(plan.regions, primary))
         for index, region in enumerate(plan.regions):

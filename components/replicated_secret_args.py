@@ -35,7 +35,8 @@ class CrossRegionReplicatedSecretArgs(TypedDict, total=False):
     description: str
     """Description stored with the secret."""
     kms_key_arn: pulumi.Input[str]
-    """Existing CMK to encrypt with; when absent the component creates one ($1/month)."""
+    """Existing CMK to encrypt with, in the secret's region; when absent the component creates
+    one ($1/month)."""
     key_administrators: Sequence[str]
     """Role or user ARNs that may administer (never use) the created key."""
     key_administrators_can_edit_policy: bool
@@ -43,13 +44,15 @@ class CrossRegionReplicatedSecretArgs(TypedDict, total=False):
     grant anyone, themselves included, use of the key. Default False: they manage the key but
     can neither use it nor change who may."""
     secret_string: pulumi.Input[str]
-    """Initial value (a Pulumi secret). Written once; rotation owns the value afterwards."""
+    """Initial value (a Pulumi secret), 1 byte to 64 KB. Written once; rotation owns the value
+    afterwards."""
     secret_template: Mapping[str, Any]
     """Initial JSON object (e.g. {'username': 'app'}) completed with a generated 'password'."""
     secret_string_version: int
     """Bump to write secret_string/secret_template again (default 1)."""
     readers: Sequence[str]
-    """IAM role names or ARNs granted exactly read access (GetSecretValue, Decrypt)."""
+    """IAM role names or ARNs granted exactly read access (GetSecretValue, Decrypt). Roles of the
+    deploying account only: an ARN of another account is refused."""
     recovery_window_in_days: int
     """Days a deleted secret can be restored: 0 or 7-30 (default 30)."""
     lambda_runtime: str
@@ -171,7 +174,7 @@ def parse_replicated_secret_args(
 ) -> ReplicatedSecretSettings:
     """Every check CrossRegionReplicatedSecret makes before registering anything."""
     secret = parse_rotating_secret_args(
-        args, rotation_required=False, extra_arguments=EXTRA_ARGUMENTS
+        args, rotation_required=False, extra_arguments=EXTRA_ARGUMENTS, region=primary_region
     )
     given = validation.require_mapping("args", args)
     if secret.rotation is not None and secret.rotation.function is not None:

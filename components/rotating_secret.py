@@ -4,9 +4,10 @@
 # (provider/) is inferred from them at run time.
 import pulumi
 
+from components.aws_context import known_region
 from components.errors import InvalidArgumentError
 from components.rotating_secret_args import RotatingSecretArgs, parse_rotating_secret_args
-from components.secret_component import SecretComponent
+from components.secret_component import SecretComponent, check_names
 from components.secret_rotation import secret_rotation_artifact
 
 TYPE_TOKEN = "secretkit:index:RotatingSecret"
@@ -45,14 +46,16 @@ class RotatingSecret(SecretComponent):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         try:
-            settings = parse_rotating_secret_args(args)
+            region = known_region(opts)
+            settings = parse_rotating_secret_args(args, region=region)
+            check_names(name, settings)
             shared = settings.rotation.function if settings.rotation else None
             artifact = None if shared is not None else secret_rotation_artifact(settings)
         except InvalidArgumentError as error:
             raise error.located(f"RotatingSecret '{name}'") from None
         super().__init__(TYPE_TOKEN, name, None, opts)
 
-        gate = self._start(name, settings)
+        gate = self._start(name, settings, region)
         key_arn = self._primary_key(name, settings, gate, multi_region=False)
         self._secret(name, settings, gate)
         self.rotation_function = function = self._rotation(name, settings, artifact, gate)

@@ -18,7 +18,7 @@ from components.function_settings import (
     parse_function_settings,
 )
 from components.key_administration_args import parse_policy_editing
-from components.rotation_code_args import parse_code, parse_master, parse_tls
+from components.rotation_code_args import check_master_region, parse_code, parse_master, parse_tls
 from components.shared_rotation_function_args import (
     FUNCTION_OWNED_ARGUMENTS,
     FUNCTION_OWNED_ROTATION_KEYS,
@@ -41,12 +41,14 @@ class RotationArgs(TypedDict, total=False):
     and its resource policy lets the function's role rotate it (if the function lists
     secret_names, its name must be one of them)."""
     schedule_expression: str
-    """'rate(N hours|days)' (4 hours to 1000 days) or 'cron(min hour dom month dow year)'.
-    Give this or automatically_after_days."""
+    """'rate(N hours|days)' (4 hours to 1000 days) or 'cron(0 hour dom month dow *)': AWS's
+    cron grammar, on the hour, at least 4 hours between runs. Give this or
+    automatically_after_days."""
     automatically_after_days: int
     """Rotate every N days (1-1000). Give this or schedule_expression."""
     duration: str
-    """Rotation window such as '3h' (1h-24h); Secrets Manager rotates within it."""
+    """Rotation window such as '3h' (1h-24h), shorter than the time between rotations and
+    ending by midnight UTC; Secrets Manager rotates within it."""
     rotate_immediately: bool
     """Rotate as soon as rotation is configured (default True, as AWS does)."""
     master_secret_arn: str
@@ -87,7 +89,8 @@ class RotatingSecretArgs(TypedDict, total=False):
     description: str
     """Description stored with the secret."""
     kms_key_arn: pulumi.Input[str]
-    """Existing CMK to encrypt with; when absent the component creates one ($1/month)."""
+    """Existing CMK to encrypt with, in the secret's region; when absent the component creates
+    one ($1/month)."""
     key_administrators: Sequence[str]
     """Role or user ARNs that may administer (never use) the created key."""
     key_administrators_can_edit_policy: bool
@@ -95,13 +98,15 @@ class RotatingSecretArgs(TypedDict, total=False):
     grant anyone, themselves included, use of the key. Default False: they manage the key but
     can neither use it nor change who may."""
     secret_string: pulumi.Input[str]
-    """Initial value (a Pulumi secret). Written once; rotation owns the value afterwards."""
+    """Initial value (a Pulumi secret), 1 byte to 64 KB. Written once; rotation owns the value
+    afterwards."""
     secret_template: Mapping[str, Any]
     """Initial JSON object (e.g. {'username': 'app'}) completed with a generated 'password'."""
     secret_string_version: int
     """Bump to write secret_string/secret_template again (default 1)."""
     readers: Sequence[str]
-    """IAM role names or ARNs granted exactly read access (GetSecretValue, Decrypt)."""
+    """IAM role names or ARNs granted exactly read access (GetSecretValue, Decrypt). Roles of the
+    deploying account only: an ARN of another account is refused."""
     recovery_window_in_days: int
     """Days a deleted secret can be restored: 0 or 7-30 (default 30)."""
     lambda_runtime: str
@@ -181,18 +186,20 @@ def _parse_schedule(rotation: Mapping[str, Any]) -> tuple[str | None, int | None
             {k: rotation.get(k) for k in ("schedule_expression", "automatically_after_days")},
             "give exactly one of schedule_expression and automatically_after_days",
         )
-    interval_hours: int | None
+    windows: validation.RotationWindows | None
     if expression is not None:
         validation.schedule_expression("rotation.schedule_expression", expression)
-        interval_hours = validation.rate_interval_hours(expression)
+        windows = validation.rotation_windows(expression)
     else:
         days = validation.require_int(
             "rotation.automatically_after_days", days, 1, validation.ROTATION_MAX_DAYS, "days"
         )
-        interval_hours = days * 24
+        windows = validation.RotationWindows(days * 24, 0)
     duration = rotation.get("duration")
-    if duration is not None:
-        validation.rotation_duration("rotation.duration", duration, interval_hours)
+    if duration is not None and windows is not None:
+        validation.rotation_duration(
+            "rotation.duration", duration, windows.interval_hours, windows.latest_start_hour
+        )
     return expression, days, duration
 
 
@@ -304,16 +311,35 @@ def _check_membership(given: Mapping[str, Any], name: str, rotation: RotationSet
         )
 
 
+def check_region(settings: RotatingSecretSettings, region: str) -> None:
+    """What must be in the secret's region ``region``: a given key, and the master secret the
+    rotation function reads (a shared RotationFunction checks its own)."""
+    if isinstance(settings.kms_key_arn, str):
+        validation.in_region("kms_key_arn", settings.kms_key_arn, region, "the secret")
+    rotation = settings.rotation
+    if rotation is not None and rotation.shared is None:
+        check_master_region("rotation.", rotation.master_secret_arn, region)
+
+
+def depends_on_region(settings: RotatingSecretSettings) -> bool:
+    """Whether check_region has anything to check."""
+    rotation = settings.rotation
+    master = rotation.master_secret_arn if rotation and rotation.shared is None else None
+    return isinstance(settings.kms_key_arn, str) or master is not None
+
+
 def parse_rotating_secret_args(
     args: Any,
     *,
     rotation_required: bool = True,
     extra_arguments: tuple[str, ...] = (),
+    region: str | None = None,
 ) -> RotatingSecretSettings:
     """Every check RotatingSecret makes before registering anything.
 
     CrossRegionReplicatedSecret reuses it with rotation optional and its own extra arguments
-    (which it checks itself).
+    (which it checks itself). ``region``: the secret's region, when known before deployment
+    (else the component checks what depends on it once the provider's region is known).
     """
     given = validation.require_mapping("args", args)
     validation.reject_unknown_keys("", given, (*ARGUMENTS, *extra_arguments))
@@ -351,7 +377,7 @@ def parse_rotating_secret_args(
             "secret_template", template, "give secret_string or secret_template, not both"
         )
     if isinstance(secret_string, str):
-        validation.secret_value_size("secret_string", secret_string)
+        validation.secret_value("secret_string", secret_string)
     elif secret_string is not None and not isinstance(secret_string, pulumi.Output):
         raise validation.fail(
             "secret_string", Redacted(), "must be a string or a pulumi Output of a string"
@@ -370,7 +396,7 @@ def parse_rotating_secret_args(
     if description is not None:
         validation.description("description", description, 2048)
 
-    return RotatingSecretSettings(
+    settings = RotatingSecretSettings(
         secret_name=name,
         rotation=rotation,
         description=description,
@@ -391,3 +417,6 @@ def parse_rotating_secret_args(
         warnings=validation.secret_name_warnings(name),
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
     )
+    if region is not None:
+        check_region(settings, region)
+    return settings

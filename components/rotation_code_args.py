@@ -40,7 +40,32 @@ def parse_master(
                 f"{prefix}master_secret_kms_key_arn", master_key, f"needs {prefix}master_secret_arn"
             )
         validation.kms_key_arn(f"{prefix}master_secret_kms_key_arn", master_key)
+        validation.in_region(
+            f"{prefix}master_secret_kms_key_arn",
+            master_key,
+            validation.arn_region(master),
+            "the master secret",
+        )
     return master, master_key
+
+
+#: Why the master secret must be in the function's region.
+MASTER_REGION_RULE = (
+    "the rotation function reads it with a client of its own region, and the grant to decrypt "
+    "it names Secrets Manager in that region"
+)
+
+
+def check_master_region(prefix: str, master: str | None, region: str) -> None:
+    """The master secret lives where the rotation function runs."""
+    if master is not None:
+        validation.in_region(
+            f"{prefix}master_secret_arn",
+            master,
+            region,
+            "the rotation function",
+            MASTER_REGION_RULE,
+        )
 
 
 def parse_code(

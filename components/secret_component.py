@@ -9,13 +9,19 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import grants, validation
+from components import grants, physical_names, validation
 from components.aws_context import AwsContext, lookup_aws_context
+from components.function_settings import refuse_secret_values
 from components.input_gate import InputGate
 from components.kms_key import create_kms_key
 from components.lambda_artifact import HandlerArtifact
 from components.read_policies import secret_read_policy
-from components.rotating_secret_args import RotatingSecretSettings, RotationSettings
+from components.rotating_secret_args import (
+    RotatingSecretSettings,
+    RotationSettings,
+    check_region,
+    depends_on_region,
+)
 from components.rotation_function import FunctionResources, create_rotation_function
 from components.rotation_role_policy import SecretLocation
 from components.secret_rotation import rotation_warnings, secret_rotation_spec
@@ -42,22 +48,45 @@ class SecretComponent(pulumi.ComponentResource):
     secret_name: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
 
-    def _start(self, name: str, settings: RotatingSecretSettings) -> InputGate:
-        """State every method needs, the warnings, and the gate for deferred checks."""
+    def _start(self, name: str, settings: RotatingSecretSettings, region: str | None) -> InputGate:
+        """State every method needs, the warnings, and the gate for deferred checks.
+
+        ``region``: the secret's region if it was known while parsing (what depends on it was
+        checked then); else those checks wait for the provider's region.
+        """
+        where = f"{self.component_label} '{name}'"
         self._settings = settings
-        self._granted: set[str] = set()
         self._replicas: list[SecretLocation] = []
         for warning in [*settings.warnings, *rotation_warnings(settings)]:
             pulumi.log.warn(warning, resource=self)
-        gate = InputGate(f"{self.component_label} '{name}'")
-        if isinstance(settings.kms_key_arn, pulumi.Output):
-            gate.check(settings.kms_key_arn, lambda arn: validation.kms_key_arn("kms_key_arn", arn))
+        gate = InputGate(where)
+        self.context: AwsContext = lookup_aws_context(self)
+        self._grants = grants.Grants(self, where, "secret")
+        self._grants.reserve(settings.readers)
+        self._grants.account = self.context.account_id
+        key = settings.kms_key_arn
+        if isinstance(key, pulumi.Output):
+            gate.check(
+                pulumi.Output.all(key, self.context.region),
+                lambda known: validation.key_in_region(
+                    "kms_key_arn", known[0], known[1], "the secret"
+                ),
+            )
+        if region is None and depends_on_region(settings):
+            gate.check(self.context.region, lambda known: check_region(settings, known))
         if isinstance(settings.secret_string, pulumi.Output):
             gate.check(
                 settings.secret_string,
-                lambda value: validation.secret_value_size("secret_string", value),
+                lambda value: validation.secret_value("secret_string", value),
             )
-        self.context: AwsContext = lookup_aws_context(self)
+        if grants.names_accounts(settings.readers):
+            gate.check(
+                self.context.account_id,
+                lambda account: grants.check_accounts("readers", settings.readers, account),
+            )
+        rotation = settings.rotation
+        if rotation is not None and rotation.shared is None:
+            refuse_secret_values(gate, "rotation.environment", settings.function.environment)
         return gate
 
     def _primary_key(
@@ -201,17 +230,24 @@ class SecretComponent(pulumi.ComponentResource):
         GetSecretValue and DescribeSecret on the secret (and its replicas); kms:Decrypt on the
         key of each region, only through Secrets Manager in that region and only for that
         region's copy of the secret (its encryption context).
+
+        The role must be in the deploying account: a role ARN, or an aws.iam.Role whose ARN
+        names another account, is refused (cross-account readers are not supported yet).
         """
-        return grants.grant_once(
-            self,
-            where=f"{self.component_label} '{self.pulumi_resource_name}'",
-            granted=self._granted,
-            role=role,
-            what="secret",
-            policy=lambda: secret_read_policy(
+        return self._grants.grant(
+            role,
+            lambda: secret_read_policy(
                 self.secret.arn, self._key_arn, self.context.region, self._replicas
             ),
         )
+
+
+def check_names(name: str, settings: RotatingSecretSettings) -> None:
+    """The AWS names derived from the component's name: its rotation function's (unless it
+    joins a shared one) and its readers' inline policies."""
+    own_function = settings.rotation is not None and settings.rotation.shared is None
+    physical_names.check(name, physical_names.ROTATION_FUNCTION if own_function else ())
+    grants.check_grant_names(name, settings.readers, "readers")
 
 
 def shared_function(settings: RotatingSecretSettings) -> RotationFunction | None:

@@ -5,9 +5,10 @@
 import pulumi
 import pulumi_aws as aws
 
-from components import grants, parameter_policies, validation
-from components.aws_context import configured_region, lookup_aws_context
+from components import grants, parameter_policies, physical_names, validation
+from components.aws_context import known_region, lookup_aws_context
 from components.errors import InvalidArgumentError, Redacted
+from components.function_settings import refuse_secret_values
 from components.input_gate import InputGate
 from components.kms_key import create_kms_key
 from components.lambda_artifact import HandlerArtifact, rotation_artifact
@@ -63,7 +64,9 @@ class SecureParameter(pulumi.ComponentResource):
     ) -> None:
         where = f"SecureParameter '{name}'"
         try:
-            settings = parse_secure_parameter_args(args, region=configured_region())
+            region = known_region(opts)
+            settings = parse_secure_parameter_args(args, region=region)
+            check_names(name, settings)
             artifact = None
             if settings.rotation is not None:
                 module = settings.rotation.handler_module
@@ -71,15 +74,18 @@ class SecureParameter(pulumi.ComponentResource):
         except InvalidArgumentError as error:
             raise error.located(where) from None
         super().__init__(TYPE_TOKEN, name, None, opts)
-        self._granted: set[str] = set()
 
         gate = InputGate(where)
         self.context = lookup_aws_context(self)
+        self._grants = grants.Grants(self, where, "parameter")
+        self._grants.reserve(settings.readers)
+        self._grants.account = self.context.account_id
         self.kms_key: aws.kms.Key | None = None
         key_arn: pulumi.Input[str] | None = settings.kms_key_arn
+        self._deferred_checks(settings, gate, region)
         # The parameter's own inputs carry the deferred checks (key, value, tier), so the
         # parameter waits for them without a depends_on; every other child gets gate.depends_on().
-        checked_key = _checked_key(settings, gate)
+        checked_key = _checked_key(settings, gate, self.context.region)
         tier, checked_value = _checked_tier_and_value(settings, gate)
         carried = [i for i in (checked_key, tier, checked_value) if isinstance(i, pulumi.Output)]
         if settings.create_kms_key:
@@ -167,6 +173,28 @@ class SecureParameter(pulumi.ComponentResource):
             }
         )
 
+    def _deferred_checks(
+        self, settings: SecureParameterSettings, gate: InputGate, region: str | None
+    ) -> None:
+        """Checks that wait for the provider (its region and account) or for an Output: a
+        given key in the parameter's region, readers of this account, and no secret in the
+        rotation function's environment. The key given as an Output is _checked_key's."""
+        key = settings.kms_key_arn
+        if region is None and isinstance(key, str):
+            gate.check(
+                self.context.region,
+                lambda known: validation.in_region("kms_key_arn", key, known, "the parameter"),
+            )
+        if grants.names_accounts(settings.readers):
+            gate.check(
+                self.context.account_id,
+                lambda account: grants.check_accounts("readers", settings.readers, account),
+            )
+        if settings.rotation is not None:
+            refuse_secret_values(
+                gate, "rotation.environment", settings.rotation.function.environment
+            )
+
     def _attach_policies(self, name: str, settings: SecureParameterSettings) -> ParameterPolicies:
         """The parameter policies, via the dynamic resource (pulumi-aws has no input for them)."""
         return ParameterPolicies(
@@ -244,24 +272,48 @@ class SecureParameter(pulumi.ComponentResource):
 
         ssm:GetParameter and ssm:GetParameters on this parameter; with a CMK also kms:Decrypt,
         only through SSM in this region and only for this parameter's encryption context.
+
+        The role must be in the deploying account: a role ARN, or an aws.iam.Role whose ARN
+        names another account, is refused (cross-account readers are not supported yet).
         """
-        return grants.grant_once(
-            self,
-            where=f"SecureParameter '{self.pulumi_resource_name}'",
-            granted=self._granted,
-            role=role,
-            what="parameter",
-            policy=lambda: parameter_read_policy(
-                self.parameter.arn, self._key_arn, self.context.region
-            ),
+        return self._grants.grant(
+            role,
+            lambda: parameter_read_policy(self.parameter.arn, self._key_arn, self.context.region),
         )
 
 
-def _checked_key(settings: SecureParameterSettings, gate: InputGate) -> pulumi.Input[str] | None:
-    """The given key ARN; an Output of it is checked once known (a plain one already was)."""
+def check_names(name: str, settings: SecureParameterSettings) -> None:
+    """The AWS names derived from the component's name: the notification rule and topic, the
+    rotation schedule and function, the readers' inline policies."""
+    derived: list[tuple[str, physical_names.NameRule]] = []
+    if settings.notify:
+        derived.append(("-policy-events", physical_names.EVENT_RULE))
+        if settings.notification_topic_arn is None:
+            derived.append(("-notifications", physical_names.SNS_TOPIC))
+    if settings.rotation is not None:
+        derived.append(("-rotation-schedule", physical_names.EVENT_RULE))
+        derived.extend(physical_names.ROTATION_FUNCTION)
+    physical_names.check(name, derived)
+    grants.check_grant_names(name, settings.readers, "readers")
+
+
+def _checked_key(
+    settings: SecureParameterSettings, gate: InputGate, region: pulumi.Output[str]
+) -> pulumi.Input[str] | None:
+    """The given key ARN; an Output of it is checked once known, with its region (a plain one
+    already was, or is checked against the provider's region by the caller)."""
     key = settings.kms_key_arn
     if isinstance(key, pulumi.Output):
-        return gate.check(key, lambda arn: validation.kms_key_arn("kms_key_arn", arn))
+        return gate.defer(
+            pulumi.Output.all(key, region).apply(
+                lambda known: gate.run(
+                    lambda arn: validation.key_in_region(
+                        "kms_key_arn", arn, known[1], "the parameter"
+                    ),
+                    known[0],
+                )
+            )
+        )
     return key
 
 

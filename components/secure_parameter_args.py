@@ -33,7 +33,8 @@ class ParameterRotationArgs(TypedDict, total=False):
     """Your module (importable by the program) whose lambda_handler =
     parameter_store.handler_for(YourRotation()); default: a new password each time."""
     environment: Mapping[str, pulumi.Input[str]]
-    """Extra environment variables for the function (not for secrets)."""
+    """Extra environment variables for the function (not for secrets: a Pulumi secret is
+    refused, since Lambda environment variables are plaintext configuration)."""
     password_policy: PasswordPolicyArgs
     """Length and excluded characters of the generated passwords."""
     lambda_runtime: str
@@ -63,7 +64,8 @@ class SecureParameterArgs(TypedDict, total=False):
     """'auto' (default): Standard (free) when the value fits 4 KB and no policies are set,
     else Advanced ($0.05/month). Or force 'Standard' / 'Advanced'."""
     kms_key_arn: pulumi.Input[str]
-    """Existing CMK to encrypt with. Default: the free AWS managed key alias/aws/ssm."""
+    """Existing CMK to encrypt with, in the parameter's region. Default: the free AWS managed
+    key alias/aws/ssm."""
     create_kms_key: bool
     """Create a CMK for this parameter ($1/month) instead of using alias/aws/ssm."""
     key_administrators: Sequence[str]
@@ -83,13 +85,16 @@ class SecureParameterArgs(TypedDict, total=False):
     time zone (e.g. '2027-06-30T00:00:00Z'). An aware datetime is accepted at run time too; the
     annotation, and so the package schema other languages use, says string only."""
     notify_before_expiry: str
-    """ExpirationNotification, e.g. '15 days' or '12 hours' before expires_at."""
+    """ExpirationNotification, e.g. '15 days' or '12 hours' before expires_at (1 hour to 10
+    years, and after now)."""
     notify_if_unchanged_for: str
-    """NoChangeNotification, e.g. '90 days' without a new value."""
+    """NoChangeNotification, e.g. '90 days' without a new value (1 hour to 10 years, and
+    shorter than the time left before expires_at)."""
     notification_topic_arn: str
     """SNS topic for policy events; default: a topic the component creates."""
     readers: Sequence[str]
-    """IAM role names or ARNs granted exactly read access."""
+    """IAM role names or ARNs granted exactly read access. Roles of the deploying account only:
+    an ARN of another account is refused."""
     rotation: ParameterRotationArgs
     """Rotate the value on a schedule (the cheap alternative to a RotatingSecret)."""
     tags: Mapping[str, str]
@@ -166,7 +171,12 @@ def parse_parameter_rotation(value: Any, write_only: bool) -> ParameterRotationS
 
 
 def parse_policies(given: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
-    """Expiration and notification policies from their arguments."""
+    """Expiration and notification policies from their arguments.
+
+    A notification that can never fire is refused: one due before now, or a NoChange period at
+    least as long as the time left before the parameter expires (Parameter Store deletes it
+    first).
+    """
     policies = []
     expires_at = None
     if given.get("expires_at") is not None:
@@ -184,13 +194,24 @@ def parse_policies(given: Mapping[str, Any], now: datetime) -> list[dict[str, An
             raise validation.fail(
                 "notify_before_expiry",
                 given["notify_before_expiry"],
-                f"would fall before now: expires_at is {expires_at:%Y-%m-%dT%H:%M:%SZ}",
+                f"would fall before now: expires_at is {expires_at:%Y-%m-%dT%H:%M:%SZ}, so the "
+                "notification would never be sent",
             )
         policies.append(parameter_policies.expiration_notification(amount, unit))
     if given.get("notify_if_unchanged_for") is not None:
         amount, unit = validation.period(
             "notify_if_unchanged_for", given["notify_if_unchanged_for"]
         )
+        if expires_at is not None and now + validation.period_as_timedelta(amount, unit) >= (
+            expires_at
+        ):
+            raise validation.fail(
+                "notify_if_unchanged_for",
+                given["notify_if_unchanged_for"],
+                f"is not shorter than the time left before expires_at "
+                f"({expires_at:%Y-%m-%dT%H:%M:%SZ}): Parameter Store deletes the parameter "
+                "before the notification could be sent",
+            )
         policies.append(parameter_policies.no_change_notification(amount, unit))
     return policies
 
@@ -267,7 +288,11 @@ def _parse_notifications(
 def parse_secure_parameter_args(
     args: Any, region: str | None = None, now: datetime | None = None
 ) -> SecureParameterSettings:
-    """Every check SecureParameter makes before registering anything."""
+    """Every check SecureParameter makes before registering anything.
+
+    ``region``: the parameter's region, when known before deployment (else the component
+    checks what depends on it once the provider's region is known).
+    """
     now = now or datetime.now(UTC)
     given = validation.require_mapping("args", args)
     validation.reject_unknown_keys("", given, ARGUMENTS)
@@ -279,6 +304,8 @@ def parse_secure_parameter_args(
     policies = parse_policies(given, now)
     value_size, tier = _parse_value_and_tier(given, requested_tier, bool(policies))
     kms_key_arn, create_key, administrators = _parse_key(given)
+    if isinstance(kms_key_arn, str) and region is not None:
+        validation.in_region("kms_key_arn", kms_key_arn, region, "the parameter")
     notify, topic = _parse_notifications(given, policies)
     description = given.get("description")
     if description is not None:

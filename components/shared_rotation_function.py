@@ -3,10 +3,14 @@
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import lookup_aws_context
+from components import physical_names, validation
+from components.aws_context import known_region, lookup_aws_context
 from components.errors import InvalidArgumentError
+from components.function_settings import refuse_secret_values
 from components.iam_documents import document
+from components.input_gate import InputGate
 from components.kms_key import create_kms_key
+from components.rotation_code_args import check_master_region
 from components.rotation_function import FunctionSpec, Invoker, create_rotation_function
 from components.rotation_role_policy import MasterSecret, function_statements
 from components.secret_rotation import (
@@ -55,7 +59,11 @@ class RotationFunction(pulumi.ComponentResource):
     ) -> None:
         where = f"RotationFunction '{name}'"
         try:
+            region = known_region(opts)
             settings = parse_rotation_function_args(args)
+            if region is not None:
+                check_function_region(settings, region)
+            physical_names.check(name, physical_names.ROTATION_FUNCTION)
             artifact = strategy_artifact(
                 settings.strategy, settings.handler_module, settings.ca_bundle_path
             )
@@ -69,7 +77,8 @@ class RotationFunction(pulumi.ComponentResource):
         ]:
             pulumi.log.warn(warning, resource=self)
         context = lookup_aws_context(self)
-        child = pulumi.ResourceOptions(parent=self)
+        gate = _gate(where, settings, context.region, region)
+        child = pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on())
 
         self.kms_key: aws.kms.Key | None = None
         key_arn: pulumi.Input[str]
@@ -114,6 +123,7 @@ class RotationFunction(pulumi.ComponentResource):
             settings=settings.function,
             tags=settings.tags,
             parent=self,
+            gate=gate.depends_on(),
         )
         role = self.resources.role
         self.function_arn = self.resources.function.arn
@@ -144,3 +154,34 @@ class RotationFunction(pulumi.ComponentResource):
         return pulumi.Output.json_dumps(
             member_resource_policy(secret_name, self.role_arn, self.function_arn, self._scope)
         )
+
+
+def check_function_region(settings: SharedFunctionSettings, region: str) -> None:
+    """A given key and the master secret in the function's region (its members' too)."""
+    if isinstance(settings.kms_key_arn, str):
+        validation.in_region("kms_key_arn", settings.kms_key_arn, region, "the function")
+    check_master_region("", settings.master_secret_arn, region)
+
+
+def _gate(
+    where: str,
+    settings: SharedFunctionSettings,
+    region: pulumi.Output[str],
+    known: str | None,
+) -> InputGate:
+    """Checks that wait for an Output or the provider's region: a key given as an Output (its
+    form and region), the region checks when the region was not known while parsing, and no
+    Pulumi secret in the function's environment."""
+    gate = InputGate(where)
+    key = settings.kms_key_arn
+    if isinstance(key, pulumi.Output):
+        gate.check(
+            pulumi.Output.all(key, region),
+            lambda parts: validation.key_in_region(
+                "kms_key_arn", parts[0], parts[1], "the function"
+            ),
+        )
+    if known is None and (isinstance(key, str) or settings.master_secret_arn is not None):
+        gate.check(region, lambda resolved: check_function_region(settings, resolved))
+    refuse_secret_values(gate, "environment", settings.function.environment)
+    return gate

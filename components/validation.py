@@ -6,9 +6,11 @@ import difflib
 import re
 import string
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from components import cron
 from components.errors import InvalidArgumentError, Redacted
 from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
@@ -65,30 +67,40 @@ AWS_REGIONS = {
 }  # fmt: skip
 
 _PARTITION = r"aws(?:-[a-z]+)*"
+_REGION = r"[a-z]{2}(?:-[a-z]+)+-\d+"
 _ACCOUNT = r"\d{12}"
+# re.ASCII: IAM's \w is [A-Za-z0-9_], not every Unicode letter. Patterns are used with fullmatch
+# (a '$' alone would let a trailing newline through).
 _SECRET_NAME_RE = re.compile(r"^[A-Za-z0-9/_+=.@-]+$")
 _PARAMETER_CHARS_RE = re.compile(r"^[A-Za-z0-9_./-]+$")
 _KMS_KEY_ARN_RE = re.compile(
-    rf"^arn:{_PARTITION}:kms:[a-z0-9-]+:{_ACCOUNT}:key/"
+    rf"^arn:{_PARTITION}:kms:{_REGION}:{_ACCOUNT}:key/"
     r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
 )
-_ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+_ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 _ROLE_ARN_RE = re.compile(
-    rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$"
+    rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$", re.ASCII
 )
 _PRINCIPAL_ARN_RE = re.compile(
-    rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$"
+    rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$",
+    re.ASCII,
 )
-_POLICY_ARN_RE = re.compile(rf"^arn:{_PARTITION}:iam::(?:{_ACCOUNT}|aws):policy/[\w+=,.@/-]+$")
-_SECRET_ARN_RE = re.compile(rf"^arn:{_PARTITION}:secretsmanager:[a-z0-9-]+:{_ACCOUNT}:secret:.+$")
-_TOPIC_ARN_RE = re.compile(rf"^arn:{_PARTITION}:sns:[a-z0-9-]+:{_ACCOUNT}:[\w-]{{1,256}}$")
+_POLICY_ARN_RE = re.compile(
+    rf"^arn:{_PARTITION}:iam::(?:{_ACCOUNT}|aws):policy/[\w+=,.@/-]+$", re.ASCII
+)
+# Secrets Manager "constructs the last part of the secret ARN by appending a dash and six random
+# alphanumeric characters at the end of the secret name" (Secrets Manager user guide,
+# "Permissions reference"): a complete ARN names one secret, a partial one may match others.
+_SECRET_ARN_RE = re.compile(
+    rf"^arn:{_PARTITION}:secretsmanager:{_REGION}:{_ACCOUNT}:secret:"
+    r"[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$"
+)
+_TOPIC_ARN_RE = re.compile(rf"^arn:{_PARTITION}:sns:{_REGION}:{_ACCOUNT}:[\w-]{{1,256}}$", re.ASCII)
 _SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _SECURITY_GROUP_RE = re.compile(r"^sg-[0-9a-f]{8,17}$")
 _RATE_RE = re.compile(r"^rate\((\d+) (hour|hours|day|days)\)$")
-_CRON_RE = re.compile(r"^cron\((.*)\)$")
-_CRON_FIELD_RE = re.compile(r"^[0-9A-Za-z*?,/#L-]+$")
 _DURATION_RE = re.compile(r"^(\d+)h$")
-_PERIOD_RE = re.compile(r"^(\d+) ?(hour|hours|day|days)$")
+_PERIOD_RE = re.compile(r"^(\d+) ?(hour|hours|day|days)$", re.ASCII)
 
 
 def partition_of(region: str) -> str | None:
@@ -219,8 +231,8 @@ def secret_name(argument: str, value: Any) -> str:
         raise fail(
             argument, value, f"must be at most {SECRET_NAME_MAX} characters, got {len(name)}"
         )
-    if not _SECRET_NAME_RE.match(name):
-        bad = sorted({c for c in name if not _SECRET_NAME_RE.match(c)})
+    if not _SECRET_NAME_RE.fullmatch(name):
+        bad = sorted({c for c in name if not _SECRET_NAME_RE.fullmatch(c)})
         raise fail(
             argument,
             value,
@@ -243,8 +255,8 @@ def secret_name_warnings(name: str) -> list[str]:
 def parameter_name(argument: str, value: Any, region: str | None = None) -> str:
     """SSM parameter name rules, including the 1011-character limit on the full ARN."""
     name = require_string(argument, value)
-    if not _PARAMETER_CHARS_RE.match(name):
-        bad = sorted({c for c in name if not _PARAMETER_CHARS_RE.match(c)})
+    if not _PARAMETER_CHARS_RE.fullmatch(name):
+        bad = sorted({c for c in name if not _PARAMETER_CHARS_RE.fullmatch(c)})
         raise fail(
             argument, value, f"may only contain a-z A-Z 0-9 _ . - / (found {''.join(bad)!r})"
         )
@@ -277,9 +289,39 @@ def parameter_name(argument: str, value: Any, region: str | None = None) -> str:
     return name
 
 
+#: IAM's wildcards: in a policy's Resource, '*' matches any run of characters and '?' one.
+IAM_WILDCARDS = ("*", "?")
+
+
+def one_resource(argument: str, value: Any) -> str:
+    """A string naming one resource: no IAM wildcard, which would grant every resource it
+    matches once the value lands in a policy's Resource."""
+    text = require_string(argument, value)
+    found = [c for c in IAM_WILDCARDS if c in text]
+    if found:
+        raise fail(
+            argument,
+            value,
+            f"must name exactly one resource, but {' and '.join(repr(c) for c in found)} "
+            f"{'is a wildcard' if len(found) == 1 else 'are wildcards'} in IAM policies: the "
+            "grant would cover every resource the pattern matches",
+        )
+    return text
+
+
+def arn_region(arn: str) -> str:
+    """The region in an ARN (empty for global services such as IAM)."""
+    return arn.split(":")[3]
+
+
+def arn_account(arn: str) -> str:
+    """The account in an ARN."""
+    return arn.split(":")[4]
+
+
 def kms_key_arn(argument: str, value: Any) -> str:
     """A KMS key ARN (not an alias: IAM policies cannot name a key by its alias)."""
-    arn = require_string(argument, value)
+    arn = one_resource(argument, value)
     if ":alias/" in arn or arn.startswith("alias/"):
         raise fail(
             argument,
@@ -287,23 +329,43 @@ def kms_key_arn(argument: str, value: Any) -> str:
             "must be a key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias: "
             "IAM policies can only scope kms:Decrypt to a key ARN",
         )
-    if not _KMS_KEY_ARN_RE.match(arn):
+    if not _KMS_KEY_ARN_RE.fullmatch(arn):
         raise fail(
             argument, value, "must be a key ARN: arn:aws:kms:<region>:<account>:key/<key-id>"
         )
     return arn
 
 
+#: Why a key must be in the region of what it encrypts.
+KEY_REGION_RULE = (
+    "KMS keys are regional: Secrets Manager and Parameter Store encrypt only with a key in the "
+    "resource's own region, and the grants' kms:ViaService names that region"
+)
+
+
+def in_region(argument: str, arn: str, region: str, what: str, why: str = KEY_REGION_RULE) -> str:
+    """An ARN of a regional resource in ``region``, where ``what`` (e.g. 'the secret') is."""
+    found = arn_region(arn)
+    if found != region:
+        raise fail(argument, arn, f"is in {found}, but {what} is in {region}: {why}")
+    return arn
+
+
+def key_in_region(argument: str, value: Any, region: str, what: str) -> str:
+    """A key ARN (form checked) in ``region``, where ``what`` (e.g. 'the secret') is."""
+    return in_region(argument, kms_key_arn(argument, value), region, what)
+
+
 def role_reference(argument: str, value: Any) -> str:
     """An IAM role name (1-64 of letters, digits, + = , . @ _ -) or a role ARN."""
-    ref = require_string(argument, value)
+    ref = one_resource(argument, value)
     if ref.startswith("arn:"):
-        if not _ROLE_ARN_RE.match(ref):
+        if not _ROLE_ARN_RE.fullmatch(ref):
             raise fail(
                 argument, value, "must be an IAM role ARN: arn:aws:iam::<account>:role/<name>"
             )
         return ref
-    if not _ROLE_NAME_RE.match(ref):
+    if not _ROLE_NAME_RE.fullmatch(ref):
         raise fail(
             argument,
             value,
@@ -340,8 +402,8 @@ def principal_arns(argument: str, value: Any) -> list[str]:
 
 def principal_arn(argument: str, value: Any) -> str:
     """An IAM role or user ARN, as a key policy principal must be."""
-    arn = require_string(argument, value)
-    if not _PRINCIPAL_ARN_RE.match(arn):
+    arn = one_resource(argument, value)
+    if not _PRINCIPAL_ARN_RE.fullmatch(arn):
         raise fail(
             argument,
             value,
@@ -353,8 +415,8 @@ def principal_arn(argument: str, value: Any) -> str:
 
 def policy_arn(argument: str, value: Any) -> str:
     """A managed IAM policy ARN (for permissions boundaries)."""
-    arn = require_string(argument, value)
-    if not _POLICY_ARN_RE.match(arn):
+    arn = one_resource(argument, value)
+    if not _POLICY_ARN_RE.fullmatch(arn):
         raise fail(
             argument, value, "must be an IAM policy ARN: arn:aws:iam::<account>:policy/<name>"
         )
@@ -362,21 +424,24 @@ def policy_arn(argument: str, value: Any) -> str:
 
 
 def secret_arn(argument: str, value: Any) -> str:
-    """A Secrets Manager secret ARN."""
-    arn = require_string(argument, value)
-    if not _SECRET_ARN_RE.match(arn):
+    """A complete Secrets Manager secret ARN, with the six characters AWS appends to the name."""
+    arn = one_resource(argument, value)
+    if not _SECRET_ARN_RE.fullmatch(arn):
         raise fail(
             argument,
             value,
-            "must be a secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>",
+            "must be a complete secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:"
+            "<name>-<6 characters>, ending in the hyphen and six characters Secrets Manager "
+            "appends to the name (see the secret's details or DescribeSecret); a partial ARN "
+            "can match another secret",
         )
     return arn
 
 
 def topic_arn(argument: str, value: Any) -> str:
     """An SNS topic ARN."""
-    arn = require_string(argument, value)
-    if not _TOPIC_ARN_RE.match(arn):
+    arn = one_resource(argument, value)
+    if not _TOPIC_ARN_RE.fullmatch(arn):
         raise fail(
             argument, value, "must be an SNS topic ARN: arn:aws:sns:<region>:<account>:<name>"
         )
@@ -412,15 +477,16 @@ def pem_file(argument: str, value: Any) -> str:
 def handler_module(argument: str, value: Any) -> str:
     """A dotted Python module name (``my_rotators.api_key``) defining lambda_handler."""
     module = require_string(argument, value)
-    if not _MODULE_RE.match(module):
+    if not _MODULE_RE.fullmatch(module):
         raise fail(argument, value, "must be a dotted Python module name like my_rotators.api_key")
     return module
 
 
 def schedule_expression(argument: str, value: Any) -> str:
-    """``rate(N hours|days)`` between 4 hours and 1000 days, or ``cron(...)`` with six fields."""
+    """A Secrets Manager rotation schedule: ``rate(N hours|days)`` between 4 hours and 1000
+    days, or a ``cron(...)`` that fires on the hour, at most every 4 hours."""
     expression = require_string(argument, value)
-    rate = _RATE_RE.match(expression)
+    rate = _RATE_RE.fullmatch(expression)
     if rate:
         amount, unit = int(rate.group(1)), rate.group(2)
         hours = amount if unit.startswith("hour") else amount * 24
@@ -432,24 +498,8 @@ def schedule_expression(argument: str, value: Any) -> str:
                 f"{ROTATION_MAX_DAYS} days",
             )
         return expression
-    cron = _CRON_RE.match(expression)
-    if cron:
-        fields = cron.group(1).split()
-        if len(fields) != 6:
-            raise fail(
-                argument,
-                value,
-                "cron() takes six fields: minutes hours day-of-month month day-of-week year, "
-                f"got {len(fields)}",
-            )
-        for field in fields:
-            if not _CRON_FIELD_RE.match(field):
-                raise fail(argument, value, f"cron field {field!r} has characters cron() rejects")
-        day_of_month, day_of_week = fields[2], fields[4]
-        if (day_of_month == "?") == (day_of_week == "?"):
-            raise fail(
-                argument, value, "exactly one of day-of-month and day-of-week must be '?' in cron()"
-            )
+    if expression.startswith("cron("):
+        rotation_cron(argument, expression)
         return expression
     raise fail(
         argument,
@@ -459,14 +509,72 @@ def schedule_expression(argument: str, value: Any) -> str:
     )
 
 
+def parse_cron(argument: str, expression: str) -> cron.Cron:
+    """A cron() expression in AWS's grammar (field ranges and wildcards), parsed."""
+    try:
+        return cron.parse(expression)
+    except cron.CronError as error:
+        raise fail(argument, expression, str(error)) from None
+
+
+def rotation_cron(argument: str, expression: str) -> cron.Cron:
+    """A cron() schedule Secrets Manager accepts for rotation.
+
+    Secrets Manager's rules on top of the cron grammar ("Schedule expressions in Secrets
+    Manager rotation", Secrets Manager user guide): rotation windows open on the hour, so the
+    minutes field is 0; the year field is '*' (no schedules more than a year apart); and "you
+    can rotate a secret as often as every four hours". The gap between runs is judged from the
+    hours alone, conservatively (a day's last run and the next day's first count as
+    consecutive).
+    """
+    parsed = parse_cron(argument, expression)
+    if parsed.field("minutes") != "0":
+        raise fail(
+            argument,
+            expression,
+            "the minutes field must be 0 for rotation: Secrets Manager opens rotation windows "
+            "on the hour",
+        )
+    if parsed.field("year") != "*":
+        raise fail(
+            argument,
+            expression,
+            "the year field must be '*' for rotation: Secrets Manager takes no schedule more "
+            "than a year apart",
+        )
+    gap = parsed.min_gap_minutes()
+    if gap < ROTATION_MIN_HOURS * 60:
+        hours = sorted(parsed.hours)
+        raise fail(
+            argument,
+            expression,
+            f"fires {_gap_text(gap)} apart at its closest (hours {_hours_text(hours)}); "
+            f"Secrets Manager rotates at most every {ROTATION_MIN_HOURS} hours",
+        )
+    return parsed
+
+
+def _gap_text(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _hours_text(hours: list[int]) -> str:
+    shown = ",".join(str(h) for h in hours[:8])
+    return shown + (",..." if len(hours) > 8 else "")
+
+
 _EVENTS_RATE_RE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 
 
 def eventbridge_schedule(argument: str, value: Any) -> str:
     """An EventBridge schedule: ``rate(N minutes|hours|days)`` (singular unit for 1, plural
-    otherwise, as EventBridge insists) or ``cron(...)`` with six fields."""
+    otherwise, as EventBridge insists) or ``cron(...)`` in AWS's cron grammar. Secrets
+    Manager's rotation rules (on the hour, every 4 hours at most) do not apply here."""
     expression = require_string(argument, value)
-    rate = _EVENTS_RATE_RE.match(expression)
+    rate = _EVENTS_RATE_RE.fullmatch(expression)
     if rate:
         amount, unit = int(rate.group(1)), rate.group(2)
         if amount < 1:
@@ -481,30 +589,68 @@ def eventbridge_schedule(argument: str, value: Any) -> str:
             )
         return expression
     if expression.startswith("cron("):
-        return schedule_expression(argument, expression)  # the cron rules are the same
+        parse_cron(argument, expression)
+        return expression
     raise fail(argument, value, "must be rate(N minutes|hours|days) or cron(...) with six fields")
 
 
 def rate_interval_hours(expression: str) -> int | None:
     """Hours between rotations for a rate() expression; None for cron()."""
-    rate = _RATE_RE.match(expression)
+    rate = _RATE_RE.fullmatch(expression)
     if not rate:
         return None
     amount = int(rate.group(1))
     return amount if rate.group(2).startswith("hour") else amount * 24
 
 
-def rotation_duration(argument: str, value: Any, interval_hours: int | None) -> str:
-    """The rotation window: ``Nh`` with N from 1 to 24, shorter than the rotation interval."""
+@dataclass(frozen=True)
+class RotationWindows:
+    """When rotation windows open: the shortest time between two, and the latest hour of the
+    day one opens (a window may not run into the next UTC day)."""
+
+    interval_hours: int
+    latest_start_hour: int
+
+
+def rotation_windows(expression: str) -> RotationWindows | None:
+    """The windows of a valid rotation schedule: rate() windows open at midnight; a cron()'s
+    at each hour it fires. None when the expression is neither (it was refused already)."""
+    hours = rate_interval_hours(expression)
+    if hours is not None:
+        return RotationWindows(hours, 0)
+    if not expression.startswith("cron("):
+        return None
+    try:
+        parsed = cron.parse(expression)
+    except cron.CronError:
+        return None
+    return RotationWindows(parsed.min_gap_minutes() // 60, max(parsed.hours))
+
+
+def rotation_duration(
+    argument: str, value: Any, interval_hours: int | None, latest_start_hour: int = 0
+) -> str:
+    """The rotation window: ``Nh`` with N from 1 to 24, shorter than the rotation interval, and
+    not running past midnight UTC from the latest hour a window opens."""
     duration = require_string(argument, value)
-    match = _DURATION_RE.match(duration)
+    match = _DURATION_RE.fullmatch(duration)
     if not match or not 1 <= int(match.group(1)) <= 24:
         raise fail(argument, value, "must be a window of 1h to 24h, written like '3h'")
-    if interval_hours is not None and int(match.group(1)) >= interval_hours:
+    hours = int(match.group(1))
+    if interval_hours is not None and hours >= interval_hours:
         raise fail(
             argument,
             value,
             f"the window must be shorter than the rotation interval ({interval_hours}h)",
+        )
+    if latest_start_hour + hours > 24:
+        # "The rotation window must not extend into the next UTC day" (RotationRulesType).
+        raise fail(
+            argument,
+            value,
+            f"a window opening at {latest_start_hour}:00 UTC would run into the next UTC day; "
+            f"Secrets Manager requires the start hour plus the window to be at most 24 "
+            f"(at most {24 - latest_start_hour}h here)",
         )
     return duration
 
@@ -515,6 +661,19 @@ def rotation_duration(argument: str, value: Any, interval_hours: int | None) -> 
 def utf8_size(value: str) -> int:
     """AWS counts value limits in bytes."""
     return len(value.encode("utf-8"))
+
+
+def secret_value(argument: str, value: str) -> str:
+    """A Secrets Manager value: 1 byte to 64 KB (the API's SecretString is at least 1 character
+    long: botocore's model gives SecretStringType min 1, max 65536). Never shown."""
+    if not value:
+        raise fail(
+            argument,
+            Redacted(0),
+            "must not be empty: Secrets Manager stores values of 1 byte to 64 KB (leave "
+            "secret_string out to start from a generated value)",
+        )
+    return secret_value_size(argument, value)
 
 
 def secret_value_size(argument: str, value: str) -> str:
@@ -617,15 +776,31 @@ def future_timestamp(argument: str, value: Any, now: datetime | None = None) -> 
     return moment.astimezone(UTC)
 
 
+#: The longest notification period secretkit accepts. Parameter Store documents none (its
+#: policies take a number of Days or Hours), but a notification more than ten years away is a
+#: typo, and a number past what a date can hold would only fail inside AWS.
+PERIOD_MAX_DAYS = 3650
+
+
 def period(argument: str, value: Any) -> tuple[int, str]:
-    """A notification period such as '15 days' or '12 hours' -> (15, 'Days')."""
+    """A notification period such as '15 days' or '12 hours' -> (15, 'Days'): 1 hour to ten
+    years."""
     if not isinstance(value, str):
         raise fail(argument, value, "must be a string like '15 days' or '12 hours'")
-    match = _PERIOD_RE.match(value.strip())
+    match = _PERIOD_RE.fullmatch(value.strip())
     if not match or int(match.group(1)) < 1:
         raise fail(argument, value, "must be a positive number of days or hours, e.g. '15 days'")
     unit = "Hours" if match.group(2).startswith("hour") else "Days"
-    return int(match.group(1)), unit
+    amount = int(match.group(1))
+    limit = PERIOD_MAX_DAYS if unit == "Days" else PERIOD_MAX_DAYS * 24
+    if amount > limit:
+        raise fail(
+            argument,
+            value,
+            f"is longer than ten years ({PERIOD_MAX_DAYS} days or {PERIOD_MAX_DAYS * 24} hours), "
+            "the longest notification period secretkit accepts",
+        )
+    return amount, unit
 
 
 def period_as_timedelta(amount: int, unit: str) -> timedelta:
@@ -671,14 +846,14 @@ def log_retention_days(argument: str, value: Any) -> int:
 
 def subnet_id(argument: str, value: Any) -> str:
     """subnet-0123abcd..."""
-    if not isinstance(value, str) or not _SUBNET_RE.match(value):
+    if not isinstance(value, str) or not _SUBNET_RE.fullmatch(value):
         raise fail(argument, value, "must be a subnet id like subnet-0123456789abcdef0")
     return value
 
 
 def security_group_id(argument: str, value: Any) -> str:
     """sg-0123abcd..."""
-    if not isinstance(value, str) or not _SECURITY_GROUP_RE.match(value):
+    if not isinstance(value, str) or not _SECURITY_GROUP_RE.fullmatch(value):
         raise fail(argument, value, "must be a security group id like sg-0123456789abcdef0")
     return value
 

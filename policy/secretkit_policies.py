@@ -6,8 +6,10 @@ project's own checks: :func:`components.least_privilege.violations` for policy d
 :mod:`components.validation` for rotation schedules, :mod:`secretkit.resources` for principals
 and :func:`secretkit.advisor.advise` for the advisory findings.
 
-Mandatory: no wildcard actions (or ``NotAction``) over secretsmanager, ssm or kms; no
-``Resource: "*"`` on secret reads in identity policies; rotation schedules within AWS's bounds;
+Mandatory: no wildcard actions (or ``NotAction``) over secretsmanager, ssm or kms; in identity
+policies, no ``Resource: "*"``, partial wildcard or NotResource for secret and parameter reads
+and writes or key use (:data:`components.least_privilege.DATA_ACTIONS`; ``secret:<name>-??????``
+names one secret and passes); rotation schedules within AWS's bounds;
 secrets shared with other accounts encrypted with a customer managed key. Advisory: the
 advisor's findings, with the monthly saving.
 
@@ -39,8 +41,13 @@ from pulumi_policy import (
 
 from components import validation
 from components.errors import InvalidArgumentError
-from components.least_privilege import violations
-from components.read_policies import PARAMETER_READ_ACTIONS, SECRET_READ_ACTIONS
+from components.least_privilege import (
+    DATA_ACTIONS,
+    data_actions,
+    iam_pattern,
+    violations,
+    wildcard_resources,
+)
 from secretkit.advisor import advise
 from secretkit.pricing import PRICES
 from secretkit.resources import (
@@ -84,13 +91,6 @@ DOCUMENT_TYPES: Final = frozenset({*POLICY_PROPERTY_KINDS, ROLE})
 
 #: Services whose actions must never be granted by wildcard.
 GUARDED_SERVICES: Final = ("secretsmanager", "ssm", "kms")
-#: Actions that read a secret's value or decrypt it: never on ``Resource: "*"``.
-SECRET_READS: Final = (
-    *SECRET_READ_ACTIONS,
-    *PARAMETER_READ_ACTIONS,
-    "ssm:GetParametersByPath",
-    "kms:Decrypt",
-)
 #: AWS managed keys are named by aliases under ``alias/aws/``; they cannot be shared.
 AWS_MANAGED_ALIAS_PREFIX: Final = "alias/aws/"
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
@@ -207,12 +207,6 @@ def _as_strings(value: Any) -> list[str]:
     return [item for item in items if isinstance(item, str)]
 
 
-def iam_pattern(action: str) -> re.Pattern[str]:
-    """IAM's action matching: case-insensitive, ``*`` any run of characters, ``?`` one."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in action.strip())
-    return re.compile("".join(parts), re.IGNORECASE)
-
-
 def _is_wildcard(action: str) -> bool:
     return "*" in action or "?" in action
 
@@ -253,28 +247,39 @@ def wildcard_findings(document: Document) -> list[str]:
 
 
 def granted_reads(statement: Mapping[str, Any]) -> list[str]:
-    """The secret reads a statement allows, through Action patterns or by NotAction omission."""
+    """The data actions (secret and parameter reads and writes, key use) a statement allows,
+    through Action names and patterns or by NotAction omission."""
     if "NotAction" in statement:
         excluded = [iam_pattern(a) for a in _as_strings(statement["NotAction"])]
-        return [read for read in SECRET_READS if not any(p.fullmatch(read) for p in excluded)]
-    patterns = [iam_pattern(a) for a in _as_strings(statement.get("Action", []))]
-    return [read for read in SECRET_READS if any(p.fullmatch(read) for p in patterns)]
+        return [a for a in DATA_ACTIONS if not any(p.fullmatch(a) for p in excluded)]
+    return data_actions(_as_strings(statement.get("Action", [])))
 
 
 def star_read_findings(document: Document) -> list[str]:
-    """Identity-policy statements allowing secret reads on ``Resource: "*"``."""
+    """Identity-policy statements allowing data actions on more than one resource: on
+    ``Resource: "*"``, on a partial wildcard (``secret:prod/*``, ``key/*``), or through
+    NotResource."""
     if document.kind != "identity":
-        return []  # in key and secret policies "*" means the key or secret itself
+        return []  # in key and secret policies the Resource is the key or secret itself
     found: list[str] = []
     for label, statement in _statements(document.content):
-        if "*" not in _as_strings(statement.get("Resource", [])):
-            continue
         reads = granted_reads(statement)
         if not reads:
             continue
-        narrowed = {"Sid": label, "Effect": "Allow", "Action": reads, "Resource": "*"}
-        # violations() also asks for kms:ViaService; this policy judges the resource alone.
-        found += [f for f in violations({"Statement": [narrowed]}) if "Resource '*'" in f]
+        if "NotResource" in statement:
+            found.append(f"{label}: NotResource grants {', '.join(reads)} on every other resource")
+            continue
+        resources = _as_strings(statement.get("Resource", []))
+        if "*" in resources:
+            narrowed = {"Sid": label, "Effect": "Allow", "Action": reads, "Resource": "*"}
+            # violations() also asks for kms:ViaService; this policy judges the resource alone.
+            found += [f for f in violations({"Statement": [narrowed]}) if "Resource '*'" in f]
+        partial = wildcard_resources(resources)
+        if partial:
+            found.append(
+                f"{label}: wildcard resource {', '.join(repr(r) for r in partial)} for "
+                f"{', '.join(reads)}"
+            )
     return found
 
 
@@ -294,7 +299,7 @@ def rotation_findings(rules: Mapping[str, Any]) -> list[str]:
         found.append(
             "rotationRules sets both automaticallyAfterDays and scheduleExpression; AWS takes one"
         )
-    interval_hours: int | None = None
+    windows: validation.RotationWindows | None = None
     try:
         if days is not None:
             validation.require_int(
@@ -304,18 +309,23 @@ def rotation_findings(rules: Mapping[str, Any]) -> list[str]:
                 validation.ROTATION_MAX_DAYS,
                 "days",
             )
-            interval_hours = days * 24
+            windows = validation.RotationWindows(days * 24, 0)
     except InvalidArgumentError as error:
         found.append(str(error))
     try:
         if expression is not None:
             validation.schedule_expression("rotationRules.scheduleExpression", expression)
-            interval_hours = validation.rate_interval_hours(expression)
+            windows = validation.rotation_windows(expression)
     except InvalidArgumentError as error:
         found.append(str(error))
     try:
         if duration is not None:
-            validation.rotation_duration("rotationRules.duration", duration, interval_hours)
+            validation.rotation_duration(
+                "rotationRules.duration",
+                duration,
+                windows.interval_hours if windows else None,
+                windows.latest_start_hour if windows else 0,
+            )
     except InvalidArgumentError as error:
         found.append(str(error))
     return found
@@ -521,8 +531,10 @@ NO_WILDCARD_ACTIONS: Final = ResourceValidationPolicy(
 )
 NO_STAR_SECRET_READS: Final = ResourceValidationPolicy(
     name="no-wildcard-resource-secret-reads",
-    description="Identity policies grant secret reads (GetSecretValue, DescribeSecret, "
-    'GetParameter(s), GetParametersByPath, kms:Decrypt) on named resources, never Resource "*".',
+    description="Identity policies grant secret and parameter reads and writes and KMS key use "
+    "(GetSecretValue, PutSecretValue, GetParameter(s), PutParameter, kms:Decrypt, ...) on named "
+    'resources: never Resource "*", a partial wildcard such as secret:prod/* or key/*, or '
+    "NotResource (secret:<name>-?????? names one secret and passes).",
     validate=validate_no_star_reads,
     enforcement_level=EnforcementLevel.MANDATORY,
 )
@@ -530,7 +542,9 @@ ROTATION_SCHEDULE: Final = ResourceValidationPolicy(
     name="rotation-schedule-within-aws-bounds",
     description=f"Secret rotation runs between every {validation.ROTATION_MIN_HOURS} hours and "
     f"every {validation.ROTATION_MAX_DAYS} days (automaticallyAfterDays 1-"
-    f"{validation.ROTATION_MAX_DAYS}, rate() or a six-field cron()), in a 1h-24h window.",
+    f"{validation.ROTATION_MAX_DAYS}, rate(), or a cron() in AWS's grammar that fires on the "
+    f"hour, at least {validation.ROTATION_MIN_HOURS} hours apart), in a 1h-24h window that "
+    "ends by midnight UTC.",
     validate=validate_rotation_schedule,
     enforcement_level=EnforcementLevel.MANDATORY,
 )

@@ -282,7 +282,7 @@ ROTATING_SECRET_BAD = [
     pytest.param(
         rs(rotation=sched("cron(0 12 $ * ? *)")),
         "rotation.schedule_expression",
-        "cron field '$' has characters cron() rejects",
+        "the day-of-month field '$' uses '$'; its wildcards are , - * ? / L W",
         id="cron-bad-character",
     ),
     # automatically_after_days
@@ -406,7 +406,7 @@ ROTATING_SECRET_BAD = [
     pytest.param(
         rs(rotation=rot(strategy="mysql-multi-user", master_secret_arn="prod/db/master")),
         "rotation.master_secret_arn",
-        "must be a secret ARN",
+        "must be a complete secret ARN",
         id="master-not-an-arn",
     ),
     # kms key
@@ -1392,8 +1392,10 @@ def test_single_user_strategies_need_no_master_secret(strategy: str) -> None:
         "cron(0 16 1,15 * ? *)",
         "cron(0 8 ? * MON-FRI *)",
         "cron(0 0 L * ? *)",
-        "cron(15 10 ? * 6#3 2027)",
+        "cron(0 10 ? * 6#3 *)",
         "cron(0 */6 * * ? *)",
+        "cron(0 4/12 * * ? *)",
+        "cron(0 22-2/4 ? * SAT-MON *)",
     ],
 )
 def test_valid_schedule_expressions(expression: str) -> None:
@@ -1422,8 +1424,9 @@ def test_rate_interval_hours(expression: str, hours: int | None) -> None:
         (sched("rate(1 day)", duration="23h"), "23h"),
         (rot(automatically_after_days=2, duration="24h"), "24h"),
         (rot(automatically_after_days=1, duration="1h"), "1h"),
-        # cron() has no fixed interval to compare with
-        (sched("cron(0 1 * * ? *)", duration="24h"), "24h"),
+        # cron(): shorter than the closest runs, ending by midnight UTC
+        (sched("cron(0 0 * * ? *)", duration="23h"), "23h"),
+        (sched("cron(0 4/12 * * ? *)", duration="8h"), "8h"),
     ],
 )
 def test_valid_durations(rotation: Args, duration: str) -> None:

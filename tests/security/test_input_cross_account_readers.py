@@ -1,0 +1,147 @@
+"""Issue 12, item 4: a role ARN of another account is never turned into the local role of the
+same name (an inline policy on role 'x' of the deploying account)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from components import (
+    CrossRegionReplicatedSecret,
+    CrossRegionReplicatedSecretArgs,
+    ProxiedParameterPolicy,
+    RotatingSecret,
+    RotatingSecretArgs,
+    SecureParameter,
+    SecureParameterArgs,
+)
+from secretkit import mocks
+from secretkit.mocks import RecordingMonitor
+
+ACCOUNT = mocks.ACCOUNT_ID
+OTHER = "999999999999"
+FOREIGN = f"arn:aws:iam::{OTHER}:role/x"
+LOCAL = f"arn:aws:iam::{ACCOUNT}:role/team/x"
+RULE = rf"is a role in account {OTHER}, but this component deploys into account {ACCOUNT}"
+
+ROTATING: RotatingSecretArgs = {
+    "secret_name": "prod/app",
+    "rotation": {"strategy": "password", "automatically_after_days": 30},
+}
+PARAMETER: SecureParameterArgs = {"parameter_name": "/app/token", "value": "v"}
+REPLICATED: CrossRegionReplicatedSecretArgs = {
+    "secret_name": "prod/shared",
+    "replica_regions": ["eu-west-1"],
+}
+
+
+def only_components(monitor: RecordingMonitor) -> bool:
+    return all(not r.custom for r in monitor.registrations)
+
+
+def grants_on(monitor: RecordingMonitor, role: str) -> list[str]:
+    policies = monitor.by_type("aws:iam/rolePolicy:RolePolicy")
+    attachments = monitor.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    return [r.name for r in [*policies, *attachments] if r.plain_inputs.get("role") == role]
+
+
+COMPONENTS_WITH_READERS = [
+    pytest.param(RotatingSecret, ROTATING, "readers", id="rotating-secret"),
+    pytest.param(SecureParameter, PARAMETER, "readers", id="secure-parameter"),
+    pytest.param(CrossRegionReplicatedSecret, REPLICATED, "readers", id="replicated-secret"),
+    pytest.param(ProxiedParameterPolicy, {"secret_name": "prod/app"}, "roles", id="proxy"),
+]
+
+
+@pytest.mark.parametrize(("component", "args", "argument"), COMPONENTS_WITH_READERS)
+def test_a_reader_in_another_account_is_refused_before_any_resource(
+    monitor: RecordingMonitor, component: Any, args: dict[str, Any], argument: str
+) -> None:
+    given = {**args, argument: ["local-reader", FOREIGN]}
+    with pytest.raises(ValueError, match=rf"argument '{argument}\[1\]' = '{FOREIGN}'.*{RULE}"):
+        mocks.run(lambda: component("c", given))
+    assert only_components(monitor)
+    assert grants_on(monitor, "x") == []
+
+
+@pytest.mark.parametrize(("component", "args", "argument"), COMPONENTS_WITH_READERS)
+def test_a_reader_arn_of_the_deploying_account_is_granted_by_name(
+    monitor: RecordingMonitor, component: Any, args: dict[str, Any], argument: str
+) -> None:
+    mocks.run(lambda: component("c", {**args, argument: [LOCAL]}))
+    assert len(grants_on(monitor, "x")) == 1
+
+
+def test_the_error_names_the_account_and_says_cross_account_is_unsupported(
+    monitor: RecordingMonitor,
+) -> None:
+    with pytest.raises(ValueError, match="cross-account") as caught:
+        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "readers": [FOREIGN]}))
+    message = str(caught.value)
+    assert "RotatingSecret 'c'" in message
+    assert OTHER in message
+    assert "cross-account readers are not supported yet" in message
+
+
+@pytest.mark.parametrize(
+    ("component", "args"),
+    [
+        (RotatingSecret, ROTATING),
+        (SecureParameter, PARAMETER),
+        (CrossRegionReplicatedSecret, REPLICATED),
+    ],
+)
+def test_grant_read_refuses_a_foreign_role_arn(
+    monitor: RecordingMonitor, component: Any, args: dict[str, Any]
+) -> None:
+    def program() -> None:
+        built = component("c", args)
+        built.grant_read(FOREIGN)
+
+    with pytest.raises(ValueError, match=rf"argument 'role' = '{FOREIGN}'.*{RULE}"):
+        mocks.run(program)
+    assert grants_on(monitor, "x") == []
+
+
+class TwoAccounts(mocks.AwsMocks):
+    """Roles whose Pulumi name starts with 'foreign' are created in another account, as by a
+    provider for that account."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        resource_id, state = super().new_resource(args)
+        if args.typ == "aws:iam/role:Role" and args.name.startswith("foreign"):
+            state["arn"] = str(state["arn"]).replace(f"::{self.account_id}:", f"::{OTHER}:")
+        return resource_id, state
+
+
+@pytest.mark.parametrize("component", [RotatingSecret, ProxiedParameterPolicy])
+def test_a_role_resource_of_another_account_is_refused(component: Any) -> None:
+    monitor = mocks.install(TwoAccounts())
+
+    def program() -> None:
+        role = aws.iam.Role("foreign-reader", assume_role_policy="{}")
+        if component is RotatingSecret:
+            RotatingSecret("c", ROTATING).grant_read(role)
+        else:
+            ProxiedParameterPolicy("c", {"secret_name": "prod/app", "roles": [role]})
+
+    with pytest.raises(ValueError, match=rf"aws.iam.Role\('foreign-reader'\).*account {OTHER}"):
+        mocks.run(program)
+    registered = {r.type for r in monitor.registrations}
+    assert "aws:iam/rolePolicy:RolePolicy" not in registered
+    assert "aws:iam/rolePolicyAttachment:RolePolicyAttachment" not in registered
+
+
+def test_a_role_resource_of_the_deploying_account_is_granted(monitor: RecordingMonitor) -> None:
+    def program() -> pulumi.Output[str]:
+        role = aws.iam.Role("reader", assume_role_policy="{}")
+        secret = RotatingSecret("c", ROTATING)
+        secret.grant_read(role)
+        return secret.secret_arn
+
+    mocks.run(program)
+    reader = monitor.by_name("reader").state["name"]
+    assert grants_on(monitor, reader) == ["c-read-reader"]
