@@ -228,6 +228,7 @@ ROTATION_STATEMENTS = [
         "Action": [
             "secretsmanager:DescribeSecret",
             "secretsmanager:GetSecretValue",
+            "secretsmanager:ListSecretVersionIds",
             "secretsmanager:PutSecretValue",
             "secretsmanager:UpdateSecretVersionStage",
         ],
