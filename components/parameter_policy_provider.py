@@ -8,6 +8,13 @@ allowed pattern are carried over so nothing else about the parameter changes. Pa
 keeps policies across later value updates until they are replaced; removing this resource
 clears them by writing the documented empty policy ``[{}]``.
 
+Read and write are two calls, so a value written in between (a scheduled SecureParameter
+rotation, a deployment) would be undone by the write. The write is checked with the parameter's
+version numbers: PutParameter returns the version it created, and when that is not the one
+right after the version read (versions in between are someone else's), the newest value that is
+not the provider's own is written again, with the policies, and checked the same way, up to
+MAX_WRITES times; then the update fails naming the parameter (never a value).
+
 The provider uses boto3's credential chain with the region (and profile) it is given, not the
 pulumi-aws provider's configuration.
 """
@@ -23,6 +30,9 @@ from components.parameter_policies import from_described
 
 #: Documented way to remove all policies from a parameter.
 REMOVE_ALL_POLICIES = "[{}]"
+#: Writes of the value (with the policies) before giving up on a parameter that others keep
+#: writing meanwhile.
+MAX_WRITES = 5
 _CARRIED_OVER = ("Description", "AllowedPattern", "DataType")
 
 
@@ -60,10 +70,9 @@ def _put_with_policies(client: Any, name: str, policies: str) -> None:
         described = _describe(client, name)
         if described is None:
             raise ParameterPolicyError(f"parameter {name} does not exist; create it first")
-        value = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+        parameter = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]
         request: dict[str, Any] = {
             "Name": name,
-            "Value": value,
             "Type": described["Type"],
             "Overwrite": True,
             "Tier": "Advanced",  # policies need the Advanced tier
@@ -74,7 +83,7 @@ def _put_with_policies(client: Any, name: str, policies: str) -> None:
         for key in _CARRIED_OVER:
             if described.get(key):
                 request[key] = described[key]
-        client.put_parameter(**request)
+        _write_newest(client, request, parameter["Value"], int(parameter["Version"]))
     except ClientError as error:
         # AWS's own message can quote request fields; keep only the code (and no value).
         failure = str(error.response.get("Error", {}).get("Code", "Unknown"))
@@ -84,6 +93,34 @@ def _put_with_policies(client: Any, name: str, policies: str) -> None:
         # Raised outside the handler so the original error (which may quote the value) is not
         # even attached as __context__.
         raise ParameterPolicyError(f"PutParameter with policies on {name} failed: {failure}")
+
+
+def _write_newest(client: Any, request: dict[str, Any], value: str, read_version: int) -> None:
+    """Write ``value`` (read at ``read_version``) with the request's policies, and make sure
+    no value written by someone else meanwhile is left undone (see the module docstring)."""
+    name = request["Name"]
+    ours: set[int] = set()
+    for _ in range(MAX_WRITES):
+        written = int(client.put_parameter(**request, Value=value)["Version"])
+        ours.add(written)
+        others = [version for version in range(read_version + 1, written) if version not in ours]
+        if not others:
+            return  # nobody wrote between the value's version and ours: it is the newest
+        # Our write put an older value back in force. Take the newest value that is not ours:
+        # the latest version if someone wrote after us too, else the newest one before ours.
+        latest = client.get_parameter(Name=name, WithDecryption=True)["Parameter"]
+        if int(latest["Version"]) not in ours:
+            value, read_version = latest["Value"], int(latest["Version"])
+        else:
+            read_version = max(others)
+            value = client.get_parameter(Name=f"{name}:{read_version}", WithDecryption=True)[
+                "Parameter"
+            ]["Value"]
+    raise ParameterPolicyError(
+        f"PutParameter with policies on {name} failed: ConcurrentWrites (others wrote the "
+        f"parameter during each of {MAX_WRITES} attempts, so the value in force may be older "
+        "than the newest one; check the parameter's history and run the update again)"
+    )
 
 
 class ParameterPoliciesProvider(dynamic.ResourceProvider):

@@ -11,11 +11,14 @@ import pulumi
 from components.arns import concat, ec2_arn, via_service
 from components.iam_documents import Statement, document, statement
 
-#: The four calls the rotation protocol makes on the secret it rotates. No GetRandomPassword:
-#: the handlers generate passwords locally, so nothing needs Resource "*".
+#: The calls the rotation protocol makes on the secret it rotates. No GetRandomPassword: the
+#: handlers generate passwords locally, so nothing needs Resource "*". ListSecretVersionIds
+#: (read-only, no values) finds the deprecated versions a single-user rotation falls back to
+#: when an abandoned rotation left the database on a password no labelled version holds.
 ROTATION_SECRET_ACTIONS = (
     "secretsmanager:DescribeSecret",
     "secretsmanager:GetSecretValue",
+    "secretsmanager:ListSecretVersionIds",
     "secretsmanager:PutSecretValue",
     "secretsmanager:UpdateSecretVersionStage",
 )

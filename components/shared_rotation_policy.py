@@ -46,7 +46,7 @@ def member_resource_policy(
     function_arn: pulumi.Input[str],
     scope: AccountScope,
 ) -> dict[str, Any]:
-    """The member secret's resource policy: the rotation protocol's four calls on this secret,
+    """The member secret's resource policy: the rotation protocol's calls on this secret,
     for the shared function's role only, and only while the secret's rotation is configured with
     that function (a secret moved to another function is out of reach even with this policy)."""
     return document(

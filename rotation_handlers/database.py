@@ -12,7 +12,7 @@ import os
 import ssl
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from rotation_handlers.password import new_password_value
@@ -334,8 +334,19 @@ class DatabaseStrategy(Strategy):
 
 
 class SingleUserStrategy(DatabaseStrategy):
-    """The user changes its own password: log in with pending (done already), else current,
-    else previous, then set the pending password."""
+    """The user changes its own password: log in with pending (done already), else with an
+    older password -- current, previous, then the newest deprecated versions (the pending value
+    of a rotation cancelled or abandoned after setSecret may be the one the database uses) --
+    and set the pending password.
+
+    An older password is only ever sent to the host and port, and as the user, that its own
+    version names, and only when those are the pending version's: whoever can write the
+    secret's value cannot have an older, still valid, password sent to a listener of theirs.
+    """
+
+    #: How many deprecated versions setSecret tries, newest first, when neither the pending,
+    #: current nor previous password logs in (each costs a GetSecretValue and a login).
+    DEPRECATED_VERSIONS_TRIED = 3
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine)
@@ -347,34 +358,108 @@ class SingleUserStrategy(DatabaseStrategy):
 
     def set(self, context: RotationContext) -> None:
         pending = self.secret(context.pending_value(), context, "pending")
-        connection = self.engine.try_login(pending)
-        if connection is not None:
-            self.engine.close(connection)
+        if self._logs_in(pending):
             logger.info("setSecret: %s already has the pending password", context.arn)
             return
-        for label, value in (("current", context.current_value()), ("previous", None)):
-            text = value if label == "current" else context.previous_value()
-            if not text:
-                continue
-            known = self.secret(text, context, label)
-            # Log in as the pending user with the older password (host and user may differ only
-            # if someone edited the secret; the pending connection details win).
-            connection = self.engine.try_login(replace(pending, password=known.password))
-            if connection is not None:
-                try:
-                    self.engine.set_own_password(connection, pending.password, context.seen)
-                finally:
-                    self.engine.close(connection)
-                logger.info(
-                    "setSecret: changed the password of %s using the %s one",
-                    pending.username,
-                    label,
-                )
-                return
+        current = self.secret(context.current_value(), context, "current")
+        if self._set_with("current", current, context, pending):
+            return
+        previous = context.previous_value()
+        if previous and self._set_with(
+            "previous", self.secret(previous, context, "previous"), context, pending
+        ):
+            return
+        # A concurrent invocation for the same token (Secrets Manager retries while a slow one
+        # still runs) may have set the pending password after our first try: the older ones
+        # fail from then on, and the pending one works. Tried again after the deprecated
+        # versions too (an invocation recovering from them may finish meanwhile).
+        if self._set_concurrently(context, pending):
+            return
+        # Listed only now, so a normal rotation makes no extra call.
+        if self._set_with_deprecated(context, pending) or self._set_concurrently(context, pending):
+            return
         raise StrategyError(
-            f"cannot log in as {pending.username} at {pending.host} with the pending, current "
-            "or previous password"
+            f"cannot log in as {pending.username} at {pending.host} with the pending, current, "
+            "previous or a deprecated password"
         )
+
+    def _logs_in(self, secret: DbSecret) -> bool:
+        connection = self.engine.try_login(secret)
+        if connection is None:
+            return False
+        self.engine.close(connection)
+        return True
+
+    def _set_concurrently(self, context: RotationContext, pending: DbSecret) -> bool:
+        if not self._logs_in(pending):
+            return False
+        logger.info(
+            "setSecret: %s has the pending password (set by a concurrent invocation)", context.arn
+        )
+        return True
+
+    def _set_with(
+        self, label: str, known: DbSecret, context: RotationContext, pending: DbSecret
+    ) -> bool:
+        """Log in with an older version's own credentials and set the pending password; False
+        when they are refused, or name another host, port or user than the pending version
+        (then the password is not sent at all: logged without values)."""
+        if not same_endpoint(known, pending) or known.username != pending.username:
+            logger.warning(
+                "setSecret: the %s value of %s names %s or another user, not the pending "
+                "version's %s and user; its password is not sent there",
+                label,
+                context.arn,
+                known.endpoint,
+                pending.endpoint,
+            )
+            return False
+        connection = self.engine.try_login(known)
+        if connection is None:
+            return False
+        try:
+            self.engine.set_own_password(connection, pending.password, context.seen)
+        finally:
+            self.engine.close(connection)
+        logger.info(
+            "setSecret: changed the password of %s using the %s password", pending.username, label
+        )
+        return True
+
+    def _set_with_deprecated(self, context: RotationContext, pending: DbSecret) -> bool:
+        """Try the newest deprecated versions (see RotationContext.deprecated_versions)."""
+        deprecated = context.deprecated_versions(self.DEPRECATED_VERSIONS_TRIED)
+        if deprecated:
+            logger.warning(
+                "setSecret: neither the pending, current nor previous password of %s logs in; "
+                "trying %d deprecated version(s), newest first (a cancelled or abandoned "
+                "rotation may have set one)",
+                context.arn,
+                len(deprecated),
+            )
+        for version_id in deprecated:
+            label = f"deprecated version {version_id}"
+            try:
+                text = context.version_value(version_id)
+            except Exception as error:  # best effort: e.g. a version under an older key
+                code = getattr(error, "response", {}).get("Error", {}).get("Code")
+                logger.warning(
+                    "setSecret: %s of %s cannot be read (%s); skipped",
+                    label,
+                    context.arn,
+                    code or type(error).__name__,
+                )
+                continue
+            try:
+                known = self.secret(text or "", context, label)
+            except StrategyError:
+                logger.warning(
+                    "setSecret: %s of %s is not a database secret; skipped", label, context.arn
+                )
+                continue
+            if self._set_with(label, known, context, pending):
+                return True
+        return False
 
 
 class AlternatingUsersStrategy(DatabaseStrategy):

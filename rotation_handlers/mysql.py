@@ -80,6 +80,8 @@ TLS_NOT_OFFERED = 2026
 CLEARTEXT_PLUGINS = frozenset({b"mysql_clear_password", b"dialog"})
 #: A grant names a table (ER_NO_SUCH_TABLE) or routine (ER_SP_DOES_NOT_EXIST) that is gone.
 GRANT_TARGET_GONE = frozenset({1146, 1305})
+#: ER_CANNOT_USER: "Operation CREATE USER failed for ..." (among others, the account exists).
+CANNOT_CREATE_USER = 1396
 #: Longest user names: MariaDB 10.0+ (10.6+ accepts 128; 80 is the portable bound), MySQL 5.7.8+,
 #: older MySQL.
 MARIADB_MAX_USERNAME = 80
@@ -356,13 +358,7 @@ class MySqlEngine(Engine):
                         clone,
                     )
                     continue
-                self._run(
-                    connection,
-                    "CREATE USER %s@%s IDENTIFIED BY %s",
-                    seen,
-                    (clone, host, password),
-                    password=password,
-                )
+                self._create_clone(connection, clone, host, password, seen)
             self._synchronise(
                 connection,
                 original=original,
@@ -371,6 +367,30 @@ class MySqlEngine(Engine):
                 exact=clone_is_pending,
                 mariadb=mariadb,
                 seen=seen,
+            )
+
+    def _create_clone(
+        self, connection: Any, clone: str, host: str, password: str, seen: SecretValues
+    ) -> None:
+        """CREATE USER for the clone on one host. A concurrent invocation for the same token
+        may create it between our look at mysql.user and this statement (error 1396): an
+        account that exists now is as good as created here, since its password is set anyway
+        (set_user_password) and its grants are synchronised next."""
+        try:
+            self._run(
+                connection,
+                "CREATE USER %s@%s IDENTIFIED BY %s",
+                seen,
+                (clone, host, password),
+                password=password,
+            )
+        except StatementRefused as refused:
+            if refused.code != CANNOT_CREATE_USER or host not in self.hosts(
+                connection, clone, seen
+            ):
+                raise
+            logger.info(
+                "setSecret: %s was created on one host by a concurrent invocation; kept", clone
             )
 
     def _synchronise(

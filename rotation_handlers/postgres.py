@@ -36,6 +36,13 @@ SCRAM_ITERATIONS = 4096
 LOGIN_REFUSED = frozenset({"28P01", "28000"})
 #: AuthenticationCleartextPassword: the server asks for the password itself.
 AUTH_CLEARTEXT = 3
+#: CREATE ROLE of a role that exists: duplicate_object when it existed before the statement
+#: started, unique_violation (on pg_authid's name index) when a concurrent CREATE committed first.
+ROLE_EXISTS = frozenset({"42710", "23505"})
+#: What a concurrent change of the same catalog row does to an idempotent statement: XX000
+#: "tuple concurrently updated" (ALTER ROLE, GRANT), or unique_violation when both inserted the
+#: same membership. Running the statement again then finds the other's result.
+CONCURRENT_CHANGE = frozenset({"XX000", "23505"})
 
 
 def quote_ident(name: str) -> str:
@@ -114,6 +121,19 @@ def _guarded_connection() -> type[Any]:
     return GuardedConnection
 
 
+class StatementRefused(StrategyError):
+    """The server refused a statement; ``sqlstate`` is its code. The message is scrubbed."""
+
+    def __init__(self, message: str, sqlstate: str | None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    details = error.args[0] if error.args else None
+    return str(details.get("C")) if isinstance(details, dict) and details.get("C") else None
+
+
 class PostgresEngine(Engine):
     """PostgreSQL 10 or newer (SCRAM verifiers)."""
 
@@ -173,8 +193,20 @@ class PostgresEngine(Engine):
         try:
             return connection.run(sql, **params)
         except pg8000.native.DatabaseError as error:
-            failure = _describe(error)
-        raise StrategyError(seen.scrub(f"postgres refused a rotation statement: {failure}"))
+            failure, sqlstate = _describe(error), _sqlstate(error)
+        raise StatementRefused(
+            seen.scrub(f"postgres refused a rotation statement: {failure}"), sqlstate
+        )
+
+    def _run_converging(self, connection: Any, sql: str, seen: SecretValues) -> None:
+        """Run an idempotent statement; once more if a concurrent invocation changed the same
+        catalog row at the same time (see CONCURRENT_CHANGE)."""
+        try:
+            self._run(connection, sql, seen)
+        except StatementRefused as refused:
+            if refused.sqlstate not in CONCURRENT_CHANGE:
+                raise
+            self._run(connection, sql, seen)
 
     def check(self, connection: Any) -> None:
         self._run(connection, "SELECT 1", SecretValues())
@@ -190,7 +222,9 @@ class PostgresEngine(Engine):
     def set_user_password(
         self, connection: Any, username: str, password: str, seen: SecretValues
     ) -> None:
-        self._run(connection, self._password_sql(quote_ident(username), password, seen), seen)
+        self._run_converging(
+            connection, self._password_sql(quote_ident(username), password, seen), seen
+        )
 
     def ensure_alternate(
         self, connection: Any, source: str, target: str, password: str, seen: SecretValues
@@ -204,10 +238,18 @@ class PostgresEngine(Engine):
             connection, "SELECT 1 FROM pg_roles WHERE rolname = :name", seen, name=clone
         )
         if not exists:
-            self._run(connection, f"CREATE ROLE {quote_ident(clone)} LOGIN", seen)
+            try:
+                self._run(connection, f"CREATE ROLE {quote_ident(clone)} LOGIN", seen)
+            except StatementRefused as refused:
+                # A concurrent invocation for the same token created it after our check: the
+                # clone exists, which is all this statement is for (its password is set next).
+                if refused.sqlstate not in ROLE_EXISTS or not self._run(
+                    connection, "SELECT 1 FROM pg_roles WHERE rolname = :name", seen, name=clone
+                ):
+                    raise
         # Re-asserted on every rotation: the two users stay in step even if someone edited one.
-        self._run(connection, f"GRANT {quote_ident(base)} TO {quote_ident(clone)}", seen)
-        self._run(
+        self._run_converging(connection, f"GRANT {quote_ident(base)} TO {quote_ident(clone)}", seen)
+        self._run_converging(
             connection,
             f"ALTER ROLE {quote_ident(clone)} SET role TO {quote_ident(base)}",
             seen,

@@ -140,6 +140,40 @@ class RotationContext:
             return None
         return self._read("previous", VersionStage=PREVIOUS)
 
+    def deprecated_versions(self, limit: int) -> list[str]:
+        """Up to ``limit`` deprecated versions of the secret, newest first: versions that hold
+        a value but no staging label any more, such as the AWSPENDING version of a rotation
+        that was cancelled or abandoned. Secrets Manager keeps them (it removes outdated
+        versions only beyond 100, and never ones younger than 24 hours; PutSecretValue API
+        reference), and DescribeSecret does not show them: ListSecretVersionIds with
+        IncludeDeprecated does. Costs one ListSecretVersionIds per page of 100 versions."""
+        found: list[tuple[Any, str]] = []
+        request: dict[str, Any] = {
+            "SecretId": self.arn,
+            "IncludeDeprecated": True,
+            "MaxResults": 100,
+        }
+        while True:
+            page = self.client.list_secret_version_ids(**request)
+            for entry in page.get("Versions", []):
+                version_id = str(entry.get("VersionId", ""))
+                if version_id and version_id != self.token and not entry.get("VersionStages"):
+                    found.append((entry.get("CreatedDate"), version_id))
+            if not page.get("NextToken"):
+                break
+            request["NextToken"] = page["NextToken"]
+        # Newest first; a version without a date sorts last. The listing's order breaks ties
+        # (reversed, so a later entry counts as newer).
+        found.reverse()
+        dated = [item for item in found if item[0] is not None]
+        undated = [item for item in found if item[0] is None]
+        dated.sort(key=lambda item: item[0], reverse=True)
+        return [version_id for _, version_id in (*dated, *undated)][:limit]
+
+    def version_value(self, version_id: str) -> str | None:
+        """The value of one version by its id (any version, labelled or not), or None."""
+        return self._read(f"version {version_id}", VersionId=version_id)
+
     def _read(self, key: str, **selector: str) -> str | None:
         if key not in self._cache:
             try:
@@ -237,13 +271,35 @@ class Rotator:
         move: dict[str, str] = {"MoveToVersionId": context.token}
         if current is not None:
             move["RemoveFromVersionId"] = current
-        self.client.update_secret_version_stage(SecretId=context.arn, VersionStage=CURRENT, **move)
+        try:
+            self.client.update_secret_version_stage(
+                SecretId=context.arn, VersionStage=CURRENT, **move
+            )
+        except self.client.exceptions.InvalidParameterException:
+            # A concurrent invocation of finishSecret for the same token (Secrets Manager
+            # retries while a slow one still runs) moved AWSCURRENT after our DescribeSecret:
+            # RemoveFromVersionId no longer names the version carrying it, which AWS refuses
+            # with InvalidParameterException. Done if the token is AWSCURRENT now.
+            if not self._became_current(context):
+                raise
+            logger.info(
+                "finishSecret: version %s of %s was made AWSCURRENT by a concurrent invocation",
+                context.token,
+                context.arn,
+            )
+            return
         logger.info(
             "finishSecret: version %s of %s is AWSCURRENT (was %s)",
             context.token,
             context.arn,
             current,
         )
+
+    def _became_current(self, context: RotationContext) -> bool:
+        """Whether the token carries AWSCURRENT now (a fresh DescribeSecret)."""
+        described = self.client.describe_secret(SecretId=context.arn)
+        stages = described.get("VersionIdsToStages", {}).get(context.token, [])
+        return CURRENT in stages
 
 
 def safe_failure(error: BaseException, seen: SecretValues | None = None) -> str:

@@ -139,16 +139,53 @@ def follow_aws_rotation(
         time.sleep(options.interval)
 
 
+#: Strategies whose setSecret changes the password of the user applications log in as: a
+#: rotation stopped after it leaves the database on the pending password.
+SETS_CREDENTIAL_IN_USE = ("postgres-single-user", "mysql-single-user")
+
+
+def strategy_tag(described: dict[str, Any]) -> str | None:
+    """The secret's secretkit:strategy tag, if any."""
+    tags: dict[str, str] = {tag["Key"]: tag["Value"] for tag in described.get("Tags", [])}
+    return tags.get(STRATEGY_TAG)
+
+
+def version_dates(client: Any, arn: str) -> dict[str, Any]:
+    """Every version that holds a value, deprecated ones included, with its creation date."""
+    dates: dict[str, Any] = {}
+    request: dict[str, Any] = {"SecretId": arn, "IncludeDeprecated": True}
+    while True:
+        page = client.list_secret_version_ids(**request)
+        for entry in page.get("Versions", []):
+            dates[entry["VersionId"]] = entry.get("CreatedDate")
+        if not page.get("NextToken"):
+            return dates
+        request["NextToken"] = page["NextToken"]
+
+
 def cmd_cancel(options: argparse.Namespace, out: TextIO) -> int:
     client = secretsmanager_client(options)
     described = client.describe_secret(SecretId=options.secret)
     arn = described["ARN"]
-    client.cancel_rotate_secret(SecretId=arn)
     pending = [
         version
         for version, stages in described.get("VersionIdsToStages", {}).items()
         if PENDING in stages and CURRENT not in stages
     ]
+    strategy = strategy_tag(described)
+    # A version listed by ListSecretVersionIds has a value: createSecret ran, so setSecret may
+    # have put its password on the database already.
+    valued = [v for v in pending if v in version_dates(client, arn)] if pending else []
+    if valued and strategy in SETS_CREDENTIAL_IN_USE and not options.force:
+        raise CliError(
+            f"version {valued[0]} of {arn} is the pending version of a {strategy} rotation, "
+            "whose setSecret may already have changed the database password to it; cancelling "
+            "would leave the database on a password only a deprecated version holds while "
+            "applications read AWSCURRENT. Let the rotation finish (fix the cause, then "
+            f"`secretkit rotate --aws {options.secret}`), or pass --force: the next rotation "
+            "finds the password in force in the deprecated version"
+        )
+    client.cancel_rotate_secret(SecretId=arn)
     for version in pending:
         client.update_secret_version_stage(
             SecretId=arn, VersionStage=PENDING, RemoveFromVersionId=version
@@ -156,9 +193,17 @@ def cmd_cancel(options: argparse.Namespace, out: TextIO) -> int:
         out.write(f"Removed AWSPENDING from version {version}\n")
     if not pending:
         out.write("No rotation was in progress (no AWSPENDING outside AWSCURRENT)\n")
+    for version in valued:
+        out.write(
+            f"Version {version} keeps its value as a deprecated version (no staging label): if "
+            "the rotation had reached setSecret, the database uses its password now, and "
+            "applications reading AWSCURRENT may fail to log in until the next rotation, which "
+            "finds it (`secretkit status` shows it as ABANDONED).\n"
+        )
     out.write(
         f"Cancelled rotation of {arn}.\n"
         "WARNING: automatic rotation is now DISABLED for this secret. Re-enable it with "
+        f"`secretkit rotate --aws {options.secret}` (RotateSecret turns it on and rotates now) or "
         "`pulumi up` (the RotatingSecret's SecretRotation) once the cause is fixed.\n"
     )
     return 0
@@ -175,10 +220,7 @@ def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
     described = client.describe_secret(SecretId=options.secret)
     arn = described["ARN"]
     versions: dict[str, list[str]] = described.get("VersionIdsToStages", {})
-    created = {
-        entry["VersionId"]: entry.get("CreatedDate")
-        for entry in client.list_secret_version_ids(SecretId=arn).get("Versions", [])
-    }
+    created = version_dates(client, arn)
     rules = described.get("RotationRules") or {}
     schedule = rules.get("ScheduleExpression") or (
         f"every {rules['AutomaticallyAfterDays']} days"
@@ -200,15 +242,59 @@ def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
             f"  {version}  {', '.join(stages) or '-':<24} created {_when(created.get(version))}\n"
         )
     stuck = [v for v, s in versions.items() if PENDING in s and CURRENT not in s]
+    abandoned = abandoned_versions(versions, created)
+    for version in abandoned:
+        out.write(f"  {version}  {'- (deprecated)':<24} created {_when(created.get(version))}\n")
     if stuck:
         out.write(
             f"STUCK      version {stuck[0]} carries AWSPENDING but is not AWSCURRENT: a rotation "
             "started and did not finish. Read the function's logs, then retry "
             f"(`secretkit rotate --aws {options.secret}`) or `secretkit cancel-rotation`.\n"
         )
-    else:
+    if abandoned:
+        out.write(abandoned_advice(abandoned[0], described, options.secret))
+    if not stuck and not abandoned:
         out.write("State      ok (no rotation in progress)\n")
     return 0
+
+
+def abandoned_versions(versions: dict[str, list[str]], created: dict[str, Any]) -> list[str]:
+    """Deprecated versions (a value, no staging label) created after AWSCURRENT, newest first:
+    the pending values of rotations cancelled or abandoned before finishSecret."""
+    current = next((v for v, stages in versions.items() if CURRENT in stages), None)
+    since = created.get(current) if current else None
+    if since is None:
+        return []
+    newer = [
+        (when, version)
+        for version, when in created.items()
+        if version not in versions and when is not None and when > since
+    ]
+    return [version for _, version in sorted(newer, reverse=True)]
+
+
+def abandoned_advice(version: str, described: dict[str, Any], secret: str) -> str:
+    """What an abandoned rotation means for this secret's strategy, and what to do."""
+    strategy = strategy_tag(described)
+    head = (
+        f"ABANDONED  version {version} was created after AWSCURRENT and lost AWSPENDING "
+        "without becoming AWSCURRENT: a rotation was cancelled or abandoned after createSecret."
+    )
+    if strategy in SETS_CREDENTIAL_IN_USE:
+        return (
+            f"{head} With {strategy}, its setSecret may have changed the database password to "
+            "that version's: AWSCURRENT may no longer log in. The next rotation finds the "
+            f"password in force and completes: `secretkit rotate --aws {secret}` (also turns "
+            "rotation back on). If you know the database uses it and need AWSCURRENT to work "
+            "before that, move AWSCURRENT to it: `aws secretsmanager update-secret-version-stage "
+            f"--secret-id {secret} --version-stage AWSCURRENT --move-to-version-id {version} "
+            "--remove-from-version-id <the AWSCURRENT version>`.\n"
+        )
+    return (
+        f"{head} The {strategy or 'untagged'} strategy does not change the credential "
+        "applications use before finishSecret, so AWSCURRENT still works; the next rotation "
+        "starts afresh.\n"
+    )
 
 
 def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
@@ -362,9 +448,17 @@ def build_parser() -> argparse.ArgumentParser:
     cancel = commands.add_parser(
         "cancel-rotation",
         help="cancel a rotation in progress (disables automatic rotation)",
-        description="CancelRotateSecret, then remove AWSPENDING from the unfinished version.",
+        description="CancelRotateSecret, then remove AWSPENDING from the unfinished version. "
+        "Refused for a single-user database secret whose pending version has a value (its "
+        "setSecret may have changed the database password already) unless --force.",
     )
     cancel.add_argument("secret", help="secret name or ARN")
+    cancel.add_argument(
+        "--force",
+        action="store_true",
+        help="cancel a single-user rotation that may have set its password already (the next "
+        "rotation recovers it from the deprecated version)",
+    )
     cancel.set_defaults(func=cmd_cancel)
 
     status = commands.add_parser(

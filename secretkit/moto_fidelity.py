@@ -3,6 +3,13 @@
 - moto lets PutSecretValue overwrite a version that carries AWSPENDING with a different value;
   AWS refuses (ResourceExistsException: a version's value never changes). Handlers rely on that
   refusal for idempotency.
+- moto lists deprecated versions (no staging label left, e.g. the AWSPENDING version of a
+  cancelled rotation) in DescribeSecret and in every ListSecretVersionIds, and dates each
+  listed version "now". AWS shows them only to ListSecretVersionIds with IncludeDeprecated, with
+  the version's creation date; the single-user handlers and `secretkit status` rely on both.
+- moto's UpdateSecretVersionStage moves AWSCURRENT without telling the secret which version is
+  current, so a later PutSecretValue marks the wrong version AWSPREVIOUS (and GetSecretValue
+  without a selector returns the old value). AWS follows the label.
 - moto's IAM checks see every Secrets Manager and SSM call as acting on '*', and mistranslate
   the '?' wildcard; least-privilege tests need resource-level evaluation.
 - moto ignores a secret's resource policy and mis-evaluates conditions (a Deny whose condition
@@ -12,6 +19,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,7 +34,105 @@ from secretkit.iam_evaluation import Request, iam_pattern, is_allowed
 
 @contextmanager
 def aws_like_versions() -> Iterator[None]:
-    """Within the block, moto refuses to change the value of an existing version, as AWS does."""
+    """Within the block, moto refuses to change the value of an existing version, and shows
+    deprecated versions (and version dates) as AWS does."""
+    with _aws_like_deprecated_versions(), _immutable_versions(), _current_follows_the_label():
+        yield
+
+
+@contextmanager
+def _current_follows_the_label() -> Iterator[None]:
+    """After UpdateSecretVersionStage, the secret's current version is the one carrying
+    AWSCURRENT (PutSecretValue then moves AWSPREVIOUS to it, as the API reference says)."""
+    backend_class = models.SecretsManagerBackend
+    original = backend_class.update_secret_version_stage
+
+    def update(self: Any, secret_id: str, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, secret_id, *args, **kwargs)
+        secret: Any = self.secrets[secret_id]
+        for version_id, version in secret.versions.items():
+            if "AWSCURRENT" in version["version_stages"]:
+                secret.set_default_version_id(version_id)
+        return result
+
+    backend_class.update_secret_version_stage = update  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        backend_class.update_secret_version_stage = original  # type: ignore[method-assign]
+
+
+#: Where the fidelity layer keeps a version's creation time (moto keeps whole seconds only).
+_CREATED = "secretkit_created"
+_last_stamp = [0.0]
+
+
+def _stamp_new_versions(backend: Any) -> None:
+    """Date every version not dated yet: now, strictly after the last one dated."""
+    for secret in dict.values(backend.secrets):
+        for version in getattr(secret, "versions", {}).values():
+            if _CREATED not in version:
+                _last_stamp[0] = max(time.time(), _last_stamp[0] + 1e-6)
+                version[_CREATED] = _last_stamp[0]
+
+
+def _stamping(method: Callable[..., Any]) -> Callable[..., Any]:
+    def stamped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _stamp_new_versions(self)
+
+    return stamped
+
+
+@contextmanager
+def _aws_like_deprecated_versions() -> Iterator[None]:
+    """DescribeSecret's VersionIdsToStages leaves out versions without a staging label ("A list
+    of the versions of the secret that have staging labels attached"); ListSecretVersionIds
+    lists them only with IncludeDeprecated ("By default, versions without staging labels aren't
+    included"), each with its creation date (AWS Secrets Manager API reference)."""
+    from moto.secretsmanager.responses import SecretsManagerResponse  # noqa: PLC0415
+
+    backend_class = models.SecretsManagerBackend
+    originals = {name: getattr(backend_class, name) for name in ("_add_secret", "rotate_secret")}
+    original_stages = models.FakeSecret._form_version_ids_to_stages
+    original_list = SecretsManagerResponse.list_secret_version_ids
+
+    def labelled_only(self: Any) -> dict[str, Any]:
+        return {version: stages for version, stages in original_stages(self).items() if stages}
+
+    def list_versions(self: Any) -> str:
+        secret_id = self._get_param("SecretId", if_none="")
+        include_deprecated = bool(self._get_param("IncludeDeprecated", if_none=False))
+        body = json.loads(self.backend.list_secret_version_ids(secret_id=secret_id))
+        secret = self.backend.secrets[secret_id]
+        listed = []
+        for entry in body.get("Versions", []):
+            if not entry.get("VersionStages") and not include_deprecated:
+                continue
+            version = secret.versions.get(entry["VersionId"], {})
+            entry["CreatedDate"] = version.get(_CREATED, version.get("createdate"))
+            listed.append(entry)
+        body["Versions"] = listed
+        return json.dumps(body)
+
+    for name, method in originals.items():
+        setattr(backend_class, name, _stamping(method))
+    models.FakeSecret._form_version_ids_to_stages = labelled_only  # type: ignore[method-assign]
+    SecretsManagerResponse.list_secret_version_ids = list_versions  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for name, method in originals.items():
+            setattr(backend_class, name, method)
+        models.FakeSecret._form_version_ids_to_stages = original_stages  # type: ignore[method-assign]
+        SecretsManagerResponse.list_secret_version_ids = original_list  # type: ignore[method-assign]
+
+
+@contextmanager
+def _immutable_versions() -> Iterator[None]:
+    """moto refuses to change the value of an existing version, as AWS does."""
     original = models.SecretsManagerBackend._check_with_existing_secrets_and_versions
 
     def check(  # noqa: PLR0917 - moto's signature

@@ -230,6 +230,7 @@ ROTATION_STATEMENTS = [
         "Action": [
             "secretsmanager:DescribeSecret",
             "secretsmanager:GetSecretValue",
+            "secretsmanager:ListSecretVersionIds",
             "secretsmanager:PutSecretValue",
             "secretsmanager:UpdateSecretVersionStage",
         ],

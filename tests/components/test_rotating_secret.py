@@ -120,6 +120,7 @@ def test_rotation_role_policy_is_exactly_the_protocol(monitor: RecordingMonitor)
     assert by_sid["RotateThisSecret"]["Action"] == [
         "secretsmanager:DescribeSecret",
         "secretsmanager:GetSecretValue",
+        "secretsmanager:ListSecretVersionIds",
         "secretsmanager:PutSecretValue",
         "secretsmanager:UpdateSecretVersionStage",
     ]
