@@ -3,6 +3,7 @@ fake listeners. Database fixtures come from tests/rotation_handlers."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import socket
 import struct
@@ -73,16 +74,24 @@ def _receive(connection: socket.socket, size: int) -> bytes:
 
 class CapturingPostgres:
     """A listener on 127.0.0.1 speaking just enough of PostgreSQL's protocol to ask every
-    client for its password in cleartext, then refuse the login; it keeps what it received."""
+    client for an MD5 password proof, then refuse the login; it keeps what it received.
+
+    MD5 rather than a cleartext request: the handlers refuse to answer a cleartext request over
+    plaintext (tests/security/test_conn_tls_downgrade.py), which would stop the rotation before
+    the defence these tests are about. An MD5 proof is derived from the password, so receiving
+    it is still a leak (it can be brute-forced offline): ``received`` tells whether a given
+    password's proof arrived.
+    """
 
     SSL_REQUEST = 80877103
+    SALT = b"\x01\x02\x03\x04"
 
     def __init__(self) -> None:
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(8)
         self.port = int(self.listener.getsockname()[1])
-        self.passwords: list[str] = []
+        self.proofs: list[str] = []
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -108,14 +117,19 @@ class CapturingPostgres:
         if struct.unpack("!I", body[:4])[0] == self.SSL_REQUEST:
             connection.sendall(b"N")  # no TLS here
             self._startup(connection)
-        connection.sendall(b"R" + struct.pack("!II", 8, 3))  # AuthenticationCleartextPassword
+        connection.sendall(b"R" + struct.pack("!II", 12, 5) + self.SALT)  # AuthenticationMD5
         kind = _receive(connection, 1)
         length = struct.unpack("!I", _receive(connection, 4))[0]
         payload = _receive(connection, length - 4)
         if kind == b"p":
-            self.passwords.append(payload.rstrip(b"\0").decode(errors="replace"))
+            self.proofs.append(payload.rstrip(b"\0").decode(errors="replace"))
         fields = b"SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed\0\0"
         connection.sendall(b"E" + struct.pack("!I", len(fields) + 4) + fields)
+
+    def received(self, user: str, password: str) -> bool:
+        """Whether a client sent the MD5 proof of ``password`` for ``user``."""
+        inner = hashlib.md5((password + user).encode()).hexdigest().encode()  # noqa: S324
+        return "md5" + hashlib.md5(inner + self.SALT).hexdigest() in self.proofs  # noqa: S324
 
     def close(self) -> None:
         self.listener.close()
