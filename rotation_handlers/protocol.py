@@ -6,7 +6,7 @@ import json
 import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,20 +148,10 @@ class RotationContext:
         reference), and DescribeSecret does not show them: ListSecretVersionIds with
         IncludeDeprecated does. Costs one ListSecretVersionIds per page of 100 versions."""
         found: list[tuple[Any, str]] = []
-        request: dict[str, Any] = {
-            "SecretId": self.arn,
-            "IncludeDeprecated": True,
-            "MaxResults": 100,
-        }
-        while True:
-            page = self.client.list_secret_version_ids(**request)
-            for entry in page.get("Versions", []):
-                version_id = str(entry.get("VersionId", ""))
-                if version_id and version_id != self.token and not entry.get("VersionStages"):
-                    found.append((entry.get("CreatedDate"), version_id))
-            if not page.get("NextToken"):
-                break
-            request["NextToken"] = page["NextToken"]
+        for entry in version_entries(self.client, self.arn):
+            version_id = str(entry.get("VersionId", ""))
+            if version_id and version_id != self.token and not entry.get("VersionStages"):
+                found.append((entry.get("CreatedDate"), version_id))
         # Newest first; a version without a date sorts last. The listing's order breaks ties
         # (reversed, so a later entry counts as newer).
         found.reverse()
@@ -184,6 +174,18 @@ class RotationContext:
                 self._cache[key] = response.get("SecretString")
                 self.seen.add(self._cache[key])
         return self._cache[key]
+
+
+def version_entries(client: Any, secret_id: str) -> Iterator[Mapping[str, Any]]:
+    """Every version of a secret that holds a value, deprecated ones included (what
+    ListSecretVersionIds with IncludeDeprecated lists, every page)."""
+    request: dict[str, Any] = {"SecretId": secret_id, "IncludeDeprecated": True, "MaxResults": 100}
+    while True:
+        page = client.list_secret_version_ids(**request)
+        yield from page.get("Versions", [])
+        if not page.get("NextToken"):
+            return
+        request["NextToken"] = page["NextToken"]
 
 
 class Strategy(ABC):

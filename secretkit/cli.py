@@ -17,6 +17,7 @@ from rotation_handlers.protocol import (
     STRATEGY_TAG,
     Strategy,
     run_step,
+    version_entries,
 )
 from secretkit.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
 
@@ -62,8 +63,7 @@ def strategy_module(options: argparse.Namespace, described: dict[str, Any]) -> s
         return str(options.handler)
     name: str | None = options.strategy
     if name is None:
-        tags: dict[str, str] = {tag["Key"]: tag["Value"] for tag in described.get("Tags", [])}
-        name = tags.get(STRATEGY_TAG)
+        name = strategy_tag(described)
         if name is None:
             raise CliError(
                 f"{described['ARN']} has no {STRATEGY_TAG} tag; name the strategy with "
@@ -152,15 +152,7 @@ def strategy_tag(described: dict[str, Any]) -> str | None:
 
 def version_dates(client: Any, arn: str) -> dict[str, Any]:
     """Every version that holds a value, deprecated ones included, with its creation date."""
-    dates: dict[str, Any] = {}
-    request: dict[str, Any] = {"SecretId": arn, "IncludeDeprecated": True}
-    while True:
-        page = client.list_secret_version_ids(**request)
-        for entry in page.get("Versions", []):
-            dates[entry["VersionId"]] = entry.get("CreatedDate")
-        if not page.get("NextToken"):
-            return dates
-        request["NextToken"] = page["NextToken"]
+    return {entry["VersionId"]: entry.get("CreatedDate") for entry in version_entries(client, arn)}
 
 
 def cmd_cancel(options: argparse.Namespace, out: TextIO) -> int:
@@ -175,7 +167,10 @@ def cmd_cancel(options: argparse.Namespace, out: TextIO) -> int:
     strategy = strategy_tag(described)
     # A version listed by ListSecretVersionIds has a value: createSecret ran, so setSecret may
     # have put its password on the database already.
-    valued = [v for v in pending if v in version_dates(client, arn)] if pending else []
+    valued: list[str] = []
+    if pending:
+        with_values = version_dates(client, arn)
+        valued = [v for v in pending if v in with_values]
     if valued and strategy in SETS_CREDENTIAL_IN_USE and not options.force:
         raise CliError(
             f"version {valued[0]} of {arn} is the pending version of a {strategy} rotation, "
