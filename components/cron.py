@@ -24,8 +24,6 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from components.errors import InvalidArgumentError
-
 _CRON_RE = re.compile(r"cron\((.*)\)", re.DOTALL)
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -213,8 +211,3 @@ def _out_of_range(field: Field, text: str) -> str:
         f"the {field.name} field {text!r} is not valid: it takes values {field.low}-{field.high}"
         f"{names}, ranges (a-b), lists (a,b){steps}" + _SPECIAL_FORMS.get(field.name, "")
     )
-
-
-def as_argument_error(argument: str, value: str, error: CronError) -> InvalidArgumentError:
-    """The error for ``argument``, with the cron rule it broke."""
-    return InvalidArgumentError(argument, value, str(error))

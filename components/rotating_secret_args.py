@@ -186,17 +186,16 @@ def _parse_schedule(rotation: Mapping[str, Any]) -> tuple[str | None, int | None
             {k: rotation.get(k) for k in ("schedule_expression", "automatically_after_days")},
             "give exactly one of schedule_expression and automatically_after_days",
         )
-    windows: validation.RotationWindows | None
+    windows: validation.RotationWindows
     if expression is not None:
-        validation.schedule_expression("rotation.schedule_expression", expression)
-        windows = validation.rotation_windows(expression)
+        windows = validation.rotation_schedule("rotation.schedule_expression", expression)
     else:
         days = validation.require_int(
             "rotation.automatically_after_days", days, 1, validation.ROTATION_MAX_DAYS, "days"
         )
         windows = validation.RotationWindows(days * 24, 0)
     duration = rotation.get("duration")
-    if duration is not None and windows is not None:
+    if duration is not None:
         validation.rotation_duration(
             "rotation.duration", duration, windows.interval_hours, windows.latest_start_hour
         )

@@ -485,11 +485,16 @@ def handler_module(argument: str, value: Any) -> str:
 def schedule_expression(argument: str, value: Any) -> str:
     """A Secrets Manager rotation schedule: ``rate(N hours|days)`` between 4 hours and 1000
     days, or a ``cron(...)`` that fires on the hour, at most every 4 hours."""
+    rotation_schedule(argument, value)
+    return str(value)
+
+
+def rotation_schedule(argument: str, value: Any) -> RotationWindows:
+    """A rotation schedule (schedule_expression's rules), and when its windows open: a rate()'s
+    at midnight, a cron()'s at each hour it fires."""
     expression = require_string(argument, value)
-    rate = _RATE_RE.fullmatch(expression)
-    if rate:
-        amount, unit = int(rate.group(1)), rate.group(2)
-        hours = amount if unit.startswith("hour") else amount * 24
+    hours = rate_interval_hours(expression)
+    if hours is not None:
         if hours < ROTATION_MIN_HOURS or hours > ROTATION_MAX_DAYS * 24:
             raise fail(
                 argument,
@@ -497,10 +502,10 @@ def schedule_expression(argument: str, value: Any) -> str:
                 f"rotation interval must be between {ROTATION_MIN_HOURS} hours and "
                 f"{ROTATION_MAX_DAYS} days",
             )
-        return expression
+        return RotationWindows(hours, 0)
     if expression.startswith("cron("):
-        rotation_cron(argument, expression)
-        return expression
+        parsed = rotation_cron(argument, expression)
+        return RotationWindows(parsed.min_gap_minutes() // 60, max(parsed.hours))
     raise fail(
         argument,
         value,
@@ -610,21 +615,6 @@ class RotationWindows:
 
     interval_hours: int
     latest_start_hour: int
-
-
-def rotation_windows(expression: str) -> RotationWindows | None:
-    """The windows of a valid rotation schedule: rate() windows open at midnight; a cron()'s
-    at each hour it fires. None when the expression is neither (it was refused already)."""
-    hours = rate_interval_hours(expression)
-    if hours is not None:
-        return RotationWindows(hours, 0)
-    if not expression.startswith("cron("):
-        return None
-    try:
-        parsed = cron.parse(expression)
-    except cron.CronError:
-        return None
-    return RotationWindows(parsed.min_gap_minutes() // 60, max(parsed.hours))
 
 
 def rotation_duration(

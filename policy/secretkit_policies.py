@@ -314,8 +314,7 @@ def rotation_findings(rules: Mapping[str, Any]) -> list[str]:
         found.append(str(error))
     try:
         if expression is not None:
-            validation.schedule_expression("rotationRules.scheduleExpression", expression)
-            windows = validation.rotation_windows(expression)
+            windows = validation.rotation_schedule("rotationRules.scheduleExpression", expression)
     except InvalidArgumentError as error:
         found.append(str(error))
     try:
