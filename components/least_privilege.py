@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 #: Actions AWS offers no resource-level permission for: Resource "*" is the only choice.
@@ -76,15 +77,18 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def iam_pattern(action: str) -> re.Pattern[str]:
-    """IAM's action matching: case-insensitive, ``*`` any run of characters, ``?`` one."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in action.strip())
-    return re.compile("".join(parts), re.IGNORECASE)
+@lru_cache(maxsize=512)
+def iam_pattern(text: str, *, ignore_case: bool = True) -> re.Pattern[str]:
+    """IAM's wildcards, for fullmatch: ``*`` any run of characters, ``?`` exactly one,
+    everything else literal. Case-insensitive by default, as IAM matches action names; ARNs
+    and condition values match case-sensitively (``ignore_case=False``)."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+    return re.compile("".join(parts), re.IGNORECASE if ignore_case else 0)
 
 
 def data_actions(actions: Iterable[str]) -> list[str]:
     """The data actions (:data:`DATA_ACTIONS`) that ``actions`` grant, by name or pattern."""
-    patterns = [iam_pattern(a) for a in actions if "*" in a or "?" in a]
+    patterns = [iam_pattern(a.strip()) for a in actions if "*" in a or "?" in a]
     literal = {a.strip().lower() for a in actions}
     return [
         action

@@ -250,7 +250,7 @@ def granted_reads(statement: Mapping[str, Any]) -> list[str]:
     """The data actions (secret and parameter reads and writes, key use) a statement allows,
     through Action names and patterns or by NotAction omission."""
     if "NotAction" in statement:
-        excluded = [iam_pattern(a) for a in _as_strings(statement["NotAction"])]
+        excluded = [iam_pattern(a.strip()) for a in _as_strings(statement["NotAction"])]
         return [a for a in DATA_ACTIONS if not any(p.fullmatch(a) for p in excluded)]
     return data_actions(_as_strings(statement.get("Action", [])))
 

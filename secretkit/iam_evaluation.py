@@ -3,11 +3,11 @@ secretkit's tests meet: explicit Deny wins, then an Allow from either kind (same
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
+
+from components.least_privilege import iam_pattern
 
 #: Condition operators evaluated here (each also with the IfExists suffix), besides Null.
 _STRING_OPERATORS = {
@@ -41,19 +41,14 @@ class Request:
     """Condition keys known to be missing from this request (negated operators match them)."""
 
 
-@lru_cache(maxsize=512)
-def iam_pattern(text: str, ignore_case: bool = False) -> re.Pattern[str]:
-    """IAM's wildcards: '*' any run of characters, '?' exactly one; everything else literal."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
-    return re.compile(f"^{body}$", re.IGNORECASE if ignore_case else 0)
-
-
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _matches(patterns: Any, value: str, *, ignore_case: bool = False) -> bool:
-    return any(iam_pattern(str(p), ignore_case).match(value) for p in _as_list(patterns))
+    return any(
+        iam_pattern(str(p), ignore_case=ignore_case).fullmatch(value) for p in _as_list(patterns)
+    )
 
 
 def _concerns(statement: Mapping[str, Any], request: Request) -> bool:
@@ -105,7 +100,9 @@ def _condition_holds(operator: str, key: str, expected: Any, request: Request) -
         return if_exists or negated
     actual = request.context[key]
     hit = any(
-        iam_pattern(str(value)).match(actual) if wildcards else str(value) == actual
+        iam_pattern(str(value), ignore_case=False).fullmatch(actual)
+        if wildcards
+        else str(value) == actual
         for value in _as_list(expected)
     )
     return hit != negated

@@ -28,8 +28,9 @@ from moto.secretsmanager import models
 from moto.secretsmanager import models as sm_models
 from moto.secretsmanager.exceptions import ResourceExistsException
 
+from components.least_privilege import iam_pattern
 from components.shared_rotation_policy import ROTATION_LAMBDA_KEY
-from secretkit.iam_evaluation import Request, iam_pattern, is_allowed
+from secretkit.iam_evaluation import Request, is_allowed
 
 
 @contextmanager
@@ -244,7 +245,7 @@ def resource_level_authorization() -> Iterator[None]:
     original_match = IAMPolicyStatement.__dict__["_match"]
     original_check = IAMRequestBase.check_action_permitted
     IAMPolicyStatement._match = staticmethod(  # type: ignore[method-assign]
-        lambda pattern, string: iam_pattern(pattern).match(string)
+        lambda pattern, string: iam_pattern(pattern, ignore_case=False).fullmatch(string)
     )
     IAMRequestBase.check_action_permitted = _deciding_secret_calls(original_check)  # type: ignore[method-assign, assignment]
     SecretsManagerResponse._determine_resource = _secret_resource  # type: ignore[attr-defined]
