@@ -12,6 +12,7 @@ import pulumi_aws as aws
 
 from components import physical_names, validation
 from components.errors import InvalidArgumentError
+from components.input_gate import InputGate
 
 #: What `readers=[...]` and `grant_read(...)` accept.
 RoleRef = str | aws.iam.Role
@@ -97,24 +98,30 @@ def _shown(role: RoleRef) -> str:
     )
 
 
-def foreign_role(argument: str, role: str, account: str) -> None:
-    """Refuse a role ARN of another account than ``account``, the deploying one.
+def _same_account(argument: str, shown: str, arn: str, account: str, seen: str = "") -> None:
+    """Refuse the role ``arn`` (``shown`` as given) when its account is not ``account``, the
+    deploying one.
 
     An inline policy or attachment names its role by name, in the account of the provider that
     creates it: granting 'arn:aws:iam::999999999999:role/x' that way would grant the role 'x'
     of the deploying account instead.
     """
-    if not role.startswith("arn:"):
-        return
-    other = validation.arn_account(role)
+    other = validation.arn_account(arn)
     if other != account:
         raise validation.fail(
             argument,
-            role,
-            f"is a role in account {other}, but this component deploys into account {account}: "
-            "cross-account readers are not supported yet (secretkit will not grant the role of "
-            "the same name in this account instead)",
+            shown,
+            f"is a role in account {other}{seen}, but this component deploys into account "
+            f"{account}: cross-account readers are not supported yet (secretkit will not grant "
+            "the role of the same name in this account instead)",
         )
+
+
+def foreign_role(argument: str, role: str, account: str) -> None:
+    """Refuse a role ARN of another account than ``account``, the deploying one (a role name
+    is always the deploying account's)."""
+    if role.startswith("arn:"):
+        _same_account(argument, role, role, account)
 
 
 def check_accounts(argument: str, roles: Sequence[RoleRef], account: str) -> None:
@@ -124,9 +131,13 @@ def check_accounts(argument: str, roles: Sequence[RoleRef], account: str) -> Non
             foreign_role(f"{argument}[{index}]", role, account)
 
 
-def names_accounts(roles: Sequence[RoleRef]) -> bool:
-    """Whether check_accounts has anything to check."""
-    return any(isinstance(role, str) and role.startswith("arn:") for role in roles)
+def check_accounts_later(
+    gate: InputGate, argument: str, roles: Sequence[RoleRef], account: pulumi.Output[str]
+) -> None:
+    """check_accounts through ``gate`` once the deploying ``account`` is known, when any role
+    is given as an ARN (a role name has nothing to check)."""
+    if any(isinstance(role, str) and role.startswith("arn:") for role in roles):
+        gate.check(account, lambda known: check_accounts(argument, roles, known))
 
 
 def local_role_name(
@@ -161,15 +172,7 @@ def _checked_name(argument: str, role: str, name: str, account: str) -> str:
 
 
 def _checked_resource(argument: str, role: aws.iam.Role, arn: str, name: str, account: str) -> str:
-    other = validation.arn_account(arn)
-    if other != account:
-        raise validation.fail(
-            argument,
-            _shown(role),
-            f"is a role in account {other} (its ARN is {arn}), but this component deploys into "
-            f"account {account}: cross-account readers are not supported yet (secretkit will not "
-            "grant the role of the same name in this account instead)",
-        )
+    _same_account(argument, _shown(role), arn, account, f" (its ARN is {arn})")
     return name
 
 
@@ -242,24 +245,26 @@ def attach_policy(
 class Grants:
     """The read grants of one component: each role once, each under its own resource name."""
 
-    def __init__(self, parent: pulumi.Resource, where: str, what: str) -> None:
+    def __init__(
+        self,
+        parent: pulumi.Resource,
+        where: str,
+        what: str,
+        *,
+        account: pulumi.Output[str],
+        readers: Sequence[RoleRef] = (),
+    ) -> None:
+        """``account``: the deploying account, which every role must be in; ``readers``: the
+        roles given in the arguments, whose names no alias may claim."""
         self.parent = parent
         self.where = where
         self.what = what
-        self.account: pulumi.Output[str] | None = None
+        self.account = account
         self._identities: set[str] = set()
         self._names: set[str] = set()
+        prefix = f"{parent.pulumi_resource_name}-read-"
         #: Resource names grants take or will take (the readers given in the arguments).
-        self._taken: set[str] = set()
-
-    @property
-    def prefix(self) -> str:
-        """Every grant's resource name starts with it: '<component>-read-'."""
-        return f"{self.parent.pulumi_resource_name}-read-"
-
-    def reserve(self, roles: Sequence[RoleRef]) -> None:
-        """Names the readers given in the arguments will take, so no alias claims them."""
-        self._taken |= {f"{self.prefix}{role_label(role)}" for role in roles}
+        self._taken: set[str] = {f"{prefix}{role_label(role)}" for role in readers}
 
     def grant(
         self, role: Any, policy: Callable[[], dict[str, Any]], argument: str = "role"

@@ -1,13 +1,17 @@
-"""A customer managed KMS key with rotation on and the least-privilege secretkit key policy."""
+"""A component's KMS key: a customer managed key with rotation on and the least-privilege
+secretkit key policy, or a given key ARN checked once it is known."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal, overload
 
 import pulumi
 import pulumi_aws as aws
 
+from components import validation
 from components.aws_context import AwsContext
+from components.input_gate import InputGate
 from components.kms_key_policy import key_policy
 
 #: Each CMK costs $1 per month (AWS KMS pricing), so components share keys where they can.
@@ -47,4 +51,48 @@ def create_kms_key(
         ),
         tags=dict(tags) if tags else None,
         opts=opts,
+    )
+
+
+@overload
+def checked_key_arn(
+    gate: InputGate,
+    key: pulumi.Input[str],
+    region: pulumi.Input[str],
+    what: str,
+    *,
+    optional: Literal[False] = False,
+) -> pulumi.Output[str]: ...
+@overload
+def checked_key_arn(
+    gate: InputGate,
+    key: pulumi.Input[str | None],
+    region: pulumi.Input[str],
+    what: str,
+    *,
+    optional: Literal[True],
+) -> pulumi.Output[str | None]: ...
+def checked_key_arn(
+    gate: InputGate,
+    key: pulumi.Input[str | None],
+    region: pulumi.Input[str],
+    what: str,
+    *,
+    optional: bool = False,
+) -> pulumi.Output[str | None]:
+    """A given kms_key_arn once its form and its region (``what``'s, e.g. 'the secret') are
+    checked through ``gate``: children that wait for the gate, or take the returned Output, are
+    not created when the check fails. ``optional``: a key that resolves to None (none given)
+    passes."""
+    return gate.defer(
+        pulumi.Output.all(key, region).apply(
+            lambda known: gate.run(
+                lambda arn: (
+                    None
+                    if optional and arn is None
+                    else validation.key_in_region("kms_key_arn", arn, known[1], what)
+                ),
+                known[0],
+            )
+        )
     )

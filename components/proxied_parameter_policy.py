@@ -7,10 +7,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import grants, physical_names, validation
+from components import grants, physical_names
 from components.aws_context import lookup_aws_context
 from components.errors import InvalidArgumentError
 from components.input_gate import InputGate
+from components.kms_key import checked_key_arn
 from components.proxied_parameter_policy_args import (
     ProxiedParameterPolicyArgs,
     ProxySettings,
@@ -120,15 +121,5 @@ def _deferred_checks(
     and roles of the deploying account (each attachment checks its role again)."""
     key = settings.kms_key_arn
     if isinstance(key, pulumi.Output) or (key is not None and settings.region is None):
-        gate.check(
-            pulumi.Output.all(key, region),
-            lambda known: (
-                known[0] is None
-                or validation.key_in_region("kms_key_arn", known[0], known[1], "the secret")
-            ),
-        )
-    if grants.names_accounts(settings.roles):
-        gate.check(
-            deploying_account,
-            lambda account: grants.check_accounts("roles", settings.roles, account),
-        )
+        checked_key_arn(gate, key, region, "the secret", optional=True)
+    grants.check_accounts_later(gate, "roles", settings.roles, deploying_account)

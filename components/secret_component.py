@@ -13,7 +13,7 @@ from components import grants, physical_names, validation
 from components.aws_context import AwsContext, lookup_aws_context
 from components.function_settings import refuse_secret_values
 from components.input_gate import InputGate
-from components.kms_key import create_kms_key
+from components.kms_key import checked_key_arn, create_kms_key
 from components.lambda_artifact import HandlerArtifact
 from components.read_policies import secret_read_policy
 from components.rotating_secret_args import (
@@ -61,17 +61,11 @@ class SecretComponent(pulumi.ComponentResource):
             pulumi.log.warn(warning, resource=self)
         gate = InputGate(where)
         self.context: AwsContext = lookup_aws_context(self)
-        self._grants = grants.Grants(self, where, "secret")
-        self._grants.reserve(settings.readers)
-        self._grants.account = self.context.account_id
-        key = settings.kms_key_arn
-        if isinstance(key, pulumi.Output):
-            gate.check(
-                pulumi.Output.all(key, self.context.region),
-                lambda known: validation.key_in_region(
-                    "kms_key_arn", known[0], known[1], "the secret"
-                ),
-            )
+        self._grants = grants.Grants(
+            self, where, "secret", account=self.context.account_id, readers=settings.readers
+        )
+        if isinstance(settings.kms_key_arn, pulumi.Output):
+            checked_key_arn(gate, settings.kms_key_arn, self.context.region, "the secret")
         if region is None and depends_on_region(settings):
             gate.check(self.context.region, lambda known: check_region(settings, known))
         if isinstance(settings.secret_string, pulumi.Output):
@@ -79,11 +73,7 @@ class SecretComponent(pulumi.ComponentResource):
                 settings.secret_string,
                 lambda value: validation.secret_value("secret_string", value),
             )
-        if grants.names_accounts(settings.readers):
-            gate.check(
-                self.context.account_id,
-                lambda account: grants.check_accounts("readers", settings.readers, account),
-            )
+        grants.check_accounts_later(gate, "readers", settings.readers, self.context.account_id)
         rotation = settings.rotation
         if rotation is not None and rotation.shared is None:
             refuse_secret_values(gate, "rotation.environment", settings.function.environment)

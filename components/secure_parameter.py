@@ -10,7 +10,7 @@ from components.aws_context import known_region, lookup_aws_context
 from components.errors import InvalidArgumentError, Redacted
 from components.function_settings import refuse_secret_values
 from components.input_gate import InputGate
-from components.kms_key import create_kms_key
+from components.kms_key import checked_key_arn, create_kms_key
 from components.lambda_artifact import HandlerArtifact, rotation_artifact
 from components.parameter_notifications import create_notifications
 from components.parameter_policy_provider import ParameterPolicies
@@ -77,9 +77,9 @@ class SecureParameter(pulumi.ComponentResource):
 
         gate = InputGate(where)
         self.context = lookup_aws_context(self)
-        self._grants = grants.Grants(self, where, "parameter")
-        self._grants.reserve(settings.readers)
-        self._grants.account = self.context.account_id
+        self._grants = grants.Grants(
+            self, where, "parameter", account=self.context.account_id, readers=settings.readers
+        )
         self.kms_key: aws.kms.Key | None = None
         key_arn: pulumi.Input[str] | None = settings.kms_key_arn
         self._deferred_checks(settings, gate, region)
@@ -185,11 +185,7 @@ class SecureParameter(pulumi.ComponentResource):
                 self.context.region,
                 lambda known: validation.in_region("kms_key_arn", key, known, "the parameter"),
             )
-        if grants.names_accounts(settings.readers):
-            gate.check(
-                self.context.account_id,
-                lambda account: grants.check_accounts("readers", settings.readers, account),
-            )
+        grants.check_accounts_later(gate, "readers", settings.readers, self.context.account_id)
         if settings.rotation is not None:
             refuse_secret_values(
                 gate, "rotation.environment", settings.rotation.function.environment
@@ -304,16 +300,7 @@ def _checked_key(
     already was, or is checked against the provider's region by the caller)."""
     key = settings.kms_key_arn
     if isinstance(key, pulumi.Output):
-        return gate.defer(
-            pulumi.Output.all(key, region).apply(
-                lambda known: gate.run(
-                    lambda arn: validation.key_in_region(
-                        "kms_key_arn", arn, known[1], "the parameter"
-                    ),
-                    known[0],
-                )
-            )
-        )
+        return checked_key_arn(gate, key, region, "the parameter")
     return key
 
 

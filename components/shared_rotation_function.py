@@ -9,7 +9,7 @@ from components.errors import InvalidArgumentError
 from components.function_settings import refuse_secret_values
 from components.iam_documents import document
 from components.input_gate import InputGate
-from components.kms_key import create_kms_key
+from components.kms_key import checked_key_arn, create_kms_key
 from components.rotation_code_args import check_master_region
 from components.rotation_function import FunctionSpec, Invoker, create_rotation_function
 from components.rotation_role_policy import MasterSecret, function_statements
@@ -175,12 +175,7 @@ def _gate(
     gate = InputGate(where)
     key = settings.kms_key_arn
     if isinstance(key, pulumi.Output):
-        gate.check(
-            pulumi.Output.all(key, region),
-            lambda parts: validation.key_in_region(
-                "kms_key_arn", parts[0], parts[1], "the function"
-            ),
-        )
+        checked_key_arn(gate, key, region, "the function")
     if known is None and (isinstance(key, str) or settings.master_secret_arn is not None):
         gate.check(region, lambda resolved: check_function_region(settings, resolved))
     refuse_secret_values(gate, "environment", settings.function.environment)
