@@ -44,18 +44,17 @@ CA_BUNDLE_VARIABLE = "SSL_CA_BUNDLE"
 #: RotationFunction set it from rotation.tls): the secret's ``ssl`` key may ask for more, never
 #: for less. Unset means the default.
 TLS_MODE_VARIABLE = "TLS_MODE"
-#: verify: TLS, server certificate and host name verified; require: TLS, verified when a CA
-#: bundle is configured; from-secret: the secret's ``ssl`` key decides (``false`` allows
-#: plaintext).
-TLS_MODES = ("verify", "require", "from-secret")
-DEFAULT_TLS_MODE = "require"
 #: What a connection gets, weakest first: no TLS; TLS (verified only when a CA bundle is
 #: configured); TLS with the chain and host name verified (against the bundle, else the
 #: system's CAs).
 PLAINTEXT, REQUIRE, VERIFY = "plaintext", "require", "verify"
 STRICTNESS = (PLAINTEXT, REQUIRE, VERIFY)
-#: The least a connection gets under each TLS_MODE.
+#: The TLS modes and the least a connection gets under each: verify: TLS, server certificate
+#: and host name verified; require: TLS, verified when a CA bundle is configured; from-secret:
+#: the secret's ``ssl`` key decides (``false`` allows plaintext).
 TLS_FLOORS = {"verify": VERIFY, "require": REQUIRE, "from-secret": PLAINTEXT}
+TLS_MODES = tuple(TLS_FLOORS)
+DEFAULT_TLS_MODE = "require"
 #: What the secret's ``ssl`` key may say (strings compared case-insensitively), and what it
 #: asks for. Anything else is refused: a typo must never become the weakest mode.
 SSL_VALUES = {"true": REQUIRE, "false": PLAINTEXT, "verify": VERIFY}
@@ -203,6 +202,11 @@ class DatabaseTimeout(StrategyError):
             f"{engine} at {endpoint} did not answer within {bound} while {doing} (timed out; "
             "the handler bounds every database connect, read and write)"
         )
+
+    @classmethod
+    def statement(cls, engine: str, endpoint: str) -> DatabaseTimeout:
+        """A statement's read or write waited longer than IO_TIMEOUT_SECONDS."""
+        return cls(engine, endpoint, "running a statement", seconds(IO_TIMEOUT_SECONDS))
 
 
 def seconds(value: float) -> str:

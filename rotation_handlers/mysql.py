@@ -133,12 +133,7 @@ def _guarded_connection() -> type[Any]:
                 return super().query(sql, unbuffered)
             except pymysql.err.OperationalError as error:
                 if timed_out(error):
-                    raise DatabaseTimeout(
-                        "mysql",
-                        f"{self.host}:{self.port}",
-                        "running a statement",
-                        seconds(IO_TIMEOUT_SECONDS),
-                    ) from None
+                    raise DatabaseTimeout.statement("mysql", f"{self.host}:{self.port}") from None
                 raise
 
     return GuardedConnection

@@ -110,12 +110,7 @@ def _guarded_connection() -> type[Any]:
                 # pg8000 wraps most socket errors in InterfaceError, not the first read of a
                 # message (a bare TimeoutError).
                 if timed_out(error):
-                    raise DatabaseTimeout(
-                        "postgres",
-                        self.endpoint,
-                        "running a statement",
-                        seconds(IO_TIMEOUT_SECONDS),
-                    ) from None
+                    raise DatabaseTimeout.statement("postgres", self.endpoint) from None
                 raise
 
     return GuardedConnection
@@ -161,8 +156,7 @@ class PostgresEngine(Engine):
                 application_name="secretkit-rotation",
             )
         except pg8000.native.DatabaseError as error:
-            details = error.args[0] if error.args else {}
-            if isinstance(details, dict) and details.get("C") in LOGIN_REFUSED:
+            if _sqlstate(error) in LOGIN_REFUSED:
                 raise LoginFailed from None
             failure = _describe(error)
         except (pg8000.native.InterfaceError, OSError, ssl.SSLError) as error:
@@ -226,6 +220,11 @@ class PostgresEngine(Engine):
             connection, self._password_sql(quote_ident(username), password, seen), seen
         )
 
+    def _role_exists(self, connection: Any, role: str, seen: SecretValues) -> bool:
+        return bool(
+            self._run(connection, "SELECT 1 FROM pg_roles WHERE rolname = :name", seen, name=role)
+        )
+
     def ensure_alternate(
         self, connection: Any, source: str, target: str, password: str, seen: SecretValues
     ) -> None:
@@ -234,17 +233,14 @@ class PostgresEngine(Engine):
         belongs to the original, so neither user loses access to the other's objects."""
         base = source if not source.endswith(CLONE_SUFFIX) else target
         clone = base + CLONE_SUFFIX
-        exists = self._run(
-            connection, "SELECT 1 FROM pg_roles WHERE rolname = :name", seen, name=clone
-        )
-        if not exists:
+        if not self._role_exists(connection, clone, seen):
             try:
                 self._run(connection, f"CREATE ROLE {quote_ident(clone)} LOGIN", seen)
             except StatementRefused as refused:
                 # A concurrent invocation for the same token created it after our check: the
                 # clone exists, which is all this statement is for (its password is set next).
-                if refused.sqlstate not in ROLE_EXISTS or not self._run(
-                    connection, "SELECT 1 FROM pg_roles WHERE rolname = :name", seen, name=clone
+                if refused.sqlstate not in ROLE_EXISTS or not self._role_exists(
+                    connection, clone, seen
                 ):
                     raise
         # Re-asserted on every rotation: the two users stay in step even if someone edited one.
