@@ -46,7 +46,6 @@ from components.least_privilege import (
     data_actions,
     iam_pattern,
     violations,
-    wildcard_resources,
 )
 from secretkit.advisor import advise
 from secretkit.pricing import PRICES
@@ -270,16 +269,13 @@ def star_read_findings(document: Document) -> list[str]:
             found.append(f"{label}: NotResource grants {', '.join(reads)} on every other resource")
             continue
         resources = _as_strings(statement.get("Resource", []))
-        if "*" in resources:
-            narrowed = {"Sid": label, "Effect": "Allow", "Action": reads, "Resource": "*"}
-            # violations() also asks for kms:ViaService; this policy judges the resource alone.
-            found += [f for f in violations({"Statement": [narrowed]}) if "Resource '*'" in f]
-        partial = wildcard_resources(resources)
-        if partial:
-            found.append(
-                f"{label}: wildcard resource {', '.join(repr(r) for r in partial)} for "
-                f"{', '.join(reads)}"
-            )
+        narrowed = {"Sid": label, "Effect": "Allow", "Action": reads, "Resource": resources}
+        # violations() also asks for kms:ViaService; this policy judges the resources alone.
+        found += [
+            f
+            for f in violations({"Statement": [narrowed]})
+            if "Resource '*'" in f or "wildcard resource" in f
+        ]
     return found
 
 
