@@ -1,0 +1,100 @@
+"""The restructure changed no resource: the reference stack and a program using every component
+register the same URNs with the same inputs, dependencies and options as the snapshot taken
+before it (tests/architecture/registrations.json)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.architecture import snapshot
+
+#: Files of the rotation artifact whose bytes changed on purpose since the snapshot, and why.
+#: Every other file must have the recorded digest.
+CHANGED_ON_PURPOSE: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module")
+def recorded() -> dict[str, list[dict[str, Any]]]:
+    return snapshot.record()
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, list[dict[str, Any]]]:
+    document: dict[str, list[dict[str, Any]]] = json.loads(snapshot.SNAPSHOT.read_text())
+    return document
+
+
+def _without_changed_files(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: "<changed on purpose>"
+            if key in CHANGED_ON_PURPOSE
+            else _without_changed_files(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_changed_files(item) for item in value]
+    return value
+
+
+def _differences(before: dict[str, Any], after: dict[str, Any], path: str = "") -> list[str]:
+    found: list[str] = []
+    for key in sorted(set(before) | set(after)):
+        where = f"{path}.{key}" if path else key
+        if key not in after:
+            found.append(f"{where}: removed")
+        elif key not in before:
+            found.append(f"{where}: added")
+        elif isinstance(before[key], dict) and isinstance(after[key], dict):
+            found.extend(_differences(before[key], after[key], where))
+        elif before[key] != after[key]:
+            found.append(f"{where}: {before[key]!r} -> {after[key]!r}")
+    return found
+
+
+@pytest.mark.parametrize("program", ["reference-dev", "reference-defaults", "every-component"])
+def test_program_registers_what_it_did_before_the_restructure(
+    program: str,
+    recorded: dict[str, list[dict[str, Any]]],
+    expected: dict[str, list[dict[str, Any]]],
+) -> None:
+    before = {reg["urn"]: _without_changed_files(reg) for reg in expected[program]}
+    after = {reg["urn"]: _without_changed_files(reg) for reg in recorded[program]}
+    assert sorted(after) == sorted(before), "the program registers other resources"
+    changed = {urn: _differences(before[urn], after[urn]) for urn in before}
+    assert {urn: diff for urn, diff in changed.items() if diff} == {}
+
+
+def test_the_snapshot_covers_every_component_and_strategy(
+    expected: dict[str, list[dict[str, Any]]],
+) -> None:
+    types = {
+        reg["urn"].rsplit("::", 2)[1].rsplit("$", 1)[-1] for reg in expected["every-component"]
+    }
+    for component in (
+        "RotatingSecret",
+        "RotationFunction",
+        "SecureParameter",
+        "CrossRegionReplicatedSecret",
+        "ProxiedParameterPolicy",
+    ):
+        assert f"secretkit:index:{component}" in types
+    handlers = {
+        reg["inputs"]["handler"]
+        for reg in expected["every-component"]
+        if reg["urn"].split("::")[2].endswith("aws:lambda/function:Function")
+    }
+    assert handlers >= {
+        f"rotation_handlers.{module}.lambda_handler"
+        for module in (
+            "password",
+            "postgres_single_user",
+            "postgres_multi_user",
+            "mysql_single_user",
+            "mysql_multi_user",
+            "parameter_store",
+        )
+    }
