@@ -13,7 +13,7 @@ from components import (
     SecureParameterArgs,
 )
 from components.aws_context import lookup_aws_context
-from components.iam_documents import service_assume_role_policy
+from components.iam.documents import service_assume_role_policy
 from components.kms_key import create_kms_key
 
 # Every setting and its default is declared in Pulumi.yaml (config:).

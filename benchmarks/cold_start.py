@@ -134,7 +134,7 @@ def run_probe(probe: Probe) -> Sample:
 @contextmanager
 def unpacked_artifacts(strategies: list[str]) -> Iterator[dict[str, Path]]:
     """Each strategy's artifact files copied into a directory of their own (removed after)."""
-    from components.lambda_artifact import rotation_artifact  # noqa: PLC0415
+    from components.rotation.artifact import rotation_artifact  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="secretkit-bench-artifacts-") as root:
         directories: dict[str, Path] = {}

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from secretkit import mocks
+from secretkit.embedded import mocks
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -54,11 +54,11 @@ def fake_credentials() -> Iterator[None]:
 @contextmanager
 def moto_account() -> Iterator[Clients]:
     """Secrets Manager and SSM clients on moto; moto refuses to change a version's value, as
-    AWS does (secretkit.moto_fidelity), which the handlers' idempotency relies on."""
+    AWS does (secretkit.embedded.moto_fidelity), which the handlers' idempotency relies on."""
     import boto3  # noqa: PLC0415 - only the rotation sections need boto3 and moto
     from moto import mock_aws  # noqa: PLC0415
 
-    from secretkit.moto_fidelity import aws_like_versions  # noqa: PLC0415
+    from secretkit.embedded.moto_fidelity import aws_like_versions  # noqa: PLC0415
 
     with fake_credentials(), mock_aws(), aws_like_versions():
         yield Clients(

@@ -74,7 +74,8 @@ def api_calls(section: dict[str, Any]) -> str:
             "",
             "Calls the handler's client sent during one full rotation of a new secret (botocore "
             "`before-call` hooks, on moto with AWS's rotation orchestration emulated by "
-            "`secretkit.rotation_emulator`; the emulator's own calls are not counted), and "
+            "`secretkit.embedded.rotation_emulator`; the emulator's own calls are not counted), "
+            "and "
             "during a second rotation of the same secret. `parameter_store` rotates a "
             "SecureString: its calls are SSM calls (GetParameter, PutParameter), not Secrets "
             "Manager's. AWS's templates are the call sequences re-expressed in "
@@ -244,7 +245,7 @@ def artifacts(section: dict[str, Any]) -> str:
             "",
             table(headers, rows),
             "",
-            "The deterministic zip `components.lambda_artifact.rotation_artifact(strategy)` "
+            "The deterministic zip `components.rotation.artifact.rotation_artifact(strategy)` "
             "builds (what `secretkit artifacts` reports and RotatingSecret deploys), drivers "
             "included. Targets: 32 KiB without a driver, 1.5 MiB with one.",
         ]
@@ -421,9 +422,9 @@ def stack_scale(section: dict[str, Any]) -> str:
         ),
         "",
         "Each program is evaluated in a fresh interpreter (`python -m "
-        "benchmarks.stack_programs`) under `secretkit.mocks` (install/run), so peak memory "
-        "(VmHWM) is that program's and no Pulumi runtime state carries over; *seconds* is the "
-        "evaluation (mocks installed, program run, every registration settled), imports "
+        "benchmarks.stack_programs`) under `secretkit.embedded.mocks` (install/run), so peak "
+        "memory (VmHWM) is that program's and no Pulumi runtime state carries over; *seconds* is "
+        "the evaluation (mocks installed, program run, every registration settled), imports "
         "excluded; *program MiB* is peak minus the memory after imports. Repeats per size: "
         + ", ".join(f"N={n}: {count}" for n, count in section["repeats"].items())
         + " (medians; component and raw alternated). *Raw* programs declare the same "

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from rotation_handlers import parameter_store
 from rotation_handlers.protocol import Strategy, run_step
-from secretkit.rotation_emulator import emulate_rotation
+from secretkit.embedded.rotation_emulator import emulate_rotation
 
 StepRunner = Callable[[dict[str, str], Any], None]
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
-from secretkit import mocks
+from secretkit.embedded import mocks
 
 if TYPE_CHECKING:
     from components import RotationArgs
@@ -97,7 +97,7 @@ def secure_parameters(n: int) -> None:
 
 def raw_rotating_secrets(n: int) -> None:
     """What rotating_secrets registers, written with pulumi-aws directly."""
-    from components.lambda_artifact import artifact_for  # noqa: PLC0415 - the handlers' files
+    from components.rotation.artifact import artifact_for  # noqa: PLC0415 - the handlers' files
 
     partition = aws.get_partition_output().partition
     region = aws.get_region_output().region
@@ -307,7 +307,7 @@ def evaluate(program: str, n: int) -> dict[str, Any]:
     # Imported before the clock starts, by every program alike (raw ones too), so that time
     # and memory compare the evaluations, not the imports.
     import components  # noqa: PLC0415, F401
-    from components import lambda_artifact  # noqa: PLC0415, F401
+    from components.rotation import artifact as lambda_artifact  # noqa: PLC0415, F401
 
     before_kib = peak_rss_kib()
     start = time.perf_counter()

@@ -21,8 +21,8 @@ from benchmarks.moto_account import Clients
 from benchmarks.rotations import ParameterRotation, Rotatable, SecretRotation, StepRunner
 from benchmarks.rotations import strategy_step as step_of
 from secretkit.cli import STRATEGY_MODULES, load_strategy
-from secretkit.mocks import ACCOUNT_ID, REGION
-from secretkit.moto_fidelity import enable_rotation
+from secretkit.embedded.mocks import ACCOUNT_ID, REGION
+from secretkit.embedded.moto_fidelity import enable_rotation
 
 #: Every strategy, in report order ('parameter_store' rotates SSM, the others Secrets Manager).
 STRATEGIES = (

@@ -11,8 +11,8 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.settings import get_root_resource
 
-from components.arns import shared_concat
-from components.rotation_role_policy import AccountScope
+from components.iam.arns import shared_concat
+from components.iam.rotation_role import AccountScope
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import pulumi_aws as aws
 
 from components import validation
 from components.aws_context import AwsContext
+from components.iam.key_policy import key_policy
 from components.input_gate import InputGate
-from components.kms_key_policy import key_policy
 
 #: Each CMK costs $1 per month (AWS KMS pricing), so components share keys where they can.
 KEY_DELETION_WINDOW_DAYS = 30

@@ -53,7 +53,7 @@ SNS_TOPIC = NameRule(
     "SNS topic name", 256, re.compile(r"[A-Za-z0-9_-]"), "letters, digits, - and _"
 )
 
-#: A rotation function's children, all named '<component>-rotation' (rotation_function.py).
+#: A rotation function's children, all named '<component>-rotation' (rotation/lambda_function.py).
 ROTATION_FUNCTION = tuple(
     ("-rotation", rule)
     for rule in (IAM_ROLE, IAM_POLICY, LOG_GROUP, LAMBDA_FUNCTION, LAMBDA_STATEMENT)

@@ -2,13 +2,13 @@
 
 The rules are not written again here: each policy adapts what the engine sends (camelCase
 properties, JSON-string or dict policy documents, values unknown during a preview) to the
-project's own checks: :func:`components.least_privilege.violations` for policy documents,
+project's own checks: :func:`components.iam.least_privilege.violations` for policy documents,
 :mod:`components.validation` for rotation schedules, :mod:`secretkit.resources` for principals
-and :func:`secretkit.advisor.advise` for the advisory findings.
+and :func:`secretkit.costs.advisor.advise` for the advisory findings.
 
 Mandatory: no wildcard actions (or ``NotAction``) over secretsmanager, ssm or kms; in identity
 policies, no ``Resource: "*"``, partial wildcard or NotResource for secret and parameter reads
-and writes or key use (:data:`components.least_privilege.DATA_ACTIONS`; ``secret:<name>-??????``
+and writes or key use (:data:`components.iam.least_privilege.DATA_ACTIONS`; ``secret:<name>-??????``
 names one secret and passes); rotation schedules within AWS's bounds;
 secrets shared with other accounts encrypted with a customer managed key. Advisory: the
 advisor's findings, with the monthly saving.
@@ -41,14 +41,14 @@ from pulumi_policy import (
 
 from components import validation
 from components.errors import InvalidArgumentError
-from components.least_privilege import (
+from components.iam.least_privilege import (
     DATA_ACTIONS,
     data_actions,
     iam_pattern,
     violations,
 )
-from secretkit.advisor import advise
-from secretkit.pricing import PRICES
+from secretkit.costs.advisor import advise
+from secretkit.costs.pricing import PRICES
 from secretkit.resources import (
     KEY,
     PARAMETER,

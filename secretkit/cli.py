@@ -19,7 +19,7 @@ from rotation_handlers.protocol import (
     run_step,
     version_entries,
 )
-from secretkit.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
+from secretkit.embedded.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
 
 STRATEGY_MODULES = {
     "password": "rotation_handlers.password",
@@ -298,7 +298,7 @@ def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     import json  # noqa: PLC0415
 
     # Loads Pulumi; refuses (InvalidArgumentError) a driver that differs from its pin.
-    from components.lambda_artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
+    from components.rotation.artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
 
     rows: list[dict[str, Any]] = []
     for strategy in [*STRATEGY_MODULES, "parameter_store"]:
@@ -335,8 +335,8 @@ def money(amount: float) -> str:
 
 def cmd_compare(options: argparse.Namespace, out: TextIO) -> int:
     """The same secrets in Parameter Store and in Secrets Manager, side by side."""
-    from secretkit.cost import compare  # noqa: PLC0415
-    from secretkit.pricing import AS_OF, SOURCES  # noqa: PLC0415
+    from secretkit.costs.cost import compare  # noqa: PLC0415
+    from secretkit.costs.pricing import AS_OF, SOURCES  # noqa: PLC0415
 
     for flag, value in (("--count", options.count), ("--requests", options.requests)):
         if value < 0:
@@ -363,9 +363,9 @@ def cmd_cost(options: argparse.Namespace, out: TextIO) -> int:
     """Each component's monthly cost in a program, the total, and the advisor's findings."""
     from pathlib import Path  # noqa: PLC0415
 
-    from secretkit.advisor import advise  # noqa: PLC0415
-    from secretkit.cost import Rates, stack_cost  # noqa: PLC0415
-    from secretkit.mocks import ACCOUNT_ID  # noqa: PLC0415
+    from secretkit.costs.advisor import advise  # noqa: PLC0415
+    from secretkit.costs.cost import Rates, stack_cost  # noqa: PLC0415
+    from secretkit.embedded.mocks import ACCOUNT_ID  # noqa: PLC0415
     from secretkit.program import PROJECT_DIR, load_stack_config, run_program  # noqa: PLC0415
     from secretkit.resources import from_registrations  # noqa: PLC0415
 

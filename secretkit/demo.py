@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from components.least_privilege import violations
-from secretkit.mocks import Registration, unwrap
-from secretkit.pricing import AS_OF, Inventory
+from components.iam.least_privilege import violations
+from secretkit.costs.pricing import AS_OF, Inventory
+from secretkit.embedded.mocks import Registration, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 
 #: Policy-bearing inputs per resource type, and whether the document is a key policy.
@@ -158,7 +158,7 @@ def embedded_account() -> Iterator[None]:
     credentials so nothing can reach a real account."""
     from moto import mock_aws  # noqa: PLC0415 - the demo's dependency, not the library's
 
-    from secretkit.moto_fidelity import aws_like_versions  # noqa: PLC0415
+    from secretkit.embedded.moto_fidelity import aws_like_versions  # noqa: PLC0415
 
     saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
     os.environ.update(AWS_ACCESS_KEY_ID="embedded", AWS_SECRET_ACCESS_KEY="embedded")  # noqa: S106
@@ -180,7 +180,7 @@ def authorization_on() -> Iterator[None]:
     """moto evaluates every call against the caller's IAM policies, per resource."""
     from moto.core import enable_iam_authentication  # noqa: PLC0415
 
-    from secretkit.moto_fidelity import resource_level_authorization  # noqa: PLC0415
+    from secretkit.embedded.moto_fidelity import resource_level_authorization  # noqa: PLC0415
 
     with enable_iam_authentication(), resource_level_authorization():
         yield
@@ -239,8 +239,8 @@ def rotate_one(
     """One rotation: Secrets Manager's orchestration emulated, the handler as deployed."""
     import boto3  # noqa: PLC0415
 
-    from secretkit.lambda_runner import DeployedFunction  # noqa: PLC0415
-    from secretkit.rotation_emulator import RotationFailed, emulate_rotation  # noqa: PLC0415
+    from secretkit.embedded.lambda_runner import DeployedFunction  # noqa: PLC0415
+    from secretkit.embedded.rotation_emulator import RotationFailed, emulate_rotation  # noqa: PLC0415
 
     function = DeployedFunction(function_name, region, log_group=log_group)
     session = function.role_session()
@@ -303,7 +303,7 @@ def read_as_readers(run: ProgramRun, region: str, progress: Callable[[str], None
     refused a write."""
     import boto3  # noqa: PLC0415
 
-    from secretkit.moto_fidelity import is_access_denied  # noqa: PLC0415
+    from secretkit.embedded.moto_fidelity import is_access_denied  # noqa: PLC0415
 
     checks = []
     account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
@@ -379,7 +379,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         "(moto, in this process: no AWS account, no Pulumi CLI). `pulumi up` deploys the same\n"
         "program to a real account.\n\n"
     )
-    from secretkit.embedded_aws import EmbeddedAws  # noqa: PLC0415
+    from secretkit.embedded.embedded_aws import EmbeddedAws  # noqa: PLC0415
 
     with embedded_account():
         embedded = EmbeddedAws(region=region)

@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import yaml
 
-from secretkit import mocks
+from secretkit.embedded import mocks
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 

@@ -34,8 +34,8 @@ class ResourceView:
 
 
 def from_registrations(registrations: Iterable[Any]) -> list[ResourceView]:
-    """Views of secretkit.mocks Registrations (inputs overlaid with the mocked outputs)."""
-    from secretkit.mocks import unwrap  # noqa: PLC0415
+    """Views of secretkit.embedded.mocks Registrations (inputs overlaid with the mocked outputs)."""
+    from secretkit.embedded.mocks import unwrap  # noqa: PLC0415
 
     return [
         ResourceView(

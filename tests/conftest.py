@@ -12,8 +12,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from secretkit import mocks
-from secretkit.moto_fidelity import aws_like_versions
+from secretkit.embedded import mocks
+from secretkit.embedded.moto_fidelity import aws_like_versions
 
 
 @pytest.fixture

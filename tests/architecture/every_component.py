@@ -15,7 +15,7 @@ from components import (
     SecureParameter,
     VpcConfigArgs,
 )
-from secretkit import mocks
+from secretkit.embedded import mocks
 
 HERE = Path(__file__).resolve().parent
 CA_BUNDLE = HERE / "ca_bundle.pem"

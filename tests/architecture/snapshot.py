@@ -21,7 +21,7 @@ from typing import Any
 
 import pulumi
 
-from secretkit import mocks
+from secretkit.embedded import mocks
 from secretkit.program import PROJECT_DIR, load_stack_config, run_program
 
 SNAPSHOT = Path(__file__).resolve().parent / "registrations.json"

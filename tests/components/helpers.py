@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor, Registration
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor, Registration
 
 C = TypeVar("C", bound=pulumi.ComponentResource)
 

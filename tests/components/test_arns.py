@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pulumi
 
-from components.arns import concat, shared_concat
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from components.iam.arns import concat, shared_concat
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 
 
 def test_plain_parts_stay_a_plain_string() -> None:

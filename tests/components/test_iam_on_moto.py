@@ -22,11 +22,11 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
-from components.proxy_policy import proxy_policy
-from components.read_policies import secret_read_policy
-from components.rotation_role_policy import SecretLocation
-from secretkit import mocks
-from secretkit.moto_fidelity import resource_level_authorization
+from components.iam.proxy import proxy_policy
+from components.iam.reader import secret_read_policy
+from components.iam.rotation_role import SecretLocation
+from secretkit.embedded import mocks
+from secretkit.embedded.moto_fidelity import resource_level_authorization
 
 ACCOUNT = mocks.ACCOUNT_ID
 PRIMARY = mocks.REGION

@@ -10,8 +10,8 @@ import pytest
 from components.errors import InvalidArgumentError
 from components.input_gate import InputGate
 from components.validation import fail
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 
 
 def positive(value: int) -> None:

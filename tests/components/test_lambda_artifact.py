@@ -1,4 +1,4 @@
-"""components.lambda_artifact without Pulumi: which files a rotation function ships, and its
+"""components.rotation.artifact without Pulumi: which files a rotation function ships, and its
 handler string."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 import rotation_handlers
 from components.errors import InvalidArgumentError
-from components.lambda_artifact import (
+from components.rotation.artifact import (
     HandlerArtifact,
     artifact_for,
     custom_artifact,
@@ -194,7 +194,7 @@ def test_database_strategies_ship_their_driver_and_its_dependencies(
 def test_a_missing_driver_is_refused_naming_rotation_strategy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from components import driver_bundle  # noqa: PLC0415
+    from components.rotation import driver_bundle  # noqa: PLC0415
 
     monkeypatch.setitem(driver_bundle.STRATEGY_DRIVERS, "postgres-single-user", "no-such-driver")
     with pytest.raises(InvalidArgumentError) as caught:

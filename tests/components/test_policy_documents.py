@@ -12,18 +12,19 @@ from typing import Any
 
 import pytest
 
-from components import least_privilege, parameter_policies
-from components.iam_documents import document, service_assume_role_policy, statement
-from components.kms_key_policy import key_policy
-from components.read_policies import parameter_read_policy, secret_read_policy
-from components.rotation_role_policy import (
+from components.iam import least_privilege
+from components.iam.documents import document, service_assume_role_policy, statement
+from components.iam.key_policy import key_policy
+from components.iam.reader import parameter_read_policy, secret_read_policy
+from components.iam.rotation_role import (
     AccountScope,
     VpcScope,
     eni_statements,
     rotation_role_policy,
     secret_kms_statement,
 )
-from components.topic_policy import events_publish_policy, events_publish_statement
+from components.iam.topic_policy import events_publish_policy, events_publish_statement
+from components.parameters import parameter_policies
 
 Document = dict[str, Any]
 

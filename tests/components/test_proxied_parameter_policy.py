@@ -16,9 +16,9 @@ from components import (
     ProxiedParameterPolicy,
     RotatingSecret,
 )
-from components.least_privilege import violations
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from components.iam.least_privilege import violations
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import policy_of, the
 
 ACCOUNT = mocks.ACCOUNT_ID

@@ -10,11 +10,11 @@ import pulumi
 import pytest
 
 from components import InvalidArgumentError, RotatingSecret
-from components.least_privilege import violations
-from components.rotating_secret_args import parse_rotating_secret_args
-from components.secret_rotation import secret_rotation_artifact
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor, is_secret
+from components.iam.least_privilege import violations
+from components.rotation.secret_function import secret_rotation_artifact
+from components.secrets.rotating_secret_args import parse_rotating_secret_args
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor, is_secret
 from tests.components.helpers import build_component, policy_of, statements_by_sid, the
 
 ACCOUNT = mocks.ACCOUNT_ID

@@ -17,11 +17,11 @@ from components import (
     RotatingSecret,
     RotationFunction,
 )
-from components.least_privilege import violations
-from components.rotation_role_policy import AccountScope
-from components.shared_rotation_policy import member_key_statement, member_resource_policy
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor, Registration
+from components.iam.least_privilege import violations
+from components.iam.rotation_role import AccountScope
+from components.iam.shared_function import member_key_statement, member_resource_policy
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor, Registration
 from tests.components.helpers import policy_of, statements_by_sid
 
 ACCOUNT = mocks.ACCOUNT_ID

@@ -11,9 +11,9 @@ import pulumi_aws as aws
 import pytest
 
 from components import InvalidArgumentError, SecureParameter
-from components.least_privilege import violations
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor, is_secret
+from components.iam.least_privilege import violations
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor, is_secret
 from tests.components.helpers import build_component, policy_of, the
 
 ACCOUNT = mocks.ACCOUNT_ID

@@ -14,11 +14,11 @@ import pulumi
 import pytest
 
 from components import InvalidArgumentError, SecureParameter
-from components.lambda_artifact import handlers_directory
-from components.least_privilege import violations
+from components.iam.least_privilege import violations
+from components.rotation.artifact import handlers_directory
 from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import build_component, policy_of, the
 
 ACCOUNT = mocks.ACCOUNT_ID

@@ -15,14 +15,14 @@ import pytest
 
 from components import validation
 from components.errors import InvalidArgumentError, Redacted
-from components.function_settings import parse_vpc_config
-from components.rotating_secret_args import (
+from components.iam.rotation_role import VpcScope
+from components.parameters.secure_parameter_args import parse_policies, parse_secure_parameter_args
+from components.rotation.function_settings import parse_vpc_config
+from components.secrets.rotating_secret_args import (
     RotationSettings,
     parse_rotating_secret_args,
     parse_rotation,
 )
-from components.rotation_role_policy import VpcScope
-from components.secure_parameter_args import parse_policies, parse_secure_parameter_args
 
 Args = dict[str, Any]
 

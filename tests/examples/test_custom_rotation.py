@@ -17,9 +17,9 @@ from botocore.exceptions import ClientError
 
 from components import RotatingSecret
 from rotation_handlers.protocol import CURRENT, PREVIOUS
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
-from secretkit.rotation_emulator import RotationFailed
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
+from secretkit.embedded.rotation_emulator import RotationFailed
 from tests.rotation_handlers.conftest import json_value, make_secret, rotate, stages
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "examples" / "custom_rotation"

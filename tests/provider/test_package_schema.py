@@ -34,8 +34,8 @@ from components import (
     RotatingSecret,
     SecureParameter,
 )
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_DIR = ROOT / "provider"

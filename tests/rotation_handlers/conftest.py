@@ -8,8 +8,8 @@ from typing import Any
 
 from rotation_handlers.password import PasswordStrategy
 from rotation_handlers.protocol import Strategy, run_step
-from secretkit.moto_fidelity import enable_rotation
-from secretkit.rotation_emulator import EmulatedRotation, emulate_rotation
+from secretkit.embedded.moto_fidelity import enable_rotation
+from secretkit.embedded.rotation_emulator import EmulatedRotation, emulate_rotation
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:rotator"
 

@@ -42,8 +42,12 @@ from rotation_handlers.protocol import (
     StrategyError,
     run_step,
 )
-from secretkit.moto_fidelity import enable_rotation
-from secretkit.rotation_emulator import PendingPlaceholder, RotationFailed, emulate_rotation
+from secretkit.embedded.moto_fidelity import enable_rotation
+from secretkit.embedded.rotation_emulator import (
+    PendingPlaceholder,
+    RotationFailed,
+    emulate_rotation,
+)
 from tests.rotation_handlers.conftest import (
     LAMBDA_ARN,
     count_calls,

@@ -15,8 +15,12 @@ import pytest
 from rotation_handlers.database import AlternatingUsersStrategy, DbSecret, SingleUserStrategy
 from rotation_handlers.postgres import PostgresEngine, quote_ident, scram_verifier
 from rotation_handlers.protocol import CURRENT, PENDING, PREVIOUS, STEPS, StrategyError, run_step
-from secretkit.moto_fidelity import enable_rotation
-from secretkit.rotation_emulator import PendingPlaceholder, RotationFailed, emulate_rotation
+from secretkit.embedded.moto_fidelity import enable_rotation
+from secretkit.embedded.rotation_emulator import (
+    PendingPlaceholder,
+    RotationFailed,
+    emulate_rotation,
+)
 from tests.rotation_handlers.conftest import LAMBDA_ARN, rotate, stages, value_at
 from tests.rotation_handlers.postgres_cluster import Cluster, start_cluster, stop_cluster
 from tests.rotation_handlers.tls_certificates import write_certificates

@@ -24,7 +24,7 @@ from rotation_handlers.protocol import (
     parse_event,
     run_step,
 )
-from secretkit.rotation_emulator import PendingPlaceholder, RotationFailed
+from secretkit.embedded.rotation_emulator import PendingPlaceholder, RotationFailed
 from tests.rotation_handlers.aws_generic_template import template_step
 from tests.rotation_handlers.conftest import (
     count_calls,

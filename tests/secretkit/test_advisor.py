@@ -10,8 +10,8 @@ import pulumi_aws as aws
 import pytest
 
 from components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
-from secretkit import mocks
-from secretkit.advisor import Finding, advise
+from secretkit.costs.advisor import Finding, advise
+from secretkit.embedded import mocks
 from secretkit.program import PROJECT_DIR, load_stack_config, run_program
 from secretkit.resources import from_registrations
 

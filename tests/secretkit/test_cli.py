@@ -15,7 +15,7 @@ import pytest
 
 from rotation_handlers.protocol import CURRENT, PENDING, PREVIOUS
 from secretkit import cli
-from secretkit.moto_fidelity import enable_rotation
+from secretkit.embedded.moto_fidelity import enable_rotation
 from tests.rotation_handlers.conftest import LAMBDA_ARN, stages, value_at
 
 OLD = json.dumps({"username": "app", "password": "old-Password-1!"})

@@ -10,9 +10,9 @@ import pulumi_aws as aws
 import pytest
 
 from components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
-from secretkit import mocks
-from secretkit.cost import STACK, ComponentCost, Rates, StackCost, compare, stack_cost
-from secretkit.pricing import PRICES, Inventory, Prices, per_10k
+from secretkit.costs.cost import STACK, ComponentCost, Rates, StackCost, compare, stack_cost
+from secretkit.costs.pricing import PRICES, Inventory, Prices, per_10k
+from secretkit.embedded import mocks
 from secretkit.resources import from_registrations
 
 KEY_ARN = f"arn:aws:kms:{mocks.REGION}:{mocks.ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"

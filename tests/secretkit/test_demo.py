@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from components.least_privilege import violations
+from components.iam.least_privilege import violations
 from secretkit import demo
-from secretkit.mocks import is_secret, unwrap
+from secretkit.embedded.mocks import is_secret, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 
 PLACEHOLDER = demo.PLACEHOLDER_SECRETS["parameterValue"]

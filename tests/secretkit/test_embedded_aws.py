@@ -13,9 +13,9 @@ import pytest
 from moto import mock_aws
 
 from components import RotatingSecret, SecureParameter
-from secretkit import mocks
-from secretkit.embedded_aws import EmbeddedAws
-from secretkit.moto_fidelity import aws_like_versions
+from secretkit.embedded import mocks
+from secretkit.embedded.embedded_aws import EmbeddedAws
+from secretkit.embedded.moto_fidelity import aws_like_versions
 from secretkit.program import PROJECT_DIR, load_stack_config, run_program
 
 REGION = "us-east-1"

@@ -13,9 +13,10 @@ import pytest
 from moto import mock_aws
 
 from components import RotatingSecret, RotationArgs, RotationFunction, SecureParameter
-from secretkit import demo, mocks
-from secretkit.embedded_aws import Created, EmbeddedAws
-from secretkit.moto_fidelity import aws_like_versions
+from secretkit import demo
+from secretkit.embedded import mocks
+from secretkit.embedded.embedded_aws import Created, EmbeddedAws
+from secretkit.embedded.moto_fidelity import aws_like_versions
 
 REGION = "us-east-1"
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.least_privilege import iam_pattern
-from secretkit.iam_evaluation import Request, UnsupportedPolicy, is_allowed
+from components.iam.least_privilege import iam_pattern
+from secretkit.embedded.iam_evaluation import Request, UnsupportedPolicy, is_allowed
 
 ROLE = "arn:aws:iam::123456789012:role/rotation-1a2b3c4"
 SESSION = "arn:aws:sts::123456789012:assumed-role/rotation-1a2b3c4/fn"

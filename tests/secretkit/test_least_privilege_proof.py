@@ -17,10 +17,11 @@ import pytest
 from moto import mock_aws
 
 from components import RotatingSecret, SecureParameter
-from secretkit import demo, mocks
-from secretkit.embedded_aws import EmbeddedAws
-from secretkit.lambda_runner import DeployedFunction
-from secretkit.moto_fidelity import aws_like_versions
+from secretkit import demo
+from secretkit.embedded import mocks
+from secretkit.embedded.embedded_aws import EmbeddedAws
+from secretkit.embedded.lambda_runner import DeployedFunction
+from secretkit.embedded.moto_fidelity import aws_like_versions
 
 REGION = "us-east-1"
 

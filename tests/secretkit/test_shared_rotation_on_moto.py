@@ -16,9 +16,10 @@ import pytest
 from moto import mock_aws
 
 from components import RotatingSecret, RotationFunction
-from secretkit import demo, mocks
-from secretkit.embedded_aws import EmbeddedAws
-from secretkit.moto_fidelity import aws_like_versions, enable_rotation
+from secretkit import demo
+from secretkit.embedded import mocks
+from secretkit.embedded.embedded_aws import EmbeddedAws
+from secretkit.embedded.moto_fidelity import aws_like_versions, enable_rotation
 
 REGION = "us-east-1"
 MEMBERS = ("prod/app/db", "prod/app/api")

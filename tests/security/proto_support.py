@@ -12,8 +12,8 @@ import uuid
 from typing import Any
 
 from rotation_handlers.protocol import CURRENT, PENDING, STEPS, Strategy, run_step
-from secretkit.moto_fidelity import enable_rotation
-from secretkit.rotation_emulator import PendingPlaceholder
+from secretkit.embedded.moto_fidelity import enable_rotation
+from secretkit.embedded.rotation_emulator import PendingPlaceholder
 from tests.rotation_handlers.conftest import LAMBDA_ARN, value_at
 
 

@@ -19,8 +19,8 @@ from rotation_handlers.database import AlternatingUsersStrategy, DbSecret
 from rotation_handlers.mysql import MySqlEngine
 from rotation_handlers.postgres import PostgresEngine
 from rotation_handlers.protocol import PENDING, RotationError, run_step
-from secretkit.moto_fidelity import enable_rotation
-from secretkit.rotation_emulator import RotationFailed
+from secretkit.embedded.moto_fidelity import enable_rotation
+from secretkit.embedded.rotation_emulator import RotationFailed
 from tests.rotation_handlers.conftest import LAMBDA_ARN, rotate
 from tests.security.conn_fakes import (
     HOST,

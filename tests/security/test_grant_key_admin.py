@@ -19,12 +19,12 @@ from components import (
     RotatingSecret,
     SecureParameter,
 )
-from components.kms_key_policy import ADMIN_ACTIONS, key_policy
-from components.least_privilege import violations
-from components.shared_rotation_function import RotationFunction
-from secretkit import mocks
-from secretkit.iam_evaluation import Request, is_allowed
-from secretkit.mocks import RecordingMonitor
+from components.iam.key_policy import ADMIN_ACTIONS, key_policy
+from components.iam.least_privilege import violations
+from components.rotation.rotation_function import RotationFunction
+from secretkit.embedded import mocks
+from secretkit.embedded.iam_evaluation import Request, is_allowed
+from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import build_component, policy_of
 
 ACCOUNT = mocks.ACCOUNT_ID

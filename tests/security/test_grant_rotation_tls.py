@@ -13,10 +13,10 @@ import pulumi
 import pytest
 
 from components import CrossRegionReplicatedSecret, InvalidArgumentError, RotatingSecret
-from components.shared_rotation_function import RotationFunction
+from components.rotation.rotation_function import RotationFunction
 from rotation_handlers.database import DEFAULT_TLS_MODE, TLS_MODE_VARIABLE, TLS_MODES
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import build_component, the
 
 FUNCTION = "aws:lambda/function:Function"

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from components import RotatingSecret
-from components.least_privilege import violations
-from components.rotation_role_policy import AccountScope, VpcScope, eni_statements
-from components.shared_rotation_function import RotationFunction
-from secretkit import mocks
-from secretkit.iam_evaluation import Request, is_allowed
-from secretkit.mocks import RecordingMonitor
+from components.iam.least_privilege import violations
+from components.iam.rotation_role import AccountScope, VpcScope, eni_statements
+from components.rotation.rotation_function import RotationFunction
+from secretkit.embedded import mocks
+from secretkit.embedded.iam_evaluation import Request, is_allowed
+from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import build_component, policy_of, statements_by_sid
 
 ACCOUNT = mocks.ACCOUNT_ID

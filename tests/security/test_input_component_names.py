@@ -18,9 +18,9 @@ from components import (
     SecureParameterArgs,
 )
 from components.physical_names import AUTONAME_SUFFIX
-from components.shared_rotation_function import RotationFunction
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from components.rotation.rotation_function import RotationFunction
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 
 ROTATING: RotatingSecretArgs = {
     "secret_name": "prod/app",

@@ -9,10 +9,10 @@ import pytest
 
 from components import InvalidArgumentError, RotatingSecret, SecureParameter
 from components.cron import CronError, parse
-from components.rotating_secret_args import parse_rotation
+from components.secrets.rotating_secret_args import parse_rotation
 from policy import secretkit_policies as pack
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 
 
 def rotation(expression: str, **extra: Any) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 
 ACCOUNT = mocks.ACCOUNT_ID
 OTHER = "999999999999"

@@ -18,9 +18,9 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.grants import aliases_for, role_label
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from components.iam.grants import aliases_for, role_label
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 
 ROTATING: RotatingSecretArgs = {
     "secret_name": "prod/app",

@@ -20,9 +20,9 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.shared_rotation_function import RotationFunction
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from components.rotation.rotation_function import RotationFunction
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 
 ACCOUNT = mocks.ACCOUNT_ID
 REGION = mocks.REGION  # the mocks' provider region

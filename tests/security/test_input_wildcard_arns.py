@@ -16,14 +16,14 @@ from components import (
     RotatingSecret,
     SecureParameter,
 )
-from components.least_privilege import violations
-from components.proxy_policy import proxy_policy
-from components.rotation_role_policy import AccountScope
-from components.shared_rotation_function import RotationFunction
-from components.shared_rotation_policy import member_resource_policy
+from components.iam.least_privilege import violations
+from components.iam.proxy import proxy_policy
+from components.iam.rotation_role import AccountScope
+from components.iam.shared_function import member_resource_policy
+from components.rotation.rotation_function import RotationFunction
 from policy import secretkit_policies as pack
-from secretkit import mocks
-from secretkit.mocks import RecordingMonitor
+from secretkit.embedded import mocks
+from secretkit.embedded.mocks import RecordingMonitor
 from tests.policy.test_policy_pack import check
 
 ACCOUNT = mocks.ACCOUNT_ID

@@ -20,7 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 
-from components.rotation_role_policy import (
+from components.iam.rotation_role import (
     ROTATION_SECRET_ACTIONS,
     AccountScope,
     rotation_role_policy,
@@ -29,8 +29,8 @@ from rotation_handlers.database import SingleUserStrategy
 from rotation_handlers.mysql import MySqlEngine
 from rotation_handlers.postgres import PostgresEngine
 from rotation_handlers.protocol import CURRENT, PREVIOUS, STEPS
-from secretkit.moto_fidelity import resource_level_authorization
-from secretkit.rotation_emulator import PendingPlaceholder, RotationFailed
+from secretkit.embedded.moto_fidelity import resource_level_authorization
+from secretkit.embedded.rotation_emulator import PendingPlaceholder, RotationFailed
 from tests.rotation_handlers import test_mysql as mysql_tests
 from tests.rotation_handlers import test_postgres as pg_tests
 from tests.rotation_handlers.conftest import count_calls, rotate, runner, stages

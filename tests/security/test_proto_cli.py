@@ -14,8 +14,8 @@ import pytest
 
 from rotation_handlers import postgres_single_user
 from rotation_handlers.protocol import PENDING, STEPS
-from secretkit.moto_fidelity import enable_rotation
-from secretkit.rotation_emulator import PendingPlaceholder
+from secretkit.embedded.moto_fidelity import enable_rotation
+from secretkit.embedded.rotation_emulator import PendingPlaceholder
 from tests.rotation_handlers import test_postgres as pg_tests
 from tests.rotation_handlers.conftest import LAMBDA_ARN, stages
 from tests.rotation_handlers.postgres_cluster import Cluster

@@ -26,7 +26,7 @@ from rotation_handlers.mysql import MySqlEngine
 from rotation_handlers.password import PasswordStrategy
 from rotation_handlers.postgres import PostgresEngine, quote_ident
 from rotation_handlers.protocol import CURRENT, PREVIOUS, STEPS, SecretValues, Strategy
-from secretkit.rotation_emulator import PendingPlaceholder
+from secretkit.embedded.rotation_emulator import PendingPlaceholder
 from tests.rotation_handlers import test_mysql as mysql_tests
 from tests.rotation_handlers import test_postgres as pg_tests
 from tests.rotation_handlers.conftest import make_secret, stages

@@ -1,0 +1,75 @@
+"""A shared rotation function's grants: each member secret's resource policy lets the function's
+role rotate that secret while its rotation points at the function; the role's own policy stays the
+same size however many secrets join."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from components.iam.arns import concat, via_service
+from components.iam.documents import Statement, document, statement
+from components.iam.rotation_role import (
+    ROTATION_KMS_ACTIONS,
+    ROTATION_SECRET_ACTIONS,
+    AccountScope,
+)
+
+#: Secrets Manager's condition key naming the Lambda a secret's rotation is configured with.
+ROTATION_LAMBDA_KEY = "secretsmanager:resource/AllowRotationLambdaArn"
+
+
+def _secret_arns(scope: AccountScope, pattern: str) -> pulumi.Input[str]:
+    """arn:<partition>:secretsmanager:<region>:<account>:secret:<pattern>."""
+    return concat(
+        "arn:",
+        scope.partition,
+        ":secretsmanager:",
+        scope.region,
+        ":",
+        scope.account_id,
+        ":secret:",
+        pattern,
+    )
+
+
+def member_secret_arn(scope: AccountScope, name: str) -> pulumi.Input[str]:
+    """The ARN of secret ``name`` whatever its random suffix: '<name>-??????' (IAM's ``?``
+    matches one character; Secrets Manager appends a hyphen and six characters)."""
+    return _secret_arns(scope, f"{name}-??????")
+
+
+def member_resource_policy(
+    secret_name: str,
+    role_arn: pulumi.Input[str],
+    function_arn: pulumi.Input[str],
+    scope: AccountScope,
+) -> dict[str, Any]:
+    """The member secret's resource policy: the rotation protocol's calls on this secret,
+    for the shared function's role only, and only while the secret's rotation is configured with
+    that function (a secret moved to another function is out of reach even with this policy)."""
+    return document(
+        statement(
+            "RotatedBySharedFunction",
+            ROTATION_SECRET_ACTIONS,
+            member_secret_arn(scope, secret_name),
+            condition={"StringEquals": {ROTATION_LAMBDA_KEY: function_arn}},
+            principal={"AWS": role_arn},
+        )
+    )
+
+
+def member_key_statement(key_arn: pulumi.Input[str], scope: AccountScope) -> Statement:
+    """The members' key, only through Secrets Manager in this region, only for secrets of this
+    account and region (their encryption context). Which secrets the role reaches is decided by
+    each secret's resource policy; naming every member here would grow with each one."""
+    return statement(
+        "UseKeyForMemberSecrets",
+        ROTATION_KMS_ACTIONS,
+        [key_arn],
+        condition={
+            "StringEquals": {"kms:ViaService": via_service("secretsmanager", scope.region)},
+            "StringLike": {"kms:EncryptionContext:SecretARN": _secret_arns(scope, "*")},
+        },
+    )

@@ -1,0 +1,2 @@
+"""The Parameter Store components: SecureParameter (policies, notifications) and
+ProxiedParameterPolicy."""

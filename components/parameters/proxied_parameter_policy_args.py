@@ -1,0 +1,110 @@
+"""ProxiedParameterPolicy's arguments: the TypedDict and the pure check that reads them."""
+
+# Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
+# (provider/) is inferred from them at run time.
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+import pulumi
+
+from components import validation
+from components.iam.grants import RoleRef, check_distinct, check_role
+from components.secrets.secret_component import SecretComponent
+
+
+class ProxiedParameterPolicyArgs(TypedDict, total=False):
+    """Arguments of ProxiedParameterPolicy: name the secret one way, and the roles."""
+
+    secret_name: str
+    """The secret's name (give this or ``secret``)."""
+    secret: Any
+    """A RotatingSecret or CrossRegionReplicatedSecret; its name and key are used. Python only:
+    the package schema cannot reference this package's own components (typed Any there), so
+    other languages give secret_name and kms_key_arn from the component's outputs instead."""
+    kms_key_arn: pulumi.Input[str]
+    """The secret's CMK, in the secret's region; omit for the AWS managed key
+    aws/secretsmanager (default: the component's key when ``secret`` is given)."""
+    roles: Sequence[Any]
+    """IAM role names or role ARNs (strings) of the deploying account the managed policy is
+    attached to; Python may also pass aws.iam.Role resources. Typed Any in the package schema,
+    which has no string-or-resource union; from other languages pass names or ARNs."""
+    region: str
+    """Region of the secret and the reference path (default: the provider's)."""
+    account_id: str
+    """Account of the secret (default: the provider's)."""
+    description: str
+    """Description of the managed policy."""
+
+
+ARGUMENTS = tuple(ProxiedParameterPolicyArgs.__annotations__)
+
+
+@dataclass(frozen=True)
+class ProxySettings:
+    """The checked arguments."""
+
+    secret_name: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str] | None
+    roles: list[RoleRef]
+    region: str | None
+    account_id: str | None
+    description: str | None
+
+
+def parse_roles(value: Any) -> list[RoleRef]:
+    """Role names, ARNs or aws.iam.Role resources, each once."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise validation.fail("roles", value, "must be a list of role names, ARNs or aws.iam.Role")
+    roles = [check_role(f"roles[{index}]", role) for index, role in enumerate(value)]
+    check_distinct("roles", roles)
+    return roles
+
+
+def parse_proxy_args(args: Any) -> ProxySettings:
+    """Every check ProxiedParameterPolicy makes before registering anything."""
+    given = validation.require_mapping("args", args)
+    validation.reject_unknown_keys("", given, ARGUMENTS)
+    name = given.get("secret_name")
+    component = given.get("secret")
+    if (name is None) == (component is None):
+        raise validation.fail(
+            "secret_name", name, "give exactly one of secret_name and secret (a component)"
+        )
+    key = given.get("kms_key_arn")
+    if key is not None and not isinstance(key, pulumi.Output):
+        validation.kms_key_arn("kms_key_arn", key)
+        if given.get("region") is not None:
+            secret_region = validation.aws_region("region", given["region"])
+            validation.in_region("kms_key_arn", key, secret_region, "the secret")
+    if component is not None:
+        if not isinstance(component, SecretComponent):
+            raise validation.fail(
+                "secret",
+                type(component).__name__,
+                "must be a RotatingSecret or CrossRegionReplicatedSecret",
+            )
+        name = component.secret_name
+        if key is None:
+            key = component.kms_key_arn
+    else:
+        name = validation.secret_name("secret_name", name)
+    region = given.get("region")
+    if region is not None:
+        validation.aws_region("region", region)
+    account = given.get("account_id")
+    if account is not None and (
+        not isinstance(account, str) or not account.isdigit() or len(account) != 12
+    ):
+        raise validation.fail("account_id", account, "must be a 12-digit AWS account id")
+    description = given.get("description")
+    if description is not None:
+        validation.description("description", description, 1000)
+    return ProxySettings(
+        secret_name=name,
+        kms_key_arn=key,
+        roles=parse_roles(given.get("roles", [])),
+        region=region,
+        account_id=account,
+        description=description,
+    )

@@ -1,0 +1,130 @@
+"""A rotation Lambda: role, inline policy, log group, function and the permission to invoke it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.iam.documents import service_assume_role_policy
+from components.rotation.artifact import HandlerArtifact
+from components.rotation.function_settings import FunctionSettings
+
+
+@dataclass(frozen=True)
+class Invoker:
+    """Who may invoke the function: a service principal, from this account, for one source
+    (or, for a function shared by many sources, any source in the account)."""
+
+    principal: str
+    source_account: pulumi.Input[str]
+    source_arn: pulumi.Input[str] | None
+
+
+@dataclass(frozen=True)
+class FunctionResources:
+    """The resources making up a rotation function."""
+
+    role: aws.iam.Role
+    role_policy: aws.iam.RolePolicy
+    log_group: aws.cloudwatch.LogGroup
+    function: aws.lambda_.Function
+    permission: aws.lambda_.Permission
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """What differs between rotation functions: code, rights, environment, invoker."""
+
+    artifact: HandlerArtifact
+    policy: Callable[[pulumi.Output[str]], dict[str, Any]]
+    """Builds the role's policy document from the function's log group ARN."""
+    invoker: Invoker
+    description: str
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+def create_rotation_function(
+    name: str,
+    *,
+    spec: FunctionSpec,
+    settings: FunctionSettings,
+    tags: Mapping[str, str] | None,
+    parent: pulumi.Resource,
+    gate: pulumi.Input[list[pulumi.Resource]] | None = None,
+) -> FunctionResources:
+    """Register the function's resources as children of ``parent``, named ``<name>-rotation``.
+
+    ``gate`` holds back the first resources (role, log group) until deferred argument checks
+    pass; everything else depends on them.
+    """
+    child = pulumi.ResourceOptions(parent=parent)
+    gated = pulumi.ResourceOptions(parent=parent, depends_on=gate)
+    tag_map = dict(tags) if tags else None
+    role = aws.iam.Role(
+        f"{name}-rotation",
+        description=f"{spec.description} (secretkit)",
+        assume_role_policy=pulumi.Output.json_dumps(
+            service_assume_role_policy("lambda.amazonaws.com")
+        ),
+        permissions_boundary=settings.permissions_boundary_arn,
+        tags=tag_map,
+        opts=gated,
+    )
+    log_group = aws.cloudwatch.LogGroup(
+        f"{name}-rotation",
+        retention_in_days=settings.log_retention_days,
+        tags=tag_map,
+        opts=gated,
+    )
+    role_policy = aws.iam.RolePolicy(
+        f"{name}-rotation",
+        role=role.name,
+        policy=pulumi.Output.json_dumps(spec.policy(log_group.arn)),
+        opts=child,
+    )
+    vpc_config = None
+    if settings.vpc is not None:
+        vpc_config = aws.lambda_.FunctionVpcConfigArgs(
+            subnet_ids=list(settings.vpc.subnet_ids),
+            security_group_ids=list(settings.vpc.security_group_ids),
+        )
+    function = aws.lambda_.Function(
+        f"{name}-rotation",
+        description=f"{spec.description} (secretkit)",
+        code=spec.artifact.archive(),
+        handler=spec.artifact.handler,
+        runtime=settings.runtime,
+        architectures=[settings.architecture],
+        timeout=settings.timeout,
+        memory_size=settings.memory_size,
+        role=role.arn,
+        environment=aws.lambda_.FunctionEnvironmentArgs(
+            variables={
+                "PASSWORD_LENGTH": str(settings.password_length),
+                "EXCLUDE_CHARACTERS": settings.exclude_characters,
+                **settings.environment,
+                **spec.environment,
+            }
+        ),
+        logging_config=aws.lambda_.FunctionLoggingConfigArgs(
+            log_format="Text", log_group=log_group.name
+        ),
+        vpc_config=vpc_config,
+        tags=tag_map,
+        # A VPC function is checked for its ENI permissions when it is created.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy]),
+    )
+    permission = aws.lambda_.Permission(
+        f"{name}-rotation",
+        action="lambda:InvokeFunction",
+        function=function.name,
+        principal=spec.invoker.principal,
+        source_account=spec.invoker.source_account,
+        source_arn=spec.invoker.source_arn,
+        opts=child,
+    )
+    return FunctionResources(role, role_policy, log_group, function, permission)

@@ -1,0 +1,182 @@
+"""RotationFunction: one rotation Lambda, role and permission shared by many RotatingSecrets."""
+
+import pulumi
+import pulumi_aws as aws
+
+from components import physical_names, validation
+from components.aws_context import known_region, lookup_aws_context
+from components.errors import InvalidArgumentError
+from components.iam.documents import document
+from components.iam.rotation_role import MasterSecret, function_statements
+from components.iam.shared_function import member_key_statement, member_resource_policy
+from components.input_gate import InputGate
+from components.kms_key import checked_key_arn, create_kms_key
+from components.rotation.code_args import check_master_region
+from components.rotation.function_settings import refuse_secret_values
+from components.rotation.lambda_function import FunctionSpec, Invoker, create_rotation_function
+from components.rotation.rotation_function_args import (
+    RotationFunctionArgs,
+    SharedFunctionSettings,
+    parse_rotation_function_args,
+)
+from components.rotation.secret_function import (
+    function_warnings,
+    strategy_artifact,
+    tls_environment,
+    tls_warnings,
+)
+
+TYPE_TOKEN = "secretkit:index:RotationFunction"
+
+
+class RotationFunction(pulumi.ComponentResource):
+    """A rotation function for many secrets of one strategy, with one role and one permission.
+
+    RotatingSecrets join with ``rotation={"function": this, ...}``; each member then adds only
+    its secret (whose resource policy lets this function's role rotate it while its rotation
+    points here), initial version and rotation schedule. The role's own policy grants no secret
+    and does not grow as members join: a secret that did not join is out of its reach.
+    """
+
+    function_arn: pulumi.Output[str]
+    """ARN of the shared rotation Lambda."""
+    function_name: pulumi.Output[str]
+    """Name of that Lambda."""
+    role_arn: pulumi.Output[str]
+    """ARN of its execution role."""
+    role_name: pulumi.Output[str]
+    """Name of that role."""
+    kms_key_arn: pulumi.Output[str]
+    """The key every member secret is encrypted with (created or given)."""
+    artifact_size: pulumi.Output[int]
+    """Bytes of the function's zipped code (drivers included)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: RotationFunctionArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        where = f"RotationFunction '{name}'"
+        try:
+            region = known_region(opts)
+            settings = parse_rotation_function_args(args)
+            if region is not None:
+                check_function_region(settings, region)
+            physical_names.check(name, physical_names.ROTATION_FUNCTION)
+            artifact = strategy_artifact(
+                settings.strategy, settings.handler_module, settings.ca_bundle_path
+            )
+        except InvalidArgumentError as error:
+            raise error.located(where) from None
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        self.shared_settings: SharedFunctionSettings = settings
+        for warning in [
+            *function_warnings(settings.strategy, settings.function),
+            *tls_warnings(settings.strategy, settings.tls, settings.ca_bundle_path),
+        ]:
+            pulumi.log.warn(warning, resource=self)
+        context = lookup_aws_context(self)
+        gate = _gate(where, settings, context.region, region)
+        child = pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on())
+
+        self.kms_key: aws.kms.Key | None = None
+        key_arn: pulumi.Input[str]
+        if settings.kms_key_arn is not None:
+            key_arn = settings.kms_key_arn
+        else:
+            self.kms_key = create_kms_key(
+                f"{name}-key",
+                description=f"Encrypts the secrets rotated by {where} (secretkit)",
+                context=context,
+                administrators=settings.key_administrators,
+                administrators_can_edit_policy=settings.key_administrators_can_edit_policy,
+                tags=settings.tags,
+                opts=child,
+            )
+            key_arn = self.kms_key.arn
+
+        scope = self._scope = context.scope()
+        master = None
+        environment: dict[str, pulumi.Input[str]] = {}
+        if settings.master_secret_arn is not None:
+            master = MasterSecret(settings.master_secret_arn, settings.master_secret_kms_key_arn)
+            environment["MASTER_SECRET_ARN"] = settings.master_secret_arn
+        environment.update(tls_environment(settings.tls, settings.ca_bundle_path))
+        vpc = settings.function.vpc
+        self.resources = create_rotation_function(
+            name,
+            spec=FunctionSpec(
+                artifact=artifact,
+                # Nothing here names a member: each member's resource policy grants the role its
+                # secret, so this document stays the same size however many secrets join.
+                policy=lambda log_group_arn: document(
+                    member_key_statement(key_arn, scope),
+                    *function_statements(log_group_arn, scope, vpc=vpc, master=master),
+                ),
+                # Any secret of this account may invoke it (AWS's advice for a function shared
+                # by several secrets); the members' resource policies decide what it can touch.
+                invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, None),
+                description=f"Rotates the member secrets of {where}",
+                environment=environment,
+            ),
+            settings=settings.function,
+            tags=settings.tags,
+            parent=self,
+            gate=gate.depends_on(),
+        )
+        role = self.resources.role
+        self.function_arn = self.resources.function.arn
+        self.function_name = self.resources.function.name
+        self.role_arn = role.arn
+        self.role_name = role.name
+        self.kms_key_arn = pulumi.Output.from_input(key_arn)
+        self.artifact_size = pulumi.Output.from_input(artifact.zipped_size())
+        self.register_outputs(
+            {
+                "function_arn": self.function_arn,
+                "function_name": self.function_name,
+                "role_arn": self.role_arn,
+                "role_name": self.role_name,
+                "kms_key_arn": self.kms_key_arn,
+                "artifact_size": self.artifact_size,
+            }
+        )
+
+    def grants(self) -> list[pulumi.Resource]:
+        """What must exist before a member rotates: the role's policy (its key, its logs) and
+        the permission for Secrets Manager to invoke the function."""
+        return [self.resources.role_policy, self.resources.permission]
+
+    def member_policy(self, secret_name: str) -> pulumi.Output[str]:
+        """The resource policy of member ``secret_name`` (JSON): the role may rotate it while
+        its rotation is configured with this function."""
+        return pulumi.Output.json_dumps(
+            member_resource_policy(secret_name, self.role_arn, self.function_arn, self._scope)
+        )
+
+
+def check_function_region(settings: SharedFunctionSettings, region: str) -> None:
+    """A given key and the master secret in the function's region (its members' too)."""
+    if isinstance(settings.kms_key_arn, str):
+        validation.in_region("kms_key_arn", settings.kms_key_arn, region, "the function")
+    check_master_region("", settings.master_secret_arn, region)
+
+
+def _gate(
+    where: str,
+    settings: SharedFunctionSettings,
+    region: pulumi.Output[str],
+    known: str | None,
+) -> InputGate:
+    """Checks that wait for an Output or the provider's region: a key given as an Output (its
+    form and region), the region checks when the region was not known while parsing, and no
+    Pulumi secret in the function's environment."""
+    gate = InputGate(where)
+    key = settings.kms_key_arn
+    if isinstance(key, pulumi.Output):
+        checked_key_arn(gate, key, region, "the function")
+    if known is None and (isinstance(key, str) or settings.master_secret_arn is not None):
+        gate.check(region, lambda resolved: check_function_region(settings, resolved))
+    refuse_secret_values(gate, "environment", settings.function.environment)
+    return gate

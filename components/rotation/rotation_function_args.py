@@ -1,0 +1,162 @@
+"""RotationFunction's arguments: the TypedDict users write and the pure check that reads them."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Required, TypedDict
+
+import pulumi
+
+from components import validation
+from components.key_administration_args import POLICY_EDITING, parse_policy_editing
+from components.rotation.code_args import parse_code, parse_master, parse_tls
+from components.rotation.function_settings import (
+    FUNCTION_ARGUMENTS,
+    FunctionSettings,
+    PasswordPolicyArgs,
+    VpcConfigArgs,
+    parse_function_settings,
+)
+
+
+class RotationFunctionArgs(TypedDict, total=False):
+    """Arguments of RotationFunction: one rotation Lambda for many secrets of one strategy."""
+
+    strategy: Required[str]
+    """The rotation strategy every member secret uses ('password', 'postgres-single-user', ...)."""
+    secret_names: Sequence[str]
+    """Optional allow-list: when given, only RotatingSecrets with one of these names may join
+    (a typo fails the program instead of creating a secret nobody meant to share the function).
+    Either way the role can touch only the secrets that joined: each carries a resource policy
+    naming the role."""
+    kms_key_arn: pulumi.Input[str]
+    """The CMK every member secret is encrypted with; when absent the function creates one
+    ($1/month for all members together)."""
+    key_administrators: Sequence[str]
+    """Role or user ARNs that may administer (never use) the created key."""
+    key_administrators_can_edit_policy: bool
+    """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
+    grant anyone, themselves included, use of the key. Default False: they manage the key but
+    can neither use it nor change who may."""
+    master_secret_arn: str
+    """Alternating-users strategies: the master secret the function logs in with."""
+    master_secret_kms_key_arn: str
+    """The CMK encrypting the master secret, if not aws/secretsmanager."""
+    ca_bundle_path: str
+    """Database strategies: a PEM bundle of CAs shipped with the function."""
+    tls: str
+    """Database strategies (and 'custom'): the TLS mode every member's rotation insists on,
+    'require' (default), 'verify' or 'from-secret'; as RotatingSecret's rotation.tls."""
+    handler_module: str
+    """With strategy 'custom': your handler module."""
+    environment: Mapping[str, pulumi.Input[str]]
+    """Extra environment variables for the function (not for secrets)."""
+    lambda_runtime: str
+    """Function runtime, python3.11 or newer (default python3.13)."""
+    architecture: str
+    """'arm64' (default, cheaper) or 'x86_64'."""
+    timeout: int
+    """Function timeout in seconds, 1-900 (default 30)."""
+    memory_size: int
+    """Function memory in MB, 128-10240 (default 128)."""
+    vpc_config: VpcConfigArgs
+    """Attach the function to a VPC (database strategies)."""
+    permissions_boundary_arn: str
+    """Permissions boundary for the role."""
+    password_policy: PasswordPolicyArgs
+    """Length and excluded characters of generated passwords (members' initial values too)."""
+    log_retention_days: int
+    """Retention of the function's log group (default 30)."""
+    tags: Mapping[str, str]
+    """Tags on every taggable resource the function creates."""
+
+
+@dataclass(frozen=True)
+class SharedFunctionSettings:
+    """RotationFunctionArgs after every check, with defaults filled in."""
+
+    strategy: str
+    secret_names: tuple[str, ...] | None
+    """The allow-list of member names, or None for any RotatingSecret that joins."""
+    kms_key_arn: pulumi.Input[str] | None
+    key_administrators: list[str]
+    master_secret_arn: str | None
+    master_secret_kms_key_arn: str | None
+    ca_bundle_path: str | None
+    handler_module: str | None
+    function: FunctionSettings
+    tags: dict[str, str] = field(default_factory=dict)
+    key_administrators_can_edit_policy: bool = False
+    tls: str | None = None
+    """The TLS_MODE the function is given (always set for the database strategies)."""
+
+
+ARGUMENTS = tuple(RotationFunctionArgs.__annotations__)
+
+
+def _secret_names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not value:
+        raise validation.fail("secret_names", value, "must be a non-empty list of secret names")
+    names = tuple(validation.secret_name(f"secret_names[{i}]", v) for i, v in enumerate(value))
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise validation.fail(f"secret_names[{index}]", name, "is listed twice")
+        seen.add(name)
+    return names
+
+
+def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
+    """Every check RotationFunction makes before registering anything."""
+    given = validation.require_mapping("args", args)
+    validation.reject_unknown_keys("", given, ARGUMENTS)
+    if "strategy" not in given:
+        raise validation.fail("strategy", None, "is required")
+    strategy = validation.strategy("strategy", given["strategy"])
+    names = _secret_names(given["secret_names"]) if "secret_names" in given else None
+    master, master_key = parse_master(strategy, given, "")
+    module, ca_bundle = parse_code(strategy, given, "")
+
+    kms_key_arn = given.get("kms_key_arn")
+    if kms_key_arn is not None and not isinstance(kms_key_arn, pulumi.Output):
+        validation.kms_key_arn("kms_key_arn", kms_key_arn)
+    administrators = validation.principal_arns(
+        "key_administrators", given.get("key_administrators", [])
+    )
+    if administrators and kms_key_arn is not None:
+        raise validation.fail(
+            "key_administrators",
+            administrators,
+            "only applies to the key the function creates; kms_key_arn names an existing key",
+        )
+    return SharedFunctionSettings(
+        strategy=strategy,
+        secret_names=names,
+        kms_key_arn=kms_key_arn,
+        key_administrators=administrators,
+        master_secret_arn=master,
+        master_secret_kms_key_arn=master_key,
+        ca_bundle_path=ca_bundle,
+        handler_module=module,
+        function=parse_function_settings(given, environment=given.get("environment")),
+        tags=validation.tags("tags", given.get("tags", {})),
+        key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
+        tls=parse_tls(strategy, given, ""),
+    )
+
+
+#: Arguments of a member RotatingSecret that belong to its shared function instead.
+FUNCTION_OWNED_ARGUMENTS = (
+    *FUNCTION_ARGUMENTS,
+    "kms_key_arn",
+    "key_administrators",
+    POLICY_EDITING,
+)
+#: Keys of a member's rotation block that belong to its shared function instead.
+FUNCTION_OWNED_ROTATION_KEYS = (
+    "master_secret_arn",
+    "master_secret_kms_key_arn",
+    "ca_bundle_path",
+    "tls",
+    "handler_module",
+    "environment",
+)

@@ -1,0 +1,125 @@
+"""What a RotatingSecret's rotation function is made of: code, rights, environment, invoker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pulumi
+
+from components.aws_context import AwsContext
+from components.iam.rotation_role import MasterSecret, SecretLocation, rotation_role_policy
+from components.rotation.artifact import HandlerArtifact, rotation_artifact
+from components.rotation.driver_bundle import STRATEGY_DRIVERS
+from components.rotation.function_settings import FunctionSettings
+from components.rotation.lambda_function import FunctionSpec, Invoker
+from components.secrets.rotating_secret_args import RotatingSecretSettings
+from rotation_handlers.database import CA_BUNDLE_VARIABLE, TLS_MODE_VARIABLE
+
+#: Where the CA bundle lands in the function (Lambda unpacks the artifact in /var/task).
+CA_BUNDLE_NAME = "ca_bundle.pem"
+CA_BUNDLE_IN_LAMBDA = f"/var/task/{CA_BUNDLE_NAME}"
+
+
+def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifact:
+    """The strategy's handlers (and driver), plus the CA bundle when one is given.
+
+    Raises InvalidArgumentError when the strategy's code or driver is missing.
+    """
+    rotation = settings.rotation
+    assert rotation is not None
+    return strategy_artifact(rotation.strategy, rotation.handler_module, rotation.ca_bundle_path)
+
+
+def strategy_artifact(
+    strategy: str, handler_module: str | None, ca_bundle_path: str | None
+) -> HandlerArtifact:
+    """The strategy's handlers (and driver), plus the CA bundle when one is given."""
+    artifact = rotation_artifact(strategy, handler_module)
+    if ca_bundle_path is not None:
+        artifact = artifact.with_files({CA_BUNDLE_NAME: Path(ca_bundle_path).resolve()})
+    return artifact
+
+
+def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
+    """Advice about the rotation that is not an error (a shared function gives its own)."""
+    rotation = settings.rotation
+    if rotation is None or rotation.shared is not None:
+        return []
+    return [
+        *function_warnings(rotation.strategy, settings.function),
+        *tls_warnings(rotation.strategy, rotation.tls, rotation.ca_bundle_path),
+    ]
+
+
+def tls_warnings(strategy: str, tls: str | None, ca_bundle_path: str | None) -> list[str]:
+    """'verify' without a CA bundle verifies against Lambda's system CAs only."""
+    if strategy in STRATEGY_DRIVERS and tls == "verify" and ca_bundle_path is None:
+        return [
+            f"the {strategy} rotation function verifies the database's certificate (tls "
+            "'verify') against Lambda's system CAs only, which do not include the CAs of Amazon "
+            "RDS or Aurora: give ca_bundle_path (the RDS bundle, global-bundle.pem) or rotation "
+            "fails with a certificate error against an RDS database."
+        ]
+    return []
+
+
+def function_warnings(strategy: str, function: FunctionSettings) -> list[str]:
+    """Advice about a rotation function that is not an error."""
+    if strategy in STRATEGY_DRIVERS and function.vpc is None:
+        return [
+            f"the {strategy} rotation function runs outside any VPC: it can "
+            "only reach a publicly accessible database. Give vpc_config (subnets with a route "
+            "to Secrets Manager, and a security group the database admits)."
+        ]
+    return []
+
+
+def tls_environment(tls: str | None, ca_bundle_path: str | None) -> dict[str, pulumi.Input[str]]:
+    """The variables the handlers read to secure their database connections: the TLS mode (set
+    whenever the strategy has one, so the deployed behaviour is explicit) and the CA bundle."""
+    environment: dict[str, pulumi.Input[str]] = {}
+    if tls is not None:
+        environment[TLS_MODE_VARIABLE] = tls
+    if ca_bundle_path is not None:
+        environment[CA_BUNDLE_VARIABLE] = CA_BUNDLE_IN_LAMBDA
+    return environment
+
+
+def secret_rotation_spec(
+    settings: RotatingSecretSettings,
+    artifact: HandlerArtifact,
+    secret_arn: pulumi.Output[str],
+    key_arn: pulumi.Input[str],
+    context: AwsContext,
+    *,
+    replicas: Sequence[SecretLocation] = (),
+) -> FunctionSpec:
+    """Rights for exactly this secret (its replicas' keys, and the master secret for
+    alternating users), the environment the handler reads, and Secrets Manager as the only
+    invoker for this secret."""
+    rotation = settings.rotation
+    assert rotation is not None
+    master = None
+    environment: dict[str, pulumi.Input[str]] = {}
+    if rotation.master_secret_arn is not None:
+        master = MasterSecret(rotation.master_secret_arn, rotation.master_secret_kms_key_arn)
+        environment["MASTER_SECRET_ARN"] = rotation.master_secret_arn
+    environment.update(tls_environment(rotation.tls, rotation.ca_bundle_path))
+    vpc = settings.function.vpc
+    return FunctionSpec(
+        artifact=artifact,
+        policy=lambda log_group_arn: rotation_role_policy(
+            secret_arn,
+            key_arn,
+            log_group_arn,
+            context.scope(),
+            vpc=vpc,
+            master=master,
+            replicas=replicas,
+        ),
+        # One function per secret, so it may be invoked for this secret only.
+        invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),
+        description="Rotates one Secrets Manager secret",
+        environment=environment,
+    )

@@ -1,0 +1,1 @@
+"""The Secrets Manager components (RotatingSecret, CrossRegionReplicatedSecret) and their base."""

@@ -1,0 +1,1 @@
+"""The cost model: AWS list prices, monthly cost per component, and the advisor."""

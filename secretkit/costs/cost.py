@@ -1,0 +1,138 @@
+"""Monthly cost of a stack, per component, from its resources and assumed request rates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from secretkit.costs.pricing import PRICES, Prices, per_10k
+from secretkit.resources import (
+    KEY,
+    PARAMETER,
+    REPLICA_KEY,
+    SECRET,
+    ResourceView,
+    component_of,
+)
+
+STACK = "(stack)"
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Requests per month, per secret and per parameter."""
+
+    secret_requests: float = 0
+    parameter_requests: float = 0
+
+
+@dataclass
+class ComponentCost:
+    """One component's (or the stack's loose resources') monthly cost, by line."""
+
+    name: str
+    type: str
+    lines: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return sum(self.lines.values())
+
+    def add(self, line: str, amount: float) -> None:
+        self.lines[line] = self.lines.get(line, 0.0) + amount
+
+
+@dataclass
+class StackCost:
+    """Every component's cost, the stack-wide KMS request charge, and the total."""
+
+    components: list[ComponentCost]
+    kms_requests: float
+    kms_request_cost: float
+
+    @property
+    def total(self) -> float:
+        return sum(c.total for c in self.components) + self.kms_request_cost
+
+
+def _under_cmk(view: ResourceView, key_ids: set[str]) -> bool:
+    key = view.prop("kmsKeyId") or view.prop("keyId")
+    return isinstance(key, str) and (key in key_ids or ":key/" in key)
+
+
+def stack_cost(
+    resources: Sequence[ResourceView], rates: Rates = Rates(), prices: Prices = PRICES
+) -> StackCost:
+    """What the stack's resources cost per month at ``rates`` (Lambda, EventBridge, SNS and
+    CloudWatch Logs at rotation volumes stay within free tiers and count as $0)."""
+    by_urn = {r.urn: r for r in resources}
+    costs: dict[str, ComponentCost] = {}
+    key_ids = {
+        str(identifier)
+        for r in resources
+        if r.type in (KEY, REPLICA_KEY)
+        for identifier in (r.prop("arn"), r.prop("keyId"))
+        if identifier
+    }
+    kms_requests = 0.0
+
+    def bucket(view: ResourceView) -> ComponentCost:
+        owner = component_of(view, by_urn)
+        name, type_ = (owner.name, owner.type.split(":")[-1]) if owner else (STACK, "")
+        return costs.setdefault(name, ComponentCost(name, type_))
+
+    for view in resources:
+        if view.custom and component_of(view, by_urn) is not None:
+            bucket(view)  # every component that owns resources is listed, free ones at $0.00
+        if view.type == SECRET:
+            copies = 1 + len(view.prop("replicas", []) or [])
+            bucket(view).add("secrets and replicas", copies * prices.secret_month)
+            bucket(view).add(
+                "Secrets Manager requests",
+                per_10k(rates.secret_requests, prices.secret_api_per_10k),
+            )
+            if _under_cmk(view, key_ids):
+                kms_requests += rates.secret_requests
+        elif view.type == PARAMETER:
+            if view.prop("tier") == "Advanced":
+                bucket(view).add("advanced parameter", prices.advanced_parameter_month)
+                bucket(view).add(
+                    "advanced parameter requests",
+                    per_10k(rates.parameter_requests, prices.advanced_api_per_10k),
+                )
+            else:
+                bucket(view).add("standard parameter", prices.standard_parameter_month)
+            if view.prop("type") == "SecureString" and _under_cmk(view, key_ids):
+                kms_requests += rates.parameter_requests
+        elif view.type in (KEY, REPLICA_KEY):
+            bucket(view).add("KMS keys", prices.kms_key_month)
+    billable = max(0.0, kms_requests - prices.kms_free_requests)
+    return StackCost(
+        components=sorted(costs.values(), key=lambda c: (c.name == STACK, c.name)),
+        kms_requests=kms_requests,
+        kms_request_cost=per_10k(billable, prices.kms_requests_per_10k),
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The same secrets stored in each service for a month."""
+
+    count: int
+    requests: float
+    parameter_store: float
+    parameter_store_advanced: float
+    secrets_manager: float
+
+
+def compare(count: int, requests: float, prices: Prices = PRICES) -> Comparison:
+    """``count`` secrets read ``requests`` times a month in all, in each service."""
+    return Comparison(
+        count=count,
+        requests=requests,
+        parameter_store=count * prices.standard_parameter_month
+        + per_10k(requests, prices.standard_api_per_10k),
+        parameter_store_advanced=count * prices.advanced_parameter_month
+        + per_10k(requests, prices.advanced_api_per_10k),
+        secrets_manager=count * prices.secret_month + per_10k(requests, prices.secret_api_per_10k),
+    )
