@@ -17,18 +17,24 @@ from benchmarks.targets import (
     skipped,
     target_for,
 )
+from components.rotation.strategies import (
+    MYSQL_SINGLE_USER,
+    PASSWORD,
+    POSTGRES,
+    POSTGRES_SINGLE_USER,
+)
 
 #: Most Secrets Manager calls a full rotation may make (the issue's targets).
-TARGETS = {"password": 7, "postgres-single-user": 10, "mysql-single-user": 10}
+TARGETS = {PASSWORD.name: 7, POSTGRES_SINGLE_USER.name: 10, MYSQL_SINGLE_USER.name: 10}
 GENERIC = "AWS generic rotation template (SecretsManagerRotationTemplate)"
 POSTGRES_SINGLE = (
     "AWS PostgreSQL single-user template (SecretsManagerRDSPostgreSQLRotationSingleUser)"
 )
 #: Which AWS template each strategy is compared with (the issue's baselines).
 BASELINE_OF = {
-    "password": GENERIC,
-    "postgres-single-user": POSTGRES_SINGLE,
-    "mysql-single-user": POSTGRES_SINGLE,
+    PASSWORD.name: GENERIC,
+    POSTGRES_SINGLE_USER.name: POSTGRES_SINGLE,
+    MYSQL_SINGLE_USER.name: POSTGRES_SINGLE,
 }
 
 
@@ -50,7 +56,7 @@ def measure_baselines(clients: Clients, postgres: PgServer | None) -> dict[str, 
 
         progress("api-calls: AWS PostgreSQL single-user template")
         with postgres_target(
-            clients, "postgres-single-user", postgres, step=AwsTemplateSingleUser()
+            clients, POSTGRES_SINGLE_USER.name, postgres, step=AwsTemplateSingleUser()
         ) as target:
             baselines[POSTGRES_SINGLE] = _sample(target.rotate())
     return baselines
@@ -71,7 +77,7 @@ def measure_strategy(
     }
     if second.calls != first.calls:
         row["next_rotation_operations"] = list(second.calls)
-    if engine_of(strategy) == "postgres" and postgres is not None:
+    if engine_of(strategy) == POSTGRES.name and postgres is not None:
         row["server"] = postgres.label
     baseline = BASELINE_OF.get(strategy)
     if baseline is not None:

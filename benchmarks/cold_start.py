@@ -32,12 +32,11 @@ from typing import Any
 from benchmarks.environment import REPO
 from benchmarks.progress import progress
 from benchmarks.stats import ratio
+from components.rotation import strategies
 
 #: The issue's ceiling for a handler's import beyond boto3's, in milliseconds.
 TARGET_MS = 20.0
 AS_SHIPPED, CACHED = "as shipped", "bytecode cached"
-#: The driver each database handler imports at its first connection.
-DRIVERS = {"postgres": "pg8000.native", "mysql": "pymysql"}
 PROBE = """\
 import time
 def peak_kib():
@@ -88,15 +87,16 @@ def handler_modules() -> list[str]:
 
 
 def strategy_of(module: str) -> str:
-    """The strategy whose artifact ships ``module`` (its own name for parameter_store)."""
-    from components import validation  # noqa: PLC0415
-
-    return {v: k for k, v in validation.STRATEGIES.items()}.get(module, module)
+    """The strategy whose artifact ships ``module`` (the module's own name if none does)."""
+    strategy = strategies.of_module(module)
+    return strategy.name if strategy else module
 
 
 def driver_of(module: str) -> str:
-    """The driver a database handler module connects with ('' for the others)."""
-    return next((d for engine, d in DRIVERS.items() if module.startswith(f"{engine}_")), "")
+    """The driver module a database handler module imports at its first connection ('' for
+    the others)."""
+    strategy = strategies.of_module(module)
+    return strategy.engine.driver_module if strategy and strategy.engine else ""
 
 
 def probe_environment(condition: str, environ: Mapping[str, str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from benchmarks.moto_account import Clients, moto_account
 from benchmarks.progress import progress
 from benchmarks.stats import ratio, summary
 from benchmarks.targets import STRATEGIES, engine_of, skipped, target_for
+from components.rotation.strategies import MYSQL, PASSWORD, POSTGRES
 
 MILLISECONDS = 1000.0
 
@@ -36,9 +37,9 @@ def time_rotations(
 def servers_for(strategy: str, databases: LocalDatabases) -> list[tuple[str, PgServer | None]]:
     """(label, PostgreSQL server) for each place the strategy can run."""
     engine = engine_of(strategy)
-    if engine == "postgres":
+    if engine == POSTGRES.name:
         return [(server.label, server) for server in databases.postgres]
-    if engine == "mysql":
+    if engine == MYSQL.name:
         return [(f"shared {MYSQL_HOST}:{MYSQL_PORT} MariaDB", None)]
     return [("moto only", None)]
 
@@ -56,12 +57,12 @@ def run(databases: LocalDatabases, rotations: int) -> dict[str, Any]:
                 progress(f"latency: {strategy} on {label}, {rotations} rotations")
                 timed = time_rotations(strategy, clients, rotations, postgres)
                 rows.append({"strategy": strategy, "server": label, **timed})
-            if engine_of(strategy) == "postgres":  # one server may be missing, not both
+            if engine_of(strategy) == POSTGRES.name:  # one server may be missing, not both
                 rows.extend(
                     {"strategy": strategy, "status": f"skipped: {reason}"}
                     for reason in databases.postgres_missing
                 )
-    password = next((r["median_ms"] for r in rows if r["strategy"] == "password"), None)
+    password = next((r["median_ms"] for r in rows if r["strategy"] == PASSWORD.name), None)
     for row in rows:
         if "median_ms" in row:
             row["ratio_to_password"] = ratio(row["median_ms"], password)

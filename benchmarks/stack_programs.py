@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
+from components.rotation.strategies import PASSWORD
 from secretkit.embedded import mocks
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def rotating_secrets(n: int) -> None:
     from components import RotatingSecret  # noqa: PLC0415
 
     for i, name in enumerate(secret_names(n)):
-        rotation: RotationArgs = {"strategy": "password", "automatically_after_days": 30}
+        rotation: RotationArgs = {"strategy": PASSWORD.name, "automatically_after_days": 30}
         RotatingSecret(f"s{i}", {"secret_name": name, "rotation": rotation})
 
 
@@ -63,7 +64,7 @@ def rotating_secrets_shared_key(n: int) -> None:
     from components import RotatingSecret  # noqa: PLC0415
 
     for i, name in enumerate(secret_names(n)):
-        rotation: RotationArgs = {"strategy": "password", "automatically_after_days": 30}
+        rotation: RotationArgs = {"strategy": PASSWORD.name, "automatically_after_days": 30}
         RotatingSecret(
             f"s{i}", {"secret_name": name, "kms_key_arn": SHARED_KEY_ARN, "rotation": rotation}
         )
@@ -73,10 +74,10 @@ def rotating_secrets_shared_function(n: int) -> None:
     """N RotatingSecrets rotated by one shared RotationFunction (members use its key)."""
     from components import RotatingSecret, RotationFunction  # noqa: PLC0415
 
-    shared = RotationFunction("shared", {"strategy": "password"})
+    shared = RotationFunction("shared", {"strategy": PASSWORD.name})
     for i, name in enumerate(secret_names(n)):
         rotation: RotationArgs = {
-            "strategy": "password",
+            "strategy": PASSWORD.name,
             "function": shared,
             "automatically_after_days": 30,
         }
@@ -103,7 +104,10 @@ def raw_rotating_secrets(n: int) -> None:
     region = aws.get_region_output().region
     account = aws.get_caller_identity_output().account_id
     code = pulumi.AssetArchive(
-        {name: pulumi.FileAsset(str(path)) for name, path in artifact_for("password").files.items()}
+        {
+            name: pulumi.FileAsset(str(path))
+            for name, path in artifact_for(PASSWORD.module).files.items()
+        }
     )
     assume_role = json.dumps(
         {
@@ -146,7 +150,7 @@ def raw_rotating_secrets(n: int) -> None:
             name=secret_name,
             kms_key_id=key.arn,
             recovery_window_in_days=30,
-            tags={"secretkit:strategy": "password"},
+            tags={"secretkit:strategy": PASSWORD.name},
         )
         version = aws.secretsmanager.SecretVersion(
             f"{name}-initial",
@@ -207,7 +211,7 @@ def raw_rotating_secrets(n: int) -> None:
         function = aws.lambda_.Function(
             f"{name}-rotation",
             code=code,
-            handler="rotation_handlers.password.lambda_handler",
+            handler=f"{PASSWORD.import_path}.lambda_handler",
             runtime="python3.13",
             role=role.arn,
             architectures=["arm64"],

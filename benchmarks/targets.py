@@ -20,34 +20,32 @@ from benchmarks.databases import (
 from benchmarks.moto_account import Clients
 from benchmarks.rotations import ParameterRotation, Rotatable, SecretRotation, StepRunner
 from benchmarks.rotations import strategy_step as step_of
-from secretkit.cli import STRATEGY_MODULES, load_strategy
+from components.rotation.strategies import (
+    MYSQL,
+    PARAMETER_STORE,
+    PASSWORD,
+    POSTGRES,
+    REGISTRY,
+)
+from secretkit.cli import load_strategy
 from secretkit.embedded.mocks import ACCOUNT_ID, REGION
 from secretkit.embedded.moto_fidelity import enable_rotation
 
-#: Every strategy, in report order ('parameter_store' rotates SSM, the others Secrets Manager).
-STRATEGIES = (
-    "password",
-    "parameter_store",
-    "postgres-single-user",
-    "postgres-multi-user",
-    "mysql-single-user",
-    "mysql-multi-user",
-)
+#: Every strategy, in report order: those without a database first, then the registry's order.
+STRATEGIES = tuple(sorted(REGISTRY, key=lambda name: REGISTRY[name].engine is not None))
 FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:bench-rotation"
 KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def engine_of(strategy: str) -> str | None:
-    """'postgres', 'mysql' or None (no database)."""
-    for engine in ("postgres", "mysql"):
-        if strategy.startswith(f"{engine}-"):
-            return engine
-    return None
+    """The strategy's engine's name (POSTGRES.name, MYSQL.name) or None (no database)."""
+    engine = REGISTRY[strategy].engine
+    return engine.name if engine else None
 
 
 def strategy_step(strategy: str) -> StepRunner:
     """The shipped handler module's strategy (rotation_handlers.<module>.lambda_handler)."""
-    return step_of(load_strategy(STRATEGY_MODULES[strategy]))
+    return step_of(load_strategy(REGISTRY[strategy].import_path))
 
 
 def rotating_secret(clients: Clients, value: dict[str, Any], strategy: str) -> str:
@@ -72,8 +70,8 @@ def plain_secret(clients: Clients, value: dict[str, Any]) -> str:
 def password_target(clients: Clients, step: StepRunner | None = None) -> Iterator[Rotatable]:
     """A JSON secret {username, password} rotated by ``step`` (default: the password handler)."""
     value = {"username": "app", "password": INITIAL_PASSWORD, "host": "app.internal"}
-    arn = rotating_secret(clients, value, "password")
-    yield SecretRotation(clients.secretsmanager, arn, step or strategy_step("password"))
+    arn = rotating_secret(clients, value, PASSWORD.name)
+    yield SecretRotation(clients.secretsmanager, arn, step or strategy_step(PASSWORD.name))
 
 
 @contextmanager
@@ -102,7 +100,7 @@ def postgres_target(
             "dbname": server.database,
             "ssl": False,
         }
-        if strategy.endswith("multi-user"):
+        if REGISTRY[strategy].multi_user:
             master = {**value, "username": server.superuser, "password": server.password}
             value["masterarn"] = plain_secret(clients, master)
         arn = rotating_secret(clients, value, strategy)
@@ -123,7 +121,7 @@ def mysql_target(clients: Clients, strategy: str) -> Iterator[Rotatable]:
             "dbname": sandbox.database,
             "ssl": False,
         }
-        if strategy.endswith("multi-user"):
+        if REGISTRY[strategy].multi_user:
             master_user, master_password = sandbox.master()
             master = {**value, "username": master_user, "password": master_password}
             value["masterarn"] = plain_secret(clients, master)
@@ -136,18 +134,18 @@ def target_for(
     strategy: str, clients: Clients, postgres: PgServer | None = None
 ) -> Iterator[Rotatable]:
     """The Rotatable for ``strategy`` (a PostgreSQL strategy needs ``postgres``)."""
-    if strategy == "password":
+    if strategy == PASSWORD.name:
         with password_target(clients) as target:
             yield target
-    elif strategy == "parameter_store":
+    elif strategy == PARAMETER_STORE.name:
         with parameter_target(clients) as target:
             yield target
-    elif engine_of(strategy) == "postgres":
+    elif engine_of(strategy) == POSTGRES.name:
         if postgres is None:
             raise ValueError(f"{strategy} needs a PostgreSQL server")
         with postgres_target(clients, strategy, postgres) as target:
             yield target
-    elif engine_of(strategy) == "mysql":
+    elif engine_of(strategy) == MYSQL.name:
         with mysql_target(clients, strategy) as target:
             yield target
     else:
@@ -158,8 +156,8 @@ def skipped(strategy: str, databases: LocalDatabases) -> str | None:
     """'skipped: <reason>' when the strategy's database is missing (a failure under CI=true),
     else None."""
     engine = engine_of(strategy)
-    if engine == "postgres":
+    if engine == POSTGRES.name:
         return databases.postgres_status()
-    if engine == "mysql":
+    if engine == MYSQL.name:
         return databases.mysql_status()
     return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from components import cron
 from components.errors import InvalidArgumentError, Redacted
+from components.rotation import strategies
 from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 # --- AWS limits, in one place -------------------------------------------------------------------
@@ -35,17 +36,6 @@ LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
-#: Secrets Manager's rotation strategies and the handler module each one deploys.
-STRATEGIES = {
-    "password": "password",
-    "postgres-single-user": "postgres_single_user",
-    "postgres-multi-user": "postgres_multi_user",
-    "mysql-single-user": "mysql_single_user",
-    "mysql-multi-user": "mysql_multi_user",
-}
-MULTI_USER_STRATEGIES = frozenset({"postgres-multi-user", "mysql-multi-user"})
-#: Your own Strategy subclass, deployed from ``rotation.handler_module``.
-CUSTOM_STRATEGY = "custom"
 PARAMETER_TIERS = ("auto", "Standard", "Advanced")
 #: The longest region name AWS has; used when the deployment region is not known yet.
 LONGEST_REGION = "ap-southeast-7"
@@ -453,8 +443,9 @@ def topic_arn(argument: str, value: Any) -> str:
 
 def strategy(argument: str, value: Any) -> str:
     """One of the rotation strategies secretkit ships."""
-    if not isinstance(value, str) or (value not in STRATEGIES and value != CUSTOM_STRATEGY):
-        raise fail(argument, value, f"must be one of {', '.join([*STRATEGIES, CUSTOM_STRATEGY])}")
+    names = [*strategies.SECRET_STRATEGIES, strategies.CUSTOM]
+    if not isinstance(value, str) or value not in names:
+        raise fail(argument, value, f"must be one of {', '.join(names)}")
     return str(value)
 
 

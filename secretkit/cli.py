@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from components.rotation import strategies
 from rotation_handlers.protocol import (
     CURRENT,
     PENDING,
@@ -20,14 +21,6 @@ from rotation_handlers.protocol import (
     version_entries,
 )
 from secretkit.embedded.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
-
-STRATEGY_MODULES = {
-    "password": "rotation_handlers.password",
-    "postgres-single-user": "rotation_handlers.postgres_single_user",
-    "postgres-multi-user": "rotation_handlers.postgres_multi_user",
-    "mysql-single-user": "rotation_handlers.mysql_single_user",
-    "mysql-multi-user": "rotation_handlers.mysql_multi_user",
-}
 
 
 class CliError(Exception):
@@ -69,11 +62,12 @@ def strategy_module(options: argparse.Namespace, described: dict[str, Any]) -> s
                 f"{described['ARN']} has no {STRATEGY_TAG} tag; name the strategy with "
                 "--strategy or the module with --handler"
             )
-        if name.startswith("custom:"):
-            return name.removeprefix("custom:")
-    if name not in STRATEGY_MODULES:
-        raise CliError(f"unknown strategy {name!r}; known: {', '.join(STRATEGY_MODULES)}")
-    return STRATEGY_MODULES[name]
+        if name.startswith(strategies.CUSTOM_TAG_PREFIX):
+            return name.removeprefix(strategies.CUSTOM_TAG_PREFIX)
+    if name not in strategies.SECRET_STRATEGIES:
+        known = ", ".join(strategies.SECRET_STRATEGIES)
+        raise CliError(f"unknown strategy {name!r}; known: {known}")
+    return strategies.REGISTRY[name].import_path
 
 
 def cmd_rotate(options: argparse.Namespace, out: TextIO) -> int:
@@ -139,11 +133,6 @@ def follow_aws_rotation(
         time.sleep(options.interval)
 
 
-#: Strategies whose setSecret changes the password of the user applications log in as: a
-#: rotation stopped after it leaves the database on the pending password.
-SETS_CREDENTIAL_IN_USE = ("postgres-single-user", "mysql-single-user")
-
-
 def strategy_tag(described: dict[str, Any]) -> str | None:
     """The secret's secretkit:strategy tag, if any."""
     tags: dict[str, str] = {tag["Key"]: tag["Value"] for tag in described.get("Tags", [])}
@@ -171,7 +160,7 @@ def cmd_cancel(options: argparse.Namespace, out: TextIO) -> int:
     if pending:
         with_values = version_dates(client, arn)
         valued = [v for v in pending if v in with_values]
-    if valued and strategy in SETS_CREDENTIAL_IN_USE and not options.force:
+    if valued and strategies.sets_credential_in_use(strategy) and not options.force:
         raise CliError(
             f"version {valued[0]} of {arn} is the pending version of a {strategy} rotation, "
             "whose setSecret may already have changed the database password to it; cancelling "
@@ -275,7 +264,7 @@ def abandoned_advice(version: str, described: dict[str, Any], secret: str) -> st
         f"ABANDONED  version {version} was created after AWSCURRENT and lost AWSPENDING "
         "without becoming AWSCURRENT: a rotation was cancelled or abandoned after createSecret."
     )
-    if strategy in SETS_CREDENTIAL_IN_USE:
+    if strategies.sets_credential_in_use(strategy):
         return (
             f"{head} With {strategy}, its setSecret may have changed the database password to "
             "that version's: AWSCURRENT may no longer log in. The next rotation finds the "
@@ -301,7 +290,7 @@ def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     from components.rotation.artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
 
     rows: list[dict[str, Any]] = []
-    for strategy in [*STRATEGY_MODULES, "parameter_store"]:
+    for strategy in strategies.REGISTRY:
         artifact = rotation_artifact(strategy, None)
         rows.append(
             {
@@ -432,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rotate.add_argument("secret", help="secret name or ARN")
     rotate.add_argument("--aws", action="store_true", help="let Secrets Manager run it")
-    rotate.add_argument("--strategy", help=f"one of {', '.join(STRATEGY_MODULES)}")
+    rotate.add_argument("--strategy", help=f"one of {', '.join(strategies.SECRET_STRATEGIES)}")
     rotate.add_argument("--handler", help="module whose lambda_handler to run (custom)")
     rotate.add_argument("--max-attempts", type=int, default=5, help="tries per step (5)")
     rotate.add_argument("--first-delay", type=float, default=1.0, help="first retry wait (1s)")

@@ -31,6 +31,7 @@ from components.rotation.lambda_function import (
     Invoker,
     create_rotation_function,
 )
+from components.rotation.strategies import PARAMETER_STORE
 
 TYPE_TOKEN = "secretkit:index:SecureParameter"
 
@@ -72,7 +73,9 @@ class SecureParameter(pulumi.ComponentResource):
             artifact = None
             if settings.rotation is not None:
                 module = settings.rotation.handler_module
-                artifact = rotation_artifact("parameter_store", module, custom=module is not None)
+                artifact = rotation_artifact(
+                    PARAMETER_STORE.name, module, custom=module is not None
+                )
         except InvalidArgumentError as error:
             raise error.located(where) from None
         super().__init__(TYPE_TOKEN, name, None, opts)

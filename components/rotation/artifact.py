@@ -13,8 +13,8 @@ from pathlib import Path
 import pulumi
 
 from components import validation
+from components.rotation import strategies
 from components.rotation.driver_bundle import (
-    STRATEGY_DRIVERS,
     DriverMismatch,
     DriverMissing,
     ShippedDistribution,
@@ -23,8 +23,7 @@ from components.rotation.driver_bundle import (
     files_digest,
     shipped_distributions,
 )
-
-PACKAGE = "rotation_handlers"
+from components.rotation.strategies import PACKAGE
 
 
 def handlers_directory() -> Path:
@@ -121,10 +120,10 @@ def custom_artifact(module: str) -> HandlerArtifact:
 def rotation_artifact(
     strategy: str, custom_module: str | None, *, custom: bool | None = None
 ) -> HandlerArtifact:
-    """The artifact for a validated strategy (or ``rotation_handlers`` module name, such as
-    'parameter_store'); InvalidArgumentError if its code is missing."""
+    """The artifact for a validated strategy (SecureParameter's included); InvalidArgumentError
+    if its code is missing."""
     if custom is None:
-        custom = strategy == validation.CUSTOM_STRATEGY
+        custom = strategy == strategies.CUSTOM
     if custom and custom_module is not None:
         try:
             return custom_artifact(custom_module)
@@ -135,16 +134,17 @@ def rotation_artifact(
                 "cannot be found on the program's Python path (it must be importable, as a .py "
                 "file, by the Pulumi program)",
             ) from None
-    module = validation.STRATEGIES.get(strategy, strategy)
+    registered = strategies.lookup(strategy)
+    module = registered.module if registered else strategy
     try:
         artifact = artifact_for(module)
     except FileNotFoundError:
         raise validation.fail(
             "rotation.strategy",
             strategy,
-            f"this version of secretkit does not ship rotation_handlers/{module}.py yet",
+            f"this version of secretkit does not ship {PACKAGE}/{module}.py yet",
         ) from None
-    driver = STRATEGY_DRIVERS.get(strategy)
+    driver = strategies.driver_of(strategy)
     if driver is None:
         return artifact
     try:
@@ -178,5 +178,5 @@ def artifact_contents(strategy: str) -> list[ShippedDistribution]:
         version,
         files_digest({name: file_hash(path) for name, path in files.items()}),
     )
-    driver = STRATEGY_DRIVERS.get(strategy)
+    driver = strategies.driver_of(strategy)
     return [handlers, *(shipped_distributions(driver) if driver else [])]

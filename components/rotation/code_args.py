@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from components import validation
-from components.rotation.driver_bundle import STRATEGY_DRIVERS
+from components.rotation import strategies
 from rotation_handlers.database import DEFAULT_TLS_MODE, TLS_MODES
 
 
@@ -17,7 +17,7 @@ def parse_master(
     ``prefix`` locates the keys in error messages ('rotation.' in RotatingSecret).
     """
     master = given.get("master_secret_arn")
-    if strategy in validation.MULTI_USER_STRATEGIES and master is None:
+    if strategies.alternates_users(strategy) and master is None:
         raise validation.fail(
             f"{prefix}master_secret_arn",
             None,
@@ -25,7 +25,7 @@ def parse_master(
             "change the alternating users' passwords",
         )
     if master is not None:
-        if strategy not in validation.MULTI_USER_STRATEGIES:
+        if not strategies.alternates_users(strategy):
             raise validation.fail(
                 f"{prefix}master_secret_arn",
                 master,
@@ -74,7 +74,7 @@ def parse_code(
     """(handler_module, ca_bundle_path): what ships in the artifact besides the handlers."""
     ca_bundle = given.get("ca_bundle_path")
     if ca_bundle is not None:
-        if strategy not in STRATEGY_DRIVERS:
+        if not strategies.connects_to_database(strategy):
             raise validation.fail(
                 f"{prefix}ca_bundle_path",
                 ca_bundle,
@@ -82,12 +82,12 @@ def parse_code(
             )
         validation.pem_file(f"{prefix}ca_bundle_path", ca_bundle)
     module = given.get("handler_module")
-    if strategy == validation.CUSTOM_STRATEGY and module is None:
+    if strategy == strategies.CUSTOM and module is None:
         raise validation.fail(
             f"{prefix}handler_module", None, "is required by the custom strategy: name your module"
         )
     if module is not None:
-        if strategy != validation.CUSTOM_STRATEGY:
+        if strategy != strategies.CUSTOM:
             raise validation.fail(
                 f"{prefix}handler_module", module, "is only used with strategy 'custom'"
             )
@@ -100,8 +100,8 @@ def parse_tls(strategy: str, given: Mapping[str, Any], prefix: str) -> str | Non
     database strategies unless given, None for a custom strategy that does not set one."""
     tls = given.get("tls")
     if tls is None:
-        return DEFAULT_TLS_MODE if strategy in STRATEGY_DRIVERS else None
-    if strategy not in STRATEGY_DRIVERS and strategy != validation.CUSTOM_STRATEGY:
+        return DEFAULT_TLS_MODE if strategies.connects_to_database(strategy) else None
+    if not strategies.connects_to_database(strategy) and strategy != strategies.CUSTOM:
         raise validation.fail(
             f"{prefix}tls",
             tls,

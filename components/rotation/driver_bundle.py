@@ -20,6 +20,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from components.rotation import strategies
 from components.rotation.driver_pins import PINS, DriverPin
 
 #: Distributions every Lambda Python runtime already has: boto3 and its dependencies, including
@@ -29,13 +30,6 @@ from components.rotation.driver_pins import PINS, DriverPin
 PROVIDED_BY_LAMBDA = frozenset(
     {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python-dateutil", "six"}
 )
-#: The driver each database strategy needs.
-STRATEGY_DRIVERS = {
-    "postgres-single-user": "pg8000",
-    "postgres-multi-user": "pg8000",
-    "mysql-single-user": "PyMySQL",
-    "mysql-multi-user": "PyMySQL",
-}
 
 
 class DriverMissing(Exception):
@@ -219,7 +213,7 @@ PINS_START = "PINS: dict[str, DriverPin] = {\n"
 def main() -> int:
     """Write components/rotation/driver_pins.py from the drivers installed here (`make pins`)."""
     target = Path(__file__).with_name("driver_pins.py")
-    pins = installed_pins(sorted(set(STRATEGY_DRIVERS.values())))
+    pins = installed_pins(strategies.drivers())
     current = target.read_text()
     header = current[: current.index(PINS_START) + len(PINS_START)]
     target.write_text(pins_source(pins, header))

@@ -9,8 +9,8 @@ import pulumi
 
 from components.aws_context import AwsContext
 from components.iam.rotation_role import MasterSecret, SecretLocation, rotation_role_policy
+from components.rotation import strategies
 from components.rotation.artifact import HandlerArtifact, rotation_artifact
-from components.rotation.driver_bundle import STRATEGY_DRIVERS
 from components.rotation.function_settings import FunctionSettings
 from components.rotation.lambda_function import FunctionSpec, Invoker
 from components.secrets.rotating_secret_args import RotatingSecretSettings
@@ -54,7 +54,7 @@ def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
 
 def tls_warnings(strategy: str, tls: str | None, ca_bundle_path: str | None) -> list[str]:
     """'verify' without a CA bundle verifies against Lambda's system CAs only."""
-    if strategy in STRATEGY_DRIVERS and tls == "verify" and ca_bundle_path is None:
+    if strategies.connects_to_database(strategy) and tls == "verify" and ca_bundle_path is None:
         return [
             f"the {strategy} rotation function verifies the database's certificate (tls "
             "'verify') against Lambda's system CAs only, which do not include the CAs of Amazon "
@@ -66,7 +66,7 @@ def tls_warnings(strategy: str, tls: str | None, ca_bundle_path: str | None) -> 
 
 def function_warnings(strategy: str, function: FunctionSettings) -> list[str]:
     """Advice about a rotation function that is not an error."""
-    if strategy in STRATEGY_DRIVERS and function.vpc is None:
+    if strategies.connects_to_database(strategy) and function.vpc is None:
         return [
             f"the {strategy} rotation function runs outside any VPC: it can "
             "only reach a publicly accessible database. Give vpc_config (subnets with a route "

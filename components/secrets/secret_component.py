@@ -21,6 +21,7 @@ from components.rotation.function_settings import refuse_secret_values
 from components.rotation.lambda_function import FunctionResources, create_rotation_function
 from components.rotation.rotation_function import RotationFunction
 from components.rotation.secret_function import rotation_warnings, secret_rotation_spec
+from components.rotation.strategies import CUSTOM_TAG_PREFIX
 from components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     RotationSettings,
@@ -266,7 +267,7 @@ def strategy_tag(settings: RotatingSecretSettings) -> str:
     rotation = settings.rotation
     assert rotation is not None
     if rotation.handler_module is not None:
-        return f"custom:{rotation.handler_module}"
+        return f"{CUSTOM_TAG_PREFIX}{rotation.handler_module}"
     return rotation.strategy
 
 

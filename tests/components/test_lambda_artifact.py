@@ -194,9 +194,14 @@ def test_database_strategies_ship_their_driver_and_its_dependencies(
 def test_a_missing_driver_is_refused_naming_rotation_strategy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from components.rotation import driver_bundle  # noqa: PLC0415
+    from dataclasses import replace  # noqa: PLC0415
 
-    monkeypatch.setitem(driver_bundle.STRATEGY_DRIVERS, "postgres-single-user", "no-such-driver")
+    from components.rotation import strategies  # noqa: PLC0415
+
+    entry = strategies.REGISTRY["postgres-single-user"]
+    assert entry.engine is not None
+    missing = replace(entry, engine=replace(entry.engine, distribution="no-such-driver"))
+    monkeypatch.setitem(strategies.REGISTRY, "postgres-single-user", missing)
     with pytest.raises(InvalidArgumentError) as caught:
         rotation_artifact("postgres-single-user", None)
     assert caught.value.argument == "rotation.strategy"
