@@ -10,6 +10,10 @@ import pulumi
 from components.iam.documents import Statement, statement
 from components.iam.kms import SECRETS_MANAGER
 
+#: What Secrets Manager needs, on behalf of whoever writes a new version to the primary, to
+#: re-encrypt the value into a replica region (its documented replication permissions).
+REPLICA_ENCRYPT_ACTIONS = ("kms:Encrypt", "kms:GenerateDataKey")
+
 
 @dataclass(frozen=True)
 class SecretLocation:

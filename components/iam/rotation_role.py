@@ -11,7 +11,7 @@ from components.iam.arns import AccountScope, concat
 from components.iam.documents import Statement, document, statement
 from components.iam.kms import SECRETS_MANAGER, SSM
 from components.iam.master_secret import MasterSecret, master_secret_statements
-from components.iam.replicas import SecretLocation, replica_key_statements
+from components.iam.replicas import REPLICA_ENCRYPT_ACTIONS, SecretLocation, replica_key_statements
 from components.iam.vpc import VpcScope, eni_statements
 
 #: The calls the rotation protocol makes on the secret it rotates. No GetRandomPassword: the
@@ -28,9 +28,6 @@ ROTATION_SECRET_ACTIONS = (
 #: Read the current value (Decrypt) and write the pending one (GenerateDataKey).
 ROTATION_KMS_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
-#: What Secrets Manager needs, on behalf of whoever writes a new version to the primary, to
-#: re-encrypt the value into a replica region (its documented replication permissions).
-REPLICA_ENCRYPT_ACTIONS = ("kms:Encrypt", "kms:GenerateDataKey")
 
 
 def rotation_role_policy(
