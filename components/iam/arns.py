@@ -4,6 +4,7 @@ in, Output out (so the policy builders stay pure functions testable without Pulu
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 from typing import overload
 
 import pulumi
@@ -64,6 +65,25 @@ def shared_concat(*parts: pulumi.Input[str]) -> pulumi.Input[str]:
     return found
 
 
+@dataclass(frozen=True)
+class AccountScope:
+    """Where a principal or resource lives: the parts every regional ARN needs."""
+
+    partition: pulumi.Input[str]
+    region: pulumi.Input[str]
+    account_id: pulumi.Input[str]
+
+
+def regional_arn(
+    service: str, scope: AccountScope, *resource: pulumi.Input[str]
+) -> pulumi.Input[str]:
+    """arn:<partition>:<service>:<region>:<account>:<resource>, the resource given in parts."""
+    return concat(
+        "arn:", scope.partition, ":", service, ":", scope.region, ":", scope.account_id, ":",
+        *resource,
+    )  # fmt: skip
+
+
 def parameter_arn(
     partition: pulumi.Input[str],
     region: pulumi.Input[str],
@@ -71,9 +91,20 @@ def parameter_arn(
     name: str,
 ) -> pulumi.Input[str]:
     """arn:aws:ssm:<region>:<account>:parameter/<name without its leading slash>."""
-    return concat(
-        "arn:", partition, ":ssm:", region, ":", account_id, ":parameter/", name.lstrip("/")
-    )
+    scope = AccountScope(partition, region, account_id)
+    return regional_arn("ssm", scope, "parameter/", name.lstrip("/"))
+
+
+def secret_arn(scope: AccountScope, *pattern: pulumi.Input[str]) -> pulumi.Input[str]:
+    """arn:<partition>:secretsmanager:<region>:<account>:secret:<pattern>, where the pattern may
+    hold IAM wildcards ('*' for every secret of the account and region)."""
+    return regional_arn("secretsmanager", scope, "secret:", *pattern)
+
+
+def secret_arn_pattern(scope: AccountScope, secret_name: pulumi.Input[str]) -> pulumi.Input[str]:
+    """The ARN of secret ``secret_name`` whatever its random suffix: ...:secret:<name>-??????
+    (IAM's ``?`` matches one character; Secrets Manager appends a hyphen and six characters)."""
+    return secret_arn(scope, secret_name, "-??????")
 
 
 def account_root_arn(
@@ -86,13 +117,3 @@ def account_root_arn(
 def via_service(service: str, region: pulumi.Input[str]) -> pulumi.Input[str]:
     """The kms:ViaService value for a service in a region: secretsmanager.<region>.amazonaws.com."""
     return shared_concat(service, ".", region, ".amazonaws.com")
-
-
-def ec2_arn(
-    partition: pulumi.Input[str],
-    region: pulumi.Input[str],
-    account_id: pulumi.Input[str],
-    resource: pulumi.Input[str],
-) -> pulumi.Input[str]:
-    """arn:aws:ec2:<region>:<account>:<resource>, e.g. subnet/subnet-0abc or network-interface/*."""
-    return concat("arn:", partition, ":ec2:", region, ":", account_id, ":", resource)

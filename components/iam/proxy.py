@@ -6,8 +6,9 @@ from typing import Any
 
 import pulumi
 
-from components.iam.arns import concat, via_service
+from components.iam.arns import AccountScope, concat, regional_arn, secret_arn_pattern
 from components.iam.documents import document, statement
+from components.iam.kms import SECRETS_MANAGER
 
 #: GetParameter on this prefix + a secret's name returns the secret's value (WithDecryption).
 PROXY_PREFIX = "/aws/reference/secretsmanager/"
@@ -27,22 +28,8 @@ def proxy_parameter_arn(
     secret_name: pulumi.Input[str],
 ) -> pulumi.Input[str]:
     """arn:aws:ssm:<region>:<account>:parameter/aws/reference/secretsmanager/<secret-name>."""
-    return concat(
-        "arn:", partition, ":ssm:", region, ":", account_id, ":parameter", PROXY_PREFIX, secret_name
-    )
-
-
-def secret_arn_pattern(
-    partition: pulumi.Input[str],
-    region: pulumi.Input[str],
-    account_id: pulumi.Input[str],
-    secret_name: pulumi.Input[str],
-) -> pulumi.Input[str]:
-    """The secret's ARN with its six random characters left open: ...:secret:<name>-??????."""
-    return concat(
-        "arn:", partition, ":secretsmanager:", region, ":", account_id, ":secret:", secret_name,
-        "-??????",
-    )  # fmt: skip
+    scope = AccountScope(partition, region, account_id)
+    return regional_arn("ssm", scope, "parameter", PROXY_PREFIX, secret_name)
 
 
 def proxy_policy(
@@ -60,7 +47,7 @@ def proxy_policy(
     aws/secretsmanager, whose key policy already lets principals of the account decrypt through
     Secrets Manager: no KMS statement is needed, and none could name that key in advance.
     """
-    secret = secret_arn_pattern(partition, region, account_id, secret_name)
+    secret = secret_arn_pattern(AccountScope(partition, region, account_id), secret_name)
     statements = [
         statement(
             "ReadThroughParameterStore",
@@ -75,10 +62,7 @@ def proxy_policy(
                 "DecryptSecret",
                 ("kms:Decrypt",),
                 [key_arn],
-                condition={
-                    "StringEquals": {"kms:ViaService": via_service("secretsmanager", region)},
-                    "StringLike": {"kms:EncryptionContext:SecretARN": secret},
-                },
+                condition=SECRETS_MANAGER.for_matching(secret, region),
             )
         )
     return document(*statements)

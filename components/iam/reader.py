@@ -8,12 +8,8 @@ from typing import Any
 import pulumi
 
 from components.iam.documents import document, statement
-from components.iam.rotation_role import (
-    SecretLocation,
-    parameter_kms_statement,
-    replica_key_statements,
-    secret_kms_statement,
-)
+from components.iam.kms import SECRETS_MANAGER, SSM
+from components.iam.replicas import SecretLocation, replica_key_statements
 
 SECRET_READ_ACTIONS = ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
 PARAMETER_READ_ACTIONS = ("ssm:GetParameter", "ssm:GetParameters")
@@ -31,7 +27,12 @@ def secret_read_policy(
         statement(
             "ReadSecret", SECRET_READ_ACTIONS, [secret_arn, *(r.secret_arn for r in replicas)]
         ),
-        secret_kms_statement("DecryptSecret", ("kms:Decrypt",), key_arn, secret_arn, region),
+        statement(
+            "DecryptSecret",
+            ("kms:Decrypt",),
+            [key_arn],
+            condition=SECRETS_MANAGER.for_resource(secret_arn, region),
+        ),
         *replica_key_statements(replicas, ("kms:Decrypt",), "DecryptReplica"),
     )
 
@@ -50,8 +51,11 @@ def parameter_read_policy(
     statements = [statement("ReadParameter", PARAMETER_READ_ACTIONS, [parameter_arn])]
     if key_arn is not None:
         statements.append(
-            parameter_kms_statement(
-                "DecryptParameter", ("kms:Decrypt",), key_arn, parameter_arn, region
+            statement(
+                "DecryptParameter",
+                ("kms:Decrypt",),
+                [key_arn],
+                condition=SSM.for_resource(parameter_arn, region),
             )
         )
     return document(*statements)

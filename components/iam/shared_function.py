@@ -8,36 +8,13 @@ from typing import Any
 
 import pulumi
 
-from components.iam.arns import concat, via_service
+from components.iam.arns import AccountScope, secret_arn, secret_arn_pattern
 from components.iam.documents import Statement, document, statement
-from components.iam.rotation_role import (
-    ROTATION_KMS_ACTIONS,
-    ROTATION_SECRET_ACTIONS,
-    AccountScope,
-)
+from components.iam.kms import SECRETS_MANAGER
+from components.iam.rotation_role import ROTATION_KMS_ACTIONS, ROTATION_SECRET_ACTIONS
 
 #: Secrets Manager's condition key naming the Lambda a secret's rotation is configured with.
 ROTATION_LAMBDA_KEY = "secretsmanager:resource/AllowRotationLambdaArn"
-
-
-def _secret_arns(scope: AccountScope, pattern: str) -> pulumi.Input[str]:
-    """arn:<partition>:secretsmanager:<region>:<account>:secret:<pattern>."""
-    return concat(
-        "arn:",
-        scope.partition,
-        ":secretsmanager:",
-        scope.region,
-        ":",
-        scope.account_id,
-        ":secret:",
-        pattern,
-    )
-
-
-def member_secret_arn(scope: AccountScope, name: str) -> pulumi.Input[str]:
-    """The ARN of secret ``name`` whatever its random suffix: '<name>-??????' (IAM's ``?``
-    matches one character; Secrets Manager appends a hyphen and six characters)."""
-    return _secret_arns(scope, f"{name}-??????")
 
 
 def member_resource_policy(
@@ -53,7 +30,7 @@ def member_resource_policy(
         statement(
             "RotatedBySharedFunction",
             ROTATION_SECRET_ACTIONS,
-            member_secret_arn(scope, secret_name),
+            secret_arn_pattern(scope, secret_name),
             condition={"StringEquals": {ROTATION_LAMBDA_KEY: function_arn}},
             principal={"AWS": role_arn},
         )
@@ -68,8 +45,5 @@ def member_key_statement(key_arn: pulumi.Input[str], scope: AccountScope) -> Sta
         "UseKeyForMemberSecrets",
         ROTATION_KMS_ACTIONS,
         [key_arn],
-        condition={
-            "StringEquals": {"kms:ViaService": via_service("secretsmanager", scope.region)},
-            "StringLike": {"kms:EncryptionContext:SecretARN": _secret_arns(scope, "*")},
-        },
+        condition=SECRETS_MANAGER.for_matching(secret_arn(scope, "*"), scope.region),
     )

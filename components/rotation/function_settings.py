@@ -12,7 +12,7 @@ import pulumi
 
 from components import validation
 from components.errors import Redacted
-from components.iam.rotation_role import VpcScope
+from components.iam.vpc import VpcScope
 from components.input_gate import InputGate
 from rotation_handlers.database import TLS_MODE_VARIABLE
 from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH

@@ -7,7 +7,8 @@ from components import physical_names, validation
 from components.aws_context import known_region, lookup_aws_context
 from components.errors import InvalidArgumentError
 from components.iam.documents import document
-from components.iam.rotation_role import MasterSecret, function_statements
+from components.iam.master_secret import MasterSecret
+from components.iam.rotation_role import function_statements
 from components.iam.shared_function import member_key_statement, member_resource_policy
 from components.input_gate import InputGate
 from components.kms_key import checked_key_arn, create_kms_key

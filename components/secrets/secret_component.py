@@ -13,7 +13,7 @@ from components import physical_names, validation
 from components.aws_context import AwsContext, lookup_aws_context
 from components.iam import grants
 from components.iam.reader import secret_read_policy
-from components.iam.rotation_role import SecretLocation
+from components.iam.replicas import SecretLocation
 from components.input_gate import InputGate
 from components.kms_key import checked_key_arn, create_kms_key
 from components.rotation.artifact import HandlerArtifact

@@ -24,7 +24,7 @@ from moto.core import enable_iam_authentication
 
 from components.iam.proxy import proxy_policy
 from components.iam.reader import secret_read_policy
-from components.iam.rotation_role import SecretLocation
+from components.iam.replicas import SecretLocation
 from secretkit.embedded import mocks
 from secretkit.embedded.moto_fidelity import resource_level_authorization
 

@@ -13,17 +13,14 @@ from typing import Any
 import pytest
 
 from components.iam import least_privilege
+from components.iam.arns import AccountScope
 from components.iam.documents import document, service_assume_role_policy, statement
 from components.iam.key_policy import key_policy
+from components.iam.kms import SECRETS_MANAGER
 from components.iam.reader import parameter_read_policy, secret_read_policy
-from components.iam.rotation_role import (
-    AccountScope,
-    VpcScope,
-    eni_statements,
-    rotation_role_policy,
-    secret_kms_statement,
-)
+from components.iam.rotation_role import rotation_role_policy
 from components.iam.topic_policy import events_publish_policy, events_publish_statement
+from components.iam.vpc import VpcScope, eni_statements
 from components.parameters import parameter_policies
 
 Document = dict[str, Any]
@@ -335,7 +332,8 @@ def test_eni_statements_scope_each_subnet_and_group() -> None:
 
 
 def test_secret_kms_statement() -> None:
-    assert secret_kms_statement("S", ("kms:Decrypt",), KEY_ARN, SECRET_ARN, "ap-southeast-2") == {
+    condition = SECRETS_MANAGER.for_resource(SECRET_ARN, "ap-southeast-2")
+    assert statement("S", ("kms:Decrypt",), [KEY_ARN], condition=condition) == {
         "Sid": "S",
         "Effect": "Allow",
         "Action": ["kms:Decrypt"],

@@ -17,8 +17,8 @@ from components import (
     RotatingSecret,
     RotationFunction,
 )
+from components.iam.arns import AccountScope
 from components.iam.least_privilege import violations
-from components.iam.rotation_role import AccountScope
 from components.iam.shared_function import member_key_statement, member_resource_policy
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, Registration

@@ -15,7 +15,7 @@ import pytest
 
 from components import validation
 from components.errors import InvalidArgumentError, Redacted
-from components.iam.rotation_role import VpcScope
+from components.iam.vpc import VpcScope
 from components.parameters.secure_parameter_args import parse_policies, parse_secure_parameter_args
 from components.rotation.function_settings import parse_vpc_config
 from components.secrets.rotating_secret_args import (

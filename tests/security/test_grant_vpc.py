@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from components import RotatingSecret
+from components.iam.arns import AccountScope
 from components.iam.least_privilege import violations
-from components.iam.rotation_role import AccountScope, VpcScope, eni_statements
+from components.iam.vpc import VpcScope, eni_statements
 from components.rotation.rotation_function import RotationFunction
 from secretkit.embedded import mocks
 from secretkit.embedded.iam_evaluation import Request, is_allowed

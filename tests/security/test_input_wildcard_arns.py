@@ -16,9 +16,9 @@ from components import (
     RotatingSecret,
     SecureParameter,
 )
+from components.iam.arns import AccountScope
 from components.iam.least_privilege import violations
 from components.iam.proxy import proxy_policy
-from components.iam.rotation_role import AccountScope
 from components.iam.shared_function import member_resource_policy
 from components.rotation.rotation_function import RotationFunction
 from policy import secretkit_policies as pack
