@@ -183,6 +183,11 @@ def require_int(argument: str, value: Any, low: int, high: int, unit: str = "") 
     return value
 
 
+def value_version(argument: str, value: Any) -> int:
+    """The version of a value written once, bumped to write it again: 1 to 2**31 - 1."""
+    return require_int(argument, value, 1, 2**31 - 1)
+
+
 def require_string_list(argument: str, value: Any, *, allow_empty: bool = True) -> list[str]:
     """A list (or tuple) of non-empty strings, without duplicates."""
     if isinstance(value, str) or not isinstance(value, list | tuple):

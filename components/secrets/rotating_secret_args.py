@@ -395,8 +395,8 @@ def parse_rotating_secret_args(
         key_administrators=administrators,
         secret_string=secret_string,
         secret_template=template,
-        secret_string_version=validation.require_int(
-            "secret_string_version", given.get("secret_string_version", 1), 1, 2**31 - 1
+        secret_string_version=validation.value_version(
+            "secret_string_version", given.get("secret_string_version", 1)
         ),
         readers=readers,
         recovery_window_in_days=validation.recovery_window_in_days(
