@@ -173,6 +173,11 @@ def require_int(argument: str, value: Any, low: int, high: int, unit: str = "") 
     return value
 
 
+def value_version(argument: str, value: Any) -> int:
+    """The version of a value written once, bumped to write it again: 1 to 2**31 - 1."""
+    return require_int(argument, value, 1, 2**31 - 1)
+
+
 def require_string_list(argument: str, value: Any, *, allow_empty: bool = True) -> list[str]:
     """A list (or tuple) of non-empty strings, without duplicates."""
     if isinstance(value, str) or not isinstance(value, list | tuple):
@@ -392,49 +397,53 @@ def principal_arns(argument: str, value: Any) -> list[str]:
 
 def principal_arn(argument: str, value: Any) -> str:
     """An IAM role or user ARN, as a key policy principal must be."""
-    arn = one_resource(argument, value)
-    if not _PRINCIPAL_ARN_RE.fullmatch(arn):
-        raise fail(
-            argument,
-            value,
-            "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>); key policies "
-            "name principals by ARN",
-        )
-    return arn
+    return _arn_of_form(
+        argument,
+        value,
+        _PRINCIPAL_ARN_RE,
+        "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>); key policies "
+        "name principals by ARN",
+    )
 
 
 def policy_arn(argument: str, value: Any) -> str:
     """A managed IAM policy ARN (for permissions boundaries)."""
-    arn = one_resource(argument, value)
-    if not _POLICY_ARN_RE.fullmatch(arn):
-        raise fail(
-            argument, value, "must be an IAM policy ARN: arn:aws:iam::<account>:policy/<name>"
-        )
-    return arn
+    return _arn_of_form(
+        argument,
+        value,
+        _POLICY_ARN_RE,
+        "must be an IAM policy ARN: arn:aws:iam::<account>:policy/<name>",
+    )
 
 
 def secret_arn(argument: str, value: Any) -> str:
     """A complete Secrets Manager secret ARN, with the six characters AWS appends to the name."""
-    arn = one_resource(argument, value)
-    if not _SECRET_ARN_RE.fullmatch(arn):
-        raise fail(
-            argument,
-            value,
-            "must be a complete secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:"
-            "<name>-<6 characters>, ending in the hyphen and six characters Secrets Manager "
-            "appends to the name (see the secret's details or DescribeSecret); a partial ARN "
-            "can match another secret",
-        )
-    return arn
+    return _arn_of_form(
+        argument,
+        value,
+        _SECRET_ARN_RE,
+        "must be a complete secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:"
+        "<name>-<6 characters>, ending in the hyphen and six characters Secrets Manager "
+        "appends to the name (see the secret's details or DescribeSecret); a partial ARN "
+        "can match another secret",
+    )
 
 
 def topic_arn(argument: str, value: Any) -> str:
     """An SNS topic ARN."""
+    return _arn_of_form(
+        argument,
+        value,
+        _TOPIC_ARN_RE,
+        "must be an SNS topic ARN: arn:aws:sns:<region>:<account>:<name>",
+    )
+
+
+def _arn_of_form(argument: str, value: Any, form: re.Pattern[str], rule: str) -> str:
+    """A string naming one resource (no wildcard) whose whole text matches ``form``."""
     arn = one_resource(argument, value)
-    if not _TOPIC_ARN_RE.fullmatch(arn):
-        raise fail(
-            argument, value, "must be an SNS topic ARN: arn:aws:sns:<region>:<account>:<name>"
-        )
+    if not form.fullmatch(arn):
+        raise fail(argument, value, rule)
     return arn
 
 

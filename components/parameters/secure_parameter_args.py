@@ -327,9 +327,7 @@ def parse_secure_parameter_args(
         create_kms_key=create_key,
         key_administrators=administrators,
         write_only=write_only,
-        value_version=validation.require_int(
-            "value_version", given.get("value_version", 1), 1, 2**31 - 1
-        ),
+        value_version=validation.value_version("value_version", given.get("value_version", 1)),
         policies=policies,
         notify=notify,
         notification_topic_arn=topic,

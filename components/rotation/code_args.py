@@ -2,11 +2,29 @@
 module, the CA bundle, the TLS mode, and the master secret of the alternating-users strategies."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from components import validation
 from components.rotation import strategies
 from rotation_handlers.database import DEFAULT_TLS_MODE, TLS_MODES
+
+
+class RotationCode(Protocol):
+    """These arguments once checked, as a RotatingSecret's rotation settings and a
+    RotationFunction's settings both hold them."""
+
+    @property
+    def strategy(self) -> str: ...
+    @property
+    def handler_module(self) -> str | None: ...
+    @property
+    def ca_bundle_path(self) -> str | None: ...
+    @property
+    def tls(self) -> str | None: ...
+    @property
+    def master_secret_arn(self) -> str | None: ...
+    @property
+    def master_secret_kms_key_arn(self) -> str | None: ...
 
 
 def parse_master(

@@ -51,6 +51,28 @@ class PasswordPolicyArgs(TypedDict, total=False):
     """Characters never used (default '/@"\\'\\\\', as AWS's rotation functions)."""
 
 
+class FunctionArgs(TypedDict, total=False):
+    """How the rotation function runs: the arguments RotatingSecret, CrossRegionReplicatedSecret
+    and RotationFunction take from here."""
+
+    lambda_runtime: str
+    """Rotation function runtime, python3.11 or newer (default python3.13)."""
+    architecture: str
+    """'arm64' (default, cheaper) or 'x86_64'."""
+    timeout: int
+    """Rotation function timeout in seconds, 1-900 (default 30)."""
+    memory_size: int
+    """Rotation function memory in MB, 128-10240 (default 128)."""
+    vpc_config: VpcConfigArgs
+    """Attach the rotation function to a VPC (database strategies)."""
+    permissions_boundary_arn: str
+    """Permissions boundary for the rotation role, where your organisation requires one."""
+    password_policy: PasswordPolicyArgs
+    """Length and excluded characters of generated passwords."""
+    log_retention_days: int
+    """Retention of the rotation function's log group (default 30)."""
+
+
 #: The argument names parse_function_settings reads (besides ``environment``).
 FUNCTION_ARGUMENTS = (
     "lambda_runtime",

@@ -7,7 +7,6 @@ from components import physical_names, validation
 from components.aws_context import known_region, lookup_aws_context
 from components.errors import InvalidArgumentError
 from components.iam.documents import document
-from components.iam.master_secret import MasterSecret
 from components.iam.rotation_role import function_statements
 from components.iam.shared_function import member_key_statement, member_resource_policy
 from components.input_gate import InputGate
@@ -21,9 +20,10 @@ from components.rotation.rotation_function_args import (
     parse_rotation_function_args,
 )
 from components.rotation.secret_function import (
+    code_environment,
     function_warnings,
+    master_secret,
     strategy_artifact,
-    tls_environment,
     tls_warnings,
 )
 
@@ -98,12 +98,8 @@ class RotationFunction(pulumi.ComponentResource):
             key_arn = self.kms_key.arn
 
         scope = self._scope = context.scope()
-        master = None
-        environment: dict[str, pulumi.Input[str]] = {}
-        if settings.master_secret_arn is not None:
-            master = MasterSecret(settings.master_secret_arn, settings.master_secret_kms_key_arn)
-            environment["MASTER_SECRET_ARN"] = settings.master_secret_arn
-        environment.update(tls_environment(settings.tls, settings.ca_bundle_path))
+        master = master_secret(settings)
+        environment = code_environment(settings)
         vpc = settings.function.vpc
         self.resources = create_rotation_function(
             name,

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Required, TypedDict
+from typing import Any, Required
 
 import pulumi
 
@@ -11,15 +11,18 @@ from components.key_administration_args import POLICY_EDITING, parse_policy_edit
 from components.rotation.code_args import parse_code, parse_master, parse_tls
 from components.rotation.function_settings import (
     FUNCTION_ARGUMENTS,
+    FunctionArgs,
     FunctionSettings,
-    PasswordPolicyArgs,
-    VpcConfigArgs,
     parse_function_settings,
 )
 
 
-class RotationFunctionArgs(TypedDict, total=False):
-    """Arguments of RotationFunction: one rotation Lambda for many secrets of one strategy."""
+class RotationFunctionArgs(FunctionArgs, total=False):
+    """Arguments of RotationFunction: one rotation Lambda for many secrets of one strategy.
+
+    How it runs (runtime, size, VPC, role boundary, log retention, and the password policy,
+    which members' initial values follow too) comes from FunctionArgs.
+    """
 
     strategy: Required[str]
     """The rotation strategy every member secret uses ('password', 'postgres-single-user', ...)."""
@@ -50,22 +53,6 @@ class RotationFunctionArgs(TypedDict, total=False):
     """With strategy 'custom': your handler module."""
     environment: Mapping[str, pulumi.Input[str]]
     """Extra environment variables for the function (not for secrets)."""
-    lambda_runtime: str
-    """Function runtime, python3.11 or newer (default python3.13)."""
-    architecture: str
-    """'arm64' (default, cheaper) or 'x86_64'."""
-    timeout: int
-    """Function timeout in seconds, 1-900 (default 30)."""
-    memory_size: int
-    """Function memory in MB, 128-10240 (default 128)."""
-    vpc_config: VpcConfigArgs
-    """Attach the function to a VPC (database strategies)."""
-    permissions_boundary_arn: str
-    """Permissions boundary for the role."""
-    password_policy: PasswordPolicyArgs
-    """Length and excluded characters of generated passwords (members' initial values too)."""
-    log_retention_days: int
-    """Retention of the function's log group (default 30)."""
     tags: Mapping[str, str]
     """Tags on every taggable resource the function creates."""
 

@@ -13,6 +13,7 @@ from components.iam.replicas import SecretLocation
 from components.iam.rotation_role import rotation_role_policy
 from components.rotation import strategies
 from components.rotation.artifact import HandlerArtifact, rotation_artifact
+from components.rotation.code_args import RotationCode
 from components.rotation.function_settings import FunctionSettings
 from components.rotation.lambda_function import FunctionSpec, Invoker
 from components.secrets.rotating_secret_args import RotatingSecretSettings
@@ -77,13 +78,23 @@ def function_warnings(strategy: str, function: FunctionSettings) -> list[str]:
     return []
 
 
-def tls_environment(tls: str | None, ca_bundle_path: str | None) -> dict[str, pulumi.Input[str]]:
-    """The variables the handlers read to secure their database connections: the TLS mode (set
-    whenever the strategy has one, so the deployed behaviour is explicit) and the CA bundle."""
+def master_secret(code: RotationCode) -> MasterSecret | None:
+    """The master secret an alternating-users function logs in with (its role may read it)."""
+    if code.master_secret_arn is None:
+        return None
+    return MasterSecret(code.master_secret_arn, code.master_secret_kms_key_arn)
+
+
+def code_environment(code: RotationCode) -> dict[str, pulumi.Input[str]]:
+    """The variables the handlers read besides the function settings': the master secret's ARN,
+    the TLS mode (set whenever the strategy has one, so the deployed behaviour is explicit) and
+    where the CA bundle is."""
     environment: dict[str, pulumi.Input[str]] = {}
-    if tls is not None:
-        environment[TLS_MODE_VARIABLE] = tls
-    if ca_bundle_path is not None:
+    if code.master_secret_arn is not None:
+        environment["MASTER_SECRET_ARN"] = code.master_secret_arn
+    if code.tls is not None:
+        environment[TLS_MODE_VARIABLE] = code.tls
+    if code.ca_bundle_path is not None:
         environment[CA_BUNDLE_VARIABLE] = CA_BUNDLE_IN_LAMBDA
     return environment
 
@@ -102,12 +113,7 @@ def secret_rotation_spec(
     invoker for this secret."""
     rotation = settings.rotation
     assert rotation is not None
-    master = None
-    environment: dict[str, pulumi.Input[str]] = {}
-    if rotation.master_secret_arn is not None:
-        master = MasterSecret(rotation.master_secret_arn, rotation.master_secret_kms_key_arn)
-        environment["MASTER_SECRET_ARN"] = rotation.master_secret_arn
-    environment.update(tls_environment(rotation.tls, rotation.ca_bundle_path))
+    master = master_secret(rotation)
     vpc = settings.function.vpc
     return FunctionSpec(
         artifact=artifact,
@@ -123,5 +129,5 @@ def secret_rotation_spec(
         # One function per secret, so it may be invoked for this secret only.
         invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),
         description="Rotates one Secrets Manager secret",
-        environment=environment,
+        environment=code_environment(rotation),
     )

@@ -9,10 +9,10 @@ from typing import Any, Required, TypedDict
 import pulumi
 
 from components import validation
-from components.rotation.function_settings import PasswordPolicyArgs, VpcConfigArgs
 from components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     RotationArgs,
+    SecretArgs,
     parse_rotating_secret_args,
 )
 
@@ -26,53 +26,10 @@ class ReplicaRegionArgs(TypedDict, total=False):
     """A key in that region; when absent the component creates one ($1/month)."""
 
 
-class CrossRegionReplicatedSecretArgs(TypedDict, total=False):
+class CrossRegionReplicatedSecretArgs(SecretArgs, total=False):
     """Arguments of CrossRegionReplicatedSecret: RotatingSecret's, rotation optional, plus
     the replica regions."""
 
-    secret_name: Required[str]
-    """The secret's name in Secrets Manager, e.g. 'prod/billing/api-key'."""
-    description: str
-    """Description stored with the secret."""
-    kms_key_arn: pulumi.Input[str]
-    """Existing CMK to encrypt with, in the secret's region; when absent the component creates
-    one ($1/month)."""
-    key_administrators: Sequence[str]
-    """Role or user ARNs that may administer (never use) the created key."""
-    key_administrators_can_edit_policy: bool
-    """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
-    grant anyone, themselves included, use of the key. Default False: they manage the key but
-    can neither use it nor change who may."""
-    secret_string: pulumi.Input[str]
-    """Initial value (a Pulumi secret), 1 byte to 64 KB. Written once; rotation owns the value
-    afterwards."""
-    secret_template: Mapping[str, Any]
-    """Initial JSON object (e.g. {'username': 'app'}) completed with a generated 'password'."""
-    secret_string_version: int
-    """Bump to write secret_string/secret_template again (default 1)."""
-    readers: Sequence[str]
-    """IAM role names or ARNs granted exactly read access (GetSecretValue, Decrypt). Roles of the
-    deploying account only: an ARN of another account is refused."""
-    recovery_window_in_days: int
-    """Days a deleted secret can be restored: 0 or 7-30 (default 30)."""
-    lambda_runtime: str
-    """Rotation function runtime, python3.11 or newer (default python3.13)."""
-    architecture: str
-    """'arm64' (default, cheaper) or 'x86_64'."""
-    timeout: int
-    """Rotation function timeout in seconds, 1-900 (default 30)."""
-    memory_size: int
-    """Rotation function memory in MB, 128-10240 (default 128)."""
-    vpc_config: VpcConfigArgs
-    """Attach the rotation function to a VPC (database strategies)."""
-    permissions_boundary_arn: str
-    """Permissions boundary for the rotation role, where your organisation requires one."""
-    password_policy: PasswordPolicyArgs
-    """Length and excluded characters of generated passwords."""
-    log_retention_days: int
-    """Retention of the rotation function's log group (default 30)."""
-    tags: Mapping[str, str]
-    """Tags on every taggable resource the component creates."""
     replica_regions: Required[Sequence[Any]]
     """Regions to hold read-only replicas: names ('eu-west-1'), or ReplicaRegionArgs
     {'region', 'kms_key_arn'} to bring the replica's key. Typed Any for the package schema, which

@@ -14,9 +14,8 @@ from components.errors import Redacted
 from components.key_administration_args import parse_policy_editing
 from components.rotation.code_args import check_master_region, parse_code, parse_master, parse_tls
 from components.rotation.function_settings import (
+    FunctionArgs,
     FunctionSettings,
-    PasswordPolicyArgs,
-    VpcConfigArgs,
     parse_function_settings,
 )
 from components.rotation.rotation_function_args import (
@@ -75,14 +74,9 @@ class RotationArgs(TypedDict, total=False):
     service URL). Not for secrets: Lambda environment variables are readable configuration."""
 
 
-class RotatingSecretArgs(TypedDict, total=False):
-    """Arguments of RotatingSecret.
-
-    CrossRegionReplicatedSecretArgs repeats these fields rather than inheriting them: the package
-    schema takes each field's description from the docstring in the class's own body, so an
-    inherited field would reach other languages undocumented. tests/provider checks the copies
-    stay identical.
-    """
+class _SecretResourceArgs(TypedDict, total=False):
+    """The secret itself: its name, key, first value, readers and recovery window (SecretArgs'
+    first fields, in a class of their own because a TypedDict lists inherited fields first)."""
 
     secret_name: Required[str]
     """The secret's name in Secrets Manager, e.g. 'prod/billing/api-key'."""
@@ -109,24 +103,22 @@ class RotatingSecretArgs(TypedDict, total=False):
     deploying account only: an ARN of another account is refused."""
     recovery_window_in_days: int
     """Days a deleted secret can be restored: 0 or 7-30 (default 30)."""
-    lambda_runtime: str
-    """Rotation function runtime, python3.11 or newer (default python3.13)."""
-    architecture: str
-    """'arm64' (default, cheaper) or 'x86_64'."""
-    timeout: int
-    """Rotation function timeout in seconds, 1-900 (default 30)."""
-    memory_size: int
-    """Rotation function memory in MB, 128-10240 (default 128)."""
-    vpc_config: VpcConfigArgs
-    """Attach the rotation function to a VPC (database strategies)."""
-    permissions_boundary_arn: str
-    """Permissions boundary for the rotation role, where your organisation requires one."""
-    password_policy: PasswordPolicyArgs
-    """Length and excluded characters of generated passwords."""
-    log_retention_days: int
-    """Retention of the rotation function's log group (default 30)."""
+
+
+class SecretArgs(_SecretResourceArgs, FunctionArgs, total=False):
+    """The arguments RotatingSecret and CrossRegionReplicatedSecret share, each written once.
+
+    The package schema describes an inherited field with the docstring where it is written
+    (provider/__main__.py reads the TypedDict's bases; pulumi reads only the class's own body).
+    """
+
     tags: Mapping[str, str]
     """Tags on every taggable resource the component creates."""
+
+
+class RotatingSecretArgs(SecretArgs, total=False):
+    """Arguments of RotatingSecret."""
+
     rotation: Required[RotationArgs]
     """Strategy and schedule; see RotationArgs."""
 
@@ -403,8 +395,8 @@ def parse_rotating_secret_args(
         key_administrators=administrators,
         secret_string=secret_string,
         secret_template=template,
-        secret_string_version=validation.require_int(
-            "secret_string_version", given.get("secret_string_version", 1), 1, 2**31 - 1
+        secret_string_version=validation.value_version(
+            "secret_string_version", given.get("secret_string_version", 1)
         ),
         readers=readers,
         recovery_window_in_days=validation.recovery_window_in_days(

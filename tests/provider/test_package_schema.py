@@ -1,7 +1,8 @@
 """The multi-language package (provider/): its schema, built in-process the way `pulumi package
 add` gets it from the plugin, and its Construct path, without the Pulumi CLI.
 
-The schema comes from pulumi.provider.experimental's ComponentProvider over the very list of
+The schema comes from provider/__main__.py's SecretkitProvider (pulumi.provider.experimental's
+ComponentProvider, with the descriptions of inherited fields added) over the very list of
 components provider/__main__.py hosts, so these tests fail when a component stops being
 expressible (a union annotation, a string annotation from ``from __future__ import annotations``)
 or its inputs, outputs or descriptions drift.
@@ -9,19 +10,16 @@ or its inputs, outputs or descriptions drift.
 
 from __future__ import annotations
 
-import ast
-import inspect
 import json
 import re
 import runpy
 import select
 import subprocess
 import sys
-import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, TypedDict, get_type_hints
 
 import pulumi
 import pytest
@@ -81,23 +79,6 @@ def shape(prop: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def field_docstrings(cls: type) -> dict[str, str]:
-    """The docstring written under each annotated field of ``cls``'s own body."""
-    body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
-    assert isinstance(body, ast.ClassDef)
-    docs: dict[str, str] = {}
-    for field, after in zip(body.body, body.body[1:], strict=False):
-        if (
-            isinstance(field, ast.AnnAssign)
-            and isinstance(field.target, ast.Name)
-            and isinstance(after, ast.Expr)
-            and isinstance(after.value, ast.Constant)
-            and isinstance(after.value.value, str)
-        ):
-            docs[field.target.id] = after.value.value
-    return docs
-
-
 def camel(name: str) -> str:
     first, *rest = name.split("_")
     return first + "".join(word[:1].upper() + word[1:] for word in rest)
@@ -111,9 +92,18 @@ def hosted() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def provider(hosted: dict[str, Any]) -> ComponentProvider:
-    return ComponentProvider(
-        hosted["COMPONENTS"], hosted["PACKAGE_NAME"], version=hosted["package_version"]()
+    provider: ComponentProvider = hosted["SecretkitProvider"](
+        hosted["COMPONENTS"], hosted["PACKAGE_NAME"], hosted["package_version"]()
     )
+    return provider
+
+
+@pytest.fixture(scope="module")
+def field_docstrings(hosted: dict[str, Any]) -> Callable[[type], dict[str, str]]:
+    """The docstring written under each annotated field of a class (or of a TypedDict it
+    inherits from), as provider/__main__.py reads it."""
+    read: Callable[[type], dict[str, str]] = hosted["field_docstrings"]
+    return read
 
 
 @pytest.fixture(scope="module")
@@ -246,13 +236,35 @@ def test_every_component_input_is_an_args_field(schema: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("token", list(COMPONENTS))
-def test_input_descriptions_are_the_field_docstrings(schema: dict[str, Any], token: str) -> None:
+def test_input_descriptions_are_the_field_docstrings(
+    schema: dict[str, Any], field_docstrings: Callable[[type], dict[str, str]], token: str
+) -> None:
     args = get_type_hints(vars(COMPONENTS[token])["__init__"])["args"]
     docstrings = field_docstrings(args)
     inputs = schema["resources"][token]["inputProperties"]
     assert set(docstrings) == set(args.__annotations__), "every argument has a docstring"
     for name, docstring in docstrings.items():
         assert inputs[camel(name)]["description"] == docstring, name
+
+
+class _Inherited(TypedDict, total=False):
+    first: str
+    """Written once, in the base."""
+
+
+class _Inheriting(_Inherited, total=False):
+    second: int
+    """The class's own."""
+    undocumented: bool
+
+
+def test_field_docstrings_include_the_inherited_ones(
+    field_docstrings: Callable[[type], dict[str, str]],
+) -> None:
+    assert field_docstrings(_Inheriting) == {
+        "first": "Written once, in the base.",
+        "second": "The class's own.",
+    }
 
 
 def test_descriptions_read_as_written(schema: dict[str, Any]) -> None:
@@ -273,8 +285,8 @@ def test_descriptions_read_as_written(schema: dict[str, Any]) -> None:
 def test_the_replicated_secret_repeats_rotating_secrets_arguments_exactly(
     schema: dict[str, Any],
 ) -> None:
-    """The shared arguments are written out in both TypedDicts (an inherited field would lose
-    its description); they must stay identical, description included."""
+    """Both TypedDicts inherit the shared arguments from SecretArgs; the schema describes them
+    identically, description included."""
     rotating = schema["resources"][ROTATING]["inputProperties"]
     replicated = schema["resources"][REPLICATED]["inputProperties"]
     shared = set(rotating) - {"rotation"}
@@ -387,7 +399,9 @@ OUTPUTS = {
 
 
 @pytest.mark.parametrize("token", list(OUTPUTS))
-def test_outputs_types_and_which_are_always_set(schema: dict[str, Any], token: str) -> None:
+def test_outputs_types_and_which_are_always_set(
+    schema: dict[str, Any], field_docstrings: Callable[[type], dict[str, str]], token: str
+) -> None:
     resource = schema["resources"][token]
     properties = resource["properties"]
     assert {name: shape(prop) for name, prop in properties.items()} == {
