@@ -53,6 +53,7 @@ import ssl
 from typing import TYPE_CHECKING, Any
 
 from rotation_handlers import database
+from rotation_handlers.database import CONNECT_TIMEOUT_SECONDS, IO_TIMEOUT_SECONDS  # tests shorten
 from rotation_handlers.protocol import SecretValues, StrategyError, logger
 
 if TYPE_CHECKING:
@@ -173,9 +174,9 @@ class MySqlEngine(database.Engine):
                 # connect_timeout bounds only the TCP connect; without read and write timeouts
                 # PyMySQL waits for ever on a server that accepts and stays silent (the greeting,
                 # the login and every statement are reads and writes).
-                connect_timeout=database.CONNECT_TIMEOUT_SECONDS,
-                read_timeout=database.IO_TIMEOUT_SECONDS,
-                write_timeout=database.IO_TIMEOUT_SECONDS,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                read_timeout=IO_TIMEOUT_SECONDS,
+                write_timeout=IO_TIMEOUT_SECONDS,
                 # With a context PyMySQL requires TLS (error 2026 when the server lacks it).
                 ssl=tls,
                 # Without a context, plaintext as asked (PyMySQL 2.2 would otherwise try
@@ -188,8 +189,8 @@ class MySqlEngine(database.Engine):
             code, _ = _code_and_message(error)
             if database.timed_out(error):
                 bound = (
-                    f"{database.seconds(database.CONNECT_TIMEOUT_SECONDS)} (connect) or "
-                    f"{database.seconds(database.IO_TIMEOUT_SECONDS)} (each read or write)"
+                    f"{database.seconds(CONNECT_TIMEOUT_SECONDS)} (connect) or "
+                    f"{database.seconds(IO_TIMEOUT_SECONDS)} (each read or write)"
                 )
                 raise database.DatabaseTimeout(
                     "mysql", secret.endpoint, "connecting", bound

@@ -16,6 +16,7 @@ import struct
 from typing import Any
 
 from rotation_handlers import database
+from rotation_handlers.database import CONNECT_TIMEOUT_SECONDS, IO_TIMEOUT_SECONDS  # tests shorten
 from rotation_handlers.protocol import SecretValues, StrategyError
 
 SCRAM_ITERATIONS = 4096
@@ -82,7 +83,7 @@ def _guarded_connection() -> type[Any]:
         def __init__(self, **kwargs: Any) -> None:
             self.endpoint = f"{kwargs['host']}:{kwargs['port']}"
             super().__init__(**kwargs)
-            self._usock.settimeout(database.IO_TIMEOUT_SECONDS)
+            self._usock.settimeout(IO_TIMEOUT_SECONDS)
 
         def handle_AUTHENTICATION_REQUEST(self, data: bytes, context: Any) -> None:
             (code,) = struct.unpack_from("!i", data)
@@ -131,7 +132,7 @@ class PostgresEngine(database.Engine):
                 ssl_context=tls if tls is not None else False,
                 # The socket's timeout: the TCP connect, TLS and login handshake; the
                 # connection lowers its reads and writes to IO_TIMEOUT_SECONDS once logged in.
-                timeout=database.CONNECT_TIMEOUT_SECONDS,
+                timeout=CONNECT_TIMEOUT_SECONDS,
                 application_name="secretkit-rotation",
             )
         except pg8000.native.DatabaseError as error:
@@ -144,7 +145,7 @@ class PostgresEngine(database.Engine):
                     "postgres",
                     secret.endpoint,
                     "connecting",
-                    database.seconds(database.CONNECT_TIMEOUT_SECONDS),
+                    database.seconds(CONNECT_TIMEOUT_SECONDS),
                 ) from None
             if isinstance(error, pg8000.native.InterfaceError):
                 if tls is not None and "ssl" in str(error).lower():
