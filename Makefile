@@ -10,13 +10,14 @@ STAMP  := $(VENV)/.installed
 demo: $(STAMP)
 	$(BIN)/python -m secretkit.demo
 
-# The whole suite: lint, types, tests.
+# The whole suite: lint (style, workflows, the import layering contract), types, tests.
 test: lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint -no-color
+	$(BIN)/lint-imports --no-cache --no-logo
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -42,4 +43,4 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-lint.txt pyproject.
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache build *.egg-info

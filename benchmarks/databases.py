@@ -186,7 +186,7 @@ class MySqlSandbox:
 
     def user(self) -> str:
         """An application user on host '%' with INITIAL_PASSWORD and rights on the database."""
-        from rotation_handlers.mysql import account, quote_ident  # noqa: PLC0415
+        from rotation_handlers.mysql_grants import account, quote_ident  # noqa: PLC0415
 
         user = unique("skb_")
         self.users.append(user)
@@ -199,7 +199,7 @@ class MySqlSandbox:
     def master(self) -> tuple[str, str]:
         """(user, password) of a master with the privileges rotation_handlers.mysql documents
         for alternating users (root cannot be one: its password is empty)."""
-        from rotation_handlers.mysql import account, quote_ident  # noqa: PLC0415
+        from rotation_handlers.mysql_grants import account, quote_ident  # noqa: PLC0415
 
         user = unique("skb_master_")
         self.users.append(user)
@@ -213,7 +213,7 @@ class MySqlSandbox:
         return user, MASTER_PASSWORD
 
     def drop(self) -> None:
-        from rotation_handlers.mysql import quote_ident  # noqa: PLC0415
+        from rotation_handlers.mysql_grants import quote_ident  # noqa: PLC0415
 
         for user in self.users:
             rows = self.run(
@@ -227,7 +227,7 @@ class MySqlSandbox:
 @contextmanager
 def mysql_sandbox() -> Iterator[MySqlSandbox]:
     """A uniquely named database on the shared MariaDB, dropped with its users afterwards."""
-    from rotation_handlers.mysql import quote_ident  # noqa: PLC0415
+    from rotation_handlers.mysql_grants import quote_ident  # noqa: PLC0415
 
     root = mysql_root()
     sandbox = MySqlSandbox(root, unique("skbench_"))

@@ -1,21 +1,16 @@
-"""A fresh in-process AWS account (moto) with AWS's version semantics and fake credentials."""
+"""The benchmarks' AWS: secretkit's throwaway moto account, with the clients and function
+environment the rotation benchmarks use."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from secretkit.embedded import mocks
+from secretkit.embedded.account import throwaway_account
 
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": mocks.REGION,
-}
 #: What the rotation handlers see as their function's configuration: the local databases offer
 #: no TLS (the shared MariaDB has none), so their secrets say ssl false and the function allows
 #: plaintext (rotation.tls "from-secret"; the handlers' default requires TLS).
@@ -31,36 +26,13 @@ class Clients:
 
 
 @contextmanager
-def fake_credentials() -> Iterator[None]:
-    """Credentials no real account accepts (and FUNCTION_ENVIRONMENT), restored afterwards;
-    AWS_PROFILE hidden."""
-    saved = {
-        key: os.environ.get(key)
-        for key in [*FAKE_CREDENTIALS, *FUNCTION_ENVIRONMENT, "AWS_PROFILE"]
-    }
-    os.environ.update(FAKE_CREDENTIALS)
-    os.environ.update(FUNCTION_ENVIRONMENT)
-    os.environ.pop("AWS_PROFILE", None)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextmanager
 def moto_account() -> Iterator[Clients]:
-    """Secrets Manager and SSM clients on moto; moto refuses to change a version's value, as
-    AWS does (secretkit.embedded.moto_fidelity), which the handlers' idempotency relies on."""
+    """Secrets Manager and SSM clients on a throwaway moto account (which refuses to change a
+    version's value, as AWS does: the handlers' idempotency relies on it), with
+    FUNCTION_ENVIRONMENT and mocks.REGION as the default region."""
     import boto3  # noqa: PLC0415 - only the rotation sections need boto3 and moto
-    from moto import mock_aws  # noqa: PLC0415
 
-    from secretkit.embedded.moto_fidelity import aws_like_versions  # noqa: PLC0415
-
-    with fake_credentials(), mock_aws(), aws_like_versions():
+    with throwaway_account({"AWS_DEFAULT_REGION": mocks.REGION, **FUNCTION_ENVIRONMENT}):
         yield Clients(
             secretsmanager=boto3.client("secretsmanager", region_name=mocks.REGION),
             ssm=boto3.client("ssm", region_name=mocks.REGION),

@@ -7,6 +7,7 @@ when they connect, so this module itself needs only the standard library.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import ssl
@@ -209,6 +210,15 @@ class DatabaseTimeout(StrategyError):
         return cls(engine, endpoint, "running a statement", seconds(IO_TIMEOUT_SECONDS))
 
 
+class StatementRefused(StrategyError):
+    """The server refused a statement; ``code`` is its error code (MySQL's error number,
+    PostgreSQL's SQLSTATE). The message is scrubbed."""
+
+    def __init__(self, message: str, code: int | str | None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def seconds(value: float) -> str:
     """``5 s``: a timeout for messages."""
     return f"{value:g} s"
@@ -242,9 +252,10 @@ class Engine(ABC):
         """A connection (TLS with ``tls``, plaintext with None), or LoginFailed /
         TlsUnavailable / CleartextRefused / StrategyError; every network operation bounded."""
 
-    @abstractmethod
     def close(self, connection: Any) -> None:
-        """Close quietly."""
+        """Close quietly: closing is best effort."""
+        with contextlib.suppress(Exception):
+            connection.close()
 
     @abstractmethod
     def check(self, connection: Any) -> None:

@@ -47,25 +47,13 @@ account is switched to it).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 import ssl
 from typing import TYPE_CHECKING, Any
 
-from rotation_handlers.database import (
-    CLONE_SUFFIX,
-    CONNECT_TIMEOUT_SECONDS,
-    IO_TIMEOUT_SECONDS,
-    CleartextRefused,
-    DatabaseTimeout,
-    DbSecret,
-    Engine,
-    LoginFailed,
-    TlsUnavailable,
-    seconds,
-    timed_out,
-)
+from rotation_handlers import database
+from rotation_handlers.database import CONNECT_TIMEOUT_SECONDS, IO_TIMEOUT_SECONDS  # tests shorten
 from rotation_handlers.protocol import SecretValues, StrategyError, logger
 
 if TYPE_CHECKING:
@@ -94,18 +82,6 @@ MARIADB_ACCOUNT_RESET = (
 )
 
 
-def quote_ident(name: str) -> str:
-    """A MySQL identifier in backticks (embedded backticks doubled, NUL refused)."""
-    if "\x00" in name:
-        raise StrategyError("a user or host name contains a NUL character")
-    return "`" + name.replace("`", "``") + "`"
-
-
-def account(user: str, host: str) -> str:
-    """``user@host`` as SQL: two backtick-quoted identifiers."""
-    return f"{quote_ident(user)}@{quote_ident(host)}"
-
-
 # --- the engine ---------------------------------------------------------------------------------
 
 
@@ -125,26 +101,20 @@ def _guarded_connection() -> type[Any]:
     class GuardedConnection(pymysql.connections.Connection):  # type: ignore[misc]
         def _process_auth(self, plugin_name: Any, auth_packet: Any, handler: Any = None) -> Any:
             if not self._secure and plugin_name in CLEARTEXT_PLUGINS:
-                raise CleartextRefused
+                raise database.CleartextRefused
             return super()._process_auth(plugin_name, auth_packet, handler)
 
         def query(self, sql: Any, unbuffered: bool = False) -> Any:
             try:
                 return super().query(sql, unbuffered)
             except pymysql.err.OperationalError as error:
-                if timed_out(error):
-                    raise DatabaseTimeout.statement("mysql", f"{self.host}:{self.port}") from None
+                if database.timed_out(error):
+                    raise database.DatabaseTimeout.statement(
+                        "mysql", f"{self.host}:{self.port}"
+                    ) from None
                 raise
 
     return GuardedConnection
-
-
-class StatementRefused(StrategyError):
-    """The server refused a statement; ``code`` is its error number. The message is scrubbed."""
-
-    def __init__(self, message: str, code: int | None) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _code_and_message(error: BaseException) -> tuple[int | None, str]:
@@ -176,20 +146,20 @@ def is_mariadb(connection: Any) -> bool:
     return "mariadb" in str(connection.get_server_info()).lower()
 
 
-class MySqlEngine(Engine):
+class MySqlEngine(database.Engine):
     """MySQL 5.7.8+ / 8.x and MariaDB 10.x+."""
 
     name = "mysql"
     default_port = 3306
     max_username = MARIADB_MAX_USERNAME
 
-    def username_limit(self, secret: DbSecret) -> int:
+    def username_limit(self, secret: database.DbSecret) -> int:
         """MariaDB (engine 'mariadb') allows 80 characters; MySQL 5.7.8+ allows 32."""
         if "mariadb" in secret.engine.lower():
             return MARIADB_MAX_USERNAME
         return MYSQL_MAX_USERNAME
 
-    def open(self, secret: DbSecret, tls: ssl.SSLContext | None) -> Any:
+    def open(self, secret: database.DbSecret, tls: ssl.SSLContext | None) -> Any:
         import pymysql  # noqa: PLC0415 - the driver loads only when a database is used
 
         seen = SecretValues()
@@ -217,16 +187,18 @@ class MySqlEngine(Engine):
             )
         except pymysql.err.MySQLError as error:
             code, _ = _code_and_message(error)
-            if timed_out(error):
+            if database.timed_out(error):
                 bound = (
-                    f"{seconds(CONNECT_TIMEOUT_SECONDS)} (connect) or "
-                    f"{seconds(IO_TIMEOUT_SECONDS)} (each read or write)"
+                    f"{database.seconds(CONNECT_TIMEOUT_SECONDS)} (connect) or "
+                    f"{database.seconds(IO_TIMEOUT_SECONDS)} (each read or write)"
                 )
-                raise DatabaseTimeout("mysql", secret.endpoint, "connecting", bound) from None
+                raise database.DatabaseTimeout(
+                    "mysql", secret.endpoint, "connecting", bound
+                ) from None
             if code in LOGIN_REFUSED:
-                raise LoginFailed from None
+                raise database.LoginFailed from None
             if tls is not None and code == TLS_NOT_OFFERED:
-                raise TlsUnavailable from None
+                raise database.TlsUnavailable from None
             failure = _describe(error)
         except RuntimeError as error:
             # MySQL 8's caching_sha2_password over plaintext needs RSA from the `cryptography`
@@ -240,7 +212,7 @@ class MySqlEngine(Engine):
             if tls is not None and not self._encrypted(connection):
                 # PyMySQL before 2.2 silently continued in plaintext; refuse that the same way.
                 self.close(connection)
-                raise TlsUnavailable
+                raise database.TlsUnavailable
             return connection
         raise StrategyError(
             seen.scrub(
@@ -252,10 +224,6 @@ class MySqlEngine(Engine):
     def _encrypted(self, connection: Any) -> bool:
         rows = self._run(connection, "SHOW SESSION STATUS LIKE 'Ssl_cipher'", SecretValues())
         return bool(rows and rows[0][1])
-
-    def close(self, connection: Any) -> None:
-        with contextlib.suppress(Exception):  # closing is best effort
-            connection.close()
 
     def _run(
         self,
@@ -280,7 +248,9 @@ class MySqlEngine(Engine):
         except pymysql.err.MySQLError as error:
             code, _ = _code_and_message(error)
             failure = _describe(error, carries_password=password is not None)
-        raise StatementRefused(seen.scrub(f"MySQL refused a rotation statement: {failure}"), code)
+        raise database.StatementRefused(
+            seen.scrub(f"MySQL refused a rotation statement: {failure}"), code
+        )
 
     def check(self, connection: Any) -> None:
         self._run(connection, "SELECT 1", SecretValues())
@@ -328,15 +298,15 @@ class MySqlEngine(Engine):
     ) -> None:
         """The clone on every host of the original, with the original's grants (see the module
         docstring for when the copy is exact and when it only adds)."""
-        original = target if source.endswith(CLONE_SUFFIX) else source
-        clone = original + CLONE_SUFFIX
+        original = target if source.endswith(database.CLONE_SUFFIX) else source
+        clone = original + database.CLONE_SUFFIX
         clone_is_pending = target == clone
         limit = username_limit(str(connection.get_server_info()))
         if len(clone) > limit:
             raise StrategyError(
                 seen.scrub(
-                    f"user name {original} is too long for a {CLONE_SUFFIX} twin on this server "
-                    f"(at most {limit - len(CLONE_SUFFIX)} characters)"
+                    f"user name {original} is too long for a {database.CLONE_SUFFIX} twin on this "
+                    f"server (at most {limit - len(database.CLONE_SUFFIX)} characters)"
                 )
             )
         hosts = self.hosts(connection, original, seen)
@@ -379,7 +349,7 @@ class MySqlEngine(Engine):
                 (clone, host, password),
                 password=password,
             )
-        except StatementRefused as refused:
+        except database.StatementRefused as refused:
             if refused.code != CANNOT_CREATE_USER or host not in self.hosts(
                 connection, clone, seen
             ):
@@ -399,6 +369,9 @@ class MySqlEngine(Engine):
         mariadb: bool,
         seen: SecretValues,
     ) -> None:
+        # Imported here: only alternating users copy grants (a single-user cold start skips it).
+        from rotation_handlers.mysql_grants import account, role_revocation  # noqa: PLC0415
+
         target = account(clone, host)
         wanted = self.grants(connection, original, host, target, seen)
         present = self.grants(connection, clone, host, target, seen)
@@ -406,8 +379,6 @@ class MySqlEngine(Engine):
         if {line.key for line in wanted} == have:
             return
         if exact:
-            from rotation_handlers.mysql_grants import role_revocation  # noqa: PLC0415
-
             for line in present:
                 if line.kind == "role":
                     self._run(connection, role_revocation(line, target), seen)
@@ -428,7 +399,7 @@ class MySqlEngine(Engine):
         for line in replay:
             try:
                 self._run(connection, line.sql, seen)
-            except StatementRefused as refused:
+            except database.StatementRefused as refused:
                 if refused.code not in GRANT_TARGET_GONE:
                     raise
                 skipped += 1

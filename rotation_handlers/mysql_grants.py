@@ -1,7 +1,9 @@
-"""MySQL and MariaDB SHOW GRANTS lines: tokenised, and rewritten for another grantee.
+"""MySQL and MariaDB accounts as SQL, and SHOW GRANTS lines: tokenised, and rewritten for
+another grantee.
 
-Only the alternating-users strategy copies grants, and only during setSecret; rotation_handlers
-.mysql imports this module when it does, so a single-user cold start does not compile it.
+Only the alternating-users strategy names accounts in SQL or copies grants, and only during
+setSecret; rotation_handlers.mysql imports this module when it does, so a single-user cold start
+does not compile it. This module imports nothing from rotation_handlers.mysql.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rotation_handlers.mysql import account
 from rotation_handlers.protocol import StrategyError
 
 _TOKEN = re.compile(
@@ -24,6 +25,18 @@ _TOKEN = re.compile(
 )
 _ESCAPES = {"0": "\x00", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 _GRANTEE_KEYWORDS = frozenset({"TO", "FROM", "FOR"})
+
+
+def quote_ident(name: str) -> str:
+    """A MySQL identifier in backticks (embedded backticks doubled, NUL refused)."""
+    if "\x00" in name:
+        raise StrategyError("a user or host name contains a NUL character")
+    return "`" + name.replace("`", "``") + "`"
+
+
+def account(user: str, host: str) -> str:
+    """``user@host`` as SQL: two backtick-quoted identifiers."""
+    return f"{quote_ident(user)}@{quote_ident(host)}"
 
 
 @dataclass(frozen=True)

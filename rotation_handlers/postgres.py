@@ -7,7 +7,6 @@ Passwords never travel to the server in plaintext: the handler sends a SCRAM-SHA
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import hashlib
 import hmac
@@ -16,19 +15,8 @@ import ssl
 import struct
 from typing import Any
 
-from rotation_handlers.database import (
-    CLONE_SUFFIX,
-    CONNECT_TIMEOUT_SECONDS,
-    IO_TIMEOUT_SECONDS,
-    CleartextRefused,
-    DatabaseTimeout,
-    DbSecret,
-    Engine,
-    LoginFailed,
-    TlsUnavailable,
-    seconds,
-    timed_out,
-)
+from rotation_handlers import database
+from rotation_handlers.database import CONNECT_TIMEOUT_SECONDS, IO_TIMEOUT_SECONDS  # tests shorten
 from rotation_handlers.protocol import SecretValues, StrategyError
 
 SCRAM_ITERATIONS = 4096
@@ -100,7 +88,7 @@ def _guarded_connection() -> type[Any]:
         def handle_AUTHENTICATION_REQUEST(self, data: bytes, context: Any) -> None:
             (code,) = struct.unpack_from("!i", data)
             if code == AUTH_CLEARTEXT and not isinstance(self._usock, ssl.SSLSocket):
-                raise CleartextRefused
+                raise database.CleartextRefused
             super().handle_AUTHENTICATION_REQUEST(data, context)
 
         def run(self, sql: str, stream: Any = None, types: Any = None, **params: Any) -> Any:
@@ -109,19 +97,11 @@ def _guarded_connection() -> type[Any]:
             except (pg8000.native.InterfaceError, OSError) as error:
                 # pg8000 wraps most socket errors in InterfaceError, not the first read of a
                 # message (a bare TimeoutError).
-                if timed_out(error):
-                    raise DatabaseTimeout.statement("postgres", self.endpoint) from None
+                if database.timed_out(error):
+                    raise database.DatabaseTimeout.statement("postgres", self.endpoint) from None
                 raise
 
     return GuardedConnection
-
-
-class StatementRefused(StrategyError):
-    """The server refused a statement; ``sqlstate`` is its code. The message is scrubbed."""
-
-    def __init__(self, message: str, sqlstate: str | None) -> None:
-        super().__init__(message)
-        self.sqlstate = sqlstate
 
 
 def _sqlstate(error: BaseException) -> str | None:
@@ -129,14 +109,14 @@ def _sqlstate(error: BaseException) -> str | None:
     return str(details.get("C")) if isinstance(details, dict) and details.get("C") else None
 
 
-class PostgresEngine(Engine):
+class PostgresEngine(database.Engine):
     """PostgreSQL 10 or newer (SCRAM verifiers)."""
 
     name = "postgres"
     default_port = 5432
     max_username = 63
 
-    def open(self, secret: DbSecret, tls: ssl.SSLContext | None) -> Any:
+    def open(self, secret: database.DbSecret, tls: ssl.SSLContext | None) -> Any:
         import pg8000.native  # noqa: PLC0415 - the driver loads only when a database is used
 
         try:
@@ -157,16 +137,19 @@ class PostgresEngine(Engine):
             )
         except pg8000.native.DatabaseError as error:
             if _sqlstate(error) in LOGIN_REFUSED:
-                raise LoginFailed from None
+                raise database.LoginFailed from None
             failure = _describe(error)
         except (pg8000.native.InterfaceError, OSError, ssl.SSLError) as error:
-            if timed_out(error):
-                raise DatabaseTimeout(
-                    "postgres", secret.endpoint, "connecting", seconds(CONNECT_TIMEOUT_SECONDS)
+            if database.timed_out(error):
+                raise database.DatabaseTimeout(
+                    "postgres",
+                    secret.endpoint,
+                    "connecting",
+                    database.seconds(CONNECT_TIMEOUT_SECONDS),
                 ) from None
             if isinstance(error, pg8000.native.InterfaceError):
                 if tls is not None and "ssl" in str(error).lower():
-                    raise TlsUnavailable from None
+                    raise database.TlsUnavailable from None
                 failure = f"InterfaceError: {error}"
             else:
                 failure = type(error).__name__ + (
@@ -177,10 +160,6 @@ class PostgresEngine(Engine):
             f"{failure}"
         )
 
-    def close(self, connection: Any) -> None:
-        with contextlib.suppress(Exception):  # closing is best effort
-            connection.close()
-
     def _run(self, connection: Any, sql: str, seen: SecretValues, **params: Any) -> Any:
         import pg8000.native  # noqa: PLC0415
 
@@ -188,7 +167,7 @@ class PostgresEngine(Engine):
             return connection.run(sql, **params)
         except pg8000.native.DatabaseError as error:
             failure, sqlstate = _describe(error), _sqlstate(error)
-        raise StatementRefused(
+        raise database.StatementRefused(
             seen.scrub(f"postgres refused a rotation statement: {failure}"), sqlstate
         )
 
@@ -197,8 +176,8 @@ class PostgresEngine(Engine):
         catalog row at the same time (see CONCURRENT_CHANGE)."""
         try:
             self._run(connection, sql, seen)
-        except StatementRefused as refused:
-            if refused.sqlstate not in CONCURRENT_CHANGE:
+        except database.StatementRefused as refused:
+            if refused.code not in CONCURRENT_CHANGE:
                 raise
             self._run(connection, sql, seen)
 
@@ -231,15 +210,15 @@ class PostgresEngine(Engine):
         """The clone is a member of the original and acts as it (``SET ROLE`` on login): it has
         exactly the original's privileges, including ones granted later, and what it creates
         belongs to the original, so neither user loses access to the other's objects."""
-        base = source if not source.endswith(CLONE_SUFFIX) else target
-        clone = base + CLONE_SUFFIX
+        base = source if not source.endswith(database.CLONE_SUFFIX) else target
+        clone = base + database.CLONE_SUFFIX
         if not self._role_exists(connection, clone, seen):
             try:
                 self._run(connection, f"CREATE ROLE {quote_ident(clone)} LOGIN", seen)
-            except StatementRefused as refused:
+            except database.StatementRefused as refused:
                 # A concurrent invocation for the same token created it after our check: the
                 # clone exists, which is all this statement is for (its password is set next).
-                if refused.sqlstate not in ROLE_EXISTS or not self._role_exists(
+                if refused.code not in ROLE_EXISTS or not self._role_exists(
                     connection, clone, seen
                 ):
                     raise

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import textwrap
 import time
@@ -150,29 +149,6 @@ def print_cost(run: ProgramRun, out: TextIO) -> None:
 
 
 # --- the embedded deployment --------------------------------------------------------------------
-
-
-@contextmanager
-def embedded_account() -> Iterator[None]:
-    """moto in-process, behaving like AWS where secretkit depends on it, with throwaway
-    credentials so nothing can reach a real account."""
-    from moto import mock_aws  # noqa: PLC0415 - the demo's dependency, not the library's
-
-    from secretkit.embedded.moto_fidelity import aws_like_versions  # noqa: PLC0415
-
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    os.environ.update(AWS_ACCESS_KEY_ID="embedded", AWS_SECRET_ACCESS_KEY="embedded")  # noqa: S106
-    for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
-        saved[variable] = os.environ.pop(variable, None)
-    try:
-        with mock_aws(), aws_like_versions():
-            yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @contextmanager
@@ -379,9 +355,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         "(moto, in this process: no AWS account, no Pulumi CLI). `pulumi up` deploys the same\n"
         "program to a real account.\n\n"
     )
+    from secretkit.embedded.account import throwaway_account  # noqa: PLC0415
     from secretkit.embedded.embedded_aws import EmbeddedAws  # noqa: PLC0415
 
-    with embedded_account():
+    with throwaway_account():
         embedded = EmbeddedAws(region=region)
         progress("deploying")
         try:

@@ -7,14 +7,15 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import os
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+
+from secretkit.embedded.environment import environment
 
 
 @dataclass
@@ -48,20 +49,6 @@ class _Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.format(record))
-
-
-@contextlib.contextmanager
-def _environment(variables: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextlib.contextmanager
@@ -136,7 +123,7 @@ class DeployedFunction:
         }
         context = LambdaContext(self.name, str(uuid.uuid4()), self.arn)
         try:
-            with _environment(variables), _default_session(session):
+            with environment(variables), _default_session(session):
                 try:
                     outcome.result = handler(event, context)
                 except Exception as error:

@@ -126,7 +126,9 @@ class AwsMocks(pulumi.runtime.Mocks):
         return f"arn:{self.partition}:{service}:{where}:{account}:{resource}"
 
 
-def _autoname(name: str, inputs: dict[str, Any], key: str = "name") -> str:
+def autoname(name: str, inputs: dict[str, Any], key: str = "name") -> str:
+    """The physical name pulumi-aws would choose: the given one (``key``), else one made from
+    ``namePrefix``, else '<name>-<7 hex>'."""
     given = unwrap(inputs.get(key))
     if given:
         return str(given)
@@ -154,7 +156,7 @@ def _replica_key(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, d
 
 
 def _secret(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    secret_name = _autoname(name, inputs)
+    secret_name = autoname(name, inputs)
     arn = m._arn("secretsmanager", f"secret:{secret_name}-{_digest('sm', name)[:6]}")
     return arn, {**inputs, "name": secret_name, "arn": arn}
 
@@ -167,42 +169,42 @@ def _secret_version(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str
 
 
 def _role(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    role_name = _autoname(name, inputs)
+    role_name = autoname(name, inputs)
     path = unwrap(inputs.get("path")) or "/"
     arn = m._arn("iam", f"role{path}{role_name}", region=False)
     return role_name, {**inputs, "name": role_name, "arn": arn, "uniqueId": "AROAEXAMPLE"}
 
 
 def _role_policy(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    policy_name = _autoname(name, inputs)
+    policy_name = autoname(name, inputs)
     return f"{unwrap(inputs.get('role'))}:{policy_name}", {**inputs, "name": policy_name}
 
 
 def _log_group(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    group = _autoname(name, inputs)
+    group = autoname(name, inputs)
     return group, {**inputs, "name": group, "arn": m._arn("logs", f"log-group:{group}")}
 
 
 def _function(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    function_name = _autoname(name, inputs)
+    function_name = autoname(name, inputs)
     arn = m._arn("lambda", f"function:{function_name}")
     return function_name, {**inputs, "name": function_name, "arn": arn, "qualifiedArn": arn}
 
 
 def _parameter(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    parameter_name = _autoname(name, inputs)
+    parameter_name = autoname(name, inputs)
     arn = m._arn("ssm", f"parameter/{parameter_name.lstrip('/')}")
     return parameter_name, {**inputs, "name": parameter_name, "arn": arn, "version": 1}
 
 
 def _topic(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    topic = _autoname(name, inputs)
+    topic = autoname(name, inputs)
     arn = m._arn("sns", topic)
     return arn, {**inputs, "name": topic, "arn": arn}
 
 
 def _event_rule(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    rule = _autoname(name, inputs)
+    rule = autoname(name, inputs)
     return rule, {**inputs, "name": rule, "arn": m._arn("events", f"rule/{rule}")}
 
 
@@ -210,7 +212,7 @@ StateHandler = Callable[[AwsMocks, str, dict[str, Any]], tuple[str, dict[str, An
 
 
 def _iam_policy(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    policy_name = _autoname(name, inputs)
+    policy_name = autoname(name, inputs)
     path = unwrap(inputs.get("path")) or "/"
     arn = m._arn("iam", f"policy{path}{policy_name}", region=False)
     return arn, {**inputs, "name": policy_name, "arn": arn}

@@ -31,8 +31,8 @@ import pytest
 from rotation_handlers import mysql as mysql_module
 from rotation_handlers import mysql_multi_user, mysql_single_user
 from rotation_handlers.database import AlternatingUsersStrategy, DbSecret, TlsUnavailable
-from rotation_handlers.mysql import MySqlEngine, account, quote_ident, username_limit
-from rotation_handlers.mysql_grants import rewrite_grant, role_revocation
+from rotation_handlers.mysql import MySqlEngine, username_limit
+from rotation_handlers.mysql_grants import account, quote_ident, rewrite_grant, role_revocation
 from rotation_handlers.protocol import (
     CURRENT,
     PENDING,

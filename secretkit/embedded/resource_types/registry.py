@@ -1,0 +1,22 @@
+"""Every resource type the embedded AWS translates, by type token: the one list to extend."""
+
+from __future__ import annotations
+
+from secretkit.embedded.resource_types import (
+    dynamic,
+    events,
+    iam,
+    kms,
+    lambda_functions,
+    logs,
+    secretsmanager,
+    sns,
+    ssm,
+)
+from secretkit.embedded.resource_types.base import ResourceType
+
+RESOURCE_TYPES: dict[str, ResourceType] = {
+    entry.token: entry
+    for module in (kms, secretsmanager, iam, logs, lambda_functions, events, sns, ssm, dynamic)
+    for entry in module.TYPES
+}

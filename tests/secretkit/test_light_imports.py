@@ -1,0 +1,42 @@
+"""The public package stays light to import: the operator CLI and the cost model do not load
+moto (the demo's dependency), and the cost model loads neither the embedded AWS nor Pulumi."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def loaded_after(module: str) -> set[str]:
+    """The modules a new interpreter has loaded after importing ``module``."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [
+            sys.executable,
+            "-c",
+            f"import json, sys; import {module}; print(json.dumps(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return set(json.loads(result.stdout))
+
+
+@pytest.mark.parametrize(
+    "module", ["secretkit", "secretkit.cli", "secretkit.costs.cost", "secretkit.costs.advisor"]
+)
+def test_importing_does_not_load_moto(module: str) -> None:
+    assert not {name for name in loaded_after(module) if name.split(".")[0] == "moto"}
+
+
+@pytest.mark.parametrize("module", ["secretkit.costs.cost", "secretkit.costs.advisor"])
+def test_the_cost_model_loads_neither_the_embedded_aws_nor_pulumi(module: str) -> None:
+    loaded = loaded_after(module)
+    assert not {n for n in loaded if n.startswith("secretkit.embedded") or n == "pulumi"}
