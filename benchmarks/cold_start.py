@@ -32,7 +32,7 @@ from typing import Any
 from benchmarks.environment import REPO
 from benchmarks.progress import progress
 from benchmarks.stats import ratio
-from components.rotation import strategies
+from components import strategies
 
 #: The issue's ceiling for a handler's import beyond boto3's, in milliseconds.
 TARGET_MS = 20.0

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
-from components.rotation.strategies import PASSWORD
+from components.strategies import PASSWORD
 from secretkit.embedded import mocks
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from typing import Any
 import pulumi
 from pulumi import dynamic
 
-from components.parameters.parameter_policies import from_described
+from components.parameter_policies import from_described
 
 #: Documented way to remove all policies from a parameter.
 REMOVE_ALL_POLICIES = "[{}]"
@@ -125,7 +125,7 @@ def _write_newest(client: Any, request: dict[str, Any], value: str, read_version
 
 class ParameterPoliciesProvider(dynamic.ResourceProvider):
     """CRUD for the policies of one parameter. Inputs: parameter_name, policies (canonical
-    JSON from components.parameters.parameter_policies), region, optional profile."""
+    JSON from components.parameter_policies), region, optional profile."""
 
     serialize_as_secret_always = False
 

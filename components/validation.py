@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from components import cron
+from components import cron, strategies
 from components.errors import InvalidArgumentError, Redacted
-from components.rotation import strategies
 from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 # --- AWS limits, in one place -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from components.rotation import strategies
+from components import strategies
 from rotation_handlers.protocol import (
     CURRENT,
     PENDING,

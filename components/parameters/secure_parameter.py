@@ -5,7 +5,7 @@
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names, validation
+from components import parameter_policies, physical_names, validation
 from components.aws_context import known_region, lookup_aws_context
 from components.errors import InvalidArgumentError, Redacted
 from components.iam import grants
@@ -14,7 +14,6 @@ from components.iam.rotation_role import parameter_rotation_policy
 from components.input_gate import InputGate
 from components.kms_key import checked_key_arn, create_kms_key
 from components.parameter_policy_provider import ParameterPolicies
-from components.parameters import parameter_policies
 from components.parameters.notifications import create_notifications
 from components.parameters.secure_parameter_args import (
     AWS_MANAGED_SSM_KEY,
@@ -31,7 +30,7 @@ from components.rotation.lambda_function import (
     Invoker,
     create_rotation_function,
 )
-from components.rotation.strategies import PARAMETER_STORE
+from components.strategies import PARAMETER_STORE
 
 TYPE_TOKEN = "secretkit:index:SecureParameter"
 

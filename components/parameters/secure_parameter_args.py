@@ -9,10 +9,9 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
-from components import validation
+from components import parameter_policies, validation
 from components.errors import Redacted
 from components.key_administration_args import parse_policy_editing
-from components.parameters import parameter_policies
 from components.rotation.function_settings import (
     FunctionSettings,
     PasswordPolicyArgs,

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pulumi
 
-from components import validation
-from components.rotation import strategies
+from components import strategies, validation
 from components.rotation.driver_bundle import (
     DriverMismatch,
     DriverMissing,
@@ -23,7 +22,7 @@ from components.rotation.driver_bundle import (
     files_digest,
     shipped_distributions,
 )
-from components.rotation.strategies import PACKAGE
+from components.strategies import PACKAGE
 
 
 def handlers_directory() -> Path:

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from components.rotation import strategies
+from components import strategies
 from components.rotation.driver_pins import PINS, DriverPin
 
 #: Distributions every Lambda Python runtime already has: boto3 and its dependencies, including

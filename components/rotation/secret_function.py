@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pulumi
 
+from components import strategies
 from components.aws_context import AwsContext
 from components.iam.master_secret import MasterSecret
 from components.iam.replicas import SecretLocation
 from components.iam.rotation_role import rotation_role_policy
-from components.rotation import strategies
 from components.rotation.artifact import HandlerArtifact, rotation_artifact
 from components.rotation.code_args import RotationCode
 from components.rotation.function_settings import FunctionSettings

@@ -21,13 +21,13 @@ from components.rotation.function_settings import refuse_secret_values
 from components.rotation.lambda_function import FunctionResources, create_rotation_function
 from components.rotation.rotation_function import RotationFunction
 from components.rotation.secret_function import rotation_warnings, secret_rotation_spec
-from components.rotation.strategies import CUSTOM_TAG_PREFIX
 from components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     RotationSettings,
     check_region,
     depends_on_region,
 )
+from components.strategies import CUSTOM_TAG_PREFIX
 from rotation_handlers.passwords import generate_password
 from rotation_handlers.protocol import STRATEGY_TAG
 

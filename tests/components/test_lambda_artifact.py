@@ -196,7 +196,7 @@ def test_a_missing_driver_is_refused_naming_rotation_strategy(
 ) -> None:
     from dataclasses import replace  # noqa: PLC0415
 
-    from components.rotation import strategies  # noqa: PLC0415
+    from components import strategies  # noqa: PLC0415
 
     entry = strategies.REGISTRY["postgres-single-user"]
     assert entry.engine is not None

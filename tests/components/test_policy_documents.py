@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from components import parameter_policies
 from components.iam import least_privilege
 from components.iam.arns import AccountScope
 from components.iam.documents import document, service_assume_role_policy, statement
@@ -21,7 +22,6 @@ from components.iam.reader import parameter_read_policy, secret_read_policy
 from components.iam.rotation_role import rotation_role_policy
 from components.iam.topic_policy import events_publish_policy, events_publish_statement
 from components.iam.vpc import VpcScope, eni_statements
-from components.parameters import parameter_policies
 
 Document = dict[str, Any]
 

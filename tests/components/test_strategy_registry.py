@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from components import validation
+from components import strategies, validation
 from components.errors import InvalidArgumentError
-from components.rotation import strategies
 from components.rotation.driver_pins import PINS
 from rotation_handlers.protocol import Strategy
 
 ROOT = Path(__file__).resolve().parents[2]
-REGISTRY_MODULE = Path("components/rotation/strategies.py")
+REGISTRY_MODULE = Path("components/strategies.py")
 #: The packages whose code (not tests, docs, examples or the reference program) is checked.
 CHECKED = ("components", "rotation_handlers", "secretkit", "benchmarks", "policy", "provider")
 NAMES = {*strategies.REGISTRY, strategies.CUSTOM}
@@ -104,7 +103,7 @@ def test_strategy_names_are_literals_in_the_registry_only() -> None:
         if path != REGISTRY_MODULE
         for line, name in strategy_literals(path)
     ]
-    assert found == [], "name strategies through components.rotation.strategies"
+    assert found == [], "name strategies through components.strategies"
 
 
 def test_the_literal_check_finds_names_and_lets_json_keys_be() -> None:

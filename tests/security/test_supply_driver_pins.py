@@ -130,7 +130,7 @@ def test_an_unpinned_dependency_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
 def test_the_installed_drivers_are_the_pins() -> None:
     """What `make pins` would write from this environment is what the repository holds."""
     from components.rotation.driver_pins import PINS  # noqa: PLC0415
-    from components.rotation.strategies import drivers as strategy_drivers  # noqa: PLC0415
+    from components.strategies import drivers as strategy_drivers  # noqa: PLC0415
 
     drivers = strategy_drivers()
     assert driver_bundle.installed_pins(drivers) == PINS
