@@ -12,7 +12,7 @@ from typing import Any
 
 from components import cron, strategies
 from components.errors import InvalidArgumentError, Redacted
-from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
+from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 # --- AWS limits, in one place -------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from rotation_handlers.passwords import generate_password, policy_from_environment
+from rotation_handlers.password_generator import generate_password, policy_from_environment
 from rotation_handlers.protocol import RotationContext, Strategy, handler_for, json_or_none
 
 

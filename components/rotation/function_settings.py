@@ -15,7 +15,7 @@ from components.errors import Redacted
 from components.iam.vpc import VpcScope
 from components.input_gate import InputGate
 from rotation_handlers.database import TLS_MODE_VARIABLE
-from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
+from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 DEFAULT_RUNTIME = "python3.13"
 DEFAULT_ARCHITECTURE = "arm64"

@@ -28,7 +28,7 @@ from components.secrets.rotating_secret_args import (
     depends_on_region,
 )
 from components.strategies import CUSTOM_TAG_PREFIX
-from rotation_handlers.passwords import generate_password
+from rotation_handlers.password_generator import generate_password
 from rotation_handlers.protocol import STRATEGY_TAG
 
 

@@ -16,7 +16,7 @@ import pytest
 from components import InvalidArgumentError, SecureParameter
 from components.iam.least_privilege import violations
 from components.rotation.artifact import handlers_directory
-from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS
+from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import build_component, policy_of, the

@@ -27,7 +27,7 @@ from rotation_handlers.parameter_store import (
     handler_for,
     run,
 )
-from rotation_handlers.passwords import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
+from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 NAME = "/team/app/api-key"
 OLD = "old-VALUE-that-must-never-leak-7f3a"

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from rotation_handlers.passwords import (
+from rotation_handlers.password_generator import (
     DEFAULT_EXCLUDE_CHARACTERS,
     DEFAULT_LENGTH,
     generate_password,
