@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from components import physical_names
 from components.aws_context import lookup_aws_context
-from components.errors import InvalidArgumentError
+from components.errors import located_at
 from components.iam import grants
 from components.iam.proxy import (
     ecs_secret_entry,
@@ -51,15 +51,7 @@ class ProxiedParameterPolicy(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         where = f"ProxiedParameterPolicy '{name}'"
-        try:
-            settings = parse_proxy_args(args)
-            physical_names.check(name, [("-policy", physical_names.IAM_POLICY)])
-            names = [
-                grants.resource_name(f"{name}-", role, argument=f"roles[{index}]")
-                for index, role in enumerate(settings.roles)
-            ]
-        except InvalidArgumentError as error:
-            raise error.located(where) from None
+        settings, names = located_at(where, lambda: plan_proxy_policy(name, args))
         super().__init__(TYPE_TOKEN, name, None, opts)
         gate = InputGate(where)
         context = lookup_aws_context(self)
@@ -110,6 +102,20 @@ class ProxiedParameterPolicy(pulumi.ComponentResource):
     def ecs_secret(self, name: str) -> pulumi.Output[dict[str, Any]]:
         """A container definition ``secrets`` entry: ``{"name": name, "valueFrom": <ARN>}``."""
         return self.parameter_arn.apply(lambda arn: ecs_secret_entry(name, arn))
+
+
+def plan_proxy_policy(
+    name: str, args: ProxiedParameterPolicyArgs
+) -> tuple[ProxySettings, list[tuple[str, str]]]:
+    """The settings, and each role's attachment name with its legacy alias; raises
+    InvalidArgumentError for bad input."""
+    settings = parse_proxy_args(args)
+    physical_names.check(name, [("-policy", physical_names.IAM_POLICY)])
+    names = [
+        grants.resource_name(f"{name}-", role, argument=f"roles[{index}]")
+        for index, role in enumerate(settings.roles)
+    ]
+    return settings, names
 
 
 def _deferred_checks(
