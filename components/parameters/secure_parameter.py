@@ -9,7 +9,8 @@ import pulumi_aws as aws
 
 from components import physical_names, validation
 from components.aws_context import AwsContext, known_region, lookup_aws_context
-from components.errors import Redacted, located_at
+from components.component import Component
+from components.errors import Redacted
 from components.iam import grants
 from components.iam.reader import parameter_read_policy
 from components.iam.rotation_role import parameter_rotation_policy
@@ -38,7 +39,7 @@ from components.rotation.lambda_function import (
 TYPE_TOKEN = "secretkit:index:SecureParameter"
 
 
-class SecureParameter(pulumi.ComponentResource):
+class SecureParameter(Component):
     """A Parameter Store SecureString: free for static secrets, with exact read grants.
 
     Creates: the parameter (value write-only by default), a CMK only when asked, the parameter
@@ -67,11 +68,11 @@ class SecureParameter(pulumi.ComponentResource):
         args: SecureParameterArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        where = f"SecureParameter '{name}'"
         region = known_region(opts)
-        plan = located_at(where, lambda: plan_secure_parameter(where, name, args, region))
+        plan = self._begin(
+            TYPE_TOKEN, name, opts, lambda where: plan_secure_parameter(where, name, args, region)
+        )
         settings = plan.settings
-        super().__init__(TYPE_TOKEN, name, None, opts)
 
         context = lookup_aws_context(self)
         checked = open_gate(plan, context, region)
@@ -112,7 +113,7 @@ class SecureParameter(pulumi.ComponentResource):
         self.context = context
         self._read = ParameterReadAccess(self.parameter.arn, key_arn, context.region)
         self._grants = grants.Grants(
-            self, where, "parameter", account=context.account_id, readers=settings.readers
+            self, plan.where, "parameter", account=context.account_id, readers=settings.readers
         )
         for reader in settings.readers:
             self.grant_read(reader)

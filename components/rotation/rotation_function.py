@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 from components import physical_names, validation
 from components.aws_context import known_region, lookup_aws_context
-from components.errors import located_at
+from components.component import Component
 from components.iam.documents import document
 from components.iam.rotation_role import MasterSecret, function_statements
 from components.iam.shared_function import member_key_statement, member_resource_policy
@@ -38,7 +38,7 @@ from components.rotation.secret_function import (
 TYPE_TOKEN = "secretkit:index:RotationFunction"
 
 
-class RotationFunction(pulumi.ComponentResource):
+class RotationFunction(Component):
     """A rotation function for many secrets of one strategy, with one role and one permission.
 
     RotatingSecrets join with ``rotation={"function": this, ...}``; each member then adds only
@@ -66,11 +66,11 @@ class RotationFunction(pulumi.ComponentResource):
         args: RotationFunctionArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        where = f"RotationFunction '{name}'"
         region = known_region(opts)
-        plan = located_at(where, lambda: plan_rotation_function(name, args, region))
-        settings = plan.settings
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        plan = self._begin(
+            TYPE_TOKEN, name, opts, lambda where: plan_rotation_function(where, name, args, region)
+        )
+        settings, where = plan.settings, plan.where
         self.shared_settings: SharedFunctionSettings = settings
         for warning in [
             *function_warnings(settings.strategy, settings.function),
@@ -78,7 +78,7 @@ class RotationFunction(pulumi.ComponentResource):
         ]:
             pulumi.log.warn(warning, resource=self)
         context = lookup_aws_context(self)
-        gate = _gate(where, plan, context.region, region)
+        gate = _gate(plan, context.region, region)
 
         key = choose_key(
             plan.key,
@@ -153,6 +153,8 @@ class RotationFunction(pulumi.ComponentResource):
 class RotationFunctionPlan:
     """What a RotationFunction will create, decided from its parsed arguments alone."""
 
+    where: str
+    """The component, as errors name it: "RotationFunction 'db'"."""
     settings: SharedFunctionSettings
     key: KeyChoice
     """The key of every member secret: the one given, or one to create."""
@@ -161,7 +163,7 @@ class RotationFunctionPlan:
 
 
 def plan_rotation_function(
-    name: str, args: RotationFunctionArgs, region: str | None
+    where: str, name: str, args: RotationFunctionArgs, region: str | None
 ) -> RotationFunctionPlan:
     """The plan of RotationFunction ``name``; raises InvalidArgumentError for bad input."""
     settings = parse_rotation_function_args(args)
@@ -171,7 +173,7 @@ def plan_rotation_function(
     artifact = strategy_artifact(
         settings.strategy, settings.handler_module, settings.ca_bundle_path
     )
-    return RotationFunctionPlan(settings, KeyChoice.of(settings), artifact)
+    return RotationFunctionPlan(where, settings, KeyChoice.of(settings), artifact)
 
 
 def check_function_region(settings: SharedFunctionSettings, region: str) -> None:
@@ -182,7 +184,6 @@ def check_function_region(settings: SharedFunctionSettings, region: str) -> None
 
 
 def _gate(
-    where: str,
     plan: RotationFunctionPlan,
     region: pulumi.Output[str],
     known: str | None,
@@ -191,7 +192,7 @@ def _gate(
     form and region), the region checks when the region was not known while parsing, and no
     Pulumi secret in the function's environment."""
     settings = plan.settings
-    gate = InputGate(where)
+    gate = InputGate(plan.where)
     plan.key.checked_later(gate, region, "the function")
     key = settings.kms_key_arn
     if known is None and (isinstance(key, str) or settings.master_secret_arn is not None):

@@ -10,7 +10,6 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws_context import AwsContext, known_region, lookup_aws_context
-from components.errors import located_at
 from components.input_gate import InputGate
 from components.key_choice import KeyChoice, choose_key
 from components.kms_key import KEY_DELETION_WINDOW_DAYS, key_policy_json
@@ -66,12 +65,10 @@ class CrossRegionReplicatedSecret(SecretComponent):
         args: CrossRegionReplicatedSecretArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        where = f"CrossRegionReplicatedSecret '{name}'"
         region = known_region(opts)
-        replication, plan = located_at(
-            where, lambda: plan_replicated_secret(where, name, args, region)
+        replication, plan = self._begin(
+            TYPE_TOKEN, name, opts, lambda where: plan_replicated_secret(where, name, args, region)
         )
-        super().__init__(TYPE_TOKEN, name, None, opts)
 
         context = lookup_aws_context(self)
         gate = open_gate(self, plan, context, region)

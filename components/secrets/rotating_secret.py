@@ -5,7 +5,6 @@
 import pulumi
 
 from components.aws_context import known_region, lookup_aws_context
-from components.errors import located_at
 from components.secrets.rotating_secret_args import RotatingSecretArgs, parse_rotating_secret_args
 from components.secrets.secret_component import (
     SecretComponent,
@@ -49,12 +48,13 @@ class RotatingSecret(SecretComponent):
         args: RotatingSecretArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        where = f"RotatingSecret '{name}'"
         region = known_region(opts)
-        plan = located_at(
-            where, lambda: plan_secret(where, name, parse_rotating_secret_args(args, region=region))
+        plan = self._begin(
+            TYPE_TOKEN,
+            name,
+            opts,
+            lambda where: plan_secret(where, name, parse_rotating_secret_args(args, region=region)),
         )
-        super().__init__(TYPE_TOKEN, name, None, opts)
 
         context = lookup_aws_context(self)
         gate = open_gate(self, plan, context, region)

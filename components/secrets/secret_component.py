@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from components import physical_names, validation
 from components.aws_context import AwsContext
+from components.component import Component
 from components.iam import grants
 from components.iam.reader import secret_read_policy
 from components.iam.rotation_role import SecretLocation
@@ -110,7 +111,7 @@ class ReadAccess:
     replicas: Sequence[SecretLocation]
 
 
-class SecretComponent(pulumi.ComponentResource):
+class SecretComponent(Component):
     """Base of RotatingSecret and CrossRegionReplicatedSecret (not used on its own).
 
     A subclass parses its arguments into a SecretPlan, then registers it: open_gate, the key
