@@ -7,33 +7,19 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names, validation
 from components.aws_context import AwsContext, known_region, lookup_aws_context
 from components.component import Component
-from components.errors import Redacted
 from components.iam import grants
 from components.iam.reader import parameter_read_policy
-from components.iam.rotation_role import parameter_rotation_policy
-from components.input_gate import InputGate
-from components.key_choice import KeyChoice, choose_key
+from components.key_choice import choose_key
 from components.parameter_policy_provider import ParameterPolicies
-from components.parameters import parameter_policies
 from components.parameters.notifications import create_notifications
+from components.parameters.parameter_inputs import CheckedInputs, check_inputs
+from components.parameters.parameter_plan import ParameterPlan, plan_secure_parameter
+from components.parameters.parameter_rotation import register_parameter_rotation
 from components.parameters.secure_parameter_args import (
     AWS_MANAGED_SSM_KEY,
     SecureParameterArgs,
-    SecureParameterSettings,
-    parse_secure_parameter_args,
-)
-from components.rotation.artifact import HandlerArtifact, rotation_artifact
-from components.rotation.function_settings import refuse_secret_values
-from components.rotation.lambda_function import (
-    FunctionResources,
-    FunctionSite,
-    FunctionSpec,
-    Invoker,
-    create_rotation_function,
-    register_log_group,
 )
 
 TYPE_TOKEN = "secretkit:index:SecureParameter"
@@ -75,7 +61,7 @@ class SecureParameter(Component):
         settings = plan.settings
 
         context = lookup_aws_context(self)
-        checked = open_gate(plan, context, region)
+        checked = check_inputs(plan, context, region)
         gate = checked.gate
         chosen = None
         if plan.key is not None:
@@ -157,72 +143,6 @@ class SecureParameter(Component):
         )
 
 
-@dataclass(frozen=True)
-class ParameterPlan:
-    """What a SecureParameter will create, decided from its parsed arguments alone."""
-
-    where: str
-    """The component, as errors name it: "SecureParameter 'db'"."""
-    settings: SecureParameterSettings
-    key: KeyChoice | None
-    """The customer managed key: given, or to create; None for the AWS managed aws/ssm key."""
-    artifact: HandlerArtifact | None
-    """The rotation function's code, when the parameter rotates."""
-
-
-def plan_secure_parameter(
-    where: str, name: str, args: SecureParameterArgs, region: str | None
-) -> ParameterPlan:
-    """The plan of SecureParameter ``name``; raises InvalidArgumentError for bad input."""
-    settings = parse_secure_parameter_args(args, region=region)
-    check_names(name, settings)
-    artifact = None
-    if settings.rotation is not None:
-        module = settings.rotation.handler_module
-        artifact = rotation_artifact("parameter_store", module, custom=module is not None)
-    key = None
-    if settings.create_kms_key or settings.kms_key_arn is not None:
-        key = KeyChoice.of(settings)
-    return ParameterPlan(where, settings, key, artifact)
-
-
-@dataclass(frozen=True)
-class CheckedInputs:
-    """The gate of the deferred checks, and the parameter's inputs that carry some of them."""
-
-    gate: InputGate
-    key: pulumi.Input[str] | None
-    """The given key (an Output of it checked once known); None when none is given."""
-    tier: pulumi.Input[str]
-    value: pulumi.Input[str]
-
-    def carried(self) -> list[pulumi.Output[str]]:
-        """The inputs that are checked Outputs: the parameter waits for them as its inputs."""
-        return [i for i in (self.key, self.tier, self.value) if isinstance(i, pulumi.Output)]
-
-
-def open_gate(plan: ParameterPlan, context: AwsContext, region: str | None) -> CheckedInputs:
-    """Checks that wait for the provider (its region and account) or for an Output: a given
-    key in the parameter's region (an Output of it, its form too), readers of this account, no
-    secret in the rotation function's environment, and the value against its tier."""
-    settings = plan.settings
-    gate = InputGate(plan.where)
-    key = settings.kms_key_arn
-    if region is None and isinstance(key, str):
-        gate.check(
-            context.region,
-            lambda known: validation.in_region("kms_key_arn", key, known, "the parameter"),
-        )
-    grants.check_accounts_later(gate, "readers", settings.readers, context.account_id)
-    if settings.rotation is not None:
-        refuse_secret_values(gate, "rotation.environment", settings.rotation.function.environment)
-    checked_key = (
-        plan.key.checked_later(gate, context.region, "the parameter") if plan.key else None
-    )
-    tier, value = _checked_tier_and_value(settings, gate)
-    return CheckedInputs(gate, checked_key, tier, value)
-
-
 def register_parameter(
     parent: pulumi.Resource,
     name: str,
@@ -288,59 +208,6 @@ def register_policies(
     )
 
 
-def register_parameter_rotation(
-    parent: pulumi.Resource,
-    name: str,
-    plan: ParameterPlan,
-    *,
-    parameter: aws.ssm.Parameter,
-    key_arn: pulumi.Input[str] | None,
-    tier: pulumi.Input[str],
-    context: AwsContext,
-    gate: pulumi.Input[list[pulumi.Resource]] | None,
-) -> FunctionResources | None:
-    """Schedule rule -> function (role limited to this parameter) -> PutParameter; None when
-    the parameter does not rotate."""
-    settings = plan.settings
-    rotation = settings.rotation
-    if rotation is None or plan.artifact is None:
-        return None
-    rule = aws.cloudwatch.EventRule(
-        f"{name}-rotation-schedule",
-        description=f"Rotates SSM parameter {settings.parameter_name} (secretkit)",
-        schedule_expression=rotation.schedule_expression,
-        tags=settings.tags or None,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=gate),
-    )
-    environment: dict[str, pulumi.Input[str]] = {
-        "PARAMETER_NAME": settings.parameter_name,
-        "KEY_ID": key_arn if key_arn is not None else AWS_MANAGED_SSM_KEY,
-        "TIER": tier,
-    }
-    if settings.description:
-        environment["DESCRIPTION"] = settings.description
-    site = FunctionSite(name, rotation.function, settings.tags, parent, gate)
-    log_group = register_log_group(site)
-    function = create_rotation_function(
-        site,
-        FunctionSpec(
-            artifact=plan.artifact,
-            policy=parameter_rotation_policy(parameter.arn, key_arn, log_group.arn, context.region),
-            invoker=Invoker("events.amazonaws.com", context.account_id, rule.arn),
-            description="Rotates one SSM parameter on a schedule",
-            environment=environment,
-        ),
-        log_group,
-    )
-    aws.cloudwatch.EventTarget(
-        f"{name}-rotation-schedule",
-        rule=rule.name,
-        arn=function.function.arn,
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[function.permission, parameter]),
-    )
-    return function
-
-
 @dataclass(frozen=True)
 class ParameterReadAccess:
     """What a reader's grant names: the parameter and its customer managed key, if any."""
@@ -350,58 +217,6 @@ class ParameterReadAccess:
     region: pulumi.Output[str]
 
 
-def check_names(name: str, settings: SecureParameterSettings) -> None:
-    """The AWS names derived from the component's name: the notification rule and topic, the
-    rotation schedule and function, the readers' inline policies."""
-    derived: list[tuple[str, physical_names.NameRule]] = []
-    if settings.notify:
-        derived.append(("-policy-events", physical_names.EVENT_RULE))
-        if settings.notification_topic_arn is None:
-            derived.append(("-notifications", physical_names.SNS_TOPIC))
-    if settings.rotation is not None:
-        derived.append(("-rotation-schedule", physical_names.EVENT_RULE))
-        derived.extend(physical_names.ROTATION_FUNCTION)
-    physical_names.check(name, derived)
-    grants.check_grant_names(name, settings.readers, "readers")
-
-
-def _checked_tier_and_value(
-    settings: SecureParameterSettings, gate: InputGate
-) -> tuple[pulumi.Input[str], pulumi.Input[str]]:
-    """The tier and the value to register, each an Output that fails when a deferred check
-    on the value does (a plain value was checked while parsing)."""
-    value = settings.value
-    if not isinstance(value, pulumi.Output):
-        if settings.tier is None:  # parsing leaves the tier open only for an Output value
-            value = pulumi.Output.from_input(value)
-        else:
-            return settings.tier, value
-    if settings.tier is not None:
-        tier = settings.tier
-        return tier, gate.check(value, lambda resolved: _check_value(resolved, tier))
-    # 'auto' with a value known only at deployment: decide when it resolves, checking the value
-    # in the same step. The tier only reveals whether the value exceeds 4 KB, so it need not
-    # stay a secret.
-    checked = value.apply(lambda resolved: gate.run(_checked_auto_tier, resolved))
-    return gate.defer(pulumi.Output.unsecret(checked)), value
-
-
-def _checked_auto_tier(value: str) -> str:
-    tier = _auto_tier(value)
-    _check_value(value, tier)
-    return tier
-
-
 def _as_output(value: pulumi.Input[str]) -> pulumi.Output[str]:
     """An Output of the value, without wrapping one that already is (from_input would add two)."""
     return value if isinstance(value, pulumi.Output) else pulumi.Output.from_input(value)
-
-
-def _auto_tier(value: str) -> str:
-    return parameter_policies.resolve_tier("auto", validation.utf8_size(value), False)
-
-
-def _check_value(value: str, tier: str) -> None:
-    if not value:
-        raise validation.fail("value", Redacted(0), "must not be empty")
-    validation.parameter_value_size("value", value, tier)

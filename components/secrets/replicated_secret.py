@@ -21,15 +21,13 @@ from components.secrets.replicated_secret_args import (
     parse_replicated_secret_args,
 )
 from components.secrets.secret_component import (
-    ReplicaPlan,
     SecretComponent,
-    SecretPlan,
     open_gate,
-    plan_secret,
     register_primary_key,
     register_rotation,
     register_secret,
 )
+from components.secrets.secret_plan import ReplicaPlan, SecretPlan, plan_secret
 
 TYPE_TOKEN = "secretkit:index:CrossRegionReplicatedSecret"
 

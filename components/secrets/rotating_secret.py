@@ -9,11 +9,11 @@ from components.secrets.rotating_secret_args import RotatingSecretArgs, parse_ro
 from components.secrets.secret_component import (
     SecretComponent,
     open_gate,
-    plan_secret,
     register_primary_key,
     register_rotation,
     register_secret,
 )
+from components.secrets.secret_plan import plan_secret
 
 TYPE_TOKEN = "secretkit:index:RotatingSecret"
 
