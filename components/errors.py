@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Redacted:
@@ -37,3 +40,12 @@ class InvalidArgumentError(ValueError):
         if self.where:
             return self
         return InvalidArgumentError(self.argument, self.value, self.rule, where)
+
+
+def located_at(where: str, work: Callable[[], T]) -> T:
+    """``work()``, with an InvalidArgumentError it raises located at ``where`` (the component,
+    e.g. "RotatingSecret 'db'")."""
+    try:
+        return work()
+    except InvalidArgumentError as error:
+        raise error.located(where) from None

@@ -7,7 +7,7 @@ from typing import Any, TypeVar, overload
 
 import pulumi
 
-from components.errors import InvalidArgumentError
+from components.errors import located_at
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -52,10 +52,7 @@ class InputGate:
 
     def run(self, rule: Callable[[T], U], value: T) -> U:
         """``rule(value)``, with an InvalidArgumentError located at this gate's component."""
-        try:
-            return rule(value)
-        except InvalidArgumentError as error:
-            raise error.located(self.where) from None
+        return located_at(self.where, lambda: rule(value))
 
     def _passing(self, rule: Callable[[T], object], value: T) -> T:
         self.run(rule, value)

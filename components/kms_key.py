@@ -41,16 +41,23 @@ def create_kms_key(
         multi_region=multi_region or None,
         region=region,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
-        policy=pulumi.Output.json_dumps(
-            key_policy(
-                context.partition,
-                context.account_id,
-                list(administrators),
-                administrators_can_edit_policy=administrators_can_edit_policy,
-            )
-        ),
+        policy=key_policy_json(context, administrators, administrators_can_edit_policy),
         tags=dict(tags) if tags else None,
         opts=opts,
+    )
+
+
+def key_policy_json(
+    context: AwsContext, administrators: Sequence[str], administrators_can_edit_policy: bool
+) -> pulumi.Output[str]:
+    """The secretkit key policy of a key the component creates (a CMK or a replica key)."""
+    return pulumi.Output.json_dumps(
+        key_policy(
+            context.partition,
+            context.account_id,
+            list(administrators),
+            administrators_can_edit_policy=administrators_can_edit_policy,
+        )
     )
 
 

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from components import physical_names
 from components.aws_context import lookup_aws_context
-from components.errors import InvalidArgumentError
+from components.component import Component
 from components.iam import grants
 from components.iam.proxy import (
     ecs_secret_entry,
@@ -28,7 +28,7 @@ from components.parameters.proxied_parameter_policy_args import (
 TYPE_TOKEN = "secretkit:index:ProxiedParameterPolicy"
 
 
-class ProxiedParameterPolicy(pulumi.ComponentResource):
+class ProxiedParameterPolicy(Component):
     """A managed policy for reading a Secrets Manager secret with
     ``ssm:GetParameter(Name="/aws/reference/secretsmanager/<name>", WithDecryption=True)``,
     attached to each role. Useful where only Parameter Store is wired in: ECS and Batch
@@ -50,17 +50,9 @@ class ProxiedParameterPolicy(pulumi.ComponentResource):
         args: ProxiedParameterPolicyArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        where = f"ProxiedParameterPolicy '{name}'"
-        try:
-            settings = parse_proxy_args(args)
-            physical_names.check(name, [("-policy", physical_names.IAM_POLICY)])
-            names = [
-                grants.resource_name(f"{name}-", role, argument=f"roles[{index}]")
-                for index, role in enumerate(settings.roles)
-            ]
-        except InvalidArgumentError as error:
-            raise error.located(where) from None
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        where, settings, names = self._begin(
+            TYPE_TOKEN, name, opts, lambda where: plan_proxy_policy(where, name, args)
+        )
         gate = InputGate(where)
         context = lookup_aws_context(self)
         region = settings.region or context.region
@@ -110,6 +102,20 @@ class ProxiedParameterPolicy(pulumi.ComponentResource):
     def ecs_secret(self, name: str) -> pulumi.Output[dict[str, Any]]:
         """A container definition ``secrets`` entry: ``{"name": name, "valueFrom": <ARN>}``."""
         return self.parameter_arn.apply(lambda arn: ecs_secret_entry(name, arn))
+
+
+def plan_proxy_policy(
+    where: str, name: str, args: ProxiedParameterPolicyArgs
+) -> tuple[str, ProxySettings, list[tuple[str, str]]]:
+    """``where``, the settings, and each role's attachment name with its legacy alias; raises
+    InvalidArgumentError for bad input."""
+    settings = parse_proxy_args(args)
+    physical_names.check(name, [("-policy", physical_names.IAM_POLICY)])
+    names = [
+        grants.resource_name(f"{name}-", role, argument=f"roles[{index}]")
+        for index, role in enumerate(settings.roles)
+    ]
+    return where, settings, names
 
 
 def _deferred_checks(

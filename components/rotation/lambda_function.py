@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,29 +40,45 @@ class FunctionSpec:
     """What differs between rotation functions: code, rights, environment, invoker."""
 
     artifact: HandlerArtifact
-    policy: Callable[[pulumi.Output[str]], dict[str, Any]]
-    """Builds the role's policy document from the function's log group ARN."""
+    policy: dict[str, Any]
+    """The role's policy document, built with the ARN of the function's log group
+    (register_log_group's)."""
     invoker: Invoker
     description: str
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
-def create_rotation_function(
-    name: str,
-    *,
-    spec: FunctionSpec,
-    settings: FunctionSettings,
-    tags: Mapping[str, str] | None,
-    parent: pulumi.Resource,
-    gate: pulumi.Input[list[pulumi.Resource]] | None = None,
-) -> FunctionResources:
-    """Register the function's resources as children of ``parent``, named ``<name>-rotation``.
+@dataclass(frozen=True)
+class FunctionSite:
+    """Where a rotation function's resources go: children of ``parent`` named
+    ``<name>-rotation``, with ``settings`` and ``tags``; ``gate`` holds back the first ones
+    (log group, role) until deferred argument checks pass, and everything else depends on them."""
 
-    ``gate`` holds back the first resources (role, log group) until deferred argument checks
-    pass; everything else depends on them.
-    """
+    name: str
+    settings: FunctionSettings
+    tags: Mapping[str, str] | None
+    parent: pulumi.Resource
+    gate: pulumi.Input[list[pulumi.Resource]] | None = None
+
+
+def register_log_group(site: FunctionSite) -> aws.cloudwatch.LogGroup:
+    """The function's log group: registered first, since the role's policy
+    (FunctionSpec.policy) names its ARN."""
+    return aws.cloudwatch.LogGroup(
+        f"{site.name}-rotation",
+        retention_in_days=site.settings.log_retention_days,
+        tags=dict(site.tags) if site.tags else None,
+        opts=pulumi.ResourceOptions(parent=site.parent, depends_on=site.gate),
+    )
+
+
+def create_rotation_function(
+    site: FunctionSite, spec: FunctionSpec, log_group: aws.cloudwatch.LogGroup
+) -> FunctionResources:
+    """Register the function's other resources at ``site``, around ``log_group``
+    (register_log_group's): role, inline policy, function and invoke permission."""
+    name, settings, tags, parent = site.name, site.settings, site.tags, site.parent
     child = pulumi.ResourceOptions(parent=parent)
-    gated = pulumi.ResourceOptions(parent=parent, depends_on=gate)
     tag_map = dict(tags) if tags else None
     role = aws.iam.Role(
         f"{name}-rotation",
@@ -72,18 +88,12 @@ def create_rotation_function(
         ),
         permissions_boundary=settings.permissions_boundary_arn,
         tags=tag_map,
-        opts=gated,
-    )
-    log_group = aws.cloudwatch.LogGroup(
-        f"{name}-rotation",
-        retention_in_days=settings.log_retention_days,
-        tags=tag_map,
-        opts=gated,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=site.gate),
     )
     role_policy = aws.iam.RolePolicy(
         f"{name}-rotation",
         role=role.name,
-        policy=pulumi.Output.json_dumps(spec.policy(log_group.arn)),
+        policy=pulumi.Output.json_dumps(spec.policy),
         opts=child,
     )
     vpc_config = None

@@ -1,19 +1,28 @@
 """RotationFunction: one rotation Lambda, role and permission shared by many RotatingSecrets."""
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 
 from components import physical_names, validation
 from components.aws_context import known_region, lookup_aws_context
-from components.errors import InvalidArgumentError
+from components.component import Component
 from components.iam.documents import document
 from components.iam.rotation_role import function_statements
 from components.iam.shared_function import member_key_statement, member_resource_policy
 from components.input_gate import InputGate
-from components.kms_key import checked_key_arn, create_kms_key
+from components.key_choice import KeyChoice, choose_key
+from components.rotation.artifact import HandlerArtifact
 from components.rotation.code_args import check_master_region
 from components.rotation.function_settings import refuse_secret_values
-from components.rotation.lambda_function import FunctionSpec, Invoker, create_rotation_function
+from components.rotation.lambda_function import (
+    FunctionSite,
+    FunctionSpec,
+    Invoker,
+    create_rotation_function,
+    register_log_group,
+)
 from components.rotation.rotation_function_args import (
     RotationFunctionArgs,
     SharedFunctionSettings,
@@ -30,7 +39,7 @@ from components.rotation.secret_function import (
 TYPE_TOKEN = "secretkit:index:RotationFunction"
 
 
-class RotationFunction(pulumi.ComponentResource):
+class RotationFunction(Component):
     """A rotation function for many secrets of one strategy, with one role and one permission.
 
     RotatingSecrets join with ``rotation={"function": this, ...}``; each member then adds only
@@ -58,19 +67,11 @@ class RotationFunction(pulumi.ComponentResource):
         args: RotationFunctionArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        where = f"RotationFunction '{name}'"
-        try:
-            region = known_region(opts)
-            settings = parse_rotation_function_args(args)
-            if region is not None:
-                check_function_region(settings, region)
-            physical_names.check(name, physical_names.ROTATION_FUNCTION)
-            artifact = strategy_artifact(
-                settings.strategy, settings.handler_module, settings.ca_bundle_path
-            )
-        except InvalidArgumentError as error:
-            raise error.located(where) from None
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        region = known_region(opts)
+        plan = self._begin(
+            TYPE_TOKEN, name, opts, lambda where: plan_rotation_function(where, name, args, region)
+        )
+        settings, where = plan.settings, plan.where
         self.shared_settings: SharedFunctionSettings = settings
         for warning in [
             *function_warnings(settings.strategy, settings.function),
@@ -78,38 +79,33 @@ class RotationFunction(pulumi.ComponentResource):
         ]:
             pulumi.log.warn(warning, resource=self)
         context = lookup_aws_context(self)
-        gate = _gate(where, settings, context.region, region)
-        child = pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on())
+        gate = _gate(plan, context.region, region)
 
-        self.kms_key: aws.kms.Key | None = None
-        key_arn: pulumi.Input[str]
-        if settings.kms_key_arn is not None:
-            key_arn = settings.kms_key_arn
-        else:
-            self.kms_key = create_kms_key(
-                f"{name}-key",
-                description=f"Encrypts the secrets rotated by {where} (secretkit)",
-                context=context,
-                administrators=settings.key_administrators,
-                administrators_can_edit_policy=settings.key_administrators_can_edit_policy,
-                tags=settings.tags,
-                opts=child,
-            )
-            key_arn = self.kms_key.arn
+        key = choose_key(
+            plan.key,
+            self,
+            context,
+            gate,
+            encrypts=f"the secrets rotated by {where}",
+            tags=settings.tags,
+        )
+        self.kms_key: aws.kms.Key | None = key.created
 
         scope = self._scope = context.scope()
         master = master_secret(settings)
         environment = code_environment(settings)
         vpc = settings.function.vpc
+        site = FunctionSite(name, settings.function, settings.tags, self, gate.depends_on())
+        log_group = register_log_group(site)
         self.resources = create_rotation_function(
-            name,
-            spec=FunctionSpec(
-                artifact=artifact,
+            site,
+            FunctionSpec(
+                artifact=plan.artifact,
                 # Nothing here names a member: each member's resource policy grants the role its
                 # secret, so this document stays the same size however many secrets join.
-                policy=lambda log_group_arn: document(
-                    member_key_statement(key_arn, scope),
-                    *function_statements(log_group_arn, scope, vpc=vpc, master=master),
+                policy=document(
+                    member_key_statement(key.arn, scope),
+                    *function_statements(log_group.arn, scope, vpc=vpc, master=master),
                 ),
                 # Any secret of this account may invoke it (AWS's advice for a function shared
                 # by several secrets); the members' resource policies decide what it can touch.
@@ -117,18 +113,15 @@ class RotationFunction(pulumi.ComponentResource):
                 description=f"Rotates the member secrets of {where}",
                 environment=environment,
             ),
-            settings=settings.function,
-            tags=settings.tags,
-            parent=self,
-            gate=gate.depends_on(),
+            log_group,
         )
         role = self.resources.role
         self.function_arn = self.resources.function.arn
         self.function_name = self.resources.function.name
         self.role_arn = role.arn
         self.role_name = role.name
-        self.kms_key_arn = pulumi.Output.from_input(key_arn)
-        self.artifact_size = pulumi.Output.from_input(artifact.zipped_size())
+        self.kms_key_arn = pulumi.Output.from_input(key.arn)
+        self.artifact_size = pulumi.Output.from_input(plan.artifact.zipped_size())
         self.register_outputs(
             {
                 "function_arn": self.function_arn,
@@ -153,6 +146,33 @@ class RotationFunction(pulumi.ComponentResource):
         )
 
 
+@dataclass(frozen=True)
+class RotationFunctionPlan:
+    """What a RotationFunction will create, decided from its parsed arguments alone."""
+
+    where: str
+    """The component, as errors name it: "RotationFunction 'db'"."""
+    settings: SharedFunctionSettings
+    key: KeyChoice
+    """The key of every member secret: the one given, or one to create."""
+    artifact: HandlerArtifact
+    """The function's code (the strategy's handlers, driver and CA bundle)."""
+
+
+def plan_rotation_function(
+    where: str, name: str, args: RotationFunctionArgs, region: str | None
+) -> RotationFunctionPlan:
+    """The plan of RotationFunction ``name``; raises InvalidArgumentError for bad input."""
+    settings = parse_rotation_function_args(args)
+    if region is not None:
+        check_function_region(settings, region)
+    physical_names.check(name, physical_names.ROTATION_FUNCTION)
+    artifact = strategy_artifact(
+        settings.strategy, settings.handler_module, settings.ca_bundle_path
+    )
+    return RotationFunctionPlan(where, settings, KeyChoice.of(settings), artifact)
+
+
 def check_function_region(settings: SharedFunctionSettings, region: str) -> None:
     """A given key and the master secret in the function's region (its members' too)."""
     if isinstance(settings.kms_key_arn, str):
@@ -161,18 +181,17 @@ def check_function_region(settings: SharedFunctionSettings, region: str) -> None
 
 
 def _gate(
-    where: str,
-    settings: SharedFunctionSettings,
+    plan: RotationFunctionPlan,
     region: pulumi.Output[str],
     known: str | None,
 ) -> InputGate:
     """Checks that wait for an Output or the provider's region: a key given as an Output (its
     form and region), the region checks when the region was not known while parsing, and no
     Pulumi secret in the function's environment."""
-    gate = InputGate(where)
+    settings = plan.settings
+    gate = InputGate(plan.where)
+    plan.key.checked_later(gate, region, "the function")
     key = settings.kms_key_arn
-    if isinstance(key, pulumi.Output):
-        checked_key_arn(gate, key, region, "the function")
     if known is None and (isinstance(key, str) or settings.master_secret_arn is not None):
         gate.check(region, lambda resolved: check_function_region(settings, resolved))
     refuse_secret_values(gate, "environment", settings.function.environment)

@@ -106,18 +106,19 @@ def secret_rotation_spec(
     key_arn: pulumi.Input[str],
     context: AwsContext,
     *,
+    log_group_arn: pulumi.Output[str],
     replicas: Sequence[SecretLocation] = (),
 ) -> FunctionSpec:
     """Rights for exactly this secret (its replicas' keys, and the master secret for
-    alternating users), the environment the handler reads, and Secrets Manager as the only
-    invoker for this secret."""
+    alternating users) and its function's log group, the environment the handler reads, and
+    Secrets Manager as the only invoker for this secret."""
     rotation = settings.rotation
     assert rotation is not None
     master = master_secret(rotation)
     vpc = settings.function.vpc
     return FunctionSpec(
         artifact=artifact,
-        policy=lambda log_group_arn: rotation_role_policy(
+        policy=rotation_role_policy(
             secret_arn,
             key_arn,
             log_group_arn,

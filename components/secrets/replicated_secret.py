@@ -3,18 +3,16 @@
 # Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
 # (provider/) is inferred from them at run time.
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import known_region
-from components.errors import InvalidArgumentError
-from components.iam.key_policy import key_policy
+from components.aws_context import AwsContext, known_region, lookup_aws_context
 from components.input_gate import InputGate
-from components.kms_key import KEY_DELETION_WINDOW_DAYS, create_kms_key
-from components.rotation.artifact import HandlerArtifact
-from components.rotation.secret_function import secret_rotation_artifact
+from components.key_choice import KeyChoice, choose_key
+from components.kms_key import KEY_DELETION_WINDOW_DAYS, key_policy_json
 from components.secrets.replicated_secret_args import (
     CrossRegionReplicatedSecretArgs,
     ReplicatedSecretSettings,
@@ -22,7 +20,14 @@ from components.secrets.replicated_secret_args import (
     check_replica_region,
     parse_replicated_secret_args,
 )
-from components.secrets.secret_component import ReplicaPlan, SecretComponent, check_names
+from components.secrets.secret_component import (
+    SecretComponent,
+    open_gate,
+    register_primary_key,
+    register_rotation,
+    register_secret,
+)
+from components.secrets.secret_plan import ReplicaPlan, SecretPlan, plan_secret
 
 TYPE_TOKEN = "secretkit:index:CrossRegionReplicatedSecret"
 
@@ -36,8 +41,6 @@ class CrossRegionReplicatedSecret(SecretComponent):
     credentials, assumed role and default tags) for every region, and adding a region adds
     resources without re-parenting any.
     """
-
-    component_label = "CrossRegionReplicatedSecret"
 
     secret_arn: pulumi.Output[str]
     """ARN of the primary secret."""
@@ -60,49 +63,50 @@ class CrossRegionReplicatedSecret(SecretComponent):
         args: CrossRegionReplicatedSecretArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        where = f"CrossRegionReplicatedSecret '{name}'"
-        try:
-            region = known_region(opts)
-            plan = parse_replicated_secret_args(args, primary_region=region)
-            settings = plan.secret
-            check_names(name, settings)
-            artifact: HandlerArtifact | None = None
-            if settings.rotation is not None:
-                artifact = secret_rotation_artifact(settings)
-        except InvalidArgumentError as error:
-            raise error.located(where) from None
-        super().__init__(TYPE_TOKEN, name, None, opts)
-
-        gate = self._start(name, settings, region)
-        # The provider's region may only be known now: a replica there would collide.
-        gate.check(self.context.region, lambda primary: _check_regions(plan.regions, primary))
-        for index, region in enumerate(plan.regions):
-            key = plan.given_keys.get(region)
-            if isinstance(key, pulumi.Output):
-                gate.check(key, _replica_key_check(f"replica_regions[{index}].kms_key_arn", region))
-        key_arn = self._primary_key(name, settings, gate, multi_region=plan.multi_region_key)
-        replica_keys = self._replica_keys(name, plan, key_arn, gate)
-        self._secret(
-            name,
-            settings,
-            gate,
-            ReplicaPlan(plan.regions, replica_keys, plan.force_overwrite),
+        region = known_region(opts)
+        replication, plan = self._begin(
+            TYPE_TOKEN, name, opts, lambda where: plan_replicated_secret(where, name, args, region)
         )
-        self.rotation_function = None
-        if artifact is not None:
-            self.rotation_function = self._rotation(name, settings, artifact, gate)
-        for reader in settings.readers:
-            self.grant_read(reader)
 
-        self.secret_arn = self.secret.arn
-        self.secret_name = self.secret.name
-        self.kms_key_arn = pulumi.Output.from_input(key_arn)
+        context = lookup_aws_context(self)
+        gate = open_gate(self, plan, context, region)
+        # The provider's region may only be known now: a replica there would collide.
+        gate.check(context.region, lambda primary: _check_regions(replication.regions, primary))
+        for index, replica_region in enumerate(replication.regions):
+            key = replication.given_keys.get(replica_region)
+            if isinstance(key, pulumi.Output):
+                argument = f"replica_regions[{index}].kms_key_arn"
+                gate.check(key, _replica_key_check(argument, replica_region))
+        primary_key = register_primary_key(self, plan, context, gate)
+        replica_keys = register_replica_keys(
+            self,
+            replication,
+            key=plan.key,
+            primary_key_arn=primary_key.arn,
+            context=context,
+            gate=gate,
+        )
+        self.replica_keys = replica_keys.created
+        replicas = ReplicaPlan(replication.regions, replica_keys.arns, replication.force_overwrite)
+        secret = register_secret(
+            self, name, plan, key_arn=primary_key.arn, gate=gate, replicas=replicas
+        )
+        rotation = register_rotation(
+            self, name, plan, secret=secret, key_arn=primary_key.arn, context=context, gate=gate
+        )
+        self.rotation_function = rotation.function if rotation else None
+        self._keep_built(plan, context, primary_key, secret, rotation)
+
+        regions = replication.regions
+        self.secret_arn = secret.secret.arn
+        self.secret_name = secret.secret.name
+        self.kms_key_arn = pulumi.Output.from_input(primary_key.arn)
         self.replica_secret_arns = pulumi.Output.all(
-            *(pulumi.Output.from_input(r.secret_arn) for r in self._replicas)
-        ).apply(lambda arns: dict(zip(plan.regions, arns, strict=True)))
+            *(pulumi.Output.from_input(r.secret_arn) for r in secret.replicas)
+        ).apply(lambda arns: dict(zip(regions, arns, strict=True)))
         self.replica_kms_key_arns = pulumi.Output.all(
-            *(pulumi.Output.from_input(replica_keys[r]) for r in plan.regions)
-        ).apply(lambda arns: dict(zip(plan.regions, arns, strict=True)))
+            *(pulumi.Output.from_input(replica_keys.arns[r]) for r in regions)
+        ).apply(lambda arns: dict(zip(regions, arns, strict=True)))
         function = self.rotation_function
         none: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         self.rotation_function_arn = function.function.arn if function else none
@@ -119,61 +123,68 @@ class CrossRegionReplicatedSecret(SecretComponent):
             }
         )
 
-    def _replica_keys(
-        self,
-        name: str,
-        plan: ReplicatedSecretSettings,
-        primary_key_arn: pulumi.Input[str],
-        gate: InputGate,
-    ) -> dict[str, pulumi.Input[str]]:
-        """Region -> key ARN: given, a replica of the multi-Region primary, or a new CMK."""
-        settings = plan.secret
-        opts = pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on())
-        self.replica_keys: dict[str, aws.kms.Key | aws.kms.ReplicaKey] = {}
-        keys: dict[str, pulumi.Input[str]] = {}
-        for region in plan.regions:
-            if region in plan.given_keys:
-                keys[region] = plan.given_keys[region]
-                continue
-            description = (
-                f"Encrypts the {region} replica of Secrets Manager secret "
-                f"{settings.secret_name} (secretkit)"
+
+def plan_replicated_secret(
+    where: str, name: str, args: CrossRegionReplicatedSecretArgs, region: str | None
+) -> tuple[ReplicatedSecretSettings, SecretPlan]:
+    """The replication and the plan of the secret ``name``; raises InvalidArgumentError for
+    bad input."""
+    replication = parse_replicated_secret_args(args, primary_region=region)
+    plan = plan_secret(
+        where, name, replication.secret, multi_region_key=replication.multi_region_key
+    )
+    return replication, plan
+
+
+@dataclass(frozen=True)
+class ReplicaKeys:
+    """Region -> ARN of the replica's key; region -> the key, where the component created it."""
+
+    arns: dict[str, pulumi.Input[str]]
+    created: dict[str, aws.kms.Key | aws.kms.ReplicaKey]
+
+
+def register_replica_keys(
+    parent: pulumi.Resource,
+    replication: ReplicatedSecretSettings,
+    *,
+    key: KeyChoice,
+    primary_key_arn: pulumi.Input[str],
+    context: AwsContext,
+    gate: InputGate,
+) -> ReplicaKeys:
+    """The replica's key in each region: given, a replica of the multi-Region primary
+    (``key``'s administrators administer it), or a new CMK."""
+    keys = ReplicaKeys({}, {})
+    for region in replication.regions:
+        choice = replace(key, given=replication.given_keys.get(region))
+        encrypts = (
+            f"the {region} replica of Secrets Manager secret {replication.secret.secret_name}"
+        )
+        tags = replication.secret.tags
+        if choice.given is None and replication.multi_region_key:
+            replica = aws.kms.ReplicaKey(
+                f"{parent.pulumi_resource_name}-key-{region}",
+                region=region,
+                primary_key_arn=primary_key_arn,
+                description=f"Encrypts {encrypts} (secretkit)",
+                deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
+                policy=key_policy_json(
+                    context, choice.administrators, choice.administrators_can_edit_policy
+                ),
+                tags=tags or None,
+                opts=pulumi.ResourceOptions(parent=parent, depends_on=gate.depends_on()),
             )
-            key: aws.kms.Key | aws.kms.ReplicaKey
-            if plan.multi_region_key:
-                key = aws.kms.ReplicaKey(
-                    f"{name}-key-{region}",
-                    region=region,
-                    primary_key_arn=primary_key_arn,
-                    description=description,
-                    deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
-                    policy=pulumi.Output.json_dumps(
-                        key_policy(
-                            self.context.partition,
-                            self.context.account_id,
-                            settings.key_administrators,
-                            administrators_can_edit_policy=(
-                                settings.key_administrators_can_edit_policy
-                            ),
-                        )
-                    ),
-                    tags=settings.tags or None,
-                    opts=opts,
-                )
-            else:
-                key = create_kms_key(
-                    f"{name}-key-{region}",
-                    description=description,
-                    context=self.context,
-                    administrators=settings.key_administrators,
-                    administrators_can_edit_policy=settings.key_administrators_can_edit_policy,
-                    tags=settings.tags,
-                    region=region,
-                    opts=opts,
-                )
-            self.replica_keys[region] = key
-            keys[region] = key.arn
-        return keys
+            keys.arns[region] = replica.arn
+            keys.created[region] = replica
+            continue
+        chosen = choose_key(
+            choice, parent, context, gate, encrypts=encrypts, tags=tags, region=region
+        )
+        keys.arns[region] = chosen.arn
+        if chosen.created is not None:
+            keys.created[region] = chosen.created
+    return keys
 
 
 def _replica_key_check(argument: str, region: str) -> Callable[[Any], object]:

@@ -4,11 +4,16 @@
 # (provider/) is inferred from them at run time.
 import pulumi
 
-from components.aws_context import known_region
-from components.errors import InvalidArgumentError
-from components.rotation.secret_function import secret_rotation_artifact
+from components.aws_context import known_region, lookup_aws_context
 from components.secrets.rotating_secret_args import RotatingSecretArgs, parse_rotating_secret_args
-from components.secrets.secret_component import SecretComponent, check_names
+from components.secrets.secret_component import (
+    SecretComponent,
+    open_gate,
+    register_primary_key,
+    register_rotation,
+    register_secret,
+)
+from components.secrets.secret_plan import plan_secret
 
 TYPE_TOKEN = "secretkit:index:RotatingSecret"
 
@@ -21,8 +26,6 @@ class RotatingSecret(SecretComponent):
     inline policy, log group and invoke permission, the rotation schedule, and one inline read
     policy per reader.
     """
-
-    component_label = "RotatingSecret"
 
     secret_arn: pulumi.Output[str]
     """ARN of the secret."""
@@ -45,33 +48,35 @@ class RotatingSecret(SecretComponent):
         args: RotatingSecretArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        try:
-            region = known_region(opts)
-            settings = parse_rotating_secret_args(args, region=region)
-            check_names(name, settings)
-            shared = settings.rotation.function if settings.rotation else None
-            artifact = None if shared is not None else secret_rotation_artifact(settings)
-        except InvalidArgumentError as error:
-            raise error.located(f"RotatingSecret '{name}'") from None
-        super().__init__(TYPE_TOKEN, name, None, opts)
+        region = known_region(opts)
+        plan = self._begin(
+            TYPE_TOKEN,
+            name,
+            opts,
+            lambda where: plan_secret(where, name, parse_rotating_secret_args(args, region=region)),
+        )
 
-        gate = self._start(name, settings, region)
-        key_arn = self._primary_key(name, settings, gate, multi_region=False)
-        self._secret(name, settings, gate)
-        self.rotation_function = function = self._rotation(name, settings, artifact, gate)
-        for reader in settings.readers:
-            self.grant_read(reader)
+        context = lookup_aws_context(self)
+        gate = open_gate(self, plan, context, region)
+        key = register_primary_key(self, plan, context, gate)
+        secret = register_secret(self, name, plan, key_arn=key.arn, gate=gate)
+        rotation = register_rotation(
+            self, name, plan, secret=secret, key_arn=key.arn, context=context, gate=gate
+        )
+        assert rotation is not None  # a RotatingSecret always rotates
+        self.rotation_function = function = rotation.function
+        self._keep_built(plan, context, key, secret, rotation)
 
-        self.secret_arn = self.secret.arn
-        self.secret_name = self.secret.name
-        self.kms_key_arn = pulumi.Output.from_input(key_arn)
+        self.secret_arn = secret.secret.arn
+        self.secret_name = secret.secret.name
+        self.kms_key_arn = pulumi.Output.from_input(key.arn)
         self.rotation_function_arn = function.function.arn
         self.rotation_role_arn = function.role.arn
         self.rotation_role_name = function.role.name
         self.rotation_artifact_size = (
-            shared.artifact_size
-            if shared is not None
-            else pulumi.Output.from_input(artifact.zipped_size() if artifact else 0)
+            plan.shared.artifact_size
+            if plan.shared is not None
+            else pulumi.Output.from_input(plan.artifact.zipped_size() if plan.artifact else 0)
         )
         self.register_outputs(
             {

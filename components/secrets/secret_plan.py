@@ -1,0 +1,76 @@
+"""What a Secrets Manager component will create, decided from its parsed arguments alone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+
+from components import physical_names
+from components.iam import grants
+from components.key_choice import KeyChoice
+from components.rotation.artifact import HandlerArtifact
+from components.rotation.rotation_function import RotationFunction
+from components.rotation.secret_function import secret_rotation_artifact
+from components.secrets.rotating_secret_args import RotatingSecretSettings
+
+
+@dataclass(frozen=True)
+class SecretPlan:
+    """What a Secrets Manager component will create, decided from its parsed arguments alone."""
+
+    where: str
+    """The component, as errors name it: "RotatingSecret 'db'"."""
+    settings: RotatingSecretSettings
+    key: KeyChoice
+    """The primary key: the one given, one to create, or a shared RotationFunction's."""
+    shared: RotationFunction | None
+    """The shared RotationFunction the secret joins, if any."""
+    artifact: HandlerArtifact | None
+    """The code of the secret's own rotation function (None: no rotation, or a shared one)."""
+    multi_region_key: bool = False
+    """Create the primary key as a multi-Region key (its replicas encrypt the replicas)."""
+
+
+def plan_secret(
+    where: str, name: str, settings: RotatingSecretSettings, *, multi_region_key: bool = False
+) -> SecretPlan:
+    """The plan for ``settings``; raises InvalidArgumentError for a derived AWS name that breaks
+    a rule, or a strategy whose code or driver is missing."""
+    check_names(name, settings)
+    shared = shared_function(settings)
+    own_rotation = settings.rotation is not None and shared is None
+    return SecretPlan(
+        where=where,
+        settings=settings,
+        key=KeyChoice(shared.kms_key_arn) if shared is not None else KeyChoice.of(settings),
+        shared=shared,
+        artifact=secret_rotation_artifact(settings) if own_rotation else None,
+        multi_region_key=multi_region_key,
+    )
+
+
+@dataclass(frozen=True)
+class ReplicaPlan:
+    """How the secret is replicated: which regions, with which keys (Outputs allowed)."""
+
+    regions: Sequence[str]
+    key_arns: dict[str, pulumi.Input[str]]
+    force_overwrite: bool
+
+
+def check_names(name: str, settings: RotatingSecretSettings) -> None:
+    """The AWS names derived from the component's name: its rotation function's (unless it
+    joins a shared one) and its readers' inline policies."""
+    own_function = settings.rotation is not None and settings.rotation.shared is None
+    physical_names.check(name, physical_names.ROTATION_FUNCTION if own_function else ())
+    grants.check_grant_names(name, settings.readers, "readers")
+
+
+def shared_function(settings: RotatingSecretSettings) -> RotationFunction | None:
+    """The shared RotationFunction the secret joins, if any."""
+    if settings.rotation is None or settings.rotation.function is None:
+        return None
+    function: RotationFunction = settings.rotation.function
+    return function
