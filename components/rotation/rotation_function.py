@@ -15,6 +15,13 @@ from components.input_gate import InputGate
 from components.key_choice import KeyChoice, choose_key
 from components.rotation.artifact import HandlerArtifact
 from components.rotation.code_args import check_master_region
+from components.rotation.function_code import (
+    code_environment,
+    function_warnings,
+    master_secret,
+    strategy_artifact,
+    tls_warnings,
+)
 from components.rotation.function_settings import refuse_secret_values
 from components.rotation.lambda_function import (
     FunctionSite,
@@ -27,13 +34,6 @@ from components.rotation.rotation_function_args import (
     RotationFunctionArgs,
     SharedFunctionSettings,
     parse_rotation_function_args,
-)
-from components.rotation.secret_function import (
-    code_environment,
-    function_warnings,
-    master_secret,
-    strategy_artifact,
-    tls_warnings,
 )
 
 TYPE_TOKEN = "secretkit:index:RotationFunction"

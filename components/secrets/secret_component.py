@@ -24,14 +24,14 @@ from components.rotation.lambda_function import (
     create_rotation_function,
     register_log_group,
 )
-from components.rotation.secret_function import (
-    rotation_warnings,
-    secret_rotation_spec,
-)
 from components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     check_region,
     depends_on_region,
+)
+from components.secrets.rotation_spec import (
+    rotation_warnings,
+    secret_rotation_spec,
 )
 from components.secrets.secret_plan import ReplicaPlan, SecretPlan
 from components.strategies import CUSTOM_TAG_PREFIX

@@ -12,8 +12,8 @@ from components.iam import grants
 from components.key_choice import KeyChoice
 from components.rotation.artifact import HandlerArtifact
 from components.rotation.rotation_function import RotationFunction
-from components.rotation.secret_function import secret_rotation_artifact
 from components.secrets.rotating_secret_args import RotatingSecretSettings
+from components.secrets.rotation_spec import secret_rotation_artifact
 
 
 @dataclass(frozen=True)

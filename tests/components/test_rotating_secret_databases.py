@@ -11,8 +11,8 @@ import pytest
 
 from components import InvalidArgumentError, RotatingSecret
 from components.iam.least_privilege import violations
-from components.rotation.secret_function import secret_rotation_artifact
 from components.secrets.rotating_secret_args import parse_rotating_secret_args
+from components.secrets.rotation_spec import secret_rotation_artifact
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, is_secret
 from tests.components.helpers import build_component, policy_of, statements_by_sid, the

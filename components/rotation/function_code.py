@@ -1,37 +1,22 @@
-"""What a RotatingSecret's rotation function is made of: code, rights, environment, invoker."""
+"""What a rotation function runs with: the strategy's artifact (and CA bundle), the environment
+its handlers read, the master secret its role may read, and advice that is not an error."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pulumi
 
 from components import strategies
-from components.aws_context import AwsContext
 from components.iam.master_secret import MasterSecret
-from components.iam.replicas import SecretLocation
-from components.iam.rotation_role import rotation_role_policy
 from components.rotation.artifact import HandlerArtifact, rotation_artifact
 from components.rotation.code_args import RotationCode
 from components.rotation.function_settings import FunctionSettings
-from components.rotation.lambda_function import FunctionSpec, Invoker
-from components.secrets.rotating_secret_args import RotatingSecretSettings
 from rotation_handlers.database import CA_BUNDLE_VARIABLE, TLS_MODE_VARIABLE
 
 #: Where the CA bundle lands in the function (Lambda unpacks the artifact in /var/task).
 CA_BUNDLE_NAME = "ca_bundle.pem"
 CA_BUNDLE_IN_LAMBDA = f"/var/task/{CA_BUNDLE_NAME}"
-
-
-def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifact:
-    """The strategy's handlers (and driver), plus the CA bundle when one is given.
-
-    Raises InvalidArgumentError when the strategy's code or driver is missing.
-    """
-    rotation = settings.rotation
-    assert rotation is not None
-    return strategy_artifact(rotation.strategy, rotation.handler_module, rotation.ca_bundle_path)
 
 
 def strategy_artifact(
@@ -42,17 +27,6 @@ def strategy_artifact(
     if ca_bundle_path is not None:
         artifact = artifact.with_files({CA_BUNDLE_NAME: Path(ca_bundle_path).resolve()})
     return artifact
-
-
-def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
-    """Advice about the rotation that is not an error (a shared function gives its own)."""
-    rotation = settings.rotation
-    if rotation is None or rotation.shared is not None:
-        return []
-    return [
-        *function_warnings(rotation.strategy, settings.function),
-        *tls_warnings(rotation.strategy, rotation.tls, rotation.ca_bundle_path),
-    ]
 
 
 def tls_warnings(strategy: str, tls: str | None, ca_bundle_path: str | None) -> list[str]:
@@ -97,38 +71,3 @@ def code_environment(code: RotationCode) -> dict[str, pulumi.Input[str]]:
     if code.ca_bundle_path is not None:
         environment[CA_BUNDLE_VARIABLE] = CA_BUNDLE_IN_LAMBDA
     return environment
-
-
-def secret_rotation_spec(
-    settings: RotatingSecretSettings,
-    artifact: HandlerArtifact,
-    secret_arn: pulumi.Output[str],
-    key_arn: pulumi.Input[str],
-    context: AwsContext,
-    *,
-    log_group_arn: pulumi.Output[str],
-    replicas: Sequence[SecretLocation] = (),
-) -> FunctionSpec:
-    """Rights for exactly this secret (its replicas' keys, and the master secret for
-    alternating users) and its function's log group, the environment the handler reads, and
-    Secrets Manager as the only invoker for this secret."""
-    rotation = settings.rotation
-    assert rotation is not None
-    master = master_secret(rotation)
-    vpc = settings.function.vpc
-    return FunctionSpec(
-        artifact=artifact,
-        policy=rotation_role_policy(
-            secret_arn,
-            key_arn,
-            log_group_arn,
-            context.scope(),
-            vpc=vpc,
-            master=master,
-            replicas=replicas,
-        ),
-        # One function per secret, so it may be invoked for this secret only.
-        invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),
-        description="Rotates one Secrets Manager secret",
-        environment=code_environment(rotation),
-    )

@@ -1,0 +1,78 @@
+"""A RotatingSecret's own rotation function: its artifact, the advice about it, and what it is
+made of (code, rights for exactly this secret, environment, invoker)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+
+from components.aws_context import AwsContext
+from components.iam.replicas import SecretLocation
+from components.iam.rotation_role import rotation_role_policy
+from components.rotation.artifact import HandlerArtifact
+from components.rotation.function_code import (
+    code_environment,
+    function_warnings,
+    master_secret,
+    strategy_artifact,
+    tls_warnings,
+)
+from components.rotation.lambda_function import FunctionSpec, Invoker
+from components.secrets.rotating_secret_args import RotatingSecretSettings
+
+
+def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifact:
+    """The strategy's handlers (and driver), plus the CA bundle when one is given.
+
+    Raises InvalidArgumentError when the strategy's code or driver is missing.
+    """
+    rotation = settings.rotation
+    assert rotation is not None
+    return strategy_artifact(rotation.strategy, rotation.handler_module, rotation.ca_bundle_path)
+
+
+def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
+    """Advice about the rotation that is not an error (a shared function gives its own)."""
+    rotation = settings.rotation
+    if rotation is None or rotation.shared is not None:
+        return []
+    return [
+        *function_warnings(rotation.strategy, settings.function),
+        *tls_warnings(rotation.strategy, rotation.tls, rotation.ca_bundle_path),
+    ]
+
+
+def secret_rotation_spec(
+    settings: RotatingSecretSettings,
+    artifact: HandlerArtifact,
+    secret_arn: pulumi.Output[str],
+    key_arn: pulumi.Input[str],
+    context: AwsContext,
+    *,
+    log_group_arn: pulumi.Output[str],
+    replicas: Sequence[SecretLocation] = (),
+) -> FunctionSpec:
+    """Rights for exactly this secret (its replicas' keys, and the master secret for
+    alternating users) and its function's log group, the environment the handler reads, and
+    Secrets Manager as the only invoker for this secret."""
+    rotation = settings.rotation
+    assert rotation is not None
+    master = master_secret(rotation)
+    vpc = settings.function.vpc
+    return FunctionSpec(
+        artifact=artifact,
+        policy=rotation_role_policy(
+            secret_arn,
+            key_arn,
+            log_group_arn,
+            context.scope(),
+            vpc=vpc,
+            master=master,
+            replicas=replicas,
+        ),
+        # One function per secret, so it may be invoked for this secret only.
+        invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),
+        description="Rotates one Secrets Manager secret",
+        environment=code_environment(rotation),
+    )
