@@ -11,7 +11,7 @@ import pulumi
 
 from components import parameter_policies, validation
 from components.errors import Redacted
-from components.key_administration_args import parse_policy_editing
+from components.key_args import given_key_arn, key_administrators, parse_policy_editing
 from components.rotation.function_settings import (
     FunctionSettings,
     PasswordPolicyArgs,
@@ -247,17 +247,13 @@ def _parse_value_and_tier(
 
 def _parse_key(given: Mapping[str, Any]) -> tuple[pulumi.Input[str] | None, bool, list[str]]:
     """(kms_key_arn, create_kms_key, key_administrators)."""
-    kms_key_arn = given.get("kms_key_arn")
     create_key = validation.require_bool("create_kms_key", given.get("create_kms_key", False))
-    if kms_key_arn is not None and create_key:
+    if given.get("kms_key_arn") is not None and create_key:
         raise validation.fail(
             "create_kms_key", True, "give kms_key_arn (an existing key) or create_kms_key, not both"
         )
-    if kms_key_arn is not None and not isinstance(kms_key_arn, pulumi.Output):
-        validation.kms_key_arn("kms_key_arn", kms_key_arn)
-    administrators = validation.principal_arns(
-        "key_administrators", given.get("key_administrators", [])
-    )
+    kms_key_arn = given_key_arn(given)
+    administrators = key_administrators(given)
     if administrators and not create_key:
         raise validation.fail(
             "key_administrators", administrators, "only applies with create_kms_key=True"

@@ -7,7 +7,7 @@ from typing import Any, Required
 import pulumi
 
 from components import validation
-from components.key_administration_args import POLICY_EDITING, parse_policy_editing
+from components.key_args import POLICY_EDITING, given_or_created_key, parse_policy_editing
 from components.rotation.code_args import parse_code, parse_master, parse_tls
 from components.rotation.function_settings import (
     FUNCTION_ARGUMENTS,
@@ -103,18 +103,7 @@ def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
     master, master_key = parse_master(strategy, given, "")
     module, ca_bundle = parse_code(strategy, given, "")
 
-    kms_key_arn = given.get("kms_key_arn")
-    if kms_key_arn is not None and not isinstance(kms_key_arn, pulumi.Output):
-        validation.kms_key_arn("kms_key_arn", kms_key_arn)
-    administrators = validation.principal_arns(
-        "key_administrators", given.get("key_administrators", [])
-    )
-    if administrators and kms_key_arn is not None:
-        raise validation.fail(
-            "key_administrators",
-            administrators,
-            "only applies to the key the function creates; kms_key_arn names an existing key",
-        )
+    kms_key_arn, administrators = given_or_created_key(given, "function")
     return SharedFunctionSettings(
         strategy=strategy,
         secret_names=names,

@@ -11,7 +11,7 @@ import pulumi
 
 from components import validation
 from components.errors import Redacted
-from components.key_administration_args import parse_policy_editing
+from components.key_args import given_or_created_key, parse_policy_editing
 from components.rotation.code_args import check_master_region, parse_code, parse_master, parse_tls
 from components.rotation.function_settings import (
     FunctionArgs,
@@ -348,18 +348,7 @@ def parse_rotating_secret_args(
     if rotation is not None and rotation.shared is not None:
         _check_membership(given, name, rotation)
 
-    kms_key_arn = given.get("kms_key_arn")
-    if kms_key_arn is not None and not isinstance(kms_key_arn, pulumi.Output):
-        validation.kms_key_arn("kms_key_arn", kms_key_arn)
-    administrators = validation.principal_arns(
-        "key_administrators", given.get("key_administrators", [])
-    )
-    if administrators and kms_key_arn is not None:
-        raise validation.fail(
-            "key_administrators",
-            administrators,
-            "only applies to the key the component creates; kms_key_arn names an existing key",
-        )
+    kms_key_arn, administrators = given_or_created_key(given, "component")
 
     secret_string = given.get("secret_string")
     template = given.get("secret_template")
