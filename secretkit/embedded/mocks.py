@@ -323,6 +323,8 @@ def install(
     _replace_event_loop()
     # ...and a fresh root stack resource on that loop (set_mocks only makes one if none exists).
     pulumi_settings.ROOT.set(None)
+    # ...and no stack configuration left by an earlier program (run_program sets its own after).
+    pulumi.runtime.set_all_config({}, [])
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
     return monitor

@@ -14,6 +14,7 @@ from components import InvalidArgumentError, SecureParameter
 from components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, is_secret
+from secretkit.program import PROJECT_DIR, load_stack_config, run_program
 from tests.components.helpers import build_component, policy_of, the
 
 ACCOUNT = mocks.ACCOUNT_ID
@@ -341,6 +342,19 @@ def test_parameter_name_limit_assumes_the_longest_region_when_unknown(
     with pytest.raises(InvalidArgumentError, match="at most 961") as caught:
         build(base_args(parameter_name="/" + "n" * 964))
     assert caught.value.argument == "parameter_name"
+
+
+def test_a_program_run_earlier_leaves_no_region_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The region an earlier program's stack configuration named (aws:region) is not this one's:
+    each program under the mocks starts with no configuration."""
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    config = load_stack_config(PROJECT_DIR, "dev", secret_overrides={"parameterValue": "v"})
+    assert config.values["aws:region"] == "us-east-1"
+    run_program(PROJECT_DIR / "__main__.py", config, stack="dev")
+    mocks.install()
+    with pytest.raises(InvalidArgumentError, match="at most 961"):
+        build(base_args(parameter_name="/" + "n" * 964))
 
 
 # --- checks on values known only at deployment gate every child ------------------------------
