@@ -9,8 +9,6 @@ from typing import Any
 
 import boto3
 
-from secretkit.embedded import mocks
-
 #: The role moto lets any caller assume in any account while authorization is off.
 ADMIN_ROLE = "secretkit-embedded-admin"
 
@@ -32,16 +30,16 @@ def assume(
     )
 
 
-def account_admin(account_id: str, region: str = mocks.REGION) -> boto3.session.Session:
+def account_admin(account_id: str, region: str) -> boto3.session.Session:
     """Administrator credentials in ``account_id``: what this session creates lives in that
     account (moto keeps each account's resources apart). Call while authorization is off."""
-    arn = f"arn:{mocks.PARTITION}:iam::{account_id}:role/{ADMIN_ROLE}"
+    arn = f"arn:aws:iam::{account_id}:role/{ADMIN_ROLE}"
     return assume(arn, f"{ADMIN_ROLE}-{account_id}", region)
 
 
 def account_root(account_id: str) -> str:
     """The ARN naming every principal of an account in a policy's Principal element."""
-    return f"arn:{mocks.PARTITION}:iam::{account_id}:root"
+    return f"arn:aws:iam::{account_id}:root"
 
 
 def role_with_policy(
@@ -73,7 +71,7 @@ def reader_in(
     account_id: str,
     name: str,
     identity_policy: Mapping[str, Any] | None,
-    region: str = mocks.REGION,
+    region: str,
 ) -> tuple[str, boto3.session.Session]:
     """A role ``name`` in ``account_id`` holding ``identity_policy``, and a session under its
     own assumed-role credentials (its ARN first). Call while authorization is off; make the

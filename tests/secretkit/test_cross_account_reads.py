@@ -196,7 +196,7 @@ def reads(session: boto3.session.Session, arn: str, region: str = PRIMARY) -> bo
 
 def test_a_role_of_another_account_reads_with_all_three_documents(accounts: None) -> None:
     secret = SharedSecret()
-    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()))
+    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     secret.grant(role)
     assert reads(session, secret.arn)
     with authorized():
@@ -206,14 +206,14 @@ def test_a_role_of_another_account_reads_with_all_three_documents(accounts: None
 
 def test_the_replica_is_read_in_its_region_under_the_replica_key(accounts: None) -> None:
     secret = SharedSecret()
-    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()))
+    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     secret.grant(role)
     assert reads(session, secret.replica_arn, REPLICA)
 
 
 def test_refused_without_the_resource_policy_statement(accounts: None) -> None:
     secret = SharedSecret()
-    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()))
+    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     secret.grant(role, secret=False)
     assert not reads(session, secret.arn)
     assert not reads(session, secret.replica_arn, REPLICA)
@@ -225,7 +225,7 @@ def test_refused_without_the_resource_policy_statement(accounts: None) -> None:
 def test_refused_without_the_key_statement(accounts: None) -> None:
     """DescribeSecret needs no key; GetSecretValue does."""
     secret = SharedSecret()
-    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()))
+    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     secret.grant(role, key=False)
     assert not reads(session, secret.arn)
     assert not reads(session, secret.replica_arn, REPLICA)
@@ -236,7 +236,7 @@ def test_refused_without_the_key_statement(accounts: None) -> None:
 
 def test_refused_without_the_readers_identity_policy(accounts: None) -> None:
     secret = SharedSecret()
-    role, session = reader_in(READER_ACCOUNT, "reader", None)
+    role, session = reader_in(READER_ACCOUNT, "reader", None, PRIMARY)
     secret.grant(role)
     assert not reads(session, secret.arn)
 
@@ -244,16 +244,16 @@ def test_refused_without_the_readers_identity_policy(accounts: None) -> None:
 def test_refused_when_the_readers_identity_policy_lacks_the_key(accounts: None) -> None:
     secret = SharedSecret()
     policy = reader_policy(secret.locations(), key=False)
-    role, session = reader_in(READER_ACCOUNT, "reader", policy)
+    role, session = reader_in(READER_ACCOUNT, "reader", policy, PRIMARY)
     secret.grant(role)
     assert not reads(session, secret.arn)
 
 
 def test_refused_from_a_third_account(accounts: None) -> None:
     secret = SharedSecret()
-    role, _ = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()))
+    role, _ = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     secret.grant(role)
-    _, intruder = reader_in(THIRD_ACCOUNT, "reader", reader_policy(secret.locations()))
+    _, intruder = reader_in(THIRD_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     assert not reads(intruder, secret.arn)
     assert not reads(intruder, secret.replica_arn, REPLICA)
 
@@ -261,8 +261,8 @@ def test_refused_from_a_third_account(accounts: None) -> None:
 def test_naming_the_account_admits_its_roles_whose_own_policy_allows(accounts: None) -> None:
     secret = SharedSecret()
     secret.grant(account_root(READER_ACCOUNT))
-    _, allowed = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()))
-    _, unprivileged = reader_in(READER_ACCOUNT, "bystander", None)
+    _, allowed = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
+    _, unprivileged = reader_in(READER_ACCOUNT, "bystander", None, PRIMARY)
     assert reads(allowed, secret.arn)
     assert not reads(unprivileged, secret.arn)
 
@@ -273,7 +273,7 @@ def test_the_key_statement_holds_only_through_secrets_manager_for_this_secret(
     """A key statement conditioned on another secret's ARN, or another region's Secrets
     Manager, lets nothing through."""
     secret = SharedSecret()
-    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()))
+    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     secret.grant(role, key=False)
     other_secret = secret.arn.replace(NAME, "prod/shared/other")
     for wrong in (
@@ -293,7 +293,7 @@ def test_the_aws_managed_key_is_never_readable_from_another_account(accounts: No
     policy = document(
         {"Effect": "Allow", "Action": [*READ_ACTIONS, "kms:Decrypt"], "Resource": "*"}
     )
-    role, session = reader_in(READER_ACCOUNT, "reader", policy)
+    role, session = reader_in(READER_ACCOUNT, "reader", policy, PRIMARY)
     boto3.client("secretsmanager", region_name=PRIMARY).put_resource_policy(
         SecretId=secret.arn, ResourcePolicy=json.dumps(document(secret_statement(role)))
     )
@@ -303,7 +303,7 @@ def test_the_aws_managed_key_is_never_readable_from_another_account(accounts: No
 def test_a_foreign_arn_is_not_found_while_authorization_is_off(accounts: None) -> None:
     """Routing to the owner happens only while every such call is decided."""
     secret = SharedSecret()
-    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()))
+    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     secret.grant(role)
     with pytest.raises(ClientError) as missing:
         session.client("secretsmanager").get_secret_value(SecretId=secret.arn)
@@ -316,3 +316,55 @@ def test_the_replica_reports_its_own_key(accounts: None) -> None:
         SecretId=secret.arn
     )
     assert [s["KmsKeyId"] for s in described["ReplicationStatus"]] == [secret.replica_key]
+
+
+# --- the same through a Pulumi deployment on the embedded AWS -----------------------------------
+
+
+def test_a_deployed_secret_policy_and_key_policy_admit_the_foreign_reader(
+    accounts: None,
+) -> None:
+    """Account A deploys with the embedded AWS (aws.secretsmanager.SecretPolicy and
+    aws.kms.KeyPolicy as the components emit them); the reader in account B reads it."""
+    import pulumi  # noqa: PLC0415
+    import pulumi_aws as aws  # noqa: PLC0415
+
+    from secretkit.embedded.embedded_aws import EmbeddedAws  # noqa: PLC0415
+
+    role = f"arn:aws:iam::{READER_ACCOUNT}:role/reader"
+
+    def program() -> None:
+        key = aws.kms.Key("key", description="shared")
+        secret = aws.secretsmanager.Secret("secret", name=NAME, kms_key_id=key.arn)
+        aws.secretsmanager.SecretVersion("value", secret_id=secret.id, secret_string=VALUE)
+        aws.secretsmanager.SecretPolicy(
+            "readers",
+            secret_arn=secret.arn,
+            policy=pulumi.Output.json_dumps(document(secret_statement(role))),
+            block_public_policy=True,
+        )
+        aws.kms.KeyPolicy(
+            "key-policy",
+            key_id=key.key_id,
+            policy=secret.arn.apply(
+                lambda arn: json.dumps(
+                    document(owner_statement(), key_statement(role, PRIMARY, arn))
+                )
+            ),
+        )
+        pulumi.export("secret_arn", secret.arn)
+        pulumi.export("key_arn", key.arn)
+
+    monitor = mocks.install(EmbeddedAws(region=PRIMARY))
+    mocks.run(program)
+    secret_arn = str(monitor.by_type("aws:secretsmanager/secret:Secret")[0].state["arn"])
+    key_arn = str(monitor.by_type("aws:kms/key:Key")[0].state["arn"])
+
+    _, session = reader_in(
+        READER_ACCOUNT, "reader", reader_policy([(PRIMARY, secret_arn, key_arn)]), PRIMARY
+    )
+    assert reads(session, secret_arn)
+    _, intruder = reader_in(
+        THIRD_ACCOUNT, "reader", reader_policy([(PRIMARY, secret_arn, key_arn)]), PRIMARY
+    )
+    assert not reads(intruder, secret_arn)
