@@ -368,3 +368,31 @@ def test_a_deployed_secret_policy_and_key_policy_admit_the_foreign_reader(
         THIRD_ACCOUNT, "reader", reader_policy([(PRIMARY, secret_arn, key_arn)]), PRIMARY
     )
     assert not reads(intruder, secret_arn)
+
+
+def test_an_organization_grant_admits_its_member_accounts_only(accounts: None) -> None:
+    """Principal '*' pinned by aws:PrincipalOrgID, in both the resource and the key policy."""
+    org = boto3.client("organizations", region_name=PRIMARY)
+    org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    status = org.create_account(AccountName="readers", Email="readers@example.com")
+    member = status["CreateAccountStatus"]["AccountId"]
+    secret = SharedSecret()
+    pinned = {"StringEquals": {"aws:PrincipalOrgID": org_id}}
+    client = boto3.client("secretsmanager", region_name=PRIMARY)
+    client.put_resource_policy(
+        SecretId=secret.arn,
+        ResourcePolicy=json.dumps(document({**secret_statement("*"), "Condition": pinned})),
+        BlockPublicPolicy=True,
+    )
+    decrypt = key_statement("*", PRIMARY, secret.arn)
+    decrypt["Condition"]["StringEquals"]["aws:PrincipalOrgID"] = org_id
+    boto3.client("kms", region_name=PRIMARY).put_key_policy(
+        KeyId=secret.primary_key,
+        PolicyName="default",
+        Policy=json.dumps(document(owner_statement(), decrypt)),
+    )
+    policy = reader_policy(secret.locations())
+    _, insider = reader_in(member, "reader", policy, PRIMARY)
+    _, outsider = reader_in(THIRD_ACCOUNT, "reader", policy, PRIMARY)
+    assert reads(insider, secret.arn)
+    assert not reads(outsider, secret.arn)
