@@ -396,3 +396,24 @@ def test_an_organization_grant_admits_its_member_accounts_only(accounts: None) -
     _, outsider = reader_in(THIRD_ACCOUNT, "reader", policy, PRIMARY)
     assert reads(insider, secret.arn)
     assert not reads(outsider, secret.arn)
+
+
+def test_a_key_statement_may_name_the_secret_by_its_name_pattern(accounts: None) -> None:
+    """A key created before its secret can only name the secret's ARN by pattern
+    (StringLike on '<name>-??????'); another secret's name still does not match."""
+    secret = SharedSecret()
+    role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
+    secret.grant(role, key=False)
+    for name, readable in ((NAME, True), ("prod/shared/other", False)):
+        pattern = secret.arn.rsplit(":", 1)[0] + f":{name}-??????"
+        statement = key_statement(role, PRIMARY, pattern)
+        statement["Condition"] = {
+            "StringEquals": {"kms:ViaService": f"secretsmanager.{PRIMARY}.amazonaws.com"},
+            "StringLike": {"kms:EncryptionContext:SecretARN": pattern},
+        }
+        boto3.client("kms", region_name=PRIMARY).put_key_policy(
+            KeyId=secret.primary_key,
+            PolicyName="default",
+            Policy=json.dumps(document(owner_statement(), statement)),
+        )
+        assert reads(session, secret.arn) is readable, name
