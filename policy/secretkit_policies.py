@@ -10,7 +10,9 @@ Mandatory: no wildcard actions (or ``NotAction``) over secretsmanager, ssm or km
 policies, no ``Resource: "*"``, partial wildcard or NotResource for secret and parameter reads
 and writes or key use (:data:`components.iam.least_privilege.DATA_ACTIONS`; ``secret:<name>-??????``
 names one secret and passes); rotation schedules within AWS's bounds;
-secrets shared with other accounts encrypted with a customer managed key. Advisory: the
+secrets shared with other accounts encrypted with a customer managed key; grants to other
+accounts in secret and key policies named exactly and conditioned
+(:mod:`policy.cross_account_grants`), SecretPolicy with blockPublicPolicy. Advisory: the
 advisor's findings, with the monthly saving.
 
 This module builds :class:`~pulumi_policy.Policy` objects only; ``policy/__main__.py`` hands
@@ -47,6 +49,7 @@ from components.iam.least_privilege import (
     iam_pattern,
     violations,
 )
+from policy.cross_account_grants import grant_findings
 from secretkit.costs.advisor import advise
 from secretkit.costs.pricing import PRICES
 from secretkit.resources import (
@@ -488,6 +491,57 @@ def validate_cross_account_cmk(
         report_violation(message, urn)
 
 
+#: Properties that may carry the ARN of a resource-policy document's owner, by resource type.
+OWNER_ARN_PROPERTIES: Final = ("arn", "secretArn", "keyId")
+
+
+def grant_owner_account(props: Mapping[str, Any], config: Mapping[str, Any]) -> str | None:
+    """The account whose key or secret a document guards: the ``accountId`` policy config, else
+    the account in the resource's (or its secret's or key's) ARN, once known."""
+    configured = config.get("accountId")
+    if isinstance(configured, str) and _ACCOUNT_RE.match(configured):
+        return configured
+    for name in OWNER_ARN_PROPERTIES:
+        account = account_of(_known(lookup(props, name)))
+        if account is not None:
+            return account
+    return None
+
+
+def cross_account_grant_findings(
+    resource_type: str, props: Mapping[str, Any], config: Mapping[str, Any]
+) -> list[str]:
+    """The cross-account grant rule on one resource's key or resource policy, and a
+    SecretPolicy's blockPublicPolicy."""
+    found: list[str] = []
+    if resource_type == SECRET_POLICY:
+        block = lookup(props, "blockPublicPolicy")
+        if block is not UNKNOWN and block is not True:
+            found.append(
+                "blockPublicPolicy must be true, so that AWS refuses a policy granting broad "
+                "access to the secret"
+            )
+    own_account = grant_owner_account(props, config)
+    for document in documents(resource_type, props):
+        if document.kind == "identity":
+            continue
+        findings = grant_findings(
+            document.content, key_policy=document.kind == "key", own_account=own_account
+        )
+        found += [f"{document.where}: {finding}" for finding in findings]
+    return found
+
+
+def validate_cross_account_grants(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    """Grants to other accounts are exact and conditioned; SecretPolicy blocks public ones."""
+    if args.resource_type not in DOCUMENT_TYPES:
+        return
+    for finding in cross_account_grant_findings(args.resource_type, args.props, args.get_config()):
+        report_violation(finding, None)
+
+
 #: The resource types each advisor rule reports on.
 ADVISOR_RULE_TYPES: Final = {
     "unrotated-secret": frozenset({SECRET}),
@@ -551,6 +605,18 @@ CROSS_ACCOUNT_CMK: Final = StackValidationPolicy(
     enforcement_level=EnforcementLevel.MANDATORY,
     config_schema=ACCOUNT_CONFIG,
 )
+CROSS_ACCOUNT_GRANTS: Final = ResourceValidationPolicy(
+    name="cross-account-grants-exact",
+    description="Secret and KMS key policies name each principal of another account exactly "
+    "(principal '*' only with a condition on aws:PrincipalOrgID, aws:PrincipalAccount or "
+    "aws:PrincipalArn), grant it no wildcard action or NotAction, and condition its KMS use on "
+    "kms:ViaService and the encryption context; SecretPolicy keeps blockPublicPolicy true. "
+    "Without the accountId config, principals are judged foreign once the resource's ARN is "
+    "known ('*' always).",
+    validate=validate_cross_account_grants,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=ACCOUNT_CONFIG,
+)
 UNROTATED_SECRET: Final = StackValidationPolicy(
     name="unrotated-secret",
     description="A Secrets Manager secret that is not rotated, replicated or shared across "
@@ -579,6 +645,7 @@ POLICIES: Final[list[Policy]] = [
     NO_STAR_SECRET_READS,
     ROTATION_SCHEDULE,
     CROSS_ACCOUNT_CMK,
+    CROSS_ACCOUNT_GRANTS,
     UNROTATED_SECRET,
     OVERSIZED_SECURE_STRING,
     SINGLE_PARAMETER_KEY,

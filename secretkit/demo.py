@@ -279,19 +279,14 @@ def read_as_readers(run: ProgramRun, region: str, progress: Callable[[str], None
     refused a write."""
     import boto3  # noqa: PLC0415
 
+    from secretkit.embedded.accounts import assume  # noqa: PLC0415
     from secretkit.embedded.moto_fidelity import is_access_denied  # noqa: PLC0415
 
     checks = []
     account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
     for role, targets in _reads(run).items():
-        credentials = boto3.client("sts", region_name=region).assume_role(
-            RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="secretkit-demo-reader"
-        )["Credentials"]
-        session = boto3.session.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
+        role_arn = f"arn:aws:iam::{account}:role/{role}"
+        session = assume(role_arn, "secretkit-demo-reader", region)
         progress(f"  reading as {role}")
         with authorization_on():
             for kind, target_region, target in targets:

@@ -1,5 +1,6 @@
 """Decides one request against identity and resource policies as IAM does, for the statements
-secretkit's tests meet: explicit Deny wins, then an Allow from either kind (same account)."""
+secretkit's tests meet: explicit Deny wins, then an Allow from either kind (same account), or
+from both kinds (a caller of another account)."""
 
 from __future__ import annotations
 
@@ -63,16 +64,29 @@ def _concerns(statement: Mapping[str, Any], request: Request) -> bool:
     return _matches(statement.get("Resource", []), request.resource)
 
 
-def _names_principal(statement: Mapping[str, Any], request: Request) -> bool:
-    """A resource-policy statement's Principal names the caller (an account's root only
-    delegates to that account's identity policies, so it names nobody here)."""
+def _names_account(named: Sequence[Any], account: str) -> bool:
+    """Whether the principals name the account itself (its id or its root's ARN)."""
+    return any(
+        str(name) == account or str(name).endswith(f":iam::{account}:root") for name in named
+    )
+
+
+def _names_principal(
+    statement: Mapping[str, Any], request: Request, caller_account: str | None = None
+) -> bool:
+    """A resource-policy statement's Principal names the caller. Within one account, an
+    account's root only delegates to that account's identity policies, so it names nobody here;
+    for a caller of another account (``caller_account``), naming that account names each of its
+    principals, whose identity policies must then allow the call too."""
     principal = statement.get("Principal")
     if principal == "*":
         return True
     if not isinstance(principal, Mapping):
         return False
     named = _as_list(principal.get("AWS", []))
-    return "*" in named or any(arn in named for arn in request.principal_arns)
+    if "*" in named or any(arn in named for arn in request.principal_arns):
+        return True
+    return caller_account is not None and _names_account(named, caller_account)
 
 
 def _null_holds(key: str, expected: Any, request: Request) -> bool:
@@ -118,14 +132,18 @@ def _conditions_hold(statement: Mapping[str, Any], request: Request) -> bool:
 
 
 def _applicable(
-    documents: Sequence[Mapping[str, Any]], request: Request, *, resource_policy: bool
+    documents: Sequence[Mapping[str, Any]],
+    request: Request,
+    *,
+    resource_policy: bool,
+    caller_account: str | None = None,
 ) -> list[Mapping[str, Any]]:
     found = []
     for document in documents:
         for statement in _as_list(document.get("Statement", [])):
             if not _concerns(statement, request):
                 continue
-            if resource_policy and not _names_principal(statement, request):
+            if resource_policy and not _names_principal(statement, request, caller_account):
                 continue
             if _conditions_hold(statement, request):
                 found.append(statement)
@@ -146,3 +164,26 @@ def is_allowed(
     if any(s.get("Effect") == "Deny" for s in statements):
         return False
     return any(s.get("Effect") == "Allow" for s in statements)
+
+
+def is_allowed_across_accounts(
+    request: Request,
+    identity_policies: Sequence[Mapping[str, Any]],
+    resource_policies: Sequence[Mapping[str, Any]],
+    *,
+    caller_account: str,
+) -> bool:
+    """IAM's decision for a caller of ``caller_account`` on a resource of another account (a
+    secret and its resource policy, or a KMS key and its key policy): any applicable Deny
+    refuses; otherwise the caller's identity policies AND the resource's policy must both allow
+    it. A resource-policy statement naming the caller's account (its id or root) names the
+    caller."""
+    identity = _applicable(identity_policies, request, resource_policy=False)
+    resource = _applicable(
+        resource_policies, request, resource_policy=True, caller_account=caller_account
+    )
+    if any(s.get("Effect") == "Deny" for s in (*identity, *resource)):
+        return False
+    return any(s.get("Effect") == "Allow" for s in identity) and any(
+        s.get("Effect") == "Allow" for s in resource
+    )

@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 
+from secretkit.embedded.accounts import assume
 from secretkit.embedded.environment import environment
 
 
@@ -98,15 +99,7 @@ class DeployedFunction:
 
     def role_session(self) -> boto3.session.Session:
         """A session with the function's role credentials (AssumeRole, as Lambda does)."""
-        credentials = self.admin.client("sts", region_name=self.region).assume_role(
-            RoleArn=self.role_arn, RoleSessionName=self.name[:64]
-        )["Credentials"]
-        return boto3.session.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-            region_name=self.region,
-        )
+        return assume(self.role_arn, self.name, self.region, via=self.admin)
 
     def invoke(self, event: Any, session: boto3.session.Session) -> Invocation:
         """Call the handler with ``event``; errors are captured, not raised."""

@@ -14,6 +14,11 @@
   the '?' wildcard; least-privilege tests need resource-level evaluation.
 - moto ignores a secret's resource policy and mis-evaluates conditions (a Deny whose condition
   does not hold still denies); calls on secrets are decided as IAM does instead.
+- moto does not find a secret of another account by its ARN, nor evaluate key policies; with
+  authorization on, such a call reaches the owner's secret and is decided as IAM decides a
+  cross-account call (secretkit.embedded.cross_account).
+- moto forgets the key a replica was created under (ReplicationStatus says aws/secretsmanager);
+  AWS reports it, and cross-account reads of a replica are decided with it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from moto.secretsmanager.exceptions import ResourceExistsException
 
 from components.iam.least_privilege import iam_pattern
 from components.iam.shared_function import ROTATION_LAMBDA_KEY
+from secretkit.embedded.cross_account import foreign_call_allowed, owner_backend, owner_of
 from secretkit.embedded.iam_evaluation import Request, is_allowed
 
 
@@ -37,8 +43,35 @@ from secretkit.embedded.iam_evaluation import Request, is_allowed
 def aws_like_versions() -> Iterator[None]:
     """Within the block, moto refuses to change the value of an existing version, and shows
     deprecated versions (and version dates) as AWS does."""
-    with _aws_like_deprecated_versions(), _immutable_versions(), _current_follows_the_label():
+    with (
+        _aws_like_deprecated_versions(),
+        _immutable_versions(),
+        _current_follows_the_label(),
+        _replica_keys_kept(),
+    ):
         yield
+
+
+@contextmanager
+def _replica_keys_kept() -> Iterator[None]:
+    """Each replica remembers the KmsKeyId it was created under, as AWS's ReplicationStatus
+    reports it (moto reports alias/aws/secretsmanager for every replica)."""
+    original = models.FakeSecret.create_replicas
+
+    def create_replicas(
+        self: Any, replica_regions: list[dict[str, str]], force_overwrite: bool
+    ) -> Any:
+        replicas = original(self, replica_regions, force_overwrite)
+        for replica, config in zip(replicas, replica_regions or [], strict=True):
+            if config.get("KmsKeyId"):
+                replica.config["KmsKeyId"] = config["KmsKeyId"]
+        return replicas
+
+    models.FakeSecret.create_replicas = create_replicas  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        models.FakeSecret.create_replicas = original  # type: ignore[method-assign]
 
 
 @contextmanager
@@ -192,6 +225,8 @@ def _secret_resource(response: Any) -> str:
     secret_id = response._get_param("SecretId")
     if not secret_id:
         return "*"
+    if owner_of(secret_id, response.current_account) != response.current_account:
+        return str(secret_id)  # another account's secret, by its ARN
     backend = sm_models.secretsmanager_backends[response.current_account][response.region]
     if secret_id in backend.secrets:
         return str(backend.secrets[secret_id].arn)
@@ -235,8 +270,9 @@ def resource_level_authorization() -> Iterator[None]:
     calls against the secret's, parameter's or log group/stream's ARN (moto otherwise checks
     them against '*', so no policy scoped to a resource can pass) and read IAM's '?' wildcard
     as one character (moto crashes on 'secret:name-??????'); calls on a secret are decided with
-    its resource policy and its rotation function as condition key. Use with
-    moto.core.enable_iam_authentication()."""
+    its resource policy and its rotation function as condition key; a call naming a secret of
+    another account by its ARN reaches that account's secret and is decided with the key policy
+    too (secretkit.embedded.cross_account). Use with moto.core.enable_iam_authentication()."""
     from moto.iam.access_control import IAMPolicyStatement, IAMRequestBase  # noqa: PLC0415
     from moto.logs.responses import LogsResponse  # noqa: PLC0415
     from moto.secretsmanager.responses import SecretsManagerResponse  # noqa: PLC0415
@@ -249,6 +285,8 @@ def resource_level_authorization() -> Iterator[None]:
     )
     IAMRequestBase.check_action_permitted = _deciding_secret_calls(original_check)  # type: ignore[method-assign, assignment]
     SecretsManagerResponse._determine_resource = _secret_resource  # type: ignore[attr-defined]
+    original_backend = SecretsManagerResponse.__dict__["backend"]
+    SecretsManagerResponse.backend = property(owner_backend)  # type: ignore[method-assign, assignment]
     SimpleSystemManagerResponse._determine_resource = _parameter_resource  # type: ignore[attr-defined]
     LogsResponse._determine_resource = _log_resource  # type: ignore[attr-defined]
     try:
@@ -258,6 +296,7 @@ def resource_level_authorization() -> Iterator[None]:
         IAMPolicyStatement._match = original_match  # type: ignore[method-assign]
         IAMRequestBase.check_action_permitted = original_check  # type: ignore[method-assign]
         del SecretsManagerResponse._determine_resource  # type: ignore[attr-defined]
+        SecretsManagerResponse.backend = original_backend  # type: ignore[method-assign]
         del SimpleSystemManagerResponse._determine_resource  # type: ignore[attr-defined]
 
 
@@ -272,6 +311,15 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
         if secret is None:
             original(request, resource)
             return
+        identity = [IAMPolicy(p)._policy_json for p in request._access_key.collect_policies()]
+        caller_account = str(request._access_key.account_id)
+        if str(secret.arn).split(":")[4] != caller_account:
+            principals = _principal_arns(request._access_key)
+            if not foreign_call_allowed(
+                secret, request._action, principals, caller_account, identity
+            ):
+                request._raise_access_denied()
+            return
         lambda_arn = getattr(secret, "rotation_lambda_arn", None)
         decided = Request(
             principal_arns=_principal_arns(request._access_key),
@@ -280,7 +328,6 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
             context={ROTATION_LAMBDA_KEY: lambda_arn} if lambda_arn else {},
             absent=frozenset() if lambda_arn else frozenset({ROTATION_LAMBDA_KEY}),
         )
-        identity = [IAMPolicy(p)._policy_json for p in request._access_key.collect_policies()]
         # moto's replica secrets carry neither a policy nor a rotation of their own.
         policy = getattr(secret, "policy", None)
         resource_policies = [json.loads(policy)] if policy else []

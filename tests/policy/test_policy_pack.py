@@ -587,6 +587,7 @@ def test_policy_names_and_enforcement_levels() -> None:
         "no-wildcard-resource-secret-reads": EnforcementLevel.MANDATORY,
         "rotation-schedule-within-aws-bounds": EnforcementLevel.MANDATORY,
         "cross-account-secrets-use-cmk": EnforcementLevel.MANDATORY,
+        "cross-account-grants-exact": EnforcementLevel.MANDATORY,
         "unrotated-secret": EnforcementLevel.ADVISORY,
         "oversized-secure-string": EnforcementLevel.ADVISORY,
         "single-parameter-key": EnforcementLevel.ADVISORY,

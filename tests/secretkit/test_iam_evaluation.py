@@ -1,6 +1,6 @@
 """The IAM decision the embedded AWS applies to secrets: Deny wins, an Allow from an identity or
-a resource policy grants, conditions follow IAM's rules for absent keys, and anything it cannot
-decide is refused loudly."""
+a resource policy grants (both, for a caller of another account), conditions follow IAM's rules
+for absent keys, and anything it cannot decide is refused loudly."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from components.iam.least_privilege import iam_pattern
-from secretkit.embedded.iam_evaluation import Request, UnsupportedPolicy, is_allowed
+from secretkit.embedded.iam_evaluation import (
+    Request,
+    UnsupportedPolicy,
+    is_allowed,
+    is_allowed_across_accounts,
+)
 
 ROLE = "arn:aws:iam::123456789012:role/rotation-1a2b3c4"
 SESSION = "arn:aws:sts::123456789012:assumed-role/rotation-1a2b3c4/fn"
@@ -128,3 +133,37 @@ def test_statements_that_do_not_concern_the_call_are_not_evaluated() -> None:
         "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}},
     }
     assert is_allowed(request(), [policy(kms, allow())])
+
+
+FOREIGN_ROLE = "arn:aws:iam::222222222222:role/reader"
+FOREIGN_SESSION = "arn:aws:sts::222222222222:assumed-role/reader/app"
+
+
+def foreign(*, identity: bool, resource: list[dict[str, Any]]) -> bool:
+    """The decision for a reader of account 222222222222 on SECRET (account 123456789012)."""
+    call = Request(
+        principal_arns=[FOREIGN_SESSION, FOREIGN_ROLE],
+        action="secretsmanager:GetSecretValue",
+        resource=SECRET,
+    )
+    identities = [policy(allow())] if identity else []
+    return is_allowed_across_accounts(
+        call, identities, [policy(*resource)], caller_account="222222222222"
+    )
+
+
+def test_another_accounts_caller_needs_both_its_identity_and_the_resource_policy() -> None:
+    named = allow(Principal={"AWS": FOREIGN_ROLE})
+    assert foreign(identity=True, resource=[named])
+    assert not foreign(identity=False, resource=[named])
+    assert not foreign(identity=True, resource=[])
+    assert not foreign(identity=True, resource=[allow(Principal={"AWS": ROLE})])
+    assert not foreign(identity=True, resource=[named, {**named, "Effect": "Deny"}])
+
+
+def test_naming_another_account_names_each_of_its_principals() -> None:
+    for account in ("arn:aws:iam::222222222222:root", "222222222222"):
+        assert foreign(identity=True, resource=[allow(Principal={"AWS": account})])
+        assert not foreign(identity=False, resource=[allow(Principal={"AWS": account})])
+    third = allow(Principal={"AWS": "arn:aws:iam::333333333333:root"})
+    assert not foreign(identity=True, resource=[third])

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from secretkit.embedded.mocks import autoname
-from secretkit.embedded.resource_types.base import Account, Record, ResourceType, given, tags
+from secretkit.embedded.resource_types.base import (
+    Account,
+    Record,
+    ResourceType,
+    given,
+    no_delete,
+    tags,
+)
 
 
 def _create_key(
@@ -36,11 +43,30 @@ def _create_replica_key(
         **given(p, {"policy": "Policy", "description": "Description"}),
     }
     metadata = kms.replicate_key(**request)["ReplicaKeyMetadata"]
+    if p.get("policy"):  # moto's ReplicateKey copies the primary's policy, ignoring Policy
+        aws.client("kms", region).put_key_policy(
+            KeyId=metadata["KeyId"], PolicyName="default", Policy=p["policy"]
+        )
     return metadata["KeyId"], {"keyId": metadata["KeyId"], "arn": metadata["Arn"]}
 
 
 def _delete_key(aws: Account, record: Record) -> None:
     aws.client("kms", record.region).schedule_key_deletion(KeyId=record.id, PendingWindowInDays=7)
+
+
+def _put_key_policy(
+    aws: Account, name: str, p: dict[str, Any], region: str
+) -> tuple[str, dict[str, Any]]:
+    """An aws.kms.KeyPolicy: the key's whole policy, set after the key exists (so that it can
+    name what was made with the key, such as a secret's ARN)."""
+    aws.client("kms", region).put_key_policy(
+        KeyId=p["keyId"], PolicyName="default", Policy=p["policy"]
+    )
+    return str(p["keyId"]), {"keyId": p["keyId"]}
+
+
+def _update_key_policy(aws: Account, old: Record, p: dict[str, Any], region: str) -> dict[str, Any]:
+    return _put_key_policy(aws, old.name, p, region)[1]
 
 
 def _create_alias(
@@ -59,5 +85,12 @@ def _delete_alias(aws: Account, record: Record) -> None:
 TYPES = (
     ResourceType("aws:kms/key:Key", create=_create_key, delete=_delete_key),
     ResourceType("aws:kms/replicaKey:ReplicaKey", create=_create_replica_key, delete=_delete_key),
+    ResourceType(
+        "aws:kms/keyPolicy:KeyPolicy",
+        create=_put_key_policy,
+        update=_update_key_policy,
+        replace_on=frozenset({"keyId", "region"}),
+        delete=no_delete,  # the key keeps its last policy in the embedded AWS
+    ),
     ResourceType("aws:kms/alias:Alias", create=_create_alias, delete=_delete_alias),
 )
