@@ -58,3 +58,53 @@ def reader_identity_policy(
     kms:Decrypt on each region's key through Secrets Manager there, for that copy alone. It is
     the document a reader in the deploying account gets as its inline policy."""
     return secret_read_policy(secret_arn, key_arn, region, replicas)
+
+
+def _organization_condition(
+    organization_id: str, paths: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Principals of the organization, and with ``paths`` only of those organizational units."""
+    condition: dict[str, dict[str, Any]] = {"StringEquals": {"aws:PrincipalOrgID": organization_id}}
+    if paths:
+        condition["ForAnyValue:StringLike"] = {"aws:PrincipalOrgPaths": list(paths)}
+    return condition
+
+
+def organization_read_statement(
+    organization_id: str, paths: Sequence[str], secret_arns: Sequence[pulumi.Input[str]]
+) -> Statement:
+    """The secret's resource policy: GetSecretValue and DescribeSecret on this secret (and its
+    replicas) for principals of the organization (``aws:PrincipalOrgID``), optionally only those
+    under the organizational unit ``paths`` (``aws:PrincipalOrgPaths``). The principal is '*'
+    only together with that condition (block_public_policy accepts it as not public)."""
+    return statement(
+        "ReadFromOrganization",
+        SECRET_READ_ACTIONS,
+        list(secret_arns),
+        condition=_organization_condition(organization_id, paths),
+        principal={"AWS": "*"},
+    )
+
+
+def organization_decrypt_statement(
+    organization_id: str,
+    paths: Sequence[str],
+    secret_arn_pattern: pulumi.Input[str],
+    region: pulumi.Input[str],
+) -> Statement:
+    """A key policy statement: kms:Decrypt for principals of the organization (and ``paths``),
+    only through Secrets Manager in ``region``, only for the secret ``secret_arn_pattern``."""
+    via = SECRETS_MANAGER.for_matching(secret_arn_pattern, region)
+    organization = _organization_condition(organization_id, paths)
+    condition = {
+        **via,
+        **organization,
+        "StringEquals": {**via["StringEquals"], **organization["StringEquals"]},
+    }
+    return statement(
+        "DecryptForOrganization",
+        ("kms:Decrypt",),
+        THIS_KEY,
+        condition=condition,
+        principal={"AWS": "*"},
+    )

@@ -4,7 +4,7 @@ and which are principals of other accounts (named in the secret's and the key's 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,42 @@ from components.iam import grants
 ReaderRef = str | aws.iam.Role | pulumi.Output[str]
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
+_ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}")
+_OU_PATH = re.compile(r"o-[a-z0-9]{10,32}/r-[a-z0-9]{4,32}/(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}/)*\*?")
+
+
+@dataclass(frozen=True)
+class ReaderOrganization:
+    """An organization whose principals may read (optionally only under some OU paths)."""
+
+    organization_id: str
+    paths: tuple[str, ...] = ()
+
+
+def parse_reader_organization(given: Mapping[str, Any]) -> ReaderOrganization | None:
+    """reader_organization_id and reader_organization_paths, checked."""
+    organization = given.get("reader_organization_id")
+    paths = given.get("reader_organization_paths")
+    if organization is None:
+        if paths is not None:
+            raise validation.fail(
+                "reader_organization_paths", paths, "only applies with reader_organization_id"
+            )
+        return None
+    if not isinstance(organization, str) or not _ORGANIZATION_ID.fullmatch(organization):
+        raise validation.fail(
+            "reader_organization_id", organization, "must be an organization id: o-<10-32 chars>"
+        )
+    checked = validation.require_string_list("reader_organization_paths", paths or [])
+    for index, path in enumerate(checked):
+        if not _OU_PATH.fullmatch(path) or not path.startswith(f"{organization}/"):
+            raise validation.fail(
+                f"reader_organization_paths[{index}]",
+                path,
+                f"must be a path of organization {organization}: "
+                f"{organization}/r-<root>/ou-<ou>/.../ (optionally ending with '*')",
+            )
+    return ReaderOrganization(organization, tuple(checked))
 
 
 def is_account_id(value: object) -> bool:

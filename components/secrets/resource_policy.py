@@ -18,7 +18,7 @@ ARGUMENT = "resource_policy_statements"
 #: PutResourcePolicy's ResourcePolicy is 1 to 20,480 characters (Secrets Manager API reference).
 MAX_POLICY_CHARACTERS = 20_480
 #: The statement ids secretkit writes into a secret's resource policy.
-RESERVED_SIDS = ("RotatedBySharedFunction", "ReadFromOtherAccounts")
+RESERVED_SIDS = ("RotatedBySharedFunction", "ReadFromOtherAccounts", "ReadFromOrganization")
 _SID = re.compile(r"[A-Za-z0-9]+")
 _KEYS = ("Sid", "Effect", "Principal", "Action", "Resource", "Condition")
 

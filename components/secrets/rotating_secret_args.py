@@ -25,7 +25,12 @@ from components.rotation.rotation_function_args import (
     SharedFunctionSettings,
 )
 from components.secrets import resource_policy
-from components.secrets.foreign_readers import ReaderRef, parse_readers
+from components.secrets.foreign_readers import (
+    ReaderOrganization,
+    ReaderRef,
+    parse_reader_organization,
+    parse_readers,
+)
 
 DEFAULT_RECOVERY_WINDOW_DAYS = 30
 
@@ -109,6 +114,13 @@ class _SecretResourceArgs(TypedDict, total=False):
     must also allow it: components.reader_identity_policy), and in Python aws.iam.Role resources
     and role ARNs as Outputs (granted through the resource and key policies). A reader in
     another account needs a key the component creates, or key_policy_allows_foreign_readers."""
+    reader_organization_id: str
+    """An AWS Organization ('o-...') whose principals may read the secret (aws:PrincipalOrgID in
+    the resource policy and in the created keys' policies, Decrypt only through Secrets Manager
+    for this secret). Each reader's own account must still allow it (reader_identity_policy)."""
+    reader_organization_paths: Sequence[str]
+    """With reader_organization_id: only principals under these organizational unit paths
+    ('o-.../r-.../ou-.../', '*' allowed at the end; aws:PrincipalOrgPaths)."""
     resource_policy_statements: Sequence[Mapping[str, Any]]
     """Statements of your own for the secret's resource policy (merged with secretkit's, one
     policy per secret, public policies blocked): each with a unique Sid of letters and digits,
@@ -181,6 +193,7 @@ class RotatingSecretSettings:
     key_administrators_can_edit_policy: bool = False
     resource_policy_statements: list[Statement] = field(default_factory=list)
     key_policy_allows_foreign_readers: bool = False
+    reader_organization: ReaderOrganization | None = None
 
 
 ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
@@ -417,6 +430,7 @@ def parse_rotating_secret_args(
         warnings=validation.secret_name_warnings(name),
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
         resource_policy_statements=statements,
+        reader_organization=parse_reader_organization(given),
         key_policy_allows_foreign_readers=validation.require_bool(
             "key_policy_allows_foreign_readers",
             given.get("key_policy_allows_foreign_readers", False),

@@ -18,6 +18,8 @@ from components.iam.arns import AccountScope, secret_arn_pattern
 from components.iam.cross_account import (
     foreign_decrypt_statement,
     foreign_read_statement,
+    organization_decrypt_statement,
+    organization_read_statement,
     reader_identity_policy,
 )
 from components.iam.documents import Statement
@@ -182,20 +184,30 @@ def resource_policy_statements(
     grant alone: that grant, the foreign readers' statement, the user's statements. Empty
     otherwise (nothing new is registered)."""
     settings = plan.settings
-    if not readers.foreign and not settings.resource_policy_statements:
+    if not owns_resource_policy(plan, readers):
         return []
     statements: list[Statement] = []
     if plan.shared is not None:
         statements.append(plan.shared.member_statement(settings.secret_name))
+    arns = [secret.secret.arn, *(r.secret_arn for r in secret.replicas)]
     if readers.foreign:
-        arns = [secret.secret.arn, *(r.secret_arn for r in secret.replicas)]
         statements.append(foreign_read_statement(readers.foreign, arns))
+    organization = settings.reader_organization
+    if organization is not None:
+        statements.append(
+            organization_read_statement(organization.organization_id, organization.paths, arns)
+        )
     return [*statements, *settings.resource_policy_statements]
+
+
+def has_foreign_readers(plan: SecretPlan, readers: ReaderSplit) -> bool:
+    """Readers in other accounts, or an organization's."""
+    return bool(readers.foreign or plan.settings.reader_organization)
 
 
 def owns_resource_policy(plan: SecretPlan, readers: ReaderSplit) -> bool:
     """Whether the component registers the secret's resource policy as a SecretPolicy."""
-    return bool(readers.foreign or plan.settings.resource_policy_statements)
+    return has_foreign_readers(plan, readers) or bool(plan.settings.resource_policy_statements)
 
 
 def sort_readers(
@@ -220,7 +232,7 @@ def sort_readers(
         lambda: split_readers("readers", settings.readers, accounts, context.partition),
     )
     split.accounts = accounts
-    if not split.foreign or settings.key_policy_allows_foreign_readers:
+    if not has_foreign_readers(plan, split) or settings.key_policy_allows_foreign_readers:
         return split
     given = list(given_keys)
     if plan.shared is not None:
@@ -229,9 +241,15 @@ def sort_readers(
         given.insert(0, ("kms_key_arn", region))
     if given:
         argument, key_region = given[0]
+        organization = settings.reader_organization
+        argument_name, value = (
+            ("readers", split.shown)
+            if split.foreign or organization is None
+            else ("reader_organization_id", organization.organization_id)
+        )
         raise validation.fail(
-            "readers",
-            split.shown,
+            argument_name,
+            value,
             f"names readers in other accounts, but the key of {argument} was not created by "
             "this component, so it cannot add their Decrypt grant. Ask the key's owner to add "
             f"to its key policy:\n{foreign_key_statement_text(plan, split, key_region)}\n"
@@ -249,18 +267,36 @@ def foreign_key_statement_text(plan: SecretPlan, split: ReaderSplit, region: str
         f"{plan.settings.secret_name}-??????"
     )
     principals = [principal_text(reader) for reader in split.shown]
-    return json.dumps(foreign_decrypt_statement(principals, pattern, where), indent=2)
+    statements = key_statements(plan, principals, pattern, where)
+    return "\n".join(json.dumps(statement, indent=2) for statement in statements)
 
 
 def foreign_key_statements(
     plan: SecretPlan, readers: ReaderSplit, scope: AccountScope
 ) -> list[Statement]:
-    """The statement a key the component creates in ``scope``'s region holds for the readers
-    in other accounts (none without them)."""
-    if not readers.foreign:
-        return []
+    """The statements a key the component creates in ``scope``'s region holds for the readers
+    in other accounts and the reader organization (none without them)."""
     pattern = secret_arn_pattern(scope, plan.settings.secret_name)
-    return [foreign_decrypt_statement(readers.foreign, pattern, scope.region)]
+    return key_statements(plan, readers.foreign, pattern, scope.region)
+
+
+def key_statements(
+    plan: SecretPlan,
+    principals: Sequence[pulumi.Input[str]],
+    pattern: pulumi.Input[str],
+    region: pulumi.Input[str],
+) -> list[Statement]:
+    """Decrypt for ``principals`` and the reader organization, through Secrets Manager in
+    ``region``, for the secret ``pattern``."""
+    statements = [foreign_decrypt_statement(principals, pattern, region)] if principals else []
+    organization = plan.settings.reader_organization
+    if organization is not None:
+        statements.append(
+            organization_decrypt_statement(
+                organization.organization_id, organization.paths, pattern, region
+            )
+        )
+    return statements
 
 
 def open_gate(

@@ -165,6 +165,8 @@ INPUT_TYPES = [
     (ROTATING, "secretTemplate", map_of(ANY)),
     (ROTATING, "secretStringVersion", INTEGER),
     (ROTATING, "readers", array_of(STRING)),
+    (ROTATING, "readerOrganizationId", STRING),
+    (ROTATING, "readerOrganizationPaths", array_of(STRING)),
     (ROTATING, "resourcePolicyStatements", array_of(map_of(ANY))),
     (ROTATING, "keyPolicyAllowsForeignReaders", BOOLEAN),
     (ROTATING, "recoveryWindowInDays", INTEGER),

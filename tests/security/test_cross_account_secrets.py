@@ -380,3 +380,54 @@ def test_reader_identity_policy_is_the_other_half() -> None:
         }
     }
     assert violations(doc) == []
+
+
+ORG = "o-abcdef1234"
+OU = f"{ORG}/r-ab12/ou-ab12-11111111/*"
+
+
+def test_an_organization_reads_through_conditioned_statements(monitor: RecordingMonitor) -> None:
+    build(
+        CrossRegionReplicatedSecret,
+        {**REPLICATED, "reader_organization_id": ORG, "reader_organization_paths": [OU]},
+    )
+    read = by_sid(document(the(monitor, POLICY)))["ReadFromOrganization"]
+    assert read["Principal"] == {"AWS": "*"}
+    assert read["Condition"] == {
+        "StringEquals": {"aws:PrincipalOrgID": ORG},
+        "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [OU]},
+    }
+    for key in monitor.by_type("aws:kms/key:Key"):
+        region = key.plain_inputs.get("region") or "us-east-1"
+        condition = by_sid(document(key))["DecryptForOrganization"]["Condition"]
+        assert condition["StringEquals"] == {
+            "kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
+            "aws:PrincipalOrgID": ORG,
+        }
+        assert condition["StringLike"] == {
+            "kms:EncryptionContext:SecretARN": (
+                f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:prod/shared-??????"
+            )
+        }
+        assert violations(document(key), key_policy=True) == []
+    assert monitor.by_type("aws:iam/rolePolicy:RolePolicy") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "rule"),
+    [
+        ({"reader_organization_id": "org-1"}, "must be an organization id"),
+        ({"reader_organization_paths": [OU]}, "only applies with reader_organization_id"),
+        (
+            {"reader_organization_id": ORG, "reader_organization_paths": ["o-other12345/r-ab12/"]},
+            "must be a path of organization",
+        ),
+        ({"reader_organization_id": ORG, "kms_key_arn": KEY}, "kms_key_arn was not created"),
+    ],
+)
+def test_bad_organization_arguments_are_refused(
+    monitor: RecordingMonitor, args: dict[str, Any], rule: str
+) -> None:
+    with pytest.raises(ValueError, match=rule):
+        build(RotatingSecret, {**ROTATING, **args})
+    assert monitor.by_type("aws:secretsmanager/secret:Secret") == []
