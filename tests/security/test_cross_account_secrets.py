@@ -431,3 +431,23 @@ def test_bad_organization_arguments_are_refused(
     with pytest.raises(ValueError, match=rule):
         build(RotatingSecret, {**ROTATING, **args})
     assert monitor.by_type("aws:secretsmanager/secret:Secret") == []
+
+
+def test_a_member_acknowledging_the_functions_key_merges_foreign_readers(
+    monitor: RecordingMonitor,
+) -> None:
+    def program() -> object:
+        shared = RotationFunction("shared", {"strategy": "password"})
+        args: Any = {
+            "secret_name": "prod/member",
+            "rotation": {"function": shared, "automatically_after_days": 30},
+            "readers": [FOREIGN],
+            "key_policy_allows_foreign_readers": True,
+        }
+        return RotatingSecret("c", args).secret_arn
+
+    mocks.run(program)
+    statements = by_sid(document(the(monitor, POLICY)))
+    assert list(statements) == ["RotatedBySharedFunction", "ReadFromOtherAccounts"]
+    assert statements["ReadFromOtherAccounts"]["Principal"] == {"AWS": [FOREIGN]}
+    assert violations(document(the(monitor, POLICY))) == []
