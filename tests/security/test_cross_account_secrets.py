@@ -59,6 +59,21 @@ def build(component: Any, args: dict[str, Any]) -> None:
     mocks.run(lambda: component("c", args).secret_arn)
 
 
+def build_member(**extra: Any) -> None:
+    """A RotatingSecret 'c' joining a shared RotationFunction, with ``extra`` arguments."""
+
+    def program() -> object:
+        shared = RotationFunction("shared", {"strategy": "password"})
+        args: Any = {
+            "secret_name": "prod/member",
+            "rotation": {"function": shared, "automatically_after_days": 30},
+            **extra,
+        }
+        return RotatingSecret("c", args).secret_arn
+
+    mocks.run(program)
+
+
 def local_grants(monitor: RecordingMonitor) -> list[str]:
     return [r.name for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy") if "-read-" in r.name]
 
@@ -201,17 +216,7 @@ def test_a_member_of_a_shared_function_merges_its_resource_policy(
         "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1234"}},
     }
 
-    def program() -> object:
-        shared = RotationFunction("shared", {"strategy": "password"})
-        args: Any = {
-            "secret_name": "prod/member",
-            "rotation": {"function": shared, "automatically_after_days": 30},
-            "resource_policy_statements": [own],
-        }
-        member = RotatingSecret("c", args)
-        return member.secret_arn
-
-    mocks.run(program)
+    build_member(resource_policy_statements=[own])
     secret = the(monitor, "aws:secretsmanager/secret:Secret")
     assert secret.plain_inputs.get("policy") is None
     policy = the(monitor, POLICY)
@@ -222,15 +227,7 @@ def test_a_member_of_a_shared_function_merges_its_resource_policy(
 def test_a_member_without_new_statements_keeps_its_inline_policy(
     monitor: RecordingMonitor,
 ) -> None:
-    def program() -> object:
-        shared = RotationFunction("shared", {"strategy": "password"})
-        args: Any = {
-            "secret_name": "prod/member",
-            "rotation": {"function": shared, "automatically_after_days": 30},
-        }
-        return RotatingSecret("c", args).secret_arn
-
-    mocks.run(program)
+    build_member()
     assert monitor.by_type(POLICY) == []
     assert (
         "RotatedBySharedFunction"
@@ -265,17 +262,8 @@ def test_a_given_key_acknowledged_gets_the_resource_policy_only(monitor: Recordi
 
 
 def test_a_member_with_a_foreign_reader_is_refused(monitor: RecordingMonitor) -> None:
-    def program() -> object:
-        shared = RotationFunction("shared", {"strategy": "password"})
-        args: Any = {
-            "secret_name": "prod/member",
-            "rotation": {"function": shared, "automatically_after_days": 30},
-            "readers": [OTHER],
-        }
-        return RotatingSecret("c", args).secret_arn
-
     with pytest.raises(ValueError, match=r"rotation\.function was not created"):
-        mocks.run(program)
+        build_member(readers=[OTHER])
 
 
 def test_a_given_replica_key_is_refused(monitor: RecordingMonitor) -> None:
@@ -436,17 +424,7 @@ def test_bad_organization_arguments_are_refused(
 def test_a_member_acknowledging_the_functions_key_merges_foreign_readers(
     monitor: RecordingMonitor,
 ) -> None:
-    def program() -> object:
-        shared = RotationFunction("shared", {"strategy": "password"})
-        args: Any = {
-            "secret_name": "prod/member",
-            "rotation": {"function": shared, "automatically_after_days": 30},
-            "readers": [FOREIGN],
-            "key_policy_allows_foreign_readers": True,
-        }
-        return RotatingSecret("c", args).secret_arn
-
-    mocks.run(program)
+    build_member(readers=[FOREIGN], key_policy_allows_foreign_readers=True)
     statements = by_sid(document(the(monitor, POLICY)))
     assert list(statements) == ["RotatedBySharedFunction", "ReadFromOtherAccounts"]
     assert statements["ReadFromOtherAccounts"]["Principal"] == {"AWS": [FOREIGN]}
