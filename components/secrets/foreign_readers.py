@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import validation
+from components.errors import located_at
 from components.iam import grants
 
 #: What `readers=[...]` and `grant_read(...)` accept: a role name or ARN, a 12-digit account
@@ -147,11 +148,15 @@ def principal_text(reader: str) -> str:
     """The principal a foreign reader becomes, as a message prints it."""
     if is_account_id(reader):
         return f"arn:<partition>:iam::{reader}:root"
-    return reader if reader.startswith("arn:") else f"<ARN of {reader}>"
+    return reader if reader.startswith(("arn:", "<")) else f"<ARN of {reader}>"
 
 
 def principal_of(
-    argument: str, reader: ReaderRef, accounts: AccountOf, partition: pulumi.Input[str]
+    argument: str,
+    reader: ReaderRef,
+    accounts: AccountOf,
+    partition: pulumi.Input[str],
+    where: str = "",
 ) -> pulumi.Input[str] | None:
     """The IAM principal of a reader in another account (its role ARN, or the account's root),
     or None for a role of the deploying account. Raises InvalidArgumentError for the deploying
@@ -159,7 +164,9 @@ def principal_of(
     principal IAM lets read it)."""
     if isinstance(reader, pulumi.Output):
         # Unknown until deployed: a resource-policy grant works for a role of any account.
-        return reader.apply(lambda arn: validation.role_reference(argument, arn))
+        return reader.apply(
+            lambda arn: located_at(where, lambda: validation.role_reference(argument, arn))
+        )
     if isinstance(reader, aws.iam.Role):
         return reader.arn if accounts.is_foreign_role(reader) else None
     if is_account_id(reader):
@@ -180,11 +187,13 @@ def split_readers(
     readers: Sequence[ReaderRef],
     accounts: AccountOf,
     partition: pulumi.Input[str],
+    where: str = "",
 ) -> ReaderSplit:
-    """The readers sorted by principal_of."""
+    """The readers sorted by principal_of (``where``: the component, as a failing Output's
+    error names it)."""
     split = ReaderSplit()
     for index, reader in enumerate(readers):
-        principal = principal_of(f"{argument}[{index}]", reader, accounts, partition)
+        principal = principal_of(f"{argument}[{index}]", reader, accounts, partition, where)
         if principal is None:
             assert not isinstance(reader, pulumi.Output)
             split.local.append(reader)

@@ -229,7 +229,7 @@ def sort_readers(
     accounts = AccountOf(parent)
     split = located_at(
         plan.where,
-        lambda: split_readers("readers", settings.readers, accounts, context.partition),
+        lambda: split_readers("readers", settings.readers, accounts, context.partition, plan.where),
     )
     split.accounts = accounts
     if not has_foreign_readers(plan, split) or settings.key_policy_allows_foreign_readers:

@@ -429,3 +429,10 @@ def test_a_member_acknowledging_the_functions_key_merges_foreign_readers(
     assert list(statements) == ["RotatedBySharedFunction", "ReadFromOtherAccounts"]
     assert statements["ReadFromOtherAccounts"]["Principal"] == {"AWS": [FOREIGN]}
     assert violations(document(the(monitor, POLICY))) == []
+
+
+def test_an_output_that_is_no_role_arn_fails_the_deployment(monitor: RecordingMonitor) -> None:
+    reader = pulumi.Output.from_input("not-an-arn:x")
+    with pytest.raises(ValueError, match=r"RotatingSecret 'c'.*readers\[0\]"):
+        build(RotatingSecret, {**ROTATING, "readers": [reader]})
+    assert monitor.by_type(POLICY) == []
