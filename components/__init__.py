@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from components.errors import InvalidArgumentError
+    from components.iam.cross_account import reader_identity_policy
     from components.parameters.proxied_parameter_policy import ProxiedParameterPolicy
     from components.parameters.proxied_parameter_policy_args import ProxiedParameterPolicyArgs
     from components.parameters.secure_parameter import SecureParameter
@@ -43,6 +44,7 @@ _EXPORTS = {
     "SecureParameter": "components.parameters.secure_parameter",
     "SecureParameterArgs": "components.parameters.secure_parameter_args",
     "VpcConfigArgs": "components.rotation.function_settings",
+    "reader_identity_policy": "components.iam.cross_account",
 }
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "SecureParameter",
     "SecureParameterArgs",
     "VpcConfigArgs",
+    "reader_identity_policy",
 ]
 
 

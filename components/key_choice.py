@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws_context import AwsContext
+from components.iam.documents import Statement
 from components.input_gate import InputGate
 from components.kms_key import checked_key_arn, create_kms_key
 
@@ -71,10 +72,12 @@ def choose_key(
     tags: Mapping[str, str] | None,
     multi_region: bool = False,
     region: str | None = None,
+    extra_statements: Sequence[Statement] = (),
 ) -> ChosenKey:
     """The given key, or a CMK created as ``<parent's name>-key`` (``-<region>`` when placed in
     another ``region``) with the secretkit key policy and the description "Encrypts
-    <encrypts> (secretkit)", a child of ``parent`` held back by ``gate``'s deferred checks."""
+    <encrypts> (secretkit)", a child of ``parent`` held back by ``gate``'s deferred checks, its
+    policy ending with ``extra_statements``."""
     if choice.given is not None:
         return ChosenKey(choice.given, None)
     suffix = f"-{region}" if region is not None else ""
@@ -87,6 +90,7 @@ def choose_key(
         tags=tags,
         multi_region=multi_region,
         region=region,
+        extra_statements=extra_statements,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=gate.depends_on()),
     )
     return ChosenKey(key.arn, key)

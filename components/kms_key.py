@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from components import validation
 from components.aws_context import AwsContext
+from components.iam.documents import Statement
 from components.iam.key_policy import key_policy
 from components.input_gate import InputGate
 
@@ -28,11 +29,13 @@ def create_kms_key(
     tags: Mapping[str, str] | None = None,
     multi_region: bool = False,
     region: str | None = None,
+    extra_statements: Sequence[Statement] = (),
     opts: pulumi.ResourceOptions,
 ) -> aws.kms.Key:
     """Register the key; the caller passes opts with parent (and any gate) already set.
 
-    ``region`` places it in another region through pulumi-aws v7's per-resource region.
+    ``region`` places it in another region through pulumi-aws v7's per-resource region;
+    ``extra_statements`` are appended to its policy (readers in other accounts).
     """
     return aws.kms.Key(
         resource_name,
@@ -41,14 +44,19 @@ def create_kms_key(
         multi_region=multi_region or None,
         region=region,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
-        policy=key_policy_json(context, administrators, administrators_can_edit_policy),
+        policy=key_policy_json(
+            context, administrators, administrators_can_edit_policy, extra_statements
+        ),
         tags=dict(tags) if tags else None,
         opts=opts,
     )
 
 
 def key_policy_json(
-    context: AwsContext, administrators: Sequence[str], administrators_can_edit_policy: bool
+    context: AwsContext,
+    administrators: Sequence[str],
+    administrators_can_edit_policy: bool,
+    extra_statements: Sequence[Statement] = (),
 ) -> pulumi.Output[str]:
     """The secretkit key policy of a key the component creates (a CMK or a replica key)."""
     return pulumi.Output.json_dumps(
@@ -57,6 +65,7 @@ def key_policy_json(
             context.account_id,
             list(administrators),
             administrators_can_edit_policy=administrators_can_edit_policy,
+            extra=extra_statements,
         )
     )
 

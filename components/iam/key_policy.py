@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 
 from components.iam.arns import account_root_arn
-from components.iam.documents import document, statement
+from components.iam.documents import Statement, document, statement
 
 #: What key administrators get: manage the key, never use it for cryptography, and nothing that
 #: leads to use. Left out on purpose: kms:PutKeyPolicy (an administrator could write themselves a
@@ -68,12 +68,14 @@ def key_policy(
     administrators: Sequence[pulumi.Input[str]] = (),
     *,
     administrators_can_edit_policy: bool = False,
+    extra: Sequence[Statement] = (),
 ) -> dict[str, Any]:
     """The key policy document: root delegation, plus an admin statement when admins are named.
 
     The administrators may manage the key but neither use it nor change who may use it, unless
     ``administrators_can_edit_policy`` (then they may rewrite this policy, and so grant
-    themselves anything). The root statement lets the account's IAM policies decide everything
+    themselves anything). ``extra``: statements of principals of other accounts (cross_account),
+    appended. The root statement lets the account's IAM policies decide everything
     else, key policy changes included: that is how Pulumi updates this document, and why a
     principal whose own IAM policy allows kms:PutKeyPolicy is not bounded by this choice.
     """
@@ -96,4 +98,4 @@ def key_policy(
                 principal={"AWS": list(administrators)},
             )
         )
-    return document(*statements)
+    return document(*statements, *extra)

@@ -23,17 +23,25 @@ def member_resource_policy(
     function_arn: pulumi.Input[str],
     scope: AccountScope,
 ) -> dict[str, Any]:
-    """The member secret's resource policy: the rotation protocol's calls on this secret,
-    for the shared function's role only, and only while the secret's rotation is configured with
-    that function (a secret moved to another function is out of reach even with this policy)."""
-    return document(
-        statement(
-            "RotatedBySharedFunction",
-            ROTATION_SECRET_ACTIONS,
-            secret_arn_pattern(scope, secret_name),
-            condition={"StringEquals": {ROTATION_LAMBDA_KEY: function_arn}},
-            principal={"AWS": role_arn},
-        )
+    """The member secret's resource policy: member_statement alone."""
+    return document(member_statement(secret_name, role_arn, function_arn, scope))
+
+
+def member_statement(
+    secret_name: str,
+    role_arn: pulumi.Input[str],
+    function_arn: pulumi.Input[str],
+    scope: AccountScope,
+) -> Statement:
+    """The rotation protocol's calls on the member secret, for the shared function's role only,
+    and only while the secret's rotation is configured with that function (a secret moved to
+    another function is out of reach even with this policy)."""
+    return statement(
+        "RotatedBySharedFunction",
+        ROTATION_SECRET_ACTIONS,
+        secret_arn_pattern(scope, secret_name),
+        condition={"StringEquals": {ROTATION_LAMBDA_KEY: function_arn}},
+        principal={"AWS": role_arn},
     )
 
 

@@ -8,9 +8,13 @@ import pulumi_aws as aws
 from components import physical_names, validation
 from components.aws_context import known_region, lookup_aws_context
 from components.component import Component
-from components.iam.documents import document
+from components.iam.documents import Statement, document
 from components.iam.rotation_role import function_statements
-from components.iam.shared_function import member_key_statement, member_resource_policy
+from components.iam.shared_function import (
+    member_key_statement,
+    member_resource_policy,
+    member_statement,
+)
 from components.input_gate import InputGate
 from components.key_choice import KeyChoice, choose_key
 from components.rotation.artifact import HandlerArtifact
@@ -144,6 +148,10 @@ class RotationFunction(Component):
         return pulumi.Output.json_dumps(
             member_resource_policy(secret_name, self.role_arn, self.function_arn, self._scope)
         )
+
+    def member_statement(self, secret_name: str) -> Statement:
+        """member_policy's statement, for a member whose resource policy holds more."""
+        return member_statement(secret_name, self.role_arn, self.function_arn, self._scope)
 
 
 @dataclass(frozen=True)

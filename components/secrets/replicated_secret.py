@@ -10,9 +10,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws_context import AwsContext, known_region, lookup_aws_context
+from components.iam.arns import AccountScope
 from components.input_gate import InputGate
 from components.key_choice import KeyChoice, choose_key
 from components.kms_key import KEY_DELETION_WINDOW_DAYS, key_policy_json
+from components.secrets.foreign_readers import ReaderSplit
 from components.secrets.replicated_secret_args import (
     CrossRegionReplicatedSecretArgs,
     ReplicatedSecretSettings,
@@ -22,10 +24,13 @@ from components.secrets.replicated_secret_args import (
 )
 from components.secrets.secret_component import (
     SecretComponent,
+    foreign_key_statements,
     open_gate,
+    owns_resource_policy,
     register_primary_key,
     register_rotation,
     register_secret,
+    sort_readers,
 )
 from components.secrets.secret_plan import ReplicaPlan, SecretPlan, plan_secret
 
@@ -69,7 +74,18 @@ class CrossRegionReplicatedSecret(SecretComponent):
         )
 
         context = lookup_aws_context(self)
-        gate = open_gate(self, plan, context, region)
+        readers = sort_readers(
+            self,
+            plan,
+            context,
+            region,
+            [
+                (f"replica_regions[{index}].kms_key_arn", replica_region)
+                for index, replica_region in enumerate(replication.regions)
+                if replica_region in replication.given_keys
+            ],
+        )
+        gate = open_gate(self, plan, context, region, readers)
         # The provider's region may only be known now: a replica there would collide.
         gate.check(context.region, lambda primary: _check_regions(replication.regions, primary))
         for index, replica_region in enumerate(replication.regions):
@@ -77,7 +93,7 @@ class CrossRegionReplicatedSecret(SecretComponent):
             if isinstance(key, pulumi.Output):
                 argument = f"replica_regions[{index}].kms_key_arn"
                 gate.check(key, _replica_key_check(argument, replica_region))
-        primary_key = register_primary_key(self, plan, context, gate)
+        primary_key = register_primary_key(self, plan, context, gate, readers)
         replica_keys = register_replica_keys(
             self,
             replication,
@@ -85,17 +101,24 @@ class CrossRegionReplicatedSecret(SecretComponent):
             primary_key_arn=primary_key.arn,
             context=context,
             gate=gate,
+            readers=(plan, readers),
         )
         self.replica_keys = replica_keys.created
         replicas = ReplicaPlan(replication.regions, replica_keys.arns, replication.force_overwrite)
         secret = register_secret(
-            self, name, plan, key_arn=primary_key.arn, gate=gate, replicas=replicas
+            self,
+            name,
+            plan,
+            key_arn=primary_key.arn,
+            gate=gate,
+            replicas=replicas,
+            owns_policy=owns_resource_policy(plan, readers),
         )
         rotation = register_rotation(
             self, name, plan, secret=secret, key_arn=primary_key.arn, context=context, gate=gate
         )
         self.rotation_function = rotation.function if rotation else None
-        self._keep_built(plan, context, primary_key, secret, rotation)
+        self._keep_built(plan, context, primary_key, secret, rotation, readers=readers)
 
         regions = replication.regions
         self.secret_arn = secret.secret.arn
@@ -152,11 +175,15 @@ def register_replica_keys(
     primary_key_arn: pulumi.Input[str],
     context: AwsContext,
     gate: InputGate,
+    readers: tuple[SecretPlan, ReaderSplit] | None = None,
 ) -> ReplicaKeys:
     """The replica's key in each region: given, a replica of the multi-Region primary
-    (``key``'s administrators administer it), or a new CMK."""
+    (``key``'s administrators administer it), or a new CMK; a key created here names the
+    ``readers`` in other accounts (for the replica of that region)."""
     keys = ReplicaKeys({}, {})
     for region in replication.regions:
+        scope = AccountScope(context.partition, region, context.account_id)
+        extra = foreign_key_statements(*readers, scope) if readers else []
         choice = replace(key, given=replication.given_keys.get(region))
         encrypts = (
             f"the {region} replica of Secrets Manager secret {replication.secret.secret_name}"
@@ -170,7 +197,7 @@ def register_replica_keys(
                 description=f"Encrypts {encrypts} (secretkit)",
                 deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
                 policy=key_policy_json(
-                    context, choice.administrators, choice.administrators_can_edit_policy
+                    context, choice.administrators, choice.administrators_can_edit_policy, extra
                 ),
                 tags=tags or None,
                 opts=pulumi.ResourceOptions(parent=parent, depends_on=gate.depends_on()),
@@ -179,7 +206,14 @@ def register_replica_keys(
             keys.created[region] = replica
             continue
         chosen = choose_key(
-            choice, parent, context, gate, encrypts=encrypts, tags=tags, region=region
+            choice,
+            parent,
+            context,
+            gate,
+            encrypts=encrypts,
+            tags=tags,
+            region=region,
+            extra_statements=extra,
         )
         keys.arns[region] = chosen.arn
         if chosen.created is not None:

@@ -9,9 +9,11 @@ from components.secrets.rotating_secret_args import RotatingSecretArgs, parse_ro
 from components.secrets.secret_component import (
     SecretComponent,
     open_gate,
+    owns_resource_policy,
     register_primary_key,
     register_rotation,
     register_secret,
+    sort_readers,
 )
 from components.secrets.secret_plan import plan_secret
 
@@ -57,15 +59,23 @@ class RotatingSecret(SecretComponent):
         )
 
         context = lookup_aws_context(self)
-        gate = open_gate(self, plan, context, region)
-        key = register_primary_key(self, plan, context, gate)
-        secret = register_secret(self, name, plan, key_arn=key.arn, gate=gate)
+        readers = sort_readers(self, plan, context, region)
+        gate = open_gate(self, plan, context, region, readers)
+        key = register_primary_key(self, plan, context, gate, readers)
+        secret = register_secret(
+            self,
+            name,
+            plan,
+            key_arn=key.arn,
+            gate=gate,
+            owns_policy=owns_resource_policy(plan, readers),
+        )
         rotation = register_rotation(
             self, name, plan, secret=secret, key_arn=key.arn, context=context, gate=gate
         )
         assert rotation is not None  # a RotatingSecret always rotates
         self.rotation_function = function = rotation.function
-        self._keep_built(plan, context, key, secret, rotation)
+        self._keep_built(plan, context, key, secret, rotation, readers=readers)
 
         self.secret_arn = secret.secret.arn
         self.secret_name = secret.secret.name

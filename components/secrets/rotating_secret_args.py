@@ -11,6 +11,7 @@ import pulumi
 
 from components import validation
 from components.errors import Redacted
+from components.iam.documents import Statement
 from components.key_args import given_or_created_key, parse_policy_editing
 from components.rotation.code_args import check_master_region, parse_code, parse_master, parse_tls
 from components.rotation.function_settings import (
@@ -22,6 +23,13 @@ from components.rotation.rotation_function_args import (
     FUNCTION_OWNED_ARGUMENTS,
     FUNCTION_OWNED_ROTATION_KEYS,
     SharedFunctionSettings,
+)
+from components.secrets import resource_policy
+from components.secrets.foreign_readers import (
+    ReaderOrganization,
+    ReaderRef,
+    parse_reader_organization,
+    parse_readers,
 )
 
 DEFAULT_RECOVERY_WINDOW_DAYS = 30
@@ -99,8 +107,29 @@ class _SecretResourceArgs(TypedDict, total=False):
     secret_string_version: int
     """Bump to write secret_string/secret_template again (default 1)."""
     readers: Sequence[str]
-    """IAM role names or ARNs granted exactly read access (GetSecretValue, Decrypt). Roles of the
-    deploying account only: an ARN of another account is refused."""
+    """Who may read the secret (GetSecretValue, DescribeSecret, Decrypt), exactly: IAM role names
+    or role ARNs of the deploying account (an inline read policy each), role ARNs of other
+    accounts or 12-digit account ids (named in the secret's resource policy and in the created
+    key's policy, Decrypt only through Secrets Manager for this secret; the reader's own account
+    must also allow it: components.reader_identity_policy), and in Python aws.iam.Role resources
+    and role ARNs as Outputs (granted through the resource and key policies). A reader in
+    another account needs a key the component creates, or key_policy_allows_foreign_readers."""
+    reader_organization_id: str
+    """An AWS Organization ('o-...') whose principals may read the secret (aws:PrincipalOrgID in
+    the resource policy and in the created keys' policies, Decrypt only through Secrets Manager
+    for this secret). Each reader's own account must still allow it (reader_identity_policy)."""
+    reader_organization_paths: Sequence[str]
+    """With reader_organization_id: only principals under these organizational unit paths
+    ('o-.../r-.../ou-.../', '*' allowed at the end; aws:PrincipalOrgPaths)."""
+    resource_policy_statements: Sequence[Mapping[str, Any]]
+    """Statements of your own for the secret's resource policy (merged with secretkit's, one
+    policy per secret, public policies blocked): each with a unique Sid of letters and digits,
+    Effect, named actions (no wildcards), a Principal ('*' only with a Condition); the whole
+    policy at most 20,480 characters."""
+    key_policy_allows_foreign_readers: bool
+    """The key was given (kms_key_arn, a replica's, or a shared RotationFunction's) and its owner
+    added the Decrypt statement for the readers in other accounts that the component prints
+    when this is False (the default, which refuses such readers)."""
     recovery_window_in_days: int
     """Days a deleted secret can be restored: 0 or 7-30 (default 30)."""
 
@@ -156,12 +185,15 @@ class RotatingSecretSettings:
     secret_string: pulumi.Input[str] | None
     secret_template: dict[str, Any] | None
     secret_string_version: int
-    readers: list[str]
+    readers: list[ReaderRef]
     recovery_window_in_days: int
     function: FunctionSettings
     tags: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     key_administrators_can_edit_policy: bool = False
+    resource_policy_statements: list[Statement] = field(default_factory=list)
+    key_policy_allows_foreign_readers: bool = False
+    reader_organization: ReaderOrganization | None = None
 
 
 ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
@@ -371,7 +403,8 @@ def parse_rotating_secret_args(
         probe = json.dumps({**template, "password": "x" * function.password_length})
         validation.secret_value_size("secret_template", probe)
 
-    readers = validation.role_references("readers", given.get("readers", []))
+    readers = parse_readers("readers", given.get("readers", []))
+    statements = resource_policy.parse_statements(given.get(resource_policy.ARGUMENT, []))
     description = given.get("description")
     if description is not None:
         validation.description("description", description, 2048)
@@ -396,6 +429,12 @@ def parse_rotating_secret_args(
         tags=validation.tags("tags", given.get("tags", {})),
         warnings=validation.secret_name_warnings(name),
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
+        resource_policy_statements=statements,
+        reader_organization=parse_reader_organization(given),
+        key_policy_allows_foreign_readers=validation.require_bool(
+            "key_policy_allows_foreign_readers",
+            given.get("key_policy_allows_foreign_readers", False),
+        ),
     )
     if region is not None:
         check_region(settings, region)

@@ -12,7 +12,17 @@ import pulumi_aws as aws
 from components import validation
 from components.aws_context import AwsContext
 from components.component import Component
+from components.errors import InvalidArgumentError, located_at
 from components.iam import grants
+from components.iam.arns import AccountScope, secret_arn_pattern
+from components.iam.cross_account import (
+    foreign_decrypt_statement,
+    foreign_read_statement,
+    organization_decrypt_statement,
+    organization_read_statement,
+    reader_identity_policy,
+)
+from components.iam.documents import Statement
 from components.iam.reader import secret_read_policy
 from components.iam.replicas import SecretLocation
 from components.input_gate import InputGate
@@ -24,6 +34,14 @@ from components.rotation.lambda_function import (
     create_rotation_function,
     register_log_group,
 )
+from components.secrets.foreign_readers import (
+    AccountOf,
+    ReaderSplit,
+    principal_of,
+    principal_text,
+    split_readers,
+)
+from components.secrets.resource_policy import merged_policy
 from components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     check_region,
@@ -85,9 +103,12 @@ class SecretComponent(Component):
         key: ChosenKey,
         secret: RegisteredSecret,
         rotation: RegisteredRotation | None,
+        *,
+        readers: ReaderSplit,
     ) -> None:
-        """Keep what was registered (the attributes programs may reach), and grant each reader
-        of the arguments read access."""
+        """Keep what was registered (the attributes programs may reach), grant each local reader
+        of the arguments read access, and register the secret's resource policy when it holds
+        more than a shared function's grant (register_secret left it out then)."""
         self.context = context
         self.kms_key = key.created
         self.secret = secret.secret
@@ -95,32 +116,195 @@ class SecretComponent(Component):
         if rotation is not None:
             self.rotation = rotation.schedule
         self._read = ReadAccess(secret.secret.arn, key.arn, context.region, secret.replicas)
-        settings = plan.settings
         self._grants = grants.Grants(
-            self, plan.where, "secret", account=context.account_id, readers=settings.readers
+            self, plan.where, "secret", account=context.account_id, readers=readers.local
         )
-        for reader in settings.readers:
-            self.grant_read(reader)
+        self._accounts = readers.accounts or AccountOf(self)
+        for reader in readers.local:
+            self._grant_local(reader)
+        statements = resource_policy_statements(plan, secret, readers)
+        if statements:
+            self.resource_policy = aws.secretsmanager.SecretPolicy(
+                f"{self.pulumi_resource_name}-policy",
+                secret_arn=secret.secret.arn,
+                policy=merged_policy(plan.where, statements),
+                block_public_policy=True,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
 
     def grant_read(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
-        """Let ``role`` (name, ARN or aws.iam.Role) read this secret and nothing else.
+        """Let ``role`` (name, ARN or aws.iam.Role) of the deploying account read this secret
+        and nothing else.
 
         GetSecretValue and DescribeSecret on the secret (and its replicas); kms:Decrypt on the
         key of each region, only through Secrets Manager in that region and only for that
         region's copy of the secret (its encryption context).
 
-        The role must be in the deploying account: a role ARN, or an aws.iam.Role whose ARN
-        names another account, is refused (cross-account readers are not supported yet).
+        A reader in another account (its role ARN, account id, an aws.iam.Role of another
+        account's provider, or an Output) is refused here: its grant changes the secret's
+        resource policy and the key policy, registered with the component; give it in
+        ``readers``.
         """
+        try:
+            foreign = not isinstance(role, str | aws.iam.Role) or (
+                principal_of("role", role, self._accounts, "<partition>") is not None
+            )
+            if foreign:
+                raise validation.fail(
+                    "role",
+                    role if isinstance(role, str) else repr(role),
+                    "is a reader in another account (or an Output): its grant is part of the "
+                    "secret's resource policy and the key policy, registered with the "
+                    "component; give it in readers",
+                )
+        except InvalidArgumentError as error:
+            raise error.located(self._grants.where) from None
+        return self._grant_local(role)
+
+    def _grant_local(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
         read = self._read
         return self._grants.grant(
             role,
             lambda: secret_read_policy(read.secret_arn, read.key_arn, read.region, read.replicas),
         )
 
+    def reader_identity_policy(self) -> pulumi.Output[str]:
+        """The identity policy (JSON) a reader's role needs in its own account: the other half
+        of a cross-account grant (components.reader_identity_policy for this secret)."""
+        read = self._read
+        return pulumi.Output.json_dumps(
+            reader_identity_policy(read.secret_arn, read.key_arn, read.region, read.replicas)
+        )
+
+
+def resource_policy_statements(
+    plan: SecretPlan, secret: RegisteredSecret, readers: ReaderSplit
+) -> list[Statement]:
+    """What the secret's own resource policy holds, when it holds more than a shared function's
+    grant alone: that grant, the foreign readers' statement, the user's statements. Empty
+    otherwise (nothing new is registered)."""
+    settings = plan.settings
+    if not owns_resource_policy(plan, readers):
+        return []
+    statements: list[Statement] = []
+    if plan.shared is not None:
+        statements.append(plan.shared.member_statement(settings.secret_name))
+    arns = [secret.secret.arn, *(r.secret_arn for r in secret.replicas)]
+    if readers.foreign:
+        statements.append(foreign_read_statement(readers.foreign, arns))
+    organization = settings.reader_organization
+    if organization is not None:
+        statements.append(
+            organization_read_statement(organization.organization_id, organization.paths, arns)
+        )
+    return [*statements, *settings.resource_policy_statements]
+
+
+def has_foreign_readers(plan: SecretPlan, readers: ReaderSplit) -> bool:
+    """Readers in other accounts, or an organization's."""
+    return bool(readers.foreign or plan.settings.reader_organization)
+
+
+def owns_resource_policy(plan: SecretPlan, readers: ReaderSplit) -> bool:
+    """Whether the component registers the secret's resource policy as a SecretPolicy."""
+    return has_foreign_readers(plan, readers) or bool(plan.settings.resource_policy_statements)
+
+
+def sort_readers(
+    parent: pulumi.Resource,
+    plan: SecretPlan,
+    context: AwsContext,
+    region: str | None,
+    given_keys: Sequence[tuple[str, str | None]] = (),
+) -> ReaderSplit:
+    """The readers sorted into local roles and foreign principals (asking the provider for the
+    deploying account only when a reader is an ARN, an account id or another provider's role).
+
+    A foreign reader needs the key policy of each key to name it: refused (InvalidArgumentError,
+    printing the statement the key's owner must add) when a key was not created here
+    (``given_keys``: (argument, region) of each given replica key; the primary's is
+    kms_key_arn, or the shared function's) unless key_policy_allows_foreign_readers.
+    """
+    settings = plan.settings
+    accounts = AccountOf(parent)
+    split = located_at(
+        plan.where,
+        lambda: split_readers("readers", settings.readers, accounts, context.partition, plan.where),
+    )
+    split.accounts = accounts
+    if not has_foreign_readers(plan, split) or settings.key_policy_allows_foreign_readers:
+        return split
+    given = list(given_keys)
+    if plan.shared is not None:
+        given.insert(0, ("rotation.function", region))
+    elif plan.key.given is not None:
+        given.insert(0, ("kms_key_arn", region))
+    if given:
+        argument, key_region = given[0]
+        organization = settings.reader_organization
+        argument_name, value = (
+            ("readers", split.shown)
+            if split.foreign or organization is None
+            else ("reader_organization_id", organization.organization_id)
+        )
+        raise validation.fail(
+            argument_name,
+            value,
+            f"names readers in other accounts, but the key of {argument} was not created by "
+            "this component, so it cannot add their Decrypt grant. Ask the key's owner to add "
+            f"to its key policy:\n{foreign_key_statement_text(plan, split, key_region)}\n"
+            "then set key_policy_allows_foreign_readers=True (or let the component create the "
+            "key)",
+        ).located(plan.where)
+    return split
+
+
+def foreign_key_statement_text(plan: SecretPlan, split: ReaderSplit, region: str | None) -> str:
+    """The key policy statement a given key needs for the foreign readers, as JSON text."""
+    where = region or "<region>"
+    pattern = (
+        f"arn:<partition>:secretsmanager:{where}:<account>:secret:"
+        f"{plan.settings.secret_name}-??????"
+    )
+    principals = [principal_text(reader) for reader in split.shown]
+    statements = key_statements(plan, principals, pattern, where)
+    return "\n".join(json.dumps(statement, indent=2) for statement in statements)
+
+
+def foreign_key_statements(
+    plan: SecretPlan, readers: ReaderSplit, scope: AccountScope
+) -> list[Statement]:
+    """The statements a key the component creates in ``scope``'s region holds for the readers
+    in other accounts and the reader organization (none without them)."""
+    pattern = secret_arn_pattern(scope, plan.settings.secret_name)
+    return key_statements(plan, readers.foreign, pattern, scope.region)
+
+
+def key_statements(
+    plan: SecretPlan,
+    principals: Sequence[pulumi.Input[str]],
+    pattern: pulumi.Input[str],
+    region: pulumi.Input[str],
+) -> list[Statement]:
+    """Decrypt for ``principals`` and the reader organization, through Secrets Manager in
+    ``region``, for the secret ``pattern``."""
+    statements = [foreign_decrypt_statement(principals, pattern, region)] if principals else []
+    organization = plan.settings.reader_organization
+    if organization is not None:
+        statements.append(
+            organization_decrypt_statement(
+                organization.organization_id, organization.paths, pattern, region
+            )
+        )
+    return statements
+
 
 def open_gate(
-    parent: pulumi.Resource, plan: SecretPlan, context: AwsContext, region: str | None
+    parent: pulumi.Resource,
+    plan: SecretPlan,
+    context: AwsContext,
+    region: str | None,
+    readers: ReaderSplit,
 ) -> InputGate:
     """Log the plan's warnings, and return the gate of the checks that wait for an Output or
     the provider.
@@ -141,7 +325,7 @@ def open_gate(
             settings.secret_string,
             lambda value: validation.secret_value("secret_string", value),
         )
-    grants.check_accounts_later(gate, "readers", settings.readers, context.account_id)
+    grants.check_accounts_later(gate, "readers", readers.local, context.account_id)
     rotation = settings.rotation
     if rotation is not None and rotation.shared is None:
         refuse_secret_values(gate, "rotation.environment", settings.function.environment)
@@ -149,10 +333,14 @@ def open_gate(
 
 
 def register_primary_key(
-    parent: pulumi.Resource, plan: SecretPlan, context: AwsContext, gate: InputGate
+    parent: pulumi.Resource,
+    plan: SecretPlan,
+    context: AwsContext,
+    gate: InputGate,
+    readers: ReaderSplit,
 ) -> ChosenKey:
     """The plan's key: given, the shared function's, or a created CMK (multi-Region when
-    replicas will share it)."""
+    replicas will share it) whose policy names the readers in other accounts."""
     return choose_key(
         plan.key,
         parent,
@@ -161,6 +349,7 @@ def register_primary_key(
         encrypts=f"Secrets Manager secret {plan.settings.secret_name}",
         tags=plan.settings.tags,
         multi_region=plan.multi_region_key,
+        extra_statements=foreign_key_statements(plan, readers, context.scope()),
     )
 
 
@@ -172,8 +361,11 @@ def register_secret(
     key_arn: pulumi.Input[str],
     gate: InputGate,
     replicas: ReplicaPlan | None = None,
+    owns_policy: bool = False,
 ) -> RegisteredSecret:
-    """The secret (with its replicas) and its write-only initial version."""
+    """The secret (with its replicas) and its write-only initial version. ``owns_policy``: the
+    component registers the secret's resource policy itself (SecretPolicy), so a shared
+    function's grant is not set here."""
     settings = plan.settings
     tags = dict(settings.tags)
     if settings.rotation is not None:
@@ -198,7 +390,11 @@ def register_secret(
         tags=tags or None,
         # A member of a shared RotationFunction lets the function's role rotate it; the
         # role's own policy names no secret.
-        policy=shared.member_policy(settings.secret_name) if shared is not None else None,
+        policy=(
+            shared.member_policy(settings.secret_name)
+            if shared is not None and not owns_policy
+            else None
+        ),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=gate.depends_on()),
     )
     locations = (

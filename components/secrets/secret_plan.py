@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_aws as aws
 
 from components import physical_names
 from components.iam import grants
 from components.key_choice import KeyChoice
 from components.rotation.artifact import HandlerArtifact
 from components.rotation.rotation_function import RotationFunction
+from components.secrets.foreign_readers import is_account_id
 from components.secrets.rotating_secret_args import RotatingSecretSettings
 from components.secrets.rotation_spec import secret_rotation_artifact
 
@@ -65,7 +67,10 @@ def check_names(name: str, settings: RotatingSecretSettings) -> None:
     joins a shared one) and its readers' inline policies."""
     own_function = settings.rotation is not None and settings.rotation.shared is None
     physical_names.check(name, physical_names.ROTATION_FUNCTION if own_function else ())
-    grants.check_grant_names(name, settings.readers, "readers")
+    for index, reader in enumerate(settings.readers):
+        # An account id or an Output is never granted by an inline policy.
+        if isinstance(reader, str | aws.iam.Role) and not is_account_id(reader):
+            grants.grant_name(name, reader, f"readers[{index}]")
 
 
 def shared_function(settings: RotatingSecretSettings) -> RotationFunction | None:

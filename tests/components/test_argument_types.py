@@ -43,6 +43,11 @@ SECRET_FIELDS: dict[str, Any] = {
     "secret_template": Mapping[str, Any],
     "secret_string_version": int,
     "readers": Sequence[str],
+    # Issue 14: the secret's resource policy, and a given key's policy for foreign readers.
+    "reader_organization_id": str,
+    "reader_organization_paths": Sequence[str],
+    "resource_policy_statements": Sequence[Mapping[str, Any]],
+    "key_policy_allows_foreign_readers": bool,
     "recovery_window_in_days": int,
     **FUNCTION_FIELDS,
     "tags": Mapping[str, str],

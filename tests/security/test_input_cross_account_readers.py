@@ -1,5 +1,7 @@
 """Issue 12, item 4: a role ARN of another account is never turned into the local role of the
-same name (an inline policy on role 'x' of the deploying account)."""
+same name (an inline policy on role 'x' of the deploying account). Issue 14: the Secrets Manager
+components grant it through the secret's resource policy and the key policy instead of refusing
+it; the Parameter Store ones still refuse it."""
 
 from __future__ import annotations
 
@@ -48,15 +50,30 @@ def grants_on(monitor: RecordingMonitor, role: str) -> list[str]:
     return [r.name for r in [*policies, *attachments] if r.plain_inputs.get("role") == role]
 
 
-COMPONENTS_WITH_READERS = [
+SECRETS_WITH_READERS = [
     pytest.param(RotatingSecret, ROTATING, "readers", id="rotating-secret"),
-    pytest.param(SecureParameter, PARAMETER, "readers", id="secure-parameter"),
     pytest.param(CrossRegionReplicatedSecret, REPLICATED, "readers", id="replicated-secret"),
+]
+REFUSING_FOREIGN_READERS = [
+    pytest.param(SecureParameter, PARAMETER, "readers", id="secure-parameter"),
     pytest.param(ProxiedParameterPolicy, {"secret_name": "prod/app"}, "roles", id="proxy"),
 ]
+COMPONENTS_WITH_READERS = [*SECRETS_WITH_READERS, *REFUSING_FOREIGN_READERS]
 
 
-@pytest.mark.parametrize(("component", "args", "argument"), COMPONENTS_WITH_READERS)
+@pytest.mark.parametrize(("component", "args", "argument"), SECRETS_WITH_READERS)
+def test_a_reader_in_another_account_is_granted_by_the_resource_policy_not_by_name(
+    monitor: RecordingMonitor, component: Any, args: dict[str, Any], argument: str
+) -> None:
+    mocks.run(lambda: component("c", {**args, argument: ["local-reader", FOREIGN]}))
+    assert grants_on(monitor, "x") == []
+    assert len(grants_on(monitor, "local-reader")) == 1
+    policy = monitor.by_type("aws:secretsmanager/secretPolicy:SecretPolicy")
+    assert len(policy) == 1
+    assert FOREIGN in policy[0].plain_inputs["policy"]
+
+
+@pytest.mark.parametrize(("component", "args", "argument"), REFUSING_FOREIGN_READERS)
 def test_a_reader_in_another_account_is_refused_before_any_resource(
     monitor: RecordingMonitor, component: Any, args: dict[str, Any], argument: str
 ) -> None:
@@ -79,29 +96,34 @@ def test_the_error_names_the_account_and_says_cross_account_is_unsupported(
     monitor: RecordingMonitor,
 ) -> None:
     with pytest.raises(ValueError, match="cross-account") as caught:
-        mocks.run(lambda: RotatingSecret("c", {**ROTATING, "readers": [FOREIGN]}))
+        mocks.run(lambda: SecureParameter("c", {**PARAMETER, "readers": [FOREIGN]}))
     message = str(caught.value)
-    assert "RotatingSecret 'c'" in message
+    assert "SecureParameter 'c'" in message
     assert OTHER in message
     assert "cross-account readers are not supported yet" in message
 
 
+#: What grant_read says of a foreign role ARN: a secret's grant is part of its resource and key
+#: policies, registered with the component (give it in readers); a parameter refuses it.
+IN_READERS = "is a reader in another account.*give it in readers"
+
+
 @pytest.mark.parametrize(
-    ("component", "args"),
+    ("component", "args", "rule"),
     [
-        (RotatingSecret, ROTATING),
-        (SecureParameter, PARAMETER),
-        (CrossRegionReplicatedSecret, REPLICATED),
+        (RotatingSecret, ROTATING, IN_READERS),
+        (SecureParameter, PARAMETER, RULE),
+        (CrossRegionReplicatedSecret, REPLICATED, IN_READERS),
     ],
 )
 def test_grant_read_refuses_a_foreign_role_arn(
-    monitor: RecordingMonitor, component: Any, args: dict[str, Any]
+    monitor: RecordingMonitor, component: Any, args: dict[str, Any], rule: str
 ) -> None:
     def program() -> None:
         built = component("c", args)
         built.grant_read(FOREIGN)
 
-    with pytest.raises(ValueError, match=rf"argument 'role' = '{FOREIGN}'.*{RULE}"):
+    with pytest.raises(ValueError, match=rf"argument 'role' = '{FOREIGN}'.*{rule}"):
         mocks.run(program)
     assert grants_on(monitor, "x") == []
 
