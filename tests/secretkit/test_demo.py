@@ -159,7 +159,8 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     code = demo.main([], out=out)
     text = out.getvalue()
     assert code == 0, text
-    assert "Resources (28):" in text
+    # 28 of the reference stack, and the SecretPolicy naming the demo's cross-account reader
+    assert "Resources (29):" in text
     assert "CrossRegionReplicatedSecret" in text
     assert "ProxiedParameterPolicy" in text
     assert "RotatingSecret" in text
@@ -172,7 +173,12 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     assert "reads proxy /aws/reference/secretsmanager/secretkit/dev/api-password" in text
     assert "in eu-west-1" in text
     assert "cannot write" in text
-    assert "OK: 7/7 checks passed" in text
+    assert "ok   partner-reader in account 222222222222 reads secret" in text
+    assert "ok   partner-reader in account 333333333333 is refused secret" in text
+    assert "AccessDenied" in text
+    assert "ReadFromOtherAccounts" in text
+    assert "DecryptForOtherAccounts" in text
+    assert "OK: 9/9 checks passed" in text
     assert "total                                  $3.25" in text
     assert PLACEHOLDER not in text
 
