@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
-from components import CrossRegionReplicatedSecret, RotatingSecret
+from components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
 from secretkit.embedded import mocks
 from secretkit.embedded.accounts import reader_in
 from secretkit.embedded.embedded_aws import EmbeddedAws
@@ -58,7 +58,7 @@ class Deployment:
     replicated: Shared
 
 
-def rotation() -> dict[str, Any]:
+def rotation() -> RotationArgs:
     return {"strategy": "password", "automatically_after_days": 30}
 
 
