@@ -19,19 +19,14 @@ from typing import Any
 import boto3
 import pulumi
 import pytest
-from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.core import enable_iam_authentication
 
 from components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
 from secretkit.embedded import mocks
 from secretkit.embedded.accounts import reader_in
 from secretkit.embedded.embedded_aws import EmbeddedAws
-from secretkit.embedded.moto_fidelity import (
-    aws_like_versions,
-    is_access_denied,
-    resource_level_authorization,
-)
+from secretkit.embedded.moto_fidelity import aws_like_versions
+from tests.secretkit.test_cross_account_reads import read_or_refused
 
 PRIMARY = mocks.REGION
 REPLICA = "eu-west-1"
@@ -110,19 +105,9 @@ def deployed(aws_env: None) -> Iterator[Deployment]:
 
 
 def reads(session: boto3.session.Session, arn: str, region: str = PRIMARY) -> bool:
-    """Whether the session reads the value (True) or is refused (False), IAM enforced."""
-    with enable_iam_authentication(), resource_level_authorization():
-        try:
-            value = session.client("secretsmanager", region_name=region).get_secret_value(
-                SecretId=arn
-            )
-        except ClientError as error:
-            if not is_access_denied(error):
-                raise
-            return False
-    assert value["ARN"] == arn
-    assert value["SecretString"]
-    return True
+    """Whether the session reads a value (True) or is refused (False), IAM enforced."""
+    value = read_or_refused(session, arn, region)
+    return value is not None and bool(value["SecretString"])
 
 
 def test_a_foreign_role_reader_reads_with_the_components_identity_policy(

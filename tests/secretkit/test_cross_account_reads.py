@@ -146,19 +146,29 @@ class SharedSecret:
             )
 
 
-def reads(session: boto3.session.Session, arn: str, region: str = PRIMARY) -> bool:
-    """Whether the session reads the value (True) or is refused (False), under authorization."""
+def read_or_refused(
+    session: boto3.session.Session, arn: str, region: str = PRIMARY
+) -> dict[str, Any] | None:
+    """GetSecretValue's answer under authorization, or None when refused (AccessDenied)."""
     with authorized():
         try:
-            value = session.client("secretsmanager", region_name=region).get_secret_value(
-                SecretId=arn
-            )
+            value: dict[str, Any] = session.client(
+                "secretsmanager", region_name=region
+            ).get_secret_value(SecretId=arn)
         except ClientError as error:
             if not is_access_denied(error):
                 raise
-            return False
-    assert value["SecretString"] == VALUE
+            return None
     assert value["ARN"] == arn
+    return value
+
+
+def reads(session: boto3.session.Session, arn: str, region: str = PRIMARY) -> bool:
+    """Whether the session reads the value (True) or is refused (False), under authorization."""
+    value = read_or_refused(session, arn, region)
+    if value is None:
+        return False
+    assert value["SecretString"] == VALUE
     return True
 
 
