@@ -9,23 +9,46 @@ from components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     RotatingSecret,
+    RotatingSecretArgs,
     SecureParameter,
     SecureParameterArgs,
 )
 from components.aws_context import lookup_aws_context
+from components.iam.arns import account_root_arn, secret_arn_pattern
+from components.iam.cross_account import foreign_decrypt_statement
 from components.iam.documents import service_assume_role_policy
 from components.kms_key import create_kms_key
 
 # Every setting and its default is declared in Pulumi.yaml (config:).
 config = pulumi.Config()
+aws_context = lookup_aws_context()
+
+# Readers of the rotating secret in other accounts (role ARNs or account ids). The shared key is
+# created here, not by the secret, so its policy gets their Decrypt statement here too.
+cross_account_readers: list[str] = config.require_object("crossAccountReaders")
+foreign_decrypt = (
+    [
+        foreign_decrypt_statement(
+            [
+                account_root_arn(aws_context.partition, reader) if reader.isdigit() else reader
+                for reader in cross_account_readers
+            ],
+            secret_arn_pattern(aws_context.scope(), config.require("secretName")),
+            aws_context.region,
+        )
+    ]
+    if cross_account_readers
+    else []
+)
 
 # One CMK for both components: every key costs $1/month, and the grants below scope each use of
 # it to one secret or parameter through the encryption context.
 shared_key = create_kms_key(
     "shared-key",
     description="secretkit reference stack: encrypts the secret and the parameter",
-    context=lookup_aws_context(),
+    context=aws_context,
     administrators=config.require_object("kmsKeyAdministrators"),
+    extra_statements=foreign_decrypt,
     opts=pulumi.ResourceOptions(),
 )
 
@@ -37,22 +60,23 @@ reader = aws.iam.Role(
     ),
 )
 
-secret = RotatingSecret(
-    "app-secret",
-    {
-        "secret_name": config.require("secretName"),
-        "kms_key_arn": shared_key.arn,
-        "secret_template": {"username": config.require("secretUsername")},
-        "rotation": {
-            "strategy": "password",
-            "schedule_expression": config.require("rotationSchedule"),
-            "rotate_immediately": config.require_bool("rotateImmediately"),
-        },
-        "password_policy": {"length": config.require_int("passwordLength")},
-        "architecture": config.require("lambdaArchitecture"),
-        "log_retention_days": config.require_int("logRetentionDays"),
+secret_args: RotatingSecretArgs = {
+    "secret_name": config.require("secretName"),
+    "kms_key_arn": shared_key.arn,
+    "secret_template": {"username": config.require("secretUsername")},
+    "rotation": {
+        "strategy": "password",
+        "schedule_expression": config.require("rotationSchedule"),
+        "rotate_immediately": config.require_bool("rotateImmediately"),
     },
-)
+    "password_policy": {"length": config.require_int("passwordLength")},
+    "architecture": config.require("lambdaArchitecture"),
+    "log_retention_days": config.require_int("logRetentionDays"),
+}
+if cross_account_readers:
+    secret_args["readers"] = cross_account_readers
+    secret_args["key_policy_allows_foreign_readers"] = True  # the statement above
+secret = RotatingSecret("app-secret", secret_args)
 secret.grant_read(reader)
 
 parameter_args: SecureParameterArgs = {
@@ -94,3 +118,6 @@ pulumi.export("parameterTier", parameter.tier)
 pulumi.export("notificationTopicArn", parameter.notification_topic_arn)
 pulumi.export("readerRoleArn", reader.arn)
 pulumi.export("proxyParameterPath", proxy.parameter_path)
+if cross_account_readers:
+    # What each reader's role must hold in its own account (the other half of the grant).
+    pulumi.export("crossAccountReaderPolicy", secret.reader_identity_policy())

@@ -27,9 +27,16 @@ POLICY_INPUTS = {
     "aws:kms/key:Key": ("policy", True),
     "aws:kms/replicaKey:ReplicaKey": ("policy", True),
     "aws:sns/topicPolicy:TopicPolicy": ("policy", False),
+    "aws:secretsmanager/secretPolicy:SecretPolicy": ("policy", False),
 }
 #: Demo stand-ins for values that only live encrypted in a real stack's config.
 PLACEHOLDER_SECRETS = {"parameterValue": "demo-placeholder-not-a-secret"}
+#: The demo's reader of the rotating secret in a second account (config crossAccountReaders),
+#: and a third account whose role holds the same identity policy but is named nowhere.
+READER_ACCOUNT = "222222222222"
+THIRD_ACCOUNT = "333333333333"
+CROSS_ACCOUNT_ROLE = "partner-reader"
+CROSS_ACCOUNT_READERS_KEY = "crossAccountReaders"
 SECRET_COMPONENTS = (
     "secretkit:index:RotatingSecret",
     "secretkit:index:CrossRegionReplicatedSecret",
@@ -320,6 +327,49 @@ def read_as_readers(run: ProgramRun, region: str, progress: Callable[[str], None
     return checks
 
 
+def with_cross_account_reader(values: dict[str, str]) -> None:
+    """Name the second account's role as the rotating secret's reader, when the program's
+    config declares crossAccountReaders (the reference stack does; Pulumi.dev.yaml leaves it
+    empty)."""
+    for key in values:
+        if key.partition(":")[2] == CROSS_ACCOUNT_READERS_KEY:
+            values[key] = json.dumps([f"arn:aws:iam::{READER_ACCOUNT}:role/{CROSS_ACCOUNT_ROLE}"])
+
+
+def read_across_accounts(
+    run: ProgramRun, region: str, progress: Callable[[str], None]
+) -> list[Check]:
+    """The role in the second account, holding the secret's reader_identity_policy, reads the
+    secret under its own credentials; the same role in a third account is refused."""
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    from secretkit.embedded.accounts import reader_in  # noqa: PLC0415
+    from secretkit.embedded.moto_fidelity import is_access_denied  # noqa: PLC0415
+
+    policy = run.outputs.get("crossAccountReaderPolicy")
+    secret = run.outputs.get("secretArn")
+    if policy is None or secret is None:
+        return []
+    identity_policy = json.loads(str(policy.value))
+    checks = []
+    for account, allowed in ((READER_ACCOUNT, True), (THIRD_ACCOUNT, False)):
+        role, session = reader_in(account, CROSS_ACCOUNT_ROLE, identity_policy, region)
+        progress(f"  reading across accounts as {role}")
+        verb = "reads" if allowed else "is refused"
+        label = f"{CROSS_ACCOUNT_ROLE} in account {account} {verb} secret {secret.value}"
+        with authorization_on():
+            try:
+                value = session.client("secretsmanager", region_name=region).get_secret_value(
+                    SecretId=str(secret.value)
+                )["SecretString"]
+                checks.append(Check(label, allowed, f"{len(value)} characters (value not shown)"))
+            except ClientError as error:
+                denied = is_access_denied(error)
+                detail = "AccessDenied" if denied else error.response["Error"]["Code"]
+                checks.append(Check(label, denied and not allowed, detail))
+    return checks
+
+
 def first_line(error: BaseException) -> str:
     """The innermost cause of a deployment error, on one line."""
     seen = {id(error)}
@@ -344,6 +394,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
 
     project_dir = options.program.resolve().parent
     config = load_stack_config(project_dir, options.stack, secret_overrides=PLACEHOLDER_SECRETS)
+    with_cross_account_reader(config.values)
     region = config.values.get("aws:region", "us-east-1")
     out.write(
         f"secretkit demo: {options.program} (stack {options.stack}) deployed into an embedded AWS\n"
@@ -364,6 +415,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         progress(f"deployed {len(embedded.created)} AWS resources")
         checks = rotate_secrets(run, region, progress)
         checks += read_as_readers(run, region, progress)
+        checks += read_across_accounts(run, region, progress)
 
     out.write(f"\nResources ({len(run.registrations)}):\n")
     print_tree(run, out)
@@ -371,7 +423,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     problems = print_grants(run, out)
     out.write("\nStack outputs:\n")
     print_outputs(run, out)
-    out.write("\nRotations and reads (under each role's own credentials, IAM enforced):\n")
+    out.write(
+        "\nRotations and reads (under each role's own credentials, IAM enforced; across "
+        "accounts,\nthe reader's identity policy, the secret's resource policy and the key "
+        "policy decide):\n"
+    )
     for check in checks:
         out.write(f"  {'ok  ' if check.ok else 'FAIL'} {check.what}: {check.detail}\n")
     print_cost(run, out)

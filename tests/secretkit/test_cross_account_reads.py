@@ -4,9 +4,9 @@ policy of the secret's customer managed key must all allow it.
 
 moto enforces none of the cross-account part (secretkit.embedded.cross_account decides it; the
 key policy is evaluated as a document, since moto never calls KMS for a secret). The documents
-are written here in the shape the components emit: a SecretPolicy statement naming the foreign
-principal exactly, a key statement conditioned on kms:ViaService and the secret's ARN in the
-encryption context, and the reader's own identity policy.
+come from the components' own builders (components.iam.cross_account): the SecretPolicy
+statement naming the foreign principal exactly, the key statement conditioned on kms:ViaService
+and the secret's ARN in the encryption context, and the reader's own identity policy.
 """
 
 from __future__ import annotations
@@ -22,6 +22,17 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
+from components.iam.arns import AccountScope, secret_arn_pattern
+from components.iam.cross_account import (
+    foreign_decrypt_statement,
+    foreign_read_statement,
+    organization_decrypt_statement,
+    organization_read_statement,
+    reader_identity_policy,
+)
+from components.iam.documents import document
+from components.iam.key_policy import key_policy
+from components.iam.replicas import SecretLocation
 from secretkit.embedded import mocks
 from secretkit.embedded.accounts import account_root, reader_in
 from secretkit.embedded.moto_fidelity import (
@@ -53,82 +64,41 @@ def authorized() -> Iterator[None]:
         yield
 
 
-# --- the documents, in the shape the components emit -----------------------------------------
+# --- the documents, from the components' own builders ---------------------------------------
 
 
-def document(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def secret_statement(principal: str) -> dict[str, Any]:
+def secret_statement(principal: str, secret_arns: list[Any]) -> dict[str, Any]:
     """The SecretPolicy statement granting a foreign principal the read."""
-    return {
-        "Sid": "CrossAccountRead",
-        "Effect": "Allow",
-        "Principal": {"AWS": principal},
-        "Action": READ_ACTIONS,
-        "Resource": "*",
-    }
+    return foreign_read_statement([principal], secret_arns)
 
 
 def key_statement(principal: str, region: str, secret_arn: str) -> dict[str, Any]:
     """The key-policy statement letting a foreign principal decrypt this secret only, only
-    through Secrets Manager in the secret's region."""
-    return {
-        "Sid": "CrossAccountDecrypt",
-        "Effect": "Allow",
-        "Principal": {"AWS": principal},
-        "Action": "kms:Decrypt",
-        "Resource": "*",
-        "Condition": {
-            "StringEquals": {
-                "kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
-                "kms:EncryptionContext:SecretARN": secret_arn,
-            }
-        },
-    }
+    through Secrets Manager in the secret's region (an exact ARN is its own pattern)."""
+    return foreign_decrypt_statement([principal], secret_arn, region)
 
 
-def owner_statement() -> dict[str, Any]:
-    """The key policy's usual first statement: the owner account's IAM decides for its own."""
-    return {
-        "Sid": "OwnerAccount",
-        "Effect": "Allow",
-        "Principal": {"AWS": account_root(OWNER)},
-        "Action": "kms:*",
-        "Resource": "*",
-    }
+def owner_key_policy(*grants: dict[str, Any]) -> str:
+    """The secretkit key policy of account A (root delegation to its IAM), with ``grants``."""
+    return json.dumps(key_policy("aws", OWNER, extra=grants))
 
 
 def reader_policy(
     locations: list[tuple[str, str, str]], *, key: bool = True, secret: bool = True
 ) -> dict[str, Any]:
-    """The reader's own identity policy in its account: each (region, secret ARN, key ARN)."""
-    statements: list[dict[str, Any]] = []
-    if secret:
-        statements.append(
-            {
-                "Effect": "Allow",
-                "Action": READ_ACTIONS,
-                "Resource": [arn for _, arn, _ in locations],
-            }
-        )
-    if key:
-        statements.append(
-            {
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": [key_arn for _, _, key_arn in locations],
-                "Condition": {
-                    "StringEquals": {
-                        "kms:ViaService": [
-                            f"secretsmanager.{region}.amazonaws.com" for region, _, _ in locations
-                        ]
-                    }
-                },
-            }
-        )
-    return document(*statements)
+    """The reader's own identity policy in its account (reader_identity_policy) for each
+    (region, secret ARN, key ARN), the first the primary; ``key``/``secret`` False leave out
+    its Decrypt or its read statements."""
+    (region, arn, key_arn), *replicas = locations
+    policy = reader_identity_policy(
+        arn, key_arn, region, [SecretLocation(*location) for location in replicas]
+    )
+    policy["Statement"] = [
+        stmt
+        for stmt in policy["Statement"]
+        if (key if stmt["Action"] == ["kms:Decrypt"] else secret)
+    ]
+    return policy
 
 
 # --- account A's secret -------------------------------------------------------------------------
@@ -163,7 +133,7 @@ class SharedSecret:
 
     def grant(self, principal: str, *, secret: bool = True, key: bool = True) -> None:
         """Account A's half: the resource policy and the key policies (each part optional)."""
-        statements = [secret_statement(principal)] if secret else []
+        statements = [secret_statement(principal, [self.arn, self.replica_arn])] if secret else []
         self._client(PRIMARY).put_resource_policy(
             SecretId=self.arn,
             ResourcePolicy=json.dumps(document(*statements)),
@@ -172,25 +142,33 @@ class SharedSecret:
         for region, arn, key_arn in self.locations():
             grants = [key_statement(principal, region, arn)] if key else []
             boto3.client("kms", region_name=region).put_key_policy(
-                KeyId=key_arn, PolicyName="default", Policy=json.dumps(
-                    document(owner_statement(), *grants)
-                )
-            )  # fmt: skip
+                KeyId=key_arn, PolicyName="default", Policy=owner_key_policy(*grants)
+            )
+
+
+def read_or_refused(
+    session: boto3.session.Session, arn: str, region: str = PRIMARY
+) -> dict[str, Any] | None:
+    """GetSecretValue's answer under authorization, or None when refused (AccessDenied)."""
+    with authorized():
+        try:
+            value: dict[str, Any] = session.client(
+                "secretsmanager", region_name=region
+            ).get_secret_value(SecretId=arn)
+        except ClientError as error:
+            if not is_access_denied(error):
+                raise
+            return None
+    assert value["ARN"] == arn
+    return value
 
 
 def reads(session: boto3.session.Session, arn: str, region: str = PRIMARY) -> bool:
     """Whether the session reads the value (True) or is refused (False), under authorization."""
-    with authorized():
-        try:
-            value = session.client("secretsmanager", region_name=region).get_secret_value(
-                SecretId=arn
-            )
-        except ClientError as error:
-            if not is_access_denied(error):
-                raise
-            return False
+    value = read_or_refused(session, arn, region)
+    if value is None:
+        return False
     assert value["SecretString"] == VALUE
-    assert value["ARN"] == arn
     return True
 
 
@@ -283,7 +261,7 @@ def test_the_key_statement_holds_only_through_secrets_manager_for_this_secret(
         boto3.client("kms", region_name=PRIMARY).put_key_policy(
             KeyId=secret.primary_key,
             PolicyName="default",
-            Policy=json.dumps(document(owner_statement(), wrong)),
+            Policy=owner_key_policy(wrong),
         )
         assert not reads(session, secret.arn)
 
@@ -295,7 +273,8 @@ def test_the_aws_managed_key_is_never_readable_from_another_account(accounts: No
     )
     role, session = reader_in(READER_ACCOUNT, "reader", policy, PRIMARY)
     boto3.client("secretsmanager", region_name=PRIMARY).put_resource_policy(
-        SecretId=secret.arn, ResourcePolicy=json.dumps(document(secret_statement(role)))
+        SecretId=secret.arn,
+        ResourcePolicy=json.dumps(document(secret_statement(role, [secret.arn]))),
     )
     assert not reads(session, secret.arn)
 
@@ -340,16 +319,14 @@ def test_a_deployed_secret_policy_and_key_policy_admit_the_foreign_reader(
         aws.secretsmanager.SecretPolicy(
             "readers",
             secret_arn=secret.arn,
-            policy=pulumi.Output.json_dumps(document(secret_statement(role))),
+            policy=pulumi.Output.json_dumps(document(secret_statement(role, [secret.arn]))),
             block_public_policy=True,
         )
         aws.kms.KeyPolicy(
             "key-policy",
             key_id=key.key_id,
             policy=secret.arn.apply(
-                lambda arn: json.dumps(
-                    document(owner_statement(), key_statement(role, PRIMARY, arn))
-                )
+                lambda arn: owner_key_policy(key_statement(role, PRIMARY, arn))
             ),
         )
         pulumi.export("secret_arn", secret.arn)
@@ -377,19 +354,17 @@ def test_an_organization_grant_admits_its_member_accounts_only(accounts: None) -
     status = org.create_account(AccountName="readers", Email="readers@example.com")
     member = status["CreateAccountStatus"]["AccountId"]
     secret = SharedSecret()
-    pinned = {"StringEquals": {"aws:PrincipalOrgID": org_id}}
     client = boto3.client("secretsmanager", region_name=PRIMARY)
     client.put_resource_policy(
         SecretId=secret.arn,
-        ResourcePolicy=json.dumps(document({**secret_statement("*"), "Condition": pinned})),
+        ResourcePolicy=json.dumps(
+            document(organization_read_statement(org_id, [], [secret.arn, secret.replica_arn]))
+        ),
         BlockPublicPolicy=True,
     )
-    decrypt = key_statement("*", PRIMARY, secret.arn)
-    decrypt["Condition"]["StringEquals"]["aws:PrincipalOrgID"] = org_id
+    decrypt = organization_decrypt_statement(org_id, [], secret.arn, PRIMARY)
     boto3.client("kms", region_name=PRIMARY).put_key_policy(
-        KeyId=secret.primary_key,
-        PolicyName="default",
-        Policy=json.dumps(document(owner_statement(), decrypt)),
+        KeyId=secret.primary_key, PolicyName="default", Policy=owner_key_policy(decrypt)
     )
     policy = reader_policy(secret.locations())
     _, insider = reader_in(member, "reader", policy, PRIMARY)
@@ -405,15 +380,10 @@ def test_a_key_statement_may_name_the_secret_by_its_name_pattern(accounts: None)
     role, session = reader_in(READER_ACCOUNT, "reader", reader_policy(secret.locations()), PRIMARY)
     secret.grant(role, key=False)
     for name, readable in ((NAME, True), ("prod/shared/other", False)):
-        pattern = secret.arn.rsplit(":", 1)[0] + f":{name}-??????"
-        statement = key_statement(role, PRIMARY, pattern)
-        statement["Condition"] = {
-            "StringEquals": {"kms:ViaService": f"secretsmanager.{PRIMARY}.amazonaws.com"},
-            "StringLike": {"kms:EncryptionContext:SecretARN": pattern},
-        }
+        pattern = secret_arn_pattern(AccountScope("aws", PRIMARY, OWNER), name)
         boto3.client("kms", region_name=PRIMARY).put_key_policy(
             KeyId=secret.primary_key,
             PolicyName="default",
-            Policy=json.dumps(document(owner_statement(), statement)),
+            Policy=owner_key_policy(key_statement(role, PRIMARY, str(pattern))),
         )
         assert reads(session, secret.arn) is readable, name

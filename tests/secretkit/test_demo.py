@@ -159,7 +159,8 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     code = demo.main([], out=out)
     text = out.getvalue()
     assert code == 0, text
-    assert "Resources (28):" in text
+    # 28 of the reference stack, and the SecretPolicy naming the demo's cross-account reader
+    assert "Resources (29):" in text
     assert "CrossRegionReplicatedSecret" in text
     assert "ProxiedParameterPolicy" in text
     assert "RotatingSecret" in text
@@ -172,7 +173,12 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     assert "reads proxy /aws/reference/secretsmanager/secretkit/dev/api-password" in text
     assert "in eu-west-1" in text
     assert "cannot write" in text
-    assert "OK: 7/7 checks passed" in text
+    assert "ok   partner-reader in account 222222222222 reads secret" in text
+    assert "ok   partner-reader in account 333333333333 is refused secret" in text
+    assert "AccessDenied" in text
+    assert "ReadFromOtherAccounts" in text
+    assert "DecryptForOtherAccounts" in text
+    assert "OK: 9/9 checks passed" in text
     assert "total                                  $3.25" in text
     assert PLACEHOLDER not in text
 
@@ -209,3 +215,36 @@ def test_demo_reports_a_deployment_it_cannot_make(tmp_path: Path) -> None:
     assert "the deployment stopped: the embedded AWS cannot create aws:s3/bucketV2:BucketV2" in (
         out.getvalue()
     )
+
+
+def test_reference_stack_grants_cross_account_readers_when_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """crossAccountReaders (empty in the dev stack) names the rotating secret's readers in
+    other accounts: the secret's resource policy and the shared key's policy name them, and the
+    stack exports the identity policy their roles need."""
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    config = load_stack_config(PROJECT_DIR, "dev", secret_overrides=demo.PLACEHOLDER_SECRETS)
+    assert json.loads(config.values["secretkit:crossAccountReaders"]) == []
+    role = "arn:aws:iam::222222222222:role/partner"
+    config.values["secretkit:crossAccountReaders"] = json.dumps([role, "444444444444"])
+    run = run_program(PROJECT_DIR / "__main__.py", config, stack="dev")
+    principals = [role, "arn:aws:iam::444444444444:root"]
+    policy = next(r for r in run.registrations if r.type.endswith("secretPolicy:SecretPolicy"))
+    assert policy.name == "app-secret-policy"
+    read = json.loads(unwrap(policy.inputs["policy"]))["Statement"]
+    assert [(s["Sid"], s["Principal"]["AWS"]) for s in read] == [
+        ("ReadFromOtherAccounts", principals)
+    ]
+    shared_key = next(r for r in run.registrations if r.name == "shared-key")
+    decrypt = json.loads(unwrap(shared_key.inputs["policy"]))["Statement"][-1]
+    assert decrypt["Sid"] == "DecryptForOtherAccounts"
+    assert decrypt["Principal"]["AWS"] == principals
+    assert decrypt["Condition"]["StringLike"] == {
+        "kms:EncryptionContext:SecretARN": (
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:secretkit/dev/api-password-??????"
+        )
+    }
+    identity = json.loads(run.outputs["crossAccountReaderPolicy"].value)
+    assert [s["Sid"] for s in identity["Statement"]] == ["ReadSecret", "DecryptSecret"]
