@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from components.errors import InvalidArgumentError
     from components.iam.cross_account import reader_identity_policy
+    from components.iam.shared_parameter import parameter_reader_identity_policy
     from components.parameters.proxied_parameter_policy import ProxiedParameterPolicy
     from components.parameters.proxied_parameter_policy_args import ProxiedParameterPolicyArgs
     from components.parameters.secure_parameter import SecureParameter
@@ -45,6 +46,7 @@ _EXPORTS = {
     "SecureParameterArgs": "components.parameters.secure_parameter_args",
     "VpcConfigArgs": "components.rotation.function_settings",
     "reader_identity_policy": "components.iam.cross_account",
+    "parameter_reader_identity_policy": "components.iam.shared_parameter",
 }
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "SecureParameter",
     "SecureParameterArgs",
     "VpcConfigArgs",
+    "parameter_reader_identity_policy",
     "reader_identity_policy",
 ]
 

@@ -14,6 +14,9 @@ SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 PARAMETER = "aws:ssm/parameter:Parameter"
 PARAMETER_POLICIES = "pulumi-python:dynamic/secretkit:ParameterPolicies"
 KEY = "aws:kms/key:Key"
+#: The association of a resource with an AWS RAM share: a SecureParameter's with readers in
+#: other accounts (which needs the Advanced tier and a customer managed key).
+RAM_RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
 REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 
 

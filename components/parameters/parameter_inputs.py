@@ -3,6 +3,7 @@ carry them (key, tier, value)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -32,9 +33,15 @@ class CheckedInputs:
         return [i for i in (self.key, self.tier, self.value) if isinstance(i, pulumi.Output)]
 
 
-def check_inputs(plan: ParameterPlan, context: AwsContext, region: str | None) -> CheckedInputs:
+def check_inputs(
+    plan: ParameterPlan,
+    context: AwsContext,
+    region: str | None,
+    local_readers: Sequence[grants.RoleRef],
+) -> CheckedInputs:
     """Checks that wait for the provider (its region and account) or for an Output: a given
-    key in the parameter's region (an Output of it, its form too), readers of this account, no
+    key in the parameter's region (an Output of it, its form too), ``local_readers`` (the
+    readers not shared with through RAM) of this account, no
     secret in the rotation function's environment, and the value against its tier."""
     settings = plan.settings
     gate = InputGate(plan.where)
@@ -44,7 +51,7 @@ def check_inputs(plan: ParameterPlan, context: AwsContext, region: str | None) -
             context.region,
             lambda known: validation.in_region("kms_key_arn", key, known, "the parameter"),
         )
-    grants.check_accounts_later(gate, "readers", settings.readers, context.account_id)
+    grants.check_accounts_later(gate, "readers", local_readers, context.account_id)
     if settings.rotation is not None:
         refuse_secret_values(gate, "rotation.environment", settings.rotation.function.environment)
     checked_key = (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pulumi_aws as aws
+
 from components import physical_names
 from components.iam import grants
 from components.key_choice import KeyChoice
@@ -13,6 +15,7 @@ from components.parameters.secure_parameter_args import (
     parse_secure_parameter_args,
 )
 from components.rotation.artifact import HandlerArtifact, rotation_artifact
+from components.secrets.foreign_readers import is_account_id
 from components.strategies import PARAMETER_STORE
 
 
@@ -57,4 +60,7 @@ def check_names(name: str, settings: SecureParameterSettings) -> None:
         derived.append(("-rotation-schedule", physical_names.EVENT_RULE))
         derived.extend(physical_names.ROTATION_FUNCTION)
     physical_names.check(name, derived)
-    grants.check_grant_names(name, settings.readers, "readers")
+    for index, reader in enumerate(settings.readers):
+        # An account id or an Output is never granted by an inline policy.
+        if isinstance(reader, str | aws.iam.Role) and not is_account_id(reader):
+            grants.grant_name(name, reader, f"readers[{index}]")

@@ -11,12 +11,19 @@ from components.aws_context import AwsContext, known_region, lookup_aws_context
 from components.component import Component
 from components.iam import grants
 from components.iam.reader import parameter_read_policy
+from components.iam.shared_parameter import parameter_reader_identity_policy
 from components.key_choice import choose_key
 from components.parameter_policy_provider import ParameterPolicies
 from components.parameters.notifications import create_notifications
 from components.parameters.parameter_inputs import CheckedInputs, check_inputs
 from components.parameters.parameter_plan import ParameterPlan, plan_secure_parameter
 from components.parameters.parameter_rotation import register_parameter_rotation
+from components.parameters.parameter_share import (
+    key_statements,
+    register_share,
+    shared_plan,
+    sort_parameter_readers,
+)
 from components.parameters.secure_parameter_args import (
     AWS_MANAGED_SSM_KEY,
     SecureParameterArgs,
@@ -30,7 +37,10 @@ class SecureParameter(Component):
 
     Creates: the parameter (value write-only by default), a CMK only when asked, the parameter
     policies (a dynamic resource, since pulumi-aws has no ``policies`` input), an EventBridge
-    rule and SNS topic for notification policies, and one inline read policy per reader.
+    rule and SNS topic for notification policies, and one inline read policy per reader of the
+    deploying account. Readers in other accounts: the Advanced tier, a CMK (unless given) whose
+    policy lets them decrypt this parameter through SSM, and an AWS RAM share with their
+    accounts.
     """
 
     parameter_arn: pulumi.Output[str]
@@ -58,16 +68,23 @@ class SecureParameter(Component):
         plan = self._begin(
             TYPE_TOKEN, name, opts, lambda where: plan_secure_parameter(where, name, args, region)
         )
-        settings = plan.settings
-
         context = lookup_aws_context(self)
-        checked = check_inputs(plan, context, region)
+        split = sort_parameter_readers(self, plan, context)
+        plan = shared_plan(plan, split, region)
+        settings = plan.settings
+        checked = check_inputs(plan, context, region, split.local)
         gate = checked.gate
         chosen = None
         if plan.key is not None:
             encrypts = f"SSM parameter {settings.parameter_name}"
             chosen = choose_key(
-                plan.key, self, context, gate, encrypts=encrypts, tags=settings.tags
+                plan.key,
+                self,
+                context,
+                gate,
+                encrypts=encrypts,
+                tags=settings.tags,
+                extra_statements=key_statements(plan, split, context),
             )
         self.kms_key: aws.kms.Key | None = chosen.created if chosen else None
         # The parameter takes the checked key (a created one needs no check); rotation, reads
@@ -76,6 +93,17 @@ class SecureParameter(Component):
         key_arn = chosen.arn if chosen else None
         self.parameter = register_parameter(self, name, plan, checked, key_id)
         self.policies = register_policies(self, name, plan, self.parameter, context)
+        self.resource_share = None
+        if split.foreign:
+            self.resource_share = register_share(
+                self,
+                name,
+                self.parameter,
+                split,
+                context,
+                tags=settings.tags,
+                gate=gate,
+            )
         self.notifications = None
         if settings.notify:
             self.notifications = create_notifications(
@@ -99,9 +127,9 @@ class SecureParameter(Component):
         self.context = context
         self._read = ParameterReadAccess(self.parameter.arn, key_arn, context.region)
         self._grants = grants.Grants(
-            self, plan.where, "parameter", account=context.account_id, readers=settings.readers
+            self, plan.where, "parameter", account=context.account_id, readers=split.local
         )
-        for reader in settings.readers:
+        for reader in split.local:
             self.grant_read(reader)
 
         none: pulumi.Output[None] = pulumi.Output.from_input(None)
@@ -134,12 +162,25 @@ class SecureParameter(Component):
         only through SSM in this region and only for this parameter's encryption context.
 
         The role must be in the deploying account: a role ARN, or an aws.iam.Role whose ARN
-        names another account, is refused (cross-account readers are not supported yet).
+        names another account, is refused here (a reader in another account is shared the
+        parameter through AWS RAM, registered with the component: give it in readers).
         """
         read = self._read
         return self._grants.grant(
             role,
             lambda: parameter_read_policy(read.parameter_arn, read.key_arn, read.region),
+        )
+
+    def reader_identity_policy(self) -> pulumi.Output[str]:
+        """The identity policy (JSON) a reader's role needs in its own account to read this
+        parameter once it is shared with that account (the other half of the grant)."""
+        read = self._read
+        if read.key_arn is None:
+            return pulumi.Output.json_dumps(
+                parameter_read_policy(read.parameter_arn, None, read.region)
+            )
+        return pulumi.Output.json_dumps(
+            parameter_reader_identity_policy(read.parameter_arn, read.key_arn, read.region)
         )
 
 

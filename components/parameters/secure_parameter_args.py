@@ -17,6 +17,7 @@ from components.rotation.function_settings import (
     PasswordPolicyArgs,
     parse_function_settings,
 )
+from components.secrets.foreign_readers import ReaderRef, parse_readers
 
 #: The AWS managed key Parameter Store uses when no CMK is named; free, and its key policy
 #: already lets principals in the account decrypt through SSM.
@@ -93,8 +94,18 @@ class SecureParameterArgs(TypedDict, total=False):
     notification_topic_arn: str
     """SNS topic for policy events; default: a topic the component creates."""
     readers: Sequence[str]
-    """IAM role names or ARNs granted exactly read access. Roles of the deploying account only:
-    an ARN of another account is refused."""
+    """Who may read the parameter, exactly: IAM role names or role ARNs of the deploying account
+    (an inline read policy each, as before), and role ARNs of other accounts or 12-digit
+    account ids: the parameter is then shared with those accounts through an AWS RAM resource
+    share, which needs the Advanced tier ($0.05/month) and a customer managed key (created
+    unless kms_key_arn is given) whose policy lets exactly those principals decrypt through
+    Parameter Store for this parameter; the reader's own account must also allow it
+    (components.parameter_reader_identity_policy). In Python also aws.iam.Role resources and
+    role ARNs as Outputs."""
+    key_policy_allows_foreign_readers: bool
+    """kms_key_arn was given and its owner added the Decrypt statement for the readers in other
+    accounts that the component prints when this is False (the default, which refuses such
+    readers)."""
     rotation: ParameterRotationArgs
     """Rotate the value on a schedule (the cheap alternative to a RotatingSecret)."""
     tags: Mapping[str, str]
@@ -128,10 +139,11 @@ class SecureParameterSettings:
     policies: list[dict[str, Any]]
     notify: bool
     notification_topic_arn: str | None
-    readers: list[str]
+    readers: list[ReaderRef]
     rotation: ParameterRotationSettings | None = None
     tags: dict[str, str] = field(default_factory=dict)
     key_administrators_can_edit_policy: bool = False
+    key_policy_allows_foreign_readers: bool = False
 
     @property
     def policies_json(self) -> str:
@@ -326,8 +338,12 @@ def parse_secure_parameter_args(
         policies=policies,
         notify=notify,
         notification_topic_arn=topic,
-        readers=validation.role_references("readers", given.get("readers", [])),
+        readers=parse_readers("readers", given.get("readers", [])),
         rotation=rotation,
         tags=validation.tags("tags", given.get("tags", {})),
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
+        key_policy_allows_foreign_readers=validation.require_bool(
+            "key_policy_allows_foreign_readers",
+            given.get("key_policy_allows_foreign_readers", False),
+        ),
     )

@@ -1,5 +1,6 @@
 """Finds money a stack spends without need: secrets nothing rotates, replicates or shares,
-SecureStrings forced into the Advanced tier by size, and CMKs serving a single parameter."""
+SecureStrings forced into the Advanced tier by size, and CMKs serving a single parameter (a
+parameter shared with other accounts needs both)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from secretkit.resources import (
     KEY,
     PARAMETER,
     PARAMETER_POLICIES,
+    RAM_RESOURCE_ASSOCIATION,
     REPLICA_KEY,
     SECRET,
     SECRET_POLICY,
@@ -94,8 +96,19 @@ def unrotated_secrets(
     return findings
 
 
+def _shared(parameter: ResourceView, resources: Sequence[ResourceView]) -> bool:
+    """Whether an AWS RAM share holds the parameter (shared with other accounts: only an
+    Advanced-tier parameter under a customer managed key can be)."""
+    identifiers = {parameter.prop("arn"), parameter.urn} - {None}
+    return any(
+        r.type == RAM_RESOURCE_ASSOCIATION and r.prop("resourceArn") in identifiers
+        for r in resources
+    )
+
+
 def oversized_secure_strings(resources: Sequence[ResourceView]) -> list[Finding]:
-    """SecureStrings in the Advanced tier without policies: only their size put them there."""
+    """SecureStrings in the Advanced tier without policies or a RAM share: only their size put
+    them there."""
     findings = []
     with_policies = {
         r.prop("parameter_name") for r in resources if r.type == PARAMETER_POLICIES
@@ -104,6 +117,8 @@ def oversized_secure_strings(resources: Sequence[ResourceView]) -> list[Finding]
         if parameter.type != PARAMETER or parameter.prop("type") != "SecureString":
             continue
         if parameter.prop("tier") != "Advanced" or parameter.prop("name") in with_policies:
+            continue
+        if _shared(parameter, resources):
             continue
         findings.append(
             Finding(
@@ -120,7 +135,8 @@ def oversized_secure_strings(resources: Sequence[ResourceView]) -> list[Finding]
 
 
 def single_parameter_keys(resources: Sequence[ResourceView]) -> list[Finding]:
-    """CMKs whose only user is one parameter: the free aws/ssm key would do."""
+    """CMKs whose only user is one parameter not shared with other accounts: the free aws/ssm
+    key would do (it cannot encrypt a shared parameter)."""
     findings = []
     for key in resources:
         if key.type not in (KEY, REPLICA_KEY):
@@ -134,6 +150,8 @@ def single_parameter_keys(resources: Sequence[ResourceView]) -> list[Finding]:
         unique = {r.urn: r for r in users}.values()
         if len(unique) == 1 and next(iter(unique)).type == PARAMETER:
             (parameter,) = unique
+            if _shared(parameter, resources):
+                continue
             findings.append(
                 Finding(
                     "single-parameter-key",

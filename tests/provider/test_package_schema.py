@@ -189,6 +189,7 @@ INPUT_TYPES = [
     (PARAMETER, "notifyIfUnchangedFor", STRING),
     (PARAMETER, "notificationTopicArn", STRING),
     (PARAMETER, "readers", array_of(STRING)),
+    (PARAMETER, "keyPolicyAllowsForeignReaders", BOOLEAN),
     (PARAMETER, "rotation", ref("ParameterRotationArgs")),
     (PARAMETER, "tags", map_of(STRING)),
     # CrossRegionReplicatedSecret

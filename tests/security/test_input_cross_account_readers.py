@@ -54,11 +54,16 @@ SECRETS_WITH_READERS = [
     pytest.param(RotatingSecret, ROTATING, "readers", id="rotating-secret"),
     pytest.param(CrossRegionReplicatedSecret, REPLICATED, "readers", id="replicated-secret"),
 ]
+#: SecureParameter shares with readers in other accounts through AWS RAM
+#: (tests/security/test_shared_parameter.py).
 REFUSING_FOREIGN_READERS = [
-    pytest.param(SecureParameter, PARAMETER, "readers", id="secure-parameter"),
     pytest.param(ProxiedParameterPolicy, {"secret_name": "prod/app"}, "roles", id="proxy"),
 ]
-COMPONENTS_WITH_READERS = [*SECRETS_WITH_READERS, *REFUSING_FOREIGN_READERS]
+COMPONENTS_WITH_READERS = [
+    *SECRETS_WITH_READERS,
+    pytest.param(SecureParameter, PARAMETER, "readers", id="secure-parameter"),
+    *REFUSING_FOREIGN_READERS,
+]
 
 
 @pytest.mark.parametrize(("component", "args", "argument"), SECRETS_WITH_READERS)
@@ -96,9 +101,11 @@ def test_the_error_names_the_account_and_says_cross_account_is_unsupported(
     monitor: RecordingMonitor,
 ) -> None:
     with pytest.raises(ValueError, match="cross-account") as caught:
-        mocks.run(lambda: SecureParameter("c", {**PARAMETER, "readers": [FOREIGN]}))
+        mocks.run(
+            lambda: ProxiedParameterPolicy("c", {"secret_name": "prod/app", "roles": [FOREIGN]})
+        )
     message = str(caught.value)
-    assert "SecureParameter 'c'" in message
+    assert "ProxiedParameterPolicy 'c'" in message
     assert OTHER in message
     assert "cross-account readers are not supported yet" in message
 
