@@ -8,6 +8,7 @@ import pulumi_aws as aws
 
 from components import physical_names
 from components.iam import grants
+from components.iam.foreign_readers import is_account_id
 from components.key_choice import KeyChoice
 from components.parameters.secure_parameter_args import (
     SecureParameterArgs,
@@ -15,7 +16,6 @@ from components.parameters.secure_parameter_args import (
     parse_secure_parameter_args,
 )
 from components.rotation.artifact import HandlerArtifact, rotation_artifact
-from components.secrets.foreign_readers import is_account_id
 from components.strategies import PARAMETER_STORE
 
 

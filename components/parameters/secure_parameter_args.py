@@ -11,13 +11,13 @@ import pulumi
 
 from components import parameter_policies, validation
 from components.errors import Redacted
+from components.iam.foreign_readers import ReaderRef, parse_readers
 from components.key_args import given_key_arn, key_administrators, parse_policy_editing
 from components.rotation.function_settings import (
     FunctionSettings,
     PasswordPolicyArgs,
     parse_function_settings,
 )
-from components.secrets.foreign_readers import ReaderRef, parse_readers
 
 #: The AWS managed key Parameter Store uses when no CMK is named; free, and its key policy
 #: already lets principals in the account decrypt through SSM.

@@ -11,10 +11,10 @@ import pulumi_aws as aws
 
 from components.aws_context import AwsContext, known_region, lookup_aws_context
 from components.iam.arns import AccountScope
+from components.iam.foreign_readers import ReaderSplit
 from components.input_gate import InputGate
 from components.key_choice import KeyChoice, choose_key
 from components.kms_key import KEY_DELETION_WINDOW_DAYS, key_policy_json
-from components.secrets.foreign_readers import ReaderSplit
 from components.secrets.replicated_secret_args import (
     CrossRegionReplicatedSecretArgs,
     ReplicatedSecretSettings,

@@ -12,6 +12,12 @@ import pulumi
 from components import validation
 from components.errors import Redacted
 from components.iam.documents import Statement
+from components.iam.foreign_readers import (
+    ReaderOrganization,
+    ReaderRef,
+    parse_reader_organization,
+    parse_readers,
+)
 from components.key_args import given_or_created_key, parse_policy_editing
 from components.rotation.code_args import check_master_region, parse_code, parse_master, parse_tls
 from components.rotation.function_settings import (
@@ -25,12 +31,6 @@ from components.rotation.rotation_function_args import (
     SharedFunctionSettings,
 )
 from components.secrets import resource_policy
-from components.secrets.foreign_readers import (
-    ReaderOrganization,
-    ReaderRef,
-    parse_reader_organization,
-    parse_readers,
-)
 
 DEFAULT_RECOVERY_WINDOW_DAYS = 30
 

@@ -23,6 +23,13 @@ from components.iam.cross_account import (
     reader_identity_policy,
 )
 from components.iam.documents import Statement
+from components.iam.foreign_readers import (
+    AccountOf,
+    ReaderSplit,
+    principal_of,
+    principal_text,
+    split_readers,
+)
 from components.iam.reader import secret_read_policy
 from components.iam.replicas import SecretLocation
 from components.input_gate import InputGate
@@ -33,13 +40,6 @@ from components.rotation.lambda_function import (
     FunctionSite,
     create_rotation_function,
     register_log_group,
-)
-from components.secrets.foreign_readers import (
-    AccountOf,
-    ReaderSplit,
-    principal_of,
-    principal_text,
-    split_readers,
 )
 from components.secrets.resource_policy import merged_policy
 from components.secrets.rotating_secret_args import (

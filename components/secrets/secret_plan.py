@@ -10,10 +10,10 @@ import pulumi_aws as aws
 
 from components import physical_names
 from components.iam import grants
+from components.iam.foreign_readers import is_account_id
 from components.key_choice import KeyChoice
 from components.rotation.artifact import HandlerArtifact
 from components.rotation.rotation_function import RotationFunction
-from components.secrets.foreign_readers import is_account_id
 from components.secrets.rotating_secret_args import RotatingSecretSettings
 from components.secrets.rotation_spec import secret_rotation_artifact
 

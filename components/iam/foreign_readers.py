@@ -1,5 +1,5 @@
-"""Which of a secret's readers are roles of the deploying account (an inline read policy each)
-and which are principals of other accounts (named in the secret's and the key's policies)."""
+"""Which of a component's readers are roles of the deploying account (an inline read policy
+each) and which are principals of other accounts (named in the resource, key or share)."""
 
 from __future__ import annotations
 
