@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -98,7 +99,16 @@ def _shown(role: RoleRef) -> str:
     )
 
 
-def _same_account(argument: str, shown: str, arn: str, account: str, seen: str = "") -> None:
+#: What a refusal of another account's role says to do, where the component cannot grant it.
+UNSUPPORTED = (
+    "cross-account readers are not supported yet (secretkit will not grant the role of the "
+    "same name in this account instead)"
+)
+
+
+def _same_account(
+    argument: str, shown: str, arn: str, account: str, *, seen: str = "", remedy: str = UNSUPPORTED
+) -> None:
     """Refuse the role ``arn`` (``shown`` as given) when its account is not ``account``, the
     deploying one.
 
@@ -112,16 +122,15 @@ def _same_account(argument: str, shown: str, arn: str, account: str, seen: str =
             argument,
             shown,
             f"is a role in account {other}{seen}, but this component deploys into account "
-            f"{account}: cross-account readers are not supported yet (secretkit will not grant "
-            "the role of the same name in this account instead)",
+            f"{account}: {remedy}",
         )
 
 
-def foreign_role(argument: str, role: str, account: str) -> None:
+def foreign_role(argument: str, role: str, account: str, remedy: str = UNSUPPORTED) -> None:
     """Refuse a role ARN of another account than ``account``, the deploying one (a role name
-    is always the deploying account's)."""
+    is always the deploying account's), saying ``remedy``."""
     if role.startswith("arn:"):
-        _same_account(argument, role, role, account)
+        _same_account(argument, role, role, account, remedy=remedy)
 
 
 def check_accounts(argument: str, roles: Sequence[RoleRef], account: str) -> None:
@@ -141,7 +150,11 @@ def check_accounts_later(
 
 
 def local_role_name(
-    argument: str, role: RoleRef, account: pulumi.Output[str] | None, where: str
+    argument: str,
+    role: RoleRef,
+    account: pulumi.Output[str] | None,
+    where: str,
+    remedy: str = UNSUPPORTED,
 ) -> pulumi.Input[str]:
     """The role's IAM name for RolePolicy or RolePolicyAttachment, once it is known to be a role
     of the deploying account (``account``): a role ARN is checked against it, an aws.iam.Role
@@ -151,12 +164,16 @@ def local_role_name(
         if account is None:
             return role.name
         return pulumi.Output.all(role.arn, role.name, account).apply(
-            lambda parts: _located(where, _checked_resource, argument, role, *parts)
+            lambda parts: _located(
+                where, partial(_checked_resource, remedy=remedy), argument, role, *parts
+            )
         )
     name = validation.role_name_from_reference(role)
     if account is None or not role.startswith("arn:"):
         return name
-    return account.apply(lambda known: _located(where, _checked_name, argument, role, name, known))
+    return account.apply(
+        lambda known: _located(where, _checked_name, argument, role, name, known, remedy)
+    )
 
 
 def _located(where: str, check: Callable[..., str], *args: Any) -> str:
@@ -166,13 +183,15 @@ def _located(where: str, check: Callable[..., str], *args: Any) -> str:
         raise error.located(where) from None
 
 
-def _checked_name(argument: str, role: str, name: str, account: str) -> str:
-    foreign_role(argument, role, account)
+def _checked_name(argument: str, role: str, name: str, account: str, remedy: str) -> str:
+    foreign_role(argument, role, account, remedy)
     return name
 
 
-def _checked_resource(argument: str, role: aws.iam.Role, arn: str, name: str, account: str) -> str:
-    _same_account(argument, _shown(role), arn, account, f" (its ARN is {arn})")
+def _checked_resource(
+    argument: str, role: aws.iam.Role, arn: str, name: str, account: str, *, remedy: str
+) -> str:
+    _same_account(argument, _shown(role), arn, account, seen=f" (its ARN is {arn})", remedy=remedy)
     return name
 
 
@@ -253,13 +272,16 @@ class Grants:
         *,
         account: pulumi.Output[str],
         readers: Sequence[RoleRef] = (),
+        foreign_remedy: str = UNSUPPORTED,
     ) -> None:
         """``account``: the deploying account, which every role must be in; ``readers``: the
-        roles given in the arguments, whose names no alias may claim."""
+        roles given in the arguments, whose names no alias may claim; ``foreign_remedy``: what
+        the refusal of another account's role says to do instead."""
         self.parent = parent
         self.where = where
         self.what = what
         self.account = account
+        self.foreign_remedy = foreign_remedy
         self._identities: set[str] = set()
         self._names: set[str] = set()
         prefix = f"{parent.pulumi_resource_name}-read-"
@@ -294,7 +316,7 @@ class Grants:
         self._taken.add(legacy)
         return attach_policy(
             name,
-            local_role_name(argument, role, self.account, self.where),
+            local_role_name(argument, role, self.account, self.where, self.foreign_remedy),
             policy(),
             self.parent,
             aliases,

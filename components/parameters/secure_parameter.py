@@ -30,6 +30,12 @@ from components.parameters.secure_parameter_args import (
 )
 
 TYPE_TOKEN = "secretkit:index:SecureParameter"
+#: What grant_read says of another account's role: its grant is the share, made with the component.
+FOREIGN_GRANT_REMEDY = (
+    "a reader in another account gets the parameter through the component's AWS RAM share and "
+    "key policy: give it in readers (secretkit will not grant the role of the same name in this "
+    "account instead)"
+)
 
 
 class SecureParameter(Component):
@@ -127,7 +133,12 @@ class SecureParameter(Component):
         self.context = context
         self._read = ParameterReadAccess(self.parameter.arn, key_arn, context.region)
         self._grants = grants.Grants(
-            self, plan.where, "parameter", account=context.account_id, readers=split.local
+            self,
+            plan.where,
+            "parameter",
+            account=context.account_id,
+            readers=split.local,
+            foreign_remedy=FOREIGN_GRANT_REMEDY,
         )
         for reader in split.local:
             self.grant_read(reader)

@@ -119,7 +119,12 @@ IN_READERS = "is a reader in another account.*give it in readers"
     ("component", "args", "rule"),
     [
         (RotatingSecret, ROTATING, IN_READERS),
-        (SecureParameter, PARAMETER, RULE),
+        (
+            SecureParameter,
+            PARAMETER,
+            f"{RULE}: a reader in another account gets the parameter "
+            "through the component's AWS RAM share and key policy: give it in readers",
+        ),
         (CrossRegionReplicatedSecret, REPLICATED, IN_READERS),
     ],
 )
