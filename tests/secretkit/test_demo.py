@@ -11,7 +11,7 @@ import pytest
 
 from components.iam.least_privilege import violations
 from secretkit import demo
-from secretkit.embedded.mocks import is_secret, unwrap
+from secretkit.embedded.mocks import Registration, is_secret, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 
 PLACEHOLDER = demo.PLACEHOLDER_SECRETS["parameterValue"]
@@ -54,6 +54,12 @@ def test_stack_config_merges_schema_defaults_stack_values_and_secrets(tmp_path: 
     assert config.secret_keys == ["proj:token"]
 
 
+def reference_run_named(run: ProgramRun, name: str) -> Registration:
+    """The one registration named ``name``."""
+    (found,) = [r for r in run.registrations if r.name == name]
+    return found
+
+
 def test_reference_stack_shares_one_key_and_grants_one_reader(
     reference_run: ProgramRun,
 ) -> None:
@@ -63,11 +69,12 @@ def test_reference_stack_shares_one_key_and_grants_one_reader(
     assert sorted(k.state["region"] for k in keys) == ["eu-west-1", "us-east-1"]
     assert types.count("secretkit:index:RotatingSecret") == 1
     assert types.count("secretkit:index:SecureParameter") == 1
-    key_arn = next(r for r in reference_run.registrations if r.type == "aws:kms/key:Key").state[
-        "arn"
-    ]
+    # Registration order varies between runs: pick each resource by its name, not by order.
+    key_arn = reference_run_named(reference_run, "shared-key").state["arn"]
     secret = next(
-        r for r in reference_run.registrations if r.type == "aws:secretsmanager/secret:Secret"
+        r
+        for r in reference_run.registrations
+        if r.type == "aws:secretsmanager/secret:Secret" and r.name.startswith("app-secret")
     )
     parameter = next(
         r for r in reference_run.registrations if r.type == "aws:ssm/parameter:Parameter"
