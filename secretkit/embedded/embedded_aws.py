@@ -11,6 +11,7 @@ a translation stops the deployment with an error naming it. Run inside moto's ``
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,13 @@ class EmbeddedAws(mocks.AwsMocks):
     on_create: Callable[[Created], None] | None = None
     records: dict[tuple[str, str], Record] = field(default_factory=dict)
     seen: set[tuple[str, str]] = field(default_factory=set)
+    #: Pulumi's mock engine calls new_resource and call from its thread pool, several at once.
+    #: moto is not made for concurrent requests (its per-service router, for one, is compiled on
+    #: first use, and CPython 3.11's AST compiler is not safe when two threads compile at once),
+    #: and the records are shared: one call into the embedded AWS at a time.
+    _serial: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     def begin(self) -> None:
         """Start a deployment: afterwards, what the program no longer declares is deleted."""
@@ -72,7 +80,8 @@ class EmbeddedAws(mocks.AwsMocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            identity = self.client("sts").get_caller_identity()
+            with self._serial:
+                identity = self.client("sts").get_caller_identity()
             return {
                 "accountId": identity["Account"],
                 "arn": identity["Arn"],
@@ -82,6 +91,10 @@ class EmbeddedAws(mocks.AwsMocks):
         return super().call(args)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        with self._serial:
+            return self._new_resource(args)
+
+    def _new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         if not args.custom:
             return f"{args.name}-component", dict(args.inputs)  # components own no AWS resource
         resource_type = RESOURCE_TYPES.get(args.typ)
