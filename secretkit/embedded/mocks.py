@@ -159,13 +159,14 @@ def _replace_event_loop() -> None:
 
 
 def install(
-    mocks: AwsMocks | None = None,
+    mocks: pulumi.runtime.Mocks | None = None,
     *,
     project: str = "secretkit",
     stack: str = "test",
     preview: bool = False,
 ) -> RecordingMonitor:
-    """Point the Pulumi runtime at recording AWS mocks; returns the monitor to inspect."""
+    """Point the Pulumi runtime at recording mocks (AwsMocks unless ``mocks`` is given);
+    returns the monitor to inspect."""
     mocks = mocks or AwsMocks()
     # A fresh event loop per program: work left pending by an earlier, failed program must not
     # resume (and fail) inside this one.

@@ -52,18 +52,10 @@ def _output(resource: pulumi.Resource, attribute: str) -> pulumi.Output[Any]:
 
 
 def _parsed(resource: pulumi.Resource, text: Any) -> Document:
-    """A policy attribute's value as a dict; explains a missing one (Mocks without state)."""
-    if isinstance(text, dict):
-        return text
-    if not isinstance(text, str) or not text:
-        raise ValueError(
-            f"{_shown(resource)} has no policy in its state ({text!r}): your Mocks' new_resource "
-            "must return the resource's inputs in its state (Pulumi's examples and "
-            "secretkit.testing.EchoMocks do)"
-        )
-    document = json.loads(text)
+    """A policy attribute's value (JSON text) as a dict."""
+    document = json.loads(text) if isinstance(text, str) else text
     if not isinstance(document, dict):
-        raise ValueError(f"{_shown(resource)}'s policy is not a JSON object")
+        raise TypeError(f"{_shown(resource)}'s policy is not a JSON object: {text!r}")
     return document
 
 
