@@ -18,7 +18,11 @@ from secretkit.testing.aws_answers import (
 
 class EchoMocks(pulumi.runtime.Mocks):
     """The Mocks Pulumi's unit-testing guide shows: every resource's state is its inputs, and
-    every invoke answers ``{}``."""
+    every invoke answers ``{}``.
+
+    (https://www.pulumi.com/docs/iac/concepts/testing/unit/: ``new_resource`` returns
+    ``[args.name + '_id', args.inputs]`` and ``call`` returns ``{}``.)
+    """
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         """Id '<name>_id', state: the inputs."""

@@ -26,8 +26,10 @@ def descendants(component: pulumi.Resource) -> list[pulumi.Resource]:
     """Every resource registered with ``component`` as its parent, or as a parent's parent, in
     a stable order (by type, then name)."""
     found: list[pulumi.Resource] = []
-    # Pulumi's Resource keeps the resources whose parent it is in _childResources (the SDK
-    # offers no public accessor); a component's children are its own resources.
+    # Pulumi's Resource keeps the resources whose parent it is in _childResources, which the SDK
+    # offers no public accessor for (pulumi/resource.py, Resource.__init__: "Add this resource
+    # to its parent's set of child resources. opts.parent._childResources.add(self)").
+    # tests/secretkit/test_testing.py fails if a Pulumi upgrade changes it.
     pending = list(component._childResources)
     while pending:
         resource = pending.pop()
