@@ -264,3 +264,33 @@ def test_statements_makes_single_actions_and_resources_lists() -> None:
     assert testing.statements(document) == [
         {"Effect": "Allow", "Action": ["s3:GetObject"], "NotResource": ["arn:x"]}
     ]
+
+
+def test_an_explicit_provider_is_in_its_own_region() -> None:
+    mocks.install(SecretkitMocks())
+
+    def program() -> pulumi.Output[Any]:
+        europe = aws.Provider("europe", region="eu-west-1")
+        here = RotatingSecret("here", {"secret_name": "app/here", "rotation": ROTATION})
+        there = RotatingSecret(
+            "there",
+            {"secret_name": "app/there", "rotation": ROTATION},
+            pulumi.ResourceOptions(provider=europe),
+        )
+        here.grant_read("app")
+        there.grant_read("app")
+        return pulumi.Output.all(
+            here.secret_arn,
+            there.secret_arn,
+            testing.grants_of("app", here),
+            testing.grants_of("app", there),
+        )
+
+    here_arn, there_arn, here_grants, there_grants = mocks.run(program)
+    assert here_arn.startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:app/here-")
+    assert there_arn.startswith("arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/there-")
+    via = [g[1]["Condition"]["StringEquals"]["kms:ViaService"] for g in (here_grants, there_grants)]
+    assert via == [
+        "secretsmanager.us-east-1.amazonaws.com",
+        "secretsmanager.eu-west-1.amazonaws.com",
+    ]
