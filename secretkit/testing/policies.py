@@ -133,8 +133,9 @@ def grants_of(
     """The statements ``components`` granted ``role`` (its name, ARN, or the aws.iam.Role),
     through the identity policies they attached to it (identity_policies), in one list.
 
-    ``role`` is matched by name, so name the components whose grants you mean: under mocks,
-    earlier tests' resources with the same names are not told apart otherwise.
+    Only the resources of ``components`` are searched (a program's resources cannot all be
+    listed: the SDK records a resource's children, not the stack's), and ``role`` is matched
+    there by name.
     """
     if not components:
         raise TypeError("grants_of needs the components whose grants to list")

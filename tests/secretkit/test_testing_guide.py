@@ -89,3 +89,17 @@ def test_with_the_guides_mocks_alone_the_error_is_the_one_quoted(tmp_path: Path)
     assert quoted is not None
     printed = [from_the_error(line) for line in result.stdout.splitlines() if ERROR in line]
     assert from_the_error(quoted["message"]) in printed, result.stdout
+
+
+def test_the_key_test_fails_with_a_reader_in_another_account(tmp_path: Path) -> None:
+    """The page says so: the second test fails once readers name another account."""
+    files = example()
+    rotation = '"rotation": {"strategy": "password", "automatically_after_days": 30},\n'
+    assert rotation in files["infra.py"]
+    files["infra.py"] = files["infra.py"].replace(
+        rotation, f'{rotation}        "readers": ["210987654321"],\n'
+    )
+    result = run_example(tmp_path, files)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"\b1 failed, 1 passed\b", result.stdout), result.stdout
+    assert "FAILED test_infra.py::test_the_key_trusts_no_other_account" in result.stdout
