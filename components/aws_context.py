@@ -12,6 +12,12 @@ import pulumi_aws as aws
 from pulumi.runtime.settings import get_root_resource
 
 from components.iam.arns import AccountScope, shared_concat
+from components.invoke_answers import (
+    CALLER_IDENTITY,
+    GET_PARTITION,
+    GET_REGION,
+    required_output,
+)
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,18 @@ def lookup_aws_context(parent: pulumi.Resource | None = None) -> AwsContext:
     if provider not in known:
         opts = pulumi.InvokeOutputOptions(parent=parent)
         known[provider] = AwsContext(
-            partition=aws.get_partition_output(opts=opts).partition,
-            region=aws.get_region_output(opts=opts).region,
-            account_id=aws.get_caller_identity_output(opts=opts).account_id,
+            partition=required_output(
+                aws.get_partition_output(opts=opts).partition, GET_PARTITION, "partition", parent
+            ),
+            region=required_output(
+                aws.get_region_output(opts=opts).region, GET_REGION, "region", parent
+            ),
+            account_id=required_output(
+                aws.get_caller_identity_output(opts=opts).account_id,
+                CALLER_IDENTITY,
+                "accountId",
+                parent,
+            ),
         )
     return known[provider]
 

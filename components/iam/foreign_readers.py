@@ -14,6 +14,7 @@ import pulumi_aws as aws
 from components import validation
 from components.errors import located_at
 from components.iam import grants
+from components.invoke_answers import CALLER_IDENTITY, required
 
 #: What `readers=[...]` and `grant_read(...)` accept: a role name or ARN, a 12-digit account
 #: id, an aws.iam.Role, or a role ARN as an Output.
@@ -120,7 +121,12 @@ class AccountOf:
         """The account the component deploys into."""
         if self._known is None:
             opts = pulumi.InvokeOptions(parent=self.parent)
-            self._known = aws.get_caller_identity(opts=opts).account_id
+            self._known = required(
+                aws.get_caller_identity(opts=opts).account_id,
+                CALLER_IDENTITY,
+                "accountId",
+                self.parent,
+            )
         return self._known
 
     def is_foreign_role(self, role: aws.iam.Role) -> bool:
@@ -132,7 +138,10 @@ class AccountOf:
         if provider is own:
             return False
         opts = pulumi.InvokeOptions(provider=provider)
-        return bool(aws.get_caller_identity(opts=opts).account_id != self.deploying())
+        account = required(
+            aws.get_caller_identity(opts=opts).account_id, CALLER_IDENTITY, "accountId", self.parent
+        )
+        return bool(account != self.deploying())
 
 
 def shown(reader: ReaderRef) -> str:

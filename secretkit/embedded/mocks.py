@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,37 +14,32 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-ACCOUNT_ID = "123456789012"
-REGION = "us-east-1"
-PARTITION = "aws"
+from secretkit.testing.aws_answers import (
+    ACCOUNT_ID,
+    PARTITION,
+    REGION,
+    autoname,
+    invoke_answer,
+    is_secret,
+    resource_answer,
+    unwrap,
+)
 
-SECRET_SIG = rpc._special_secret_sig
-SIG_KEY = rpc._special_sig_key
-
-
-def is_secret(value: Any) -> bool:
-    """Whether a value in MockResourceArgs.inputs arrived marked as a Pulumi secret."""
-    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
-
-
-def unwrap(value: Any) -> Any:
-    """The value without its secret marker, recursively."""
-    if is_secret(value):
-        return unwrap(value["value"])
-    if isinstance(value, dict):
-        return {k: unwrap(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unwrap(v) for v in value]
-    return value
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("/".join(parts).encode()).hexdigest()
-
-
-def _suffix(name: str, length: int = 7) -> str:
-    """Pulumi auto-names resources '<name>-<7 hex>'; deterministic here so output is stable."""
-    return _digest("autoname", name)[:length]
+# The answers live in secretkit.testing (what consumers' tests use too); these names stay here
+# for the project's own modules and tests.
+__all__ = [
+    "ACCOUNT_ID",
+    "PARTITION",
+    "REGION",
+    "AwsMocks",
+    "RecordingMonitor",
+    "Registration",
+    "autoname",
+    "install",
+    "is_secret",
+    "run",
+    "unwrap",
+]
 
 
 @dataclass
@@ -84,163 +77,19 @@ class AwsMocks(pulumi.runtime.Mocks):
     # --- invokes ------------------------------------------------------------------------------
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
-        token = args.token
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                "accountId": self.account_id,
-                "arn": f"arn:{self.partition}:iam::{self.account_id}:user/deployer",
-                "userId": "AIDAEXAMPLE",
-                "id": self.account_id,
-            }
-        if token == "aws:index/getRegion:getRegion":
-            return {
-                "region": self.region,
-                "name": self.region,
-                "id": self.region,
-                "endpoint": f"ec2.{self.region}.amazonaws.com",
-                "description": self.region,
-            }
-        if token == "aws:index/getPartition:getPartition":
-            return {
-                "partition": self.partition,
-                "dnsSuffix": "amazonaws.com",
-                "reverseDnsPrefix": "com.amazonaws",
-                "id": self.partition,
-            }
-        raise NotImplementedError(f"secretkit mocks do not answer invoke {token}")
+        answer = invoke_answer(self, args.token)
+        if answer is None:
+            raise NotImplementedError(f"secretkit mocks do not answer invoke {args.token}")
+        return answer
 
     # --- resources ----------------------------------------------------------------------------
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         inputs = dict(args.inputs)
-        handler = _RESOURCE_STATE.get(args.typ)
-        if handler is None:
+        answer = resource_answer(self, args.typ, args.name, inputs)
+        if answer is None:
             return f"{args.name}-id", inputs
-        return handler(self, args.name, inputs)
-
-    def _arn(
-        self, service: str, resource: str, region: bool = True, in_region: str | None = None
-    ) -> str:
-        where = (in_region or self.region) if region else ""
-        account = self.account_id
-        return f"arn:{self.partition}:{service}:{where}:{account}:{resource}"
-
-
-def autoname(name: str, inputs: dict[str, Any], key: str = "name") -> str:
-    """The physical name pulumi-aws would choose: the given one (``key``), else one made from
-    ``namePrefix``, else '<name>-<7 hex>'."""
-    given = unwrap(inputs.get(key))
-    if given:
-        return str(given)
-    prefix = unwrap(inputs.get("namePrefix"))
-    if prefix:
-        return f"{prefix}{_suffix(name, 26)}"
-    return f"{name}-{_suffix(name)}"
-
-
-def _kms_key(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    key_id = str(uuid.UUID(_digest("kms", name)[:32]))
-    if unwrap(inputs.get("multiRegion")):
-        key_id = "mrk-" + _digest("kms", name)[:32]
-    region = unwrap(inputs.get("region"))
-    arn = m._arn("kms", f"key/{key_id}", in_region=region)
-    return key_id, {**inputs, "keyId": key_id, "arn": arn, "region": region or m.region}
-
-
-def _replica_key(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """A multi-Region replica: the primary's key id, in the replica's region."""
-    primary = str(unwrap(inputs.get("primaryKeyArn")))
-    key_id = primary.rsplit("/", 1)[-1]
-    arn = m._arn("kms", f"key/{key_id}", in_region=unwrap(inputs.get("region")))
-    return key_id, {**inputs, "keyId": key_id, "arn": arn}
-
-
-def _secret(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    secret_name = autoname(name, inputs)
-    arn = m._arn("secretsmanager", f"secret:{secret_name}-{_digest('sm', name)[:6]}")
-    return arn, {**inputs, "name": secret_name, "arn": arn}
-
-
-def _secret_version(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    version_id = str(uuid.UUID(_digest("version", name)[:32]))
-    secret = unwrap(inputs.get("secretId"))
-    state = {**inputs, "versionId": version_id, "arn": secret}
-    return f"{secret}|{version_id}", state
-
-
-def _role(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    role_name = autoname(name, inputs)
-    path = unwrap(inputs.get("path")) or "/"
-    arn = m._arn("iam", f"role{path}{role_name}", region=False)
-    return role_name, {**inputs, "name": role_name, "arn": arn, "uniqueId": "AROAEXAMPLE"}
-
-
-def _role_policy(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    policy_name = autoname(name, inputs)
-    return f"{unwrap(inputs.get('role'))}:{policy_name}", {**inputs, "name": policy_name}
-
-
-def _log_group(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    group = autoname(name, inputs)
-    return group, {**inputs, "name": group, "arn": m._arn("logs", f"log-group:{group}")}
-
-
-def _function(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    function_name = autoname(name, inputs)
-    arn = m._arn("lambda", f"function:{function_name}")
-    return function_name, {**inputs, "name": function_name, "arn": arn, "qualifiedArn": arn}
-
-
-def _parameter(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    parameter_name = autoname(name, inputs)
-    arn = m._arn("ssm", f"parameter/{parameter_name.lstrip('/')}")
-    return parameter_name, {**inputs, "name": parameter_name, "arn": arn, "version": 1}
-
-
-def _topic(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    topic = autoname(name, inputs)
-    arn = m._arn("sns", topic)
-    return arn, {**inputs, "name": topic, "arn": arn}
-
-
-def _event_rule(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    rule = autoname(name, inputs)
-    return rule, {**inputs, "name": rule, "arn": m._arn("events", f"rule/{rule}")}
-
-
-StateHandler = Callable[[AwsMocks, str, dict[str, Any]], tuple[str, dict[str, Any]]]
-
-
-def _iam_policy(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    policy_name = autoname(name, inputs)
-    path = unwrap(inputs.get("path")) or "/"
-    arn = m._arn("iam", f"policy{path}{policy_name}", region=False)
-    return arn, {**inputs, "name": policy_name, "arn": arn}
-
-
-def _with_id(suffix: str) -> StateHandler:
-    def handler(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        return f"{name}-{suffix}", dict(inputs)
-
-    return handler
-
-
-_RESOURCE_STATE: dict[str, StateHandler] = {
-    "aws:kms/key:Key": _kms_key,
-    "aws:kms/replicaKey:ReplicaKey": _replica_key,
-    "aws:secretsmanager/secret:Secret": _secret,
-    "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
-    "aws:iam/role:Role": _role,
-    "aws:iam/rolePolicy:RolePolicy": _role_policy,
-    "aws:iam/policy:Policy": _iam_policy,
-    "aws:cloudwatch/logGroup:LogGroup": _log_group,
-    "aws:lambda/function:Function": _function,
-    "aws:ssm/parameter:Parameter": _parameter,
-    "aws:sns/topic:Topic": _topic,
-    "aws:cloudwatch/eventRule:EventRule": _event_rule,
-    "aws:lambda/permission:Permission": _with_id("permission"),
-    "aws:secretsmanager/secretRotation:SecretRotation": _with_id("rotation"),
-}
+        return answer
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -310,13 +159,14 @@ def _replace_event_loop() -> None:
 
 
 def install(
-    mocks: AwsMocks | None = None,
+    mocks: pulumi.runtime.Mocks | None = None,
     *,
     project: str = "secretkit",
     stack: str = "test",
     preview: bool = False,
 ) -> RecordingMonitor:
-    """Point the Pulumi runtime at recording AWS mocks; returns the monitor to inspect."""
+    """Point the Pulumi runtime at recording mocks (AwsMocks unless ``mocks`` is given);
+    returns the monitor to inspect."""
     mocks = mocks or AwsMocks()
     # A fresh event loop per program: work left pending by an earlier, failed program must not
     # resume (and fail) inside this one.

@@ -1,5 +1,6 @@
-"""The public package stays light to import: the operator CLI and the cost model do not load
-moto (the demo's dependency), and the cost model loads neither the embedded AWS nor Pulumi."""
+"""The public package stays light to import: the operator CLI, the cost model and the testing kit
+consumers' unit tests import do not load moto (the demo's dependency), and the cost model loads
+neither the embedded AWS nor Pulumi."""
 
 from __future__ import annotations
 
@@ -30,7 +31,14 @@ def loaded_after(module: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["secretkit", "secretkit.cli", "secretkit.costs.cost", "secretkit.costs.advisor"]
+    "module",
+    [
+        "secretkit",
+        "secretkit.cli",
+        "secretkit.costs.cost",
+        "secretkit.costs.advisor",
+        "secretkit.testing",
+    ],
 )
 def test_importing_does_not_load_moto(module: str) -> None:
     assert not {name for name in loaded_after(module) if name.split(".")[0] == "moto"}
@@ -48,3 +56,10 @@ def test_the_strategy_registry_does_not_load_pulumi_or_the_components(module: st
     loaded = loaded_after(module)
     assert "pulumi" not in loaded
     assert "components.secrets.rotating_secret" not in loaded
+
+
+def test_the_testing_kit_loads_no_embedded_aws() -> None:
+    """What a consumer's tests import: Pulumi and the components' answers, not the deployer."""
+    loaded = loaded_after("secretkit.testing")
+    assert not {n for n in loaded if n.startswith("secretkit.embedded")}
+    assert "pulumi" in loaded
