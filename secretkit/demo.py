@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from components.iam.least_privilege import violations
-from secretkit.costs.pricing import AS_OF, Inventory
+from secretkit.costs.pricing import Inventory, prices_for
 from secretkit.embedded.mocks import Registration, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 from secretkit.project import Project, ProjectError, add_stack_argument, locate
@@ -144,15 +144,16 @@ def inventory(run: ProgramRun) -> Inventory:
     )
 
 
-def print_cost(run: ProgramRun, out: TextIO) -> None:
+def print_cost(run: ProgramRun, out: TextIO, region: str | None = None) -> None:
     items = inventory(run)
+    regional = prices_for(region)
     out.write(
-        f"\nMonthly cost at {AS_OF} us-east-1 list prices, before API traffic "
+        f"\nMonthly cost at {regional.note}, before API traffic "
         f"({items.secrets} secrets, {items.replicas} replicas, {items.kms_keys} CMKs, "
         f"{items.standard_parameters} standard + {items.advanced_parameters} advanced "
         "parameters):\n"
     )
-    for line, amount in items.monthly().items():
+    for line, amount in items.monthly(regional.prices).items():
         out.write(f"  {line:<38} ${amount:,.2f}\n")
 
 
@@ -470,7 +471,7 @@ def run_demo(project: Project, out: TextIO, *, region: str | None = None) -> int
     )
     for check in checks:
         out.write(f"  {'ok  ' if check.ok else 'FAIL'} {check.what}: {check.detail}\n")
-    print_cost(run, out)
+    print_cost(run, out, region)
     out.write("\nLeast privilege: ")
     if problems:
         out.write(f"{len(problems)} violation(s)\n")
