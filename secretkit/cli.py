@@ -501,14 +501,17 @@ def cmd_cost(options: argparse.Namespace, out: TextIO) -> int:
         fill_missing_secrets="cost-placeholder",
     )
     regional = prices_for(stack_region(options, config.values.get("aws:region")))
-    run = run_program(project.program, config, stack=project.stack, project=project.name)
+    shown = project.program.resolve()
+    if shown.is_relative_to(Path.cwd()):
+        shown = shown.relative_to(Path.cwd())
+    try:
+        run = run_program(project.program, config, stack=project.stack, project=project.name)
+    except Exception as error:  # the program's own error, or a component refusing its input
+        raise CliError(f"{shown} stopped: {type(error).__name__}: {one_line(error)}") from None
     resources = from_registrations(run.registrations)
     rates = Rates(options.secret_requests, options.parameter_requests)
     cost = stack_cost(resources, rates, regional.prices)
     findings = advise(resources, ACCOUNT_ID, rates.secret_requests, regional.prices)
-    shown = project.program.resolve()
-    if shown.is_relative_to(Path.cwd()):
-        shown = shown.relative_to(Path.cwd())
     if options.json:
         write_json(
             out,
@@ -721,6 +724,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(error: BaseException) -> str:
+    """An error's message with its lines joined."""
+    return " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
 def describe_failure(error: BaseException) -> str:
     """One line for an error from AWS, the network or this tool."""
     response = getattr(error, "response", None)
@@ -732,7 +740,7 @@ def describe_failure(error: BaseException) -> str:
         return "no AWS credentials found (set AWS_PROFILE, or run `aws configure`)"
     if name == "NoRegionError":
         return "no AWS region configured (pass --region or set AWS_REGION)"
-    return str(error) or name
+    return one_line(error) or name
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:

@@ -240,3 +240,21 @@ def test_compare_json_has_the_documented_shape() -> None:
         "parameter_store_advanced": pytest.approx(1.30),
         "secrets_manager": pytest.approx(10.05),
     }
+
+
+def test_cost_reports_a_failing_program_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = consumer(tmp_path)
+    (project / "__main__.py").write_text(
+        "from components import SecureParameter\n"
+        'SecureParameter("p", {"parameter_name": "aws/x", "value": "v"})\n'
+    )
+    error = one_line_error(capsys, "cost", str(project))
+    assert error.startswith(
+        f"secretkit: {tmp_path / '__main__.py'} stopped: InvalidArgumentError: SecureParameter "
+        "'p': argument 'parameter_name' = 'aws/x' is invalid"
+    )
+    (project / "__main__.py").write_text("raise ValueError('first\\nsecond')\n")
+    error = one_line_error(capsys, "cost", str(project))
+    assert error.endswith("stopped: ValueError: first second\n")
