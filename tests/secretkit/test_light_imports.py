@@ -30,7 +30,15 @@ def loaded_after(module: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["secretkit", "secretkit.cli", "secretkit.costs.cost", "secretkit.costs.advisor"]
+    "module",
+    [
+        "secretkit",
+        "secretkit.cli",
+        "secretkit.cost_commands",
+        "secretkit.project",
+        "secretkit.costs.cost",
+        "secretkit.costs.advisor",
+    ],
 )
 def test_importing_does_not_load_moto(module: str) -> None:
     assert not {name for name in loaded_after(module) if name.split(".")[0] == "moto"}
