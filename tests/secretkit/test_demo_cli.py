@@ -51,3 +51,24 @@ def test_demo_refuses_a_stack_without_its_file(
         f"secretkit: --stack prod: no Pulumi.prod.yaml in {tmp_path} (stacks with settings "
         "here: staging)\n"
     )
+
+
+def test_region_after_the_command_overrides_the_stacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    out = io.StringIO()
+    argv = ["demo", "--program", str(consumer(tmp_path)), "--stack", "staging"]
+    code = cli.main([*argv, "--region", "us-west-2"], out=out)
+    assert code == 0, out.getvalue()
+    assert "region  us-west-2" in out.getvalue()
+    assert "no prices known for us-west-2: us-east-1 list prices" in out.getvalue()
+
+
+def test_demo_refuses_options_it_cannot_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(["--profile", "ops", "demo", "--program", str(consumer(tmp_path))])
+    assert code == 1
+    assert "--profile ops does not apply to `secretkit demo`" in capsys.readouterr().err
