@@ -393,7 +393,8 @@ def aws_options(default: Any) -> argparse.ArgumentParser:
     group.add_argument(
         "--region",
         default=default,
-        help="AWS region (default: your AWS configuration; cost: the stack's aws:region)",
+        help="AWS region (default: your AWS configuration; cost and demo: the stack's "
+        "aws:region; compare: us-east-1); cost and compare use its list prices",
     )
     group.add_argument(
         "--profile", default=default, help="AWS profile (rotate, status, cancel-rotation)"
@@ -477,6 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--secret-requests",
         "--requests",
         dest="requests",
+        metavar="N",
         type=float,
         default=10_000,
         help="reads a month PER SECRET, as in `cost` (10000); --requests is the same option "
@@ -498,10 +500,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_stack_argument(cost)
     cost.add_argument(
-        "--secret-requests", type=float, default=0, help="reads a month PER SECRET (0)"
+        "--secret-requests", metavar="N", type=float, default=0, help="reads a month PER SECRET (0)"
     )
     cost.add_argument(
-        "--parameter-requests", type=float, default=0, help="reads a month PER PARAMETER (0)"
+        "--parameter-requests",
+        metavar="N",
+        type=float,
+        default=0,
+        help="reads a month PER PARAMETER (0)",
     )
     json_option(cost)
     cost.set_defaults(func=cmd_cost)
