@@ -45,7 +45,7 @@ def cmd_compare(options: argparse.Namespace, out: TextIO) -> int:
                 "total_requests": total_requests,
                 "prices": prices_document(regional),
                 "monthly": {
-                    "parameter_store": result.parameter_store,
+                    "parameter_store_standard": result.parameter_store,
                     "parameter_store_advanced": result.parameter_store_advanced,
                     "secrets_manager": result.secrets_manager,
                 },

@@ -236,7 +236,7 @@ def test_compare_json_has_the_documented_shape() -> None:
     assert document["total_requests"] == 10_000
     assert document["prices"]["region"] == "us-east-1"
     assert document["monthly"] == {
-        "parameter_store": 0,
+        "parameter_store_standard": 0,
         "parameter_store_advanced": pytest.approx(1.30),
         "secrets_manager": pytest.approx(10.05),
     }

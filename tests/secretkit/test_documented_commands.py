@@ -143,6 +143,34 @@ def documents_json_shape(value: Any, command: str) -> None:
     assert rows, f"{command} --json printed nothing"
     for row in rows:
         assert set(row) == JSON_KEYS[command]
+        for member, keys in NESTED_JSON_KEYS.get(command, {}).items():
+            assert set(row[member]) == keys, member
+        for member, keys in ITEM_KEYS.get(command, {}).items():
+            for item in row[member]:
+                assert set(item) == keys, member
+
+
+#: Keys of each item of the members that are lists.
+ITEM_KEYS = {
+    "status": {"versions": {"id", "stages", "created"}},
+    "cost": {
+        "components": {"name", "type", "total", "lines"},
+        "findings": {"rule", "resource", "message", "monthly_saving"},
+    },
+    "artifacts": {"contents": {"name", "version", "sha256"}},
+}
+#: Keys of the members whose keys are fixed.
+PRICES_KEYS = {"region", "known", "prices_of", "as_of", "note"}
+NESTED_JSON_KEYS = {
+    "status": {
+        "rotation": {"enabled", "schedule", "function", "last_rotated", "next_rotation"},
+    },
+    "cost": {"prices": PRICES_KEYS, "rates": {"secret_requests", "parameter_requests"}},
+    "compare": {
+        "prices": PRICES_KEYS,
+        "monthly": {"parameter_store_standard", "parameter_store_advanced", "secrets_manager"},
+    },
+}
 
 
 def test_the_docs_show_every_command_and_option_that_matters() -> None:
