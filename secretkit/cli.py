@@ -1,4 +1,5 @@
-"""The `secretkit` command: rotate, cancel a rotation, inspect a secret, run the demo."""
+"""The `secretkit` command: rotate, cancel a rotation, inspect a secret, list the rotation
+artifacts, run the demo; its parser (compare and cost live in cost_commands)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,21 @@ from rotation_handlers.protocol import (
     run_step,
     version_entries,
 )
+from secretkit.cli_common import CliError, one_line, only_aws_region, write_json
+from secretkit.cost_commands import cmd_compare, cmd_cost
 from secretkit.embedded.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
+from secretkit.project import add_stack_argument
 
 
-class CliError(Exception):
-    """A problem to report in one line, with a non-zero exit."""
+def version() -> str:
+    """The installed distribution's version."""
+    from importlib.metadata import PackageNotFoundError  # noqa: PLC0415
+    from importlib.metadata import version as installed_version  # noqa: PLC0415
+
+    try:
+        return installed_version("secretkit")
+    except PackageNotFoundError:
+        return "unknown (not installed: run from a checkout)"
 
 
 def secretsmanager_client(options: argparse.Namespace) -> Any:
@@ -75,6 +86,8 @@ def cmd_rotate(options: argparse.Namespace, out: TextIO) -> int:
     described = client.describe_secret(SecretId=options.secret)
     if options.aws:
         return follow_aws_rotation(client, described, options, out)
+    if not described.get("RotationEnabled"):
+        raise CliError(rotation_off(described, options.secret))
     module = strategy_module(options, described)
     strategy = load_strategy(module)
     out.write(f"Rotating {described['ARN']} in-process with {module} (emulated orchestration)\n")
@@ -111,7 +124,7 @@ def follow_aws_rotation(
     """RotateSecret, then watch the new version until it is AWSCURRENT or time runs out."""
     arn = described["ARN"]
     if not described.get("RotationEnabled") and not described.get("RotationLambdaARN"):
-        raise CliError(f"{arn} has no rotation configured; deploy its RotatingSecret first")
+        raise CliError(rotation_off(described, options.secret))
     token = client.rotate_secret(SecretId=arn)["VersionId"]
     out.write(f"RotateSecret started version {token} of {arn}; following...\n")
     deadline = clock() + options.timeout
@@ -131,6 +144,21 @@ def follow_aws_rotation(
                 f"`secretkit cancel-rotation {options.secret}` if it is stuck"
             )
         time.sleep(options.interval)
+
+
+def rotation_off(described: dict[str, Any], secret: str) -> str:
+    """Why a secret cannot be rotated now, and what to do."""
+    arn = described["ARN"]
+    if described.get("RotationLambdaARN"):
+        return (
+            f"rotation of {arn} is disabled (cancel-rotation disables it): "
+            f"`secretkit rotate --aws {secret}` turns it back on and rotates, or `pulumi up` "
+            "re-enables it"
+        )
+    return (
+        f"{arn} has no rotation configured (no rotation function): deploy it as a "
+        "RotatingSecret (or give it a rotation function) before rotating it"
+    )
 
 
 def strategy_tag(described: dict[str, Any]) -> str | None:
@@ -199,9 +227,9 @@ def _when(value: Any) -> str:
     return "-" if value in (None, "") else str(value)
 
 
-def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
-    client = secretsmanager_client(options)
-    described = client.describe_secret(SecretId=options.secret)
+def status_report(client: Any, described: dict[str, Any]) -> dict[str, Any]:
+    """What `secretkit status` shows of a described secret, as data (the --json document;
+    dates are datetimes)."""
     arn = described["ARN"]
     versions: dict[str, list[str]] = described.get("VersionIdsToStages", {})
     created = version_dates(client, arn)
@@ -209,26 +237,55 @@ def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
     schedule = rules.get("ScheduleExpression") or (
         f"every {rules['AutomaticallyAfterDays']} days"
         if rules.get("AutomaticallyAfterDays")
-        else "-"
+        else None
     )
-    out.write(f"Secret     {described.get('Name')}\nARN        {arn}\n")
-    out.write(f"Rotation   {'enabled' if described.get('RotationEnabled') else 'disabled'}")
-    out.write(f"  schedule: {schedule}\n")
-    out.write(f"Function   {described.get('RotationLambdaARN') or '-'}\n")
-    out.write(f"Last       {_when(described.get('LastRotatedDate'))}\n")
-    out.write(f"Next       {_when(described.get('NextRotationDate'))}\n")
-    out.write("Versions\n")
     order = {CURRENT: 0, PENDING: 1, PREVIOUS: 2}
-    for version, stages in sorted(
+    labelled = sorted(
         versions.items(), key=lambda item: min((order.get(s, 3) for s in item[1]), default=4)
-    ):
-        out.write(
-            f"  {version}  {', '.join(stages) or '-':<24} created {_when(created.get(version))}\n"
-        )
+    )
     stuck = [v for v, s in versions.items() if PENDING in s and CURRENT not in s]
     abandoned = abandoned_versions(versions, created)
-    for version in abandoned:
-        out.write(f"  {version}  {'- (deprecated)':<24} created {_when(created.get(version))}\n")
+    return {
+        "name": described.get("Name"),
+        "arn": arn,
+        "rotation": {
+            "enabled": bool(described.get("RotationEnabled")),
+            "schedule": schedule,
+            "function": described.get("RotationLambdaARN") or None,
+            "last_rotated": described.get("LastRotatedDate"),
+            "next_rotation": described.get("NextRotationDate"),
+        },
+        "versions": [
+            {"id": version, "stages": stages, "created": created.get(version)}
+            for version, stages in labelled
+        ]
+        + [{"id": version, "stages": [], "created": created.get(version)} for version in abandoned],
+        "stuck": stuck,
+        "abandoned": abandoned,
+        "state": "stuck" if stuck else "abandoned" if abandoned else "ok",
+        "strategy": strategy_tag(described),
+    }
+
+
+def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
+    client = secretsmanager_client(options)
+    described = client.describe_secret(SecretId=options.secret)
+    report = status_report(client, described)
+    if options.json:
+        write_json(out, report)
+        return 0
+    rotation = report["rotation"]
+    out.write(f"Secret     {report['name']}\nARN        {report['arn']}\n")
+    out.write(f"Rotation   {'enabled' if rotation['enabled'] else 'disabled'}")
+    out.write(f"  schedule: {rotation['schedule'] or '-'}\n")
+    out.write(f"Function   {rotation['function'] or '-'}\n")
+    out.write(f"Last       {_when(rotation['last_rotated'])}\n")
+    out.write(f"Next       {_when(rotation['next_rotation'])}\n")
+    out.write("Versions\n")
+    for version in report["versions"]:
+        stages = ", ".join(version["stages"]) or "- (deprecated)"
+        out.write(f"  {version['id']}  {stages:<24} created {_when(version['created'])}\n")
+    stuck, abandoned = report["stuck"], report["abandoned"]
     if stuck:
         out.write(
             f"STUCK      version {stuck[0]} carries AWSPENDING but is not AWSCURRENT: a rotation "
@@ -284,8 +341,7 @@ def abandoned_advice(version: str, described: dict[str, Any], secret: str) -> st
 def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     """Each strategy's Lambda artifact as RotatingSecret/SecureParameter would ship it: size,
     and what it holds (distribution, version, sha256 of its shipped files)."""
-    import json  # noqa: PLC0415
-
+    only_aws_region(options)
     # Loads Pulumi; refuses (InvalidArgumentError) a driver that differs from its pin.
     from components.rotation.artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
 
@@ -305,7 +361,7 @@ def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
             }
         )
     if options.json:
-        out.write(json.dumps(rows, indent=2) + "\n")
+        write_json(out, rows)
         return 0
     out.write(f"{'strategy':<22} {'files':>5} {'zipped bytes':>13}  contents\n")
     for row in rows:
@@ -317,102 +373,59 @@ def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def money(amount: float) -> str:
-    """$1,234.56"""
-    return f"${amount:,.2f}"
-
-
-def cmd_compare(options: argparse.Namespace, out: TextIO) -> int:
-    """The same secrets in Parameter Store and in Secrets Manager, side by side."""
-    from secretkit.costs.cost import compare  # noqa: PLC0415
-    from secretkit.costs.pricing import AS_OF, SOURCES  # noqa: PLC0415
-
-    for flag, value in (("--count", options.count), ("--requests", options.requests)):
-        if value < 0:
-            raise CliError(f"{flag} {value:g} is invalid: it must be 0 or more")
-    result = compare(options.count, options.requests)
-    out.write(f"{'Service':<16} {'Count':>6} {'Requests':>10} {'Price':>9}\n")
-    for service, price in (
-        ("Parameter Store", result.parameter_store),
-        ("Secrets Manager", result.secrets_manager),
-    ):
-        out.write(
-            f"{service:<16} {options.count:>6} {options.requests:>10,.0f} {money(price):>9}\n"
-        )
-    out.write(
-        f"\nMonthly, us-east-1 list prices as of {AS_OF} ({', '.join(SOURCES.values())}).\n"
-        "Standard parameters and their API calls at standard throughput are free (advanced "
-        f"parameters: {money(result.parameter_store_advanced)} here); Secrets Manager pays off "
-        "when a secret is rotated, replicated or shared across accounts.\n"
-    )
-    return 0
-
-
-def cmd_cost(options: argparse.Namespace, out: TextIO) -> int:
-    """Each component's monthly cost in a program, the total, and the advisor's findings."""
-    from pathlib import Path  # noqa: PLC0415
-
-    from secretkit.costs.advisor import advise  # noqa: PLC0415
-    from secretkit.costs.cost import Rates, stack_cost  # noqa: PLC0415
-    from secretkit.embedded.mocks import ACCOUNT_ID  # noqa: PLC0415
-    from secretkit.program import PROJECT_DIR, load_stack_config, run_program  # noqa: PLC0415
-    from secretkit.resources import from_registrations  # noqa: PLC0415
-
-    program = Path(options.program) if options.program else PROJECT_DIR / "__main__.py"
-    if program.is_dir():
-        program = program / "__main__.py"
-    if not program.is_file():
-        raise CliError(f"no Pulumi program at {program}")
-    config = load_stack_config(
-        program.resolve().parent, options.stack, fill_missing_secrets="cost-placeholder"
-    )
-    run = run_program(program, config, stack=options.stack)
-    resources = from_registrations(run.registrations)
-    rates = Rates(options.secret_requests, options.parameter_requests)
-    cost = stack_cost(resources, rates)
-    shown = program.resolve()
-    if shown.is_relative_to(Path.cwd()):
-        shown = shown.relative_to(Path.cwd())
-    out.write(
-        f"Monthly cost of {shown} (stack {options.stack}) at {rates.secret_requests:,.0f} "
-        f"reads per secret and {rates.parameter_requests:,.0f} per parameter:\n"
-    )
-    for component in cost.components:
-        label = f"{component.name} ({component.type})" if component.type else component.name
-        out.write(f"  {label:<52} ${component.total:>8,.2f}\n")
-        for line, amount in component.lines.items():
-            if amount:
-                out.write(f"      {line:<48} ${amount:>8,.2f}\n")
-    if cost.kms_request_cost:
-        out.write(f"  {'KMS requests beyond the free tier':<52} ${cost.kms_request_cost:>8,.2f}\n")
-    out.write(f"  {'total':<52} ${cost.total:>8,.2f}\n")
-    findings = advise(resources, ACCOUNT_ID, rates.secret_requests)
-    out.write(f"\nAdvisor: {len(findings)} finding(s)\n")
-    for finding in findings:
-        out.write(f"  [{finding.rule}] {finding.resource}: {finding.message}\n")
-    if findings:
-        saving = sum(f.monthly_saving for f in findings)
-        out.write(f"  possible saving: ${saving:,.2f}/month\n")
-    return 0
-
-
 def cmd_demo(options: argparse.Namespace, out: TextIO) -> int:
     from secretkit import demo  # noqa: PLC0415 - pulls in Pulumi; only the demo needs it
+    from secretkit.project import ProjectError  # noqa: PLC0415
 
-    return demo.main(options.demo_args, out=out)
+    only_aws_region(options)
+    try:
+        project = demo.locate_program(options.program, options.stack)
+    except ProjectError as error:
+        raise CliError(str(error)) from None
+    return demo.run_demo(project, out, region=options.region)
+
+
+def aws_options(default: Any) -> argparse.ArgumentParser:
+    """--region, --profile and --endpoint-url: on the main parser (default None) and on every
+    command (default SUPPRESS, so that a value given before the command is kept)."""
+    options = argparse.ArgumentParser(add_help=False)
+    group = options.add_argument_group("AWS options (before or after the command)")
+    group.add_argument(
+        "--region",
+        default=default,
+        help="AWS region (default: your AWS configuration; cost and demo: the stack's "
+        "aws:region; compare: us-east-1); cost and compare use its list prices",
+    )
+    group.add_argument(
+        "--profile", default=default, help="AWS profile (rotate, status, cancel-rotation)"
+    )
+    group.add_argument(
+        "--endpoint-url",
+        default=default,
+        help="Secrets Manager endpoint: moto, LocalStack (rotate, status, cancel-rotation)",
+    )
+    return options
+
+
+def json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON document (shape: docs/cli.md)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="secretkit", description="Operate secretkit secrets: rotate, cancel, inspect."
+        prog="secretkit",
+        description="Operate secretkit secrets: rotate, cancel, inspect; price a stack.",
+        parents=[aws_options(None)],
     )
-    parser.add_argument("--region", help="AWS region (default: your AWS configuration)")
-    parser.add_argument("--profile", help="AWS profile (default: your AWS configuration)")
-    parser.add_argument("--endpoint-url", help="Secrets Manager endpoint (moto, LocalStack)")
+    parser.add_argument("--version", action="version", version=f"secretkit {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
+    common = [aws_options(argparse.SUPPRESS)]
 
     rotate = commands.add_parser(
         "rotate",
+        parents=common,
         help="rotate a secret now",
         description="Rotate now. By default the rotation handler runs in this process, with "
         "Secrets Manager's orchestration emulated (placeholder AWSPENDING version, steps in "
@@ -431,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cancel = commands.add_parser(
         "cancel-rotation",
+        parents=common,
         help="cancel a rotation in progress (disables automatic rotation)",
         description="CancelRotateSecret, then remove AWSPENDING from the unfinished version. "
         "Refused for a single-user database secret whose pending version has a value (its "
@@ -446,38 +460,77 @@ def build_parser() -> argparse.ArgumentParser:
     cancel.set_defaults(func=cmd_cancel)
 
     status = commands.add_parser(
-        "status", help="versions, stages, schedule, and whether a rotation is stuck"
+        "status",
+        parents=common,
+        help="versions, stages, schedule, and whether a rotation is stuck",
     )
     status.add_argument("secret", help="secret name or ARN")
+    json_option(status)
     status.set_defaults(func=cmd_status)
 
     comparison = commands.add_parser(
-        "compare", help="Parameter Store vs Secrets Manager for N secrets and R reads a month"
+        "compare",
+        parents=common,
+        help="Parameter Store vs Secrets Manager for N secrets, each read R times a month",
     )
     comparison.add_argument("--count", type=int, default=25, help="number of secrets (25)")
-    comparison.add_argument("--requests", type=float, default=10_000, help="reads a month (10000)")
+    comparison.add_argument(
+        "--secret-requests",
+        "--requests",
+        dest="requests",
+        metavar="N",
+        type=float,
+        default=10_000,
+        help="reads a month PER SECRET, as in `cost` (10000); --requests is the same option "
+        "(it used to be a total over all secrets)",
+    )
+    json_option(comparison)
     comparison.set_defaults(func=cmd_compare)
 
     cost = commands.add_parser(
-        "cost", help="monthly cost of a Pulumi program per component, with the advisor's findings"
+        "cost",
+        parents=common,
+        help="monthly cost of a Pulumi program per component, with the advisor's findings",
     )
-    cost.add_argument("program", nargs="?", help="program file or directory (this project's)")
-    cost.add_argument("--stack", default="dev", help="stack whose settings to use (dev)")
-    cost.add_argument("--secret-requests", type=float, default=0, help="reads/month per secret")
     cost.add_argument(
-        "--parameter-requests", type=float, default=0, help="reads/month per parameter"
+        "program",
+        nargs="?",
+        help="the project's directory, its Pulumi.yaml or its program file (default: the "
+        "current directory)",
     )
+    add_stack_argument(cost)
+    cost.add_argument(
+        "--secret-requests", metavar="N", type=float, default=0, help="reads a month PER SECRET (0)"
+    )
+    cost.add_argument(
+        "--parameter-requests",
+        metavar="N",
+        type=float,
+        default=0,
+        help="reads a month PER PARAMETER (0)",
+    )
+    json_option(cost)
     cost.set_defaults(func=cmd_cost)
 
     artifacts = commands.add_parser(
         "artifacts",
+        parents=common,
         help="each strategy's Lambda artifact: size, and the pinned distributions it ships",
     )
-    artifacts.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    json_option(artifacts)
     artifacts.set_defaults(func=cmd_artifacts)
 
-    demo = commands.add_parser("demo", help="the reference stack under mocks (as `make demo`)")
-    demo.add_argument("demo_args", nargs=argparse.REMAINDER, help="--program, --stack")
+    demo = commands.add_parser(
+        "demo",
+        parents=common,
+        help="a program deployed into an embedded AWS (moto), rotated and read (as `make demo`)",
+    )
+    demo.add_argument(
+        "--program",
+        help="a Pulumi project's directory, its Pulumi.yaml or its program file (default: "
+        "secretkit's reference stack)",
+    )
+    add_stack_argument(demo)
     demo.set_defaults(func=cmd_demo)
     return parser
 
@@ -493,7 +546,7 @@ def describe_failure(error: BaseException) -> str:
         return "no AWS credentials found (set AWS_PROFILE, or run `aws configure`)"
     if name == "NoRegionError":
         return "no AWS region configured (pass --region or set AWS_REGION)"
-    return str(error) or name
+    return one_line(error) or name
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from components.iam.least_privilege import violations
-from secretkit.costs.pricing import AS_OF, Inventory
+from secretkit.costs.pricing import Inventory, prices_for
 from secretkit.embedded.mocks import Registration, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
+from secretkit.project import Project, ProjectError, add_stack_argument, locate
 
 #: Policy-bearing inputs per resource type, and whether the document is a key policy.
 POLICY_INPUTS = {
@@ -143,15 +144,16 @@ def inventory(run: ProgramRun) -> Inventory:
     )
 
 
-def print_cost(run: ProgramRun, out: TextIO) -> None:
+def print_cost(run: ProgramRun, out: TextIO, region: str | None = None) -> None:
     items = inventory(run)
+    regional = prices_for(region)
     out.write(
-        f"\nMonthly cost at {AS_OF} us-east-1 list prices, before API traffic "
+        f"\nMonthly cost at {regional.note}, before API traffic "
         f"({items.secrets} secrets, {items.replicas} replicas, {items.kms_keys} CMKs, "
         f"{items.standard_parameters} standard + {items.advanced_parameters} advanced "
         "parameters):\n"
     )
-    for line, amount in items.monthly().items():
+    for line, amount in items.monthly(regional.prices).items():
         out.write(f"  {line:<38} ${amount:,.2f}\n")
 
 
@@ -380,24 +382,57 @@ def first_line(error: BaseException) -> str:
     return text[-1] if text else type(error).__name__
 
 
+PROGRAM_HELP = (
+    "a Pulumi project's directory, its Pulumi.yaml or its program file (default: secretkit's "
+    "reference stack)"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--program and --stack, shared by `secretkit demo` and `python -m secretkit.demo`."""
+    parser.add_argument("--program", type=Path, help=PROGRAM_HELP)
+    add_stack_argument(parser)
+
+
+def locate_program(program: Path | None, stack: str | None) -> Project:
+    """The project to deploy: ``program``, else secretkit's reference stack (ProjectError with
+    a one-line message when it is not a Python Pulumi project)."""
+    return locate(program if program is not None else PROJECT_DIR, stack)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
-    """Deploy, rotate, read, report; exit 1 if anything failed or a grant is too broad."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--program", type=Path, default=PROJECT_DIR / "__main__.py")
-    parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml to use")
+    """`python -m secretkit.demo [--program PATH] [--stack NAME]`."""
+    parser = argparse.ArgumentParser(prog="python -m secretkit.demo", description=__doc__)
+    add_arguments(parser)
     options = parser.parse_args(argv)
+    try:
+        project = locate_program(options.program, options.stack)
+    except ProjectError as error:
+        sys.stderr.write(f"secretkit demo: {error}\n")
+        return 1
+    return run_demo(project, out)
+
+
+def run_demo(project: Project, out: TextIO, *, region: str | None = None) -> int:
+    """Deploy, rotate, read, report; exit 1 if anything failed or a grant is too broad.
+    ``region`` overrides the stack's aws:region."""
     started = time.monotonic()
 
     def progress(message: str) -> None:
         out.write(f"[{time.monotonic() - started:5.1f}s] {message}\n")
         out.flush()
 
-    project_dir = options.program.resolve().parent
-    config = load_stack_config(project_dir, options.stack, secret_overrides=PLACEHOLDER_SECRETS)
+    overrides = {"aws:region": region} if region else None
+    config = load_stack_config(
+        project.directory,
+        project.stack,
+        overrides=overrides,
+        secret_overrides=PLACEHOLDER_SECRETS,
+    )
     with_cross_account_reader(config.values)
     region = config.values.get("aws:region", "us-east-1")
     out.write(
-        f"secretkit demo: {options.program} (stack {options.stack}) deployed into an embedded AWS\n"
+        f"secretkit demo: {project.program} (stack {project.stack}) deployed into an embedded AWS\n"
         "(moto, in this process: no AWS account, no Pulumi CLI). `pulumi up` deploys the same\n"
         "program to a real account.\n\n"
     )
@@ -408,7 +443,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         embedded = EmbeddedAws(region=region)
         progress("deploying")
         try:
-            run = run_program(options.program, config, stack=options.stack, aws_mocks=embedded)
+            run = run_program(
+                project.program,
+                config,
+                stack=project.stack,
+                project=project.name,
+                aws_mocks=embedded,
+            )
         except Exception as error:
             out.write(f"\nFAILED: the deployment stopped: {first_line(error)}\n")
             return 1
@@ -430,7 +471,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     )
     for check in checks:
         out.write(f"  {'ok  ' if check.ok else 'FAIL'} {check.what}: {check.detail}\n")
-    print_cost(run, out)
+    print_cost(run, out, region)
     out.write("\nLeast privilege: ")
     if problems:
         out.write(f"{len(problems)} violation(s)\n")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from secretkit.costs.pricing import PRICES, per_10k
+from secretkit.costs.pricing import PRICES, Prices, per_10k
 from secretkit.resources import (
     KEY,
     PARAMETER,
@@ -71,12 +71,15 @@ def _rotated(secret: ResourceView, resources: Sequence[ResourceView]) -> bool:
 
 
 def unrotated_secrets(
-    resources: Sequence[ResourceView], account: str = "", secret_requests: float = 0
+    resources: Sequence[ResourceView],
+    account: str = "",
+    secret_requests: float = 0,
+    prices: Prices = PRICES,
 ) -> list[Finding]:
     """Secrets with no rotation, no replicas and no cross-account policy: a SecureParameter
     stores the same value for free (and ``secret_requests`` reads a month for free too)."""
     findings = []
-    saving = PRICES.secret_month + per_10k(secret_requests, PRICES.secret_api_per_10k)
+    saving = prices.secret_month + per_10k(secret_requests, prices.secret_api_per_10k)
     for secret in resources:
         if secret.type != SECRET or secret.prop("replicas"):
             continue
@@ -88,8 +91,8 @@ def unrotated_secrets(
                 secret.name,
                 f"secret {secret.prop('name', secret.name)} is not rotated, replicated or shared "
                 "across accounts: a SecureParameter (standard tier, free) would store it and "
-                f"save ${saving:.2f}/month (${PRICES.secret_month:.2f} for the secret, "
-                f"${PRICES.secret_api_per_10k:.2f} per 10,000 reads)",
+                f"save ${saving:.2f}/month (${prices.secret_month:.2f} for the secret, "
+                f"${prices.secret_api_per_10k:.2f} per 10,000 reads)",
                 saving,
             )
         )
@@ -106,7 +109,9 @@ def _shared(parameter: ResourceView, resources: Sequence[ResourceView]) -> bool:
     )
 
 
-def oversized_secure_strings(resources: Sequence[ResourceView]) -> list[Finding]:
+def oversized_secure_strings(
+    resources: Sequence[ResourceView], prices: Prices = PRICES
+) -> list[Finding]:
     """SecureStrings in the Advanced tier without policies or a RAM share: only their size put
     them there."""
     findings = []
@@ -125,16 +130,18 @@ def oversized_secure_strings(resources: Sequence[ResourceView]) -> list[Finding]
                 "oversized-secure-string",
                 parameter.name,
                 f"parameter {parameter.prop('name', parameter.name)} is in the Advanced tier "
-                f"(${PRICES.advanced_parameter_month:.2f}/month, and its reads are billed) "
+                f"(${prices.advanced_parameter_month:.2f}/month, and its reads are billed) "
                 "without policies, so its value is over 4 KB: split it, or keep the bulk in S3 "
                 "and the key in the parameter",
-                PRICES.advanced_parameter_month,
+                prices.advanced_parameter_month,
             )
         )
     return findings
 
 
-def single_parameter_keys(resources: Sequence[ResourceView]) -> list[Finding]:
+def single_parameter_keys(
+    resources: Sequence[ResourceView], prices: Prices = PRICES
+) -> list[Finding]:
     """CMKs whose only user is one parameter not shared with other accounts: the free aws/ssm
     key would do (it cannot encrypt a shared parameter)."""
     findings = []
@@ -158,21 +165,25 @@ def single_parameter_keys(resources: Sequence[ResourceView]) -> list[Finding]:
                     key.name,
                     f"key {key.name} encrypts only parameter "
                     f"{parameter.prop('name', parameter.name)}: the AWS managed key aws/ssm is "
-                    f"free (saves ${PRICES.kms_key_month:.2f}/month) unless you need a key policy "
+                    f"free (saves ${prices.kms_key_month:.2f}/month) unless you need a key policy "
                     "of your own",
-                    PRICES.kms_key_month,
+                    prices.kms_key_month,
                 )
             )
     return findings
 
 
 def advise(
-    resources: Sequence[ResourceView], account: str = "", secret_requests: float = 0
+    resources: Sequence[ResourceView],
+    account: str = "",
+    secret_requests: float = 0,
+    prices: Prices = PRICES,
 ) -> list[Finding]:
     """Every finding, in a stable order; ``account`` is the stack's own (policies naming other
-    accounts share a secret), ``secret_requests`` the reads per secret a month."""
+    accounts share a secret), ``secret_requests`` the reads per secret a month, ``prices`` the
+    stack region's list prices."""
     return [
-        *unrotated_secrets(resources, account, secret_requests),
-        *oversized_secure_strings(resources),
-        *single_parameter_keys(resources),
+        *unrotated_secrets(resources, account, secret_requests, prices),
+        *oversized_secure_strings(resources, prices),
+        *single_parameter_keys(resources, prices),
     ]

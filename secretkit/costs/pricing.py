@@ -41,6 +41,53 @@ class Prices:
 
 PRICES = Prices()
 
+#: The region whose list prices ``PRICES`` holds.
+LIST_PRICE_REGION = "us-east-1"
+
+#: List prices per region, for the regions whose prices secretkit has read from the pages in
+#: SOURCES (as of AS_OF). A region's row goes here when its prices have been checked on those
+#: pages, or in the AWS Price List API's regional offer files
+#: (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<service>/current/<region>/index.json,
+#: per AWS's announcement "Use the Enhanced AWS Price List API to Access AWS Service- and
+#: Region-Specific Product and Pricing Information", 2017-04-20). Adding a region is one entry.
+REGIONAL_PRICES: dict[str, Prices] = {
+    LIST_PRICE_REGION: PRICES,
+}
+
+
+@dataclass(frozen=True)
+class RegionalPrices:
+    """The prices to use for a region, and whether they are that region's own."""
+
+    region: str | None
+    """The region asked for (None: not known, e.g. no aws:region and no --region)."""
+    prices: Prices
+    known: bool
+    """False when the region has no row in REGIONAL_PRICES: ``prices`` are us-east-1's."""
+
+    @property
+    def note(self) -> str:
+        """One sentence saying whose prices these are."""
+        if self.known:
+            return f"{self.region} list prices as of {AS_OF}"
+        if self.region is None:
+            return (
+                f"region not known (no aws:region, --region or AWS_REGION): {LIST_PRICE_REGION} "
+                f"list prices as of {AS_OF}"
+            )
+        return (
+            f"no prices known for {self.region}: {LIST_PRICE_REGION} list prices as of {AS_OF} "
+            "shown instead (check the region's prices on the pricing pages)"
+        )
+
+
+def prices_for(region: str | None) -> RegionalPrices:
+    """The list prices of ``region``, or us-east-1's marked as not the region's own."""
+    prices = REGIONAL_PRICES.get(region or "")
+    if prices is None:
+        return RegionalPrices(region, PRICES, known=False)
+    return RegionalPrices(region, prices, known=True)
+
 
 def per_10k(calls: float, price: float) -> float:
     """The cost of ``calls`` API calls at ``price`` per 10,000."""

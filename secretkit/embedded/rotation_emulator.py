@@ -116,7 +116,9 @@ class RotationFailed(RuntimeError):
     """A step kept failing after every retry (Secrets Manager would give up too)."""
 
     def __init__(self, rotation: EmulatedRotation, step: str, error: str) -> None:
-        super().__init__(f"{step} failed {len(rotation.attempts)} time(s); last error: {error}")
+        tries = len([a for a in rotation.attempts if a.step == step])
+        # Refused before any step ran (rotation not configured): say why, not "failed 0 times".
+        super().__init__(f"{step} failed {tries} time(s); last error: {error}" if tries else error)
         self.rotation = rotation
         self.step = step
 

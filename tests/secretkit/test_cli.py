@@ -7,6 +7,7 @@ import json
 import sys
 import textwrap
 import uuid
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -191,3 +192,112 @@ def test_console_script_is_declared() -> None:
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     assert pyproject["project"]["scripts"]["secretkit"] == "secretkit.cli:main"
     assert sys.modules["secretkit.cli"].main is cli.main
+
+
+def test_rotate_a_secret_without_rotation_says_so(
+    sm: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arn = sm.create_secret(Name="plain/secret", SecretString=OLD)["ARN"]
+    code, out = run_cli("rotate", "plain/secret")
+    assert code == 1
+    assert out == ""
+    error = capsys.readouterr().err
+    assert error == (
+        f"secretkit: {arn} has no rotation configured (no rotation function): deploy it as a "
+        "RotatingSecret (or give it a rotation function) before rotating it\n"
+    )
+    assert "0 time(s)" not in error
+
+
+def test_rotate_after_a_cancel_says_rotation_is_disabled(
+    sm: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arn = make(sm)
+    assert run_cli("cancel-rotation", arn)[0] == 0
+    code, _ = run_cli("rotate", arn)
+    assert code == 1
+    error = capsys.readouterr().err
+    assert f"rotation of {arn} is disabled (cancel-rotation disables it)" in error
+    assert f"`secretkit rotate --aws {arn}` turns it back on" in error
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--region", "eu-west-1", "status", "cli/secret"],
+        ["status", "cli/secret", "--region", "eu-west-1"],
+        ["--region", "us-east-1", "status", "cli/secret", "--region", "eu-west-1"],
+    ],
+)
+def test_aws_options_work_before_and_after_the_command(
+    sm: Any, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The secret lives in us-east-1: asking eu-west-1 must fail, proving the region was used."""
+    make(sm)
+    code, _ = run_cli(*argv)
+    assert code == 1
+    assert "ResourceNotFoundException" in capsys.readouterr().err
+    options = cli.build_parser().parse_args(argv)
+    assert options.region == "eu-west-1"
+
+
+def test_options_before_the_command_are_kept() -> None:
+    parser = cli.build_parser()
+    options = parser.parse_args(
+        ["--profile", "ops", "--endpoint-url", "http://localhost:4566", "status", "s"]
+    )
+    assert (options.profile, options.endpoint_url, options.region) == (
+        "ops",
+        "http://localhost:4566",
+        None,
+    )
+    options = parser.parse_args(["status", "s", "--profile", "dev"])
+    assert (options.profile, options.endpoint_url) == ("dev", None)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version  # noqa: PLC0415
+
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"secretkit {version('secretkit')}\n"
+
+
+def test_status_json_has_the_documented_shape(sm: Any) -> None:
+    arn = make(sm)
+    run_cli("rotate", arn, "--first-delay", "0")
+    stuck = str(uuid.uuid4())
+    sm.put_secret_value(
+        SecretId=arn, ClientRequestToken=stuck, SecretString="x", VersionStages=[PENDING]
+    )
+    code, out = run_cli("status", "cli/secret", "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert set(document) == {
+        "name",
+        "arn",
+        "rotation",
+        "versions",
+        "stuck",
+        "abandoned",
+        "state",
+        "strategy",
+    }
+    assert (document["name"], document["arn"], document["strategy"]) == (
+        "cli/secret",
+        arn,
+        "password",
+    )
+    assert document["rotation"]["enabled"] is True
+    assert document["rotation"]["schedule"] == "every 30 days"
+    assert document["rotation"]["function"] == LAMBDA_ARN
+    assert "last_rotated" in document["rotation"]
+    assert "next_rotation" in document["rotation"]
+    created = document["versions"][0]["created"]
+    assert datetime.fromisoformat(created).tzinfo is not None  # ISO 8601, with its offset
+    stages_by_id = {v["id"]: v["stages"] for v in document["versions"]}
+    assert stages_by_id == stages(sm, arn)
+    assert document["versions"][0]["stages"] == [CURRENT]
+    assert (document["stuck"], document["abandoned"], document["state"]) == ([stuck], [], "stuck")
+    assert "old-Password-1!" not in out

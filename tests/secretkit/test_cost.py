@@ -10,10 +10,19 @@ import pulumi_aws as aws
 import pytest
 
 from components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
+from secretkit.costs.advisor import advise
 from secretkit.costs.cost import STACK, ComponentCost, Rates, StackCost, compare, stack_cost
-from secretkit.costs.pricing import PRICES, Inventory, Prices, per_10k
+from secretkit.costs.pricing import (
+    AS_OF,
+    PRICES,
+    REGIONAL_PRICES,
+    Inventory,
+    Prices,
+    per_10k,
+    prices_for,
+)
 from secretkit.embedded import mocks
-from secretkit.resources import from_registrations
+from secretkit.resources import ResourceView, from_registrations
 
 KEY_ARN = f"arn:aws:kms:{mocks.REGION}:{mocks.ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -158,3 +167,39 @@ def test_component_inside_a_component_rolls_up_to_the_nearest(
     cost = cost_of(monitor, program, Rates())
     assert [c.name for c in cost.components] == ["plat-cfg"]
     assert cost.components[0].type == "SecureParameter"
+
+
+def test_prices_for_a_region_with_a_row_are_its_own() -> None:
+    regional = prices_for("us-east-1")
+    assert regional.known
+    assert regional.prices is REGIONAL_PRICES["us-east-1"]
+    assert regional.note == f"us-east-1 list prices as of {AS_OF}"
+
+
+@pytest.mark.parametrize("region", ["ap-southeast-2", "cn-north-1", "us-gov-west-1"])
+def test_a_region_without_a_row_gets_us_east_1_prices_and_says_so(region: str) -> None:
+    assert region not in REGIONAL_PRICES
+    regional = prices_for(region)
+    assert not regional.known
+    assert regional.prices is PRICES
+    assert regional.note.startswith(f"no prices known for {region}: us-east-1 list prices")
+
+
+def test_an_unknown_region_says_so() -> None:
+    assert prices_for(None).note.startswith("region not known (no aws:region, --region")
+
+
+def test_the_advisor_and_the_cost_use_the_prices_they_are_given() -> None:
+    doubled = Prices(secret_month=0.80, secret_api_per_10k=0.10)
+    secret = ResourceView(
+        urn="urn:pulumi:dev::p::aws:secretsmanager/secret:Secret::s",
+        type="aws:secretsmanager/secret:Secret",
+        name="s",
+        parent="urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev",
+        custom=True,
+        props={"name": "s"},
+    )
+    (finding,) = advise([secret], secret_requests=10_000, prices=doubled)
+    assert finding.monthly_saving == pytest.approx(0.90)
+    assert "$0.80 for the secret" in finding.message
+    assert stack_cost([secret], Rates(10_000), doubled).total == pytest.approx(0.90)

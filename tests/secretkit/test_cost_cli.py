@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from secretkit import cli
+from secretkit.costs.pricing import AS_OF, prices_for
+from secretkit.program import PROJECT_DIR
 
 
 def run_cli(*argv: str) -> tuple[int, str]:
@@ -18,20 +21,40 @@ def run_cli(*argv: str) -> tuple[int, str]:
 
 
 def test_compare_prints_the_seed_table() -> None:
-    code, out = run_cli("compare", "--count", "25", "--requests", "10000")
+    # The seed's 25 secrets and 10,000 reads a month in all: 400 reads per secret.
+    code, out = run_cli("compare", "--count", "25", "--secret-requests", "400")
     assert code == 0
     rows = [line.split() for line in out.splitlines()[:3]]
     assert rows == [
-        ["Service", "Count", "Requests", "Price"],
-        ["Parameter", "Store", "25", "10,000", "$0.00"],
-        ["Secrets", "Manager", "25", "10,000", "$10.05"],
+        ["Service", "Count", "Reads/secret", "Reads", "Price"],
+        ["Parameter", "Store", "25", "400", "10,000", "$0.00"],
+        ["Secrets", "Manager", "25", "400", "10,000", "$10.05"],
     ]
     assert "advanced parameters: $1.30" in out
+    assert "us-east-1 list prices as of" in out
+
+
+def test_compare_requests_is_per_secret_like_cost() -> None:
+    """--requests, the old spelling, now means reads per secret, as cost's --secret-requests."""
+    _, old = run_cli("compare", "--count", "25", "--requests", "10000")
+    _, new = run_cli("compare", "--count", "25", "--secret-requests", "10000")
+    assert old == new
+    # 25 x $0.40 + 250,000 reads x $0.05 per 10,000 (not 10,000 reads in all: $10.05).
+    assert re.search(r"Secrets Manager\s+25\s+10,000\s+250,000\s+\$11\.25", new)
+    assert "PER SECRET" in help_of("compare")
+    assert "PER SECRET" in help_of("cost")
+
+
+def help_of(command: str) -> str:
+    out = io.StringIO()
+    with pytest.raises(SystemExit), contextlib.redirect_stdout(out):
+        cli.main([command, "--help"])
+    return " ".join(out.getvalue().split())
 
 
 def test_compare_at_scale() -> None:
-    _, out = run_cli("compare", "--count", "1000", "--requests", "5000000")
-    assert re.search(r"Secrets Manager\s+1000\s+5,000,000\s+\$425\.00", out)
+    _, out = run_cli("compare", "--count", "1000", "--secret-requests", "5000")
+    assert re.search(r"Secrets Manager\s+1000\s+5,000\s+5,000,000\s+\$425\.00", out)
 
 
 def test_compare_refuses_negative_counts(capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,9 +73,12 @@ def totals(out: str) -> dict[str, float]:
     return found
 
 
-def test_cost_of_the_reference_stack() -> None:
+def test_cost_of_the_reference_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECT_DIR)  # the current directory's program: this project's
     code, out = run_cli("cost", "--secret-requests", "10000", "--parameter-requests", "10000")
     assert code == 0
+    assert out.startswith("Monthly cost of __main__.py (stack dev) at 10,000 reads per secret")
+    assert "us-east-1 list prices as of" in out
     lines = totals(out)
     assert lines["app-secret (RotatingSecret)"] == pytest.approx(0.45)
     assert lines["app-config (SecureParameter)"] == pytest.approx(0.10)
@@ -64,26 +90,171 @@ def test_cost_of_the_reference_stack() -> None:
     assert "Advisor: 0 finding(s)" in out
 
 
-def test_cost_of_a_program_in_a_directory_with_findings(tmp_path: Path) -> None:
-    (tmp_path / "Pulumi.yaml").write_text("name: costed\nruntime: python\n")
-    (tmp_path / "__main__.py").write_text(
-        textwrap.dedent(
-            """
-            import pulumi_aws as aws
+LEGACY = """
+import pulumi_aws as aws
 
-            for name in ("one", "two"):
-                aws.secretsmanager.Secret(name, name=name)
-            """
-        )
-    )
-    code, out = run_cli("cost", str(tmp_path), "--secret-requests", "20000")
+for name in ("one", "two"):
+    aws.secretsmanager.Secret(name, name=name)
+"""
+
+
+def consumer(directory: Path, name: str = "costed", region: str | None = None) -> Path:
+    """A consumer's Pulumi project with two plain secrets, and a dev stack if ``region``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    (directory / "__main__.py").write_text(LEGACY)
+    if region:
+        (directory / "Pulumi.dev.yaml").write_text(f"config:\n  aws:region: {region}\n")
+    return directory
+
+
+def test_cost_of_a_program_in_a_directory_with_findings(tmp_path: Path) -> None:
+    code, out = run_cli("cost", str(consumer(tmp_path)), "--secret-requests", "20000")
     assert code == 0
+    assert "(stack dev, no Pulumi.dev.yaml: defaults only)" in out
     assert totals(out)["total"] == pytest.approx(2 * (0.40 + 0.10))
     assert out.count("[unrotated-secret]") == 2
     assert "possible saving: $1.00/month" in out
 
 
+def test_cost_prices_the_current_directory_not_secretkits_stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(consumer(tmp_path / "app", region="us-east-1"))
+    code, out = run_cli("cost")
+    assert code == 0
+    assert out.startswith("Monthly cost of __main__.py (stack dev) at 0 reads per secret")
+    assert totals(out)["total"] == pytest.approx(0.80)
+    assert "RotatingSecret" not in out  # the reference stack's components are not there
+
+
+def test_cost_json_has_the_documented_shape(tmp_path: Path) -> None:
+    code, out = run_cli("cost", str(consumer(tmp_path, region="us-east-1")), "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert set(document) == {
+        "program",
+        "project",
+        "stack",
+        "stack_file",
+        "prices",
+        "rates",
+        "components",
+        "kms_request_cost",
+        "total",
+        "findings",
+        "possible_saving",
+    }
+    assert document["project"] == "costed"
+    assert document["stack_file"] == str(tmp_path / "Pulumi.dev.yaml")
+    assert document["prices"]["region"] == "us-east-1"
+    assert document["prices"]["known"] is True
+    assert document["components"] == [
+        {
+            "name": "(stack)",
+            "type": "",
+            "total": pytest.approx(0.80),
+            "lines": {"secrets and replicas": 0.80, "Secrets Manager requests": 0.0},
+        }
+    ]
+    assert document["total"] == pytest.approx(0.80)
+    assert [f["rule"] for f in document["findings"]] == ["unrotated-secret"] * 2
+    assert document["possible_saving"] == pytest.approx(0.80)
+
+
+def test_cost_says_when_the_region_has_no_known_prices(tmp_path: Path) -> None:
+    project = consumer(tmp_path, region="ap-southeast-2")
+    _, out = run_cli("cost", str(project))
+    assert "no prices known for ap-southeast-2: us-east-1 list prices" in out.splitlines()[0]
+    _, out = run_cli("cost", str(project), "--json")
+    assert json.loads(out)["prices"] == {
+        "region": "ap-southeast-2",
+        "known": False,
+        "prices_of": "us-east-1",
+        "as_of": AS_OF,
+        "note": prices_for("ap-southeast-2").note,
+    }
+    # --region, before or after the command, wins over the stack's aws:region.
+    for argv in (
+        ["--region", "us-east-1", "cost", str(project)],
+        ["cost", str(project), "--region", "us-east-1"],
+    ):
+        _, out = run_cli(*argv)
+        assert "us-east-1 list prices as of" in out.splitlines()[0]
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out = run_cli(*argv)
+    assert code == 1
+    assert out == ""
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "Traceback" not in error
+    assert "Errno" not in error
+    return error
+
+
 def test_cost_names_a_missing_program(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _ = run_cli("cost", str(tmp_path / "nowhere.py"))
-    assert code != 0
-    assert f"no Pulumi program at {tmp_path / 'nowhere.py'}" in capsys.readouterr().err
+    error = one_line_error(capsys, "cost", str(tmp_path / "nowhere.py"))
+    assert f"{tmp_path / 'nowhere.py'}: no such file or directory" in error
+
+
+def test_cost_outside_a_pulumi_project_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    error = one_line_error(capsys, "cost")
+    assert error == (
+        f"secretkit: no Pulumi.yaml in {tmp_path}: not a Pulumi project (run in the project's "
+        "directory, or pass the project's directory or program)\n"
+    )
+
+
+def test_cost_of_a_stack_without_its_settings_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = consumer(tmp_path, region="us-east-1")
+    error = one_line_error(capsys, "cost", str(project), "--stack", "prod")
+    assert f"--stack prod: no Pulumi.prod.yaml in {tmp_path} (stacks with settings here: dev)" in (
+        error
+    )
+
+
+def test_cost_and_compare_refuse_options_that_need_aws(capsys: pytest.CaptureFixture[str]) -> None:
+    error = one_line_error(capsys, "compare", "--profile", "ops")
+    assert "--profile ops does not apply to `secretkit compare`" in error
+    error = one_line_error(capsys, "--endpoint-url", "http://localhost:4566", "compare")
+    assert "--endpoint-url http://localhost:4566 does not apply" in error
+
+
+def test_compare_json_has_the_documented_shape() -> None:
+    code, out = run_cli("compare", "--json", "--count", "25", "--secret-requests", "400")
+    assert code == 0
+    document = json.loads(out)
+    assert document["count"] == 25
+    assert document["secret_requests"] == 400
+    assert document["total_requests"] == 10_000
+    assert document["prices"]["region"] == "us-east-1"
+    assert document["monthly"] == {
+        "parameter_store_standard": 0,
+        "parameter_store_advanced": pytest.approx(1.30),
+        "secrets_manager": pytest.approx(10.05),
+    }
+
+
+def test_cost_reports_a_failing_program_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = consumer(tmp_path)
+    (project / "__main__.py").write_text(
+        "from components import SecureParameter\n"
+        'SecureParameter("p", {"parameter_name": "aws/x", "value": "v"})\n'
+    )
+    error = one_line_error(capsys, "cost", str(project))
+    assert error.startswith(
+        f"secretkit: {tmp_path / '__main__.py'} stopped: InvalidArgumentError: SecureParameter "
+        "'p': argument 'parameter_name' = 'aws/x' is invalid"
+    )
+    (project / "__main__.py").write_text("raise ValueError('first\\nsecond')\n")
+    error = one_line_error(capsys, "cost", str(project))
+    assert error.endswith("stopped: ValueError: first second\n")

@@ -35,6 +35,8 @@ def loaded_after(module: str) -> set[str]:
     [
         "secretkit",
         "secretkit.cli",
+        "secretkit.cost_commands",
+        "secretkit.project",
         "secretkit.costs.cost",
         "secretkit.costs.advisor",
         "secretkit.testing",
