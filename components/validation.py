@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from components import cron, strategies
+from components import cron, limits, strategies
 from components.errors import InvalidArgumentError, Redacted
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
@@ -200,19 +200,45 @@ def description(argument: str, value: Any, max_length: int) -> str:
     return value
 
 
-def tags(argument: str, value: Any) -> dict[str, str]:
-    """AWS resource tags: string keys up to 128 and values up to 256 characters, no 'aws:' keys."""
+def tags(argument: str, value: Any, own_tags: int = 0) -> dict[str, str]:
+    """AWS resource tags: keys of 1 to 128 and values up to 256 characters, of letters, digits,
+    spaces and _ . : / = + - @, no 'aws:' keys, and at most 50 on a resource together with the
+    ``own_tags`` the component adds itself (limits.TAG_KEY, TAG_VALUE, TAGS_PER_RESOURCE)."""
     mapping = require_mapping(argument, value)
+    room = limits.TAGS_PER_RESOURCE.maximum - own_tags
+    if len(mapping) > room:
+        mine = f", since secretkit adds {own_tags} of its own" if own_tags else ""
+        raise fail(
+            argument,
+            f"<{len(mapping)} tags>",
+            f"AWS allows {limits.TAGS_PER_RESOURCE.maximum} tags on a resource, so at most "
+            f"{room} here{mine}",
+        )
     for key, tag_value in mapping.items():
-        if not isinstance(key, str) or not 1 <= len(key) <= 128:
+        if not isinstance(key, str) or not 1 <= len(key) <= limits.TAG_KEY.maximum:
             raise fail(f"{argument}.{key}", key, "tag keys are strings of 1 to 128 characters")
         if key.lower().startswith("aws:"):
             raise fail(
                 f"{argument}.{key}", key, "tag keys starting with 'aws:' are reserved by AWS"
             )
-        if not isinstance(tag_value, str) or len(tag_value) > 256:
+        if not isinstance(tag_value, str) or len(tag_value) > limits.TAG_VALUE.maximum:
             raise fail(f"{argument}.{key}", tag_value, "tag values are strings up to 256 chars")
+        tag_characters(f"{argument}.{key}", key, "key")
+        tag_characters(f"{argument}.{key}", tag_value, "value")
     return dict(mapping)
+
+
+def tag_characters(argument: str, text: str, part: str) -> str:
+    """A tag key or value made of the characters AWS allows (limits.TAG_PATTERN)."""
+    bad = sorted({c for c in text if not limits.tag_character_allowed(c)})
+    if bad:
+        raise fail(
+            argument,
+            text,
+            f"the tag {part} contains {''.join(bad)!r}; tags are made of letters, digits, "
+            f"spaces and _ . : / = + - @ (AWS's pattern {limits.TAG_PATTERN}+)",
+        )
+    return text
 
 
 # --- names and ARNs -----------------------------------------------------------------------------
@@ -406,7 +432,9 @@ def principal_arn(argument: str, value: Any) -> str:
 
 
 def policy_arn(argument: str, value: Any) -> str:
-    """A managed IAM policy ARN (for permissions boundaries)."""
+    """A managed IAM policy ARN (for permissions boundaries), at most 2048 characters."""
+    if isinstance(value, str) and len(value) > limits.IAM_ARN.maximum:
+        raise limits.refuse(argument, value, limits.IAM_ARN, len(value), "the policy ARN")
     return _arn_of_form(
         argument,
         value,
@@ -473,11 +501,27 @@ def pem_file(argument: str, value: Any) -> str:
     return path
 
 
+#: What follows a custom handler module in the Lambda handler setting (rotation/artifact.py).
+HANDLER_FUNCTION = ".lambda_handler"
+#: The longest custom handler module: the Lambda handler '<module>.lambda_handler' must fit.
+HANDLER_MODULE_MAX = limits.LAMBDA_HANDLER.maximum - len(HANDLER_FUNCTION)
+
+
 def handler_module(argument: str, value: Any) -> str:
-    """A dotted Python module name (``my_rotators.api_key``) defining lambda_handler."""
+    """A dotted Python module name (``my_rotators.api_key``) defining lambda_handler, short
+    enough for the Lambda handler '<module>.lambda_handler' (128 characters; the
+    secretkit:strategy tag 'custom:<module>' then fits its 256 too)."""
     module = require_string(argument, value)
     if not _MODULE_RE.fullmatch(module):
         raise fail(argument, value, "must be a dotted Python module name like my_rotators.api_key")
+    if len(module) > HANDLER_MODULE_MAX:
+        raise limits.refuse(
+            argument,
+            value,
+            limits.LAMBDA_HANDLER,
+            len(module) + len(HANDLER_FUNCTION),
+            f"the Lambda handler '<module>{HANDLER_FUNCTION}'",
+        )
     return module
 
 
@@ -491,7 +535,7 @@ def schedule_expression(argument: str, value: Any) -> str:
 def rotation_schedule(argument: str, value: Any) -> RotationWindows:
     """A rotation schedule (schedule_expression's rules), and when its windows open: a rate()'s
     at midnight, a cron()'s at each hour it fires."""
-    expression = require_string(argument, value)
+    expression = schedule_text(argument, value)
     hours = rate_interval_hours(expression)
     if hours is not None:
         if hours < ROTATION_MIN_HOURS or hours > ROTATION_MAX_DAYS * 24:
@@ -511,6 +555,16 @@ def rotation_schedule(argument: str, value: Any) -> RotationWindows:
         "must be rate(N hours), rate(N days) or cron(minutes hours day-of-month month "
         "day-of-week year)",
     )
+
+
+def schedule_text(argument: str, value: Any) -> str:
+    """A schedule expression's text: at most 256 characters (limits.SCHEDULE_EXPRESSION), and
+    a rate() amount written without leading zeros ('rate(04 hours)' is refused)."""
+    expression = require_string(argument, value)
+    limits.check(argument, value, limits.SCHEDULE_EXPRESSION, expression, "the schedule")
+    if re.fullmatch(r"rate\(0\d+ .*\)", expression):
+        raise fail(argument, value, "the rate() amount must be written without leading zeros")
+    return expression
 
 
 def parse_cron(argument: str, expression: str) -> cron.Cron:
@@ -577,7 +631,7 @@ def eventbridge_schedule(argument: str, value: Any) -> str:
     """An EventBridge schedule: ``rate(N minutes|hours|days)`` (singular unit for 1, plural
     otherwise, as EventBridge insists) or ``cron(...)`` in AWS's cron grammar. Secrets
     Manager's rotation rules (on the hour, every 4 hours at most) do not apply here."""
-    expression = require_string(argument, value)
+    expression = schedule_text(argument, value)
     rate = _EVENTS_RATE_RE.fullmatch(expression)
     if rate:
         amount, unit = int(rate.group(1)), rate.group(2)
@@ -622,6 +676,13 @@ def rotation_duration(
     """The rotation window: ``Nh`` with N from 1 to 24, shorter than the rotation interval, and
     not running past midnight UTC from the latest hour a window opens."""
     duration = require_string(argument, value)
+    if not limits.fits(limits.ROTATION_DURATION, duration):
+        raise fail(
+            argument,
+            value,
+            "must be 2 or 3 characters, a number of hours and 'h' like '3h' "
+            f"({limits.ROTATION_DURATION.source})",
+        )
     match = _DURATION_RE.fullmatch(duration)
     if not match or not 1 <= int(match.group(1)) <= 24:
         raise fail(argument, value, "must be a window of 1h to 24h, written like '3h'")

@@ -20,9 +20,11 @@ from components.iam.foreign_readers import (
 )
 from components.key_args import given_or_created_key, parse_policy_editing
 from components.rotation.code_args import check_master_region, parse_code, parse_master, parse_tls
+from components.rotation.function_code import code_environment_bounds
 from components.rotation.function_settings import (
     FunctionArgs,
     FunctionSettings,
+    check_environment,
     parse_function_settings,
 )
 from components.rotation.rotation_function_args import (
@@ -398,6 +400,8 @@ def parse_rotating_secret_args(
         template = validation.secret_template("secret_template", template)
 
     function = _function_settings(given, rotation)
+    if rotation is not None and rotation.shared is None:
+        check_environment("rotation.environment", function, code_environment_bounds(rotation))
     if template is not None:
         # The generated value must fit too: the template plus a password of the policy's length.
         probe = json.dumps({**template, "password": "x" * function.password_length})
