@@ -9,7 +9,7 @@ from typing import Literal, overload
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
+from components import limits, validation
 from components.aws_context import AwsContext
 from components.iam.documents import Statement
 from components.iam.key_policy import key_policy
@@ -58,7 +58,9 @@ def key_policy_json(
     administrators_can_edit_policy: bool,
     extra_statements: Sequence[Statement] = (),
 ) -> pulumi.Output[str]:
-    """The secretkit key policy of a key the component creates (a CMK or a replica key)."""
+    """The secretkit key policy of a key the component creates (a CMK or a replica key),
+    refused once serialized if over KMS's 32 KB (the key, which takes it as an input, is then
+    not created; administrators alone are checked before anything is registered)."""
     return pulumi.Output.json_dumps(
         key_policy(
             context.partition,
@@ -67,7 +69,18 @@ def key_policy_json(
             administrators_can_edit_policy=administrators_can_edit_policy,
             extra=extra_statements,
         )
+    ).apply(_within_key_policy_limit)
+
+
+def _within_key_policy_limit(policy: str) -> str:
+    limits.check(
+        "key_administrators",
+        f"<key policy of {limits.size(limits.KMS_KEY_POLICY, policy)} bytes>",
+        limits.KMS_KEY_POLICY,
+        policy,
+        "the created key's policy (administrators and readers in other accounts)",
     )
+    return policy
 
 
 @overload

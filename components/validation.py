@@ -774,6 +774,21 @@ def secret_template(argument: str, value: Any) -> dict[str, Any]:
     return dict(template)
 
 
+#: Characters JSON escapes with a backslash: each takes two bytes in the stored value.
+_JSON_ESCAPED = ('"', "\\")
+
+
+def longest_password(length: int, exclude_characters: str) -> str:
+    """A password of ``length`` as long as any the generator can make once JSON-escaped: all
+    '"' (or '\\') when exclude_characters leaves one of them in the alphabet (each becomes two
+    bytes in the secret's JSON), else plain characters. The generator draws from printable
+    ASCII punctuation, letters and digits only (rotation_handlers/password_generator.py)."""
+    for character in _JSON_ESCAPED:
+        if character not in exclude_characters:
+            return character * length
+    return "x" * length
+
+
 def password_policy(argument: str, value: Any) -> dict[str, Any]:
     """``length`` (8-4096) and ``exclude_characters`` (printable ASCII) for generated passwords."""
     policy = require_mapping(argument, value)

@@ -96,6 +96,12 @@ class SecretComponent(Component):
     secret_name: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
 
+    def kms_key_arn_in(self, region: str | None) -> pulumi.Output[str]:
+        """The key that encrypts the secret's copy in ``region`` (None: the secret's own
+        region): the component's key; CrossRegionReplicatedSecret answers each replica's."""
+        del region
+        return self.kms_key_arn
+
     def _keep_built(
         self,
         plan: SecretPlan,
