@@ -676,16 +676,16 @@ def rotation_duration(
     """The rotation window: ``Nh`` with N from 1 to 24, shorter than the rotation interval, and
     not running past midnight UTC from the latest hour a window opens."""
     duration = require_string(argument, value)
+    match = _DURATION_RE.fullmatch(duration)
+    if not match or not 1 <= int(match.group(1)) <= 24:
+        raise fail(argument, value, "must be a window of 1h to 24h, written like '3h'")
     if not limits.fits(limits.ROTATION_DURATION, duration):
         raise fail(
             argument,
             value,
-            "must be 2 or 3 characters, a number of hours and 'h' like '3h' "
-            f"({limits.ROTATION_DURATION.source})",
+            "must be written in 2 or 3 characters like '3h' or '12h' (no run of leading "
+            f"zeros; {limits.ROTATION_DURATION.source})",
         )
-    match = _DURATION_RE.fullmatch(duration)
-    if not match or not 1 <= int(match.group(1)) <= 24:
-        raise fail(argument, value, "must be a window of 1h to 24h, written like '3h'")
     hours = int(match.group(1))
     if interval_hours is not None and hours >= interval_hours:
         raise fail(
