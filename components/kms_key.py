@@ -69,10 +69,11 @@ def key_policy_json(
             administrators_can_edit_policy=administrators_can_edit_policy,
             extra=extra_statements,
         )
-    ).apply(_within_key_policy_limit)
+    ).apply(key_policy_within_limit)
 
 
-def _within_key_policy_limit(policy: str) -> str:
+def key_policy_within_limit(policy: str) -> str:
+    """The serialized key ``policy``, refused when over KMS's 32,768 bytes."""
     limits.check(
         "key_administrators",
         f"<key policy of {limits.size(limits.KMS_KEY_POLICY, policy)} bytes>",

@@ -41,8 +41,8 @@ class Limit:
 _BOTOCORE = "botocore API model"
 _IAM_QUOTAS = "IAM User Guide, 'IAM and AWS STS quotas'"
 _TAGGING = (
-    "botocore API model, iam tagKeyType / tagValueType / tagListType; 'Tag restrictions' in "
-    "the services' user guides"
+    "botocore API model, iam tagKeyType (max 128), iam tagValueType (max 256), iam tagListType "
+    "(max 50); 'Tag restrictions' in the services' user guides: 50 user tags per resource"
 )
 
 EVENT_RULE_DESCRIPTION = Limit(
@@ -164,7 +164,8 @@ SNS_TOPIC_POLICY = Limit(
     "SNS topic policy",
     30_720,
     BYTES,
-    "SNS Developer Guide, 'Amazon SNS quotas' (topic policy 30 KB)",
+    "SNS Developer Guide, 'Amazon SNS API permissions: Actions and resources reference', "
+    "Policy quotas: Bytes 30 kb",
 )
 
 #: Every limit above, in the order docs/limits.md lists them.

@@ -237,10 +237,10 @@ def check_environment(
         "PASSWORD_LENGTH": len(str(settings.password_length)),
         "EXCLUDE_CHARACTERS": len(settings.exclude_characters.encode()),
     }
-    for name, value in settings.environment.items():
-        sizes[name] = len(value.encode()) if isinstance(value, str) else 0
-    for name, value in own.items():
-        sizes[name] = value if isinstance(value, int) else len(value.encode())
+    for name, given in settings.environment.items():
+        sizes[name] = len(given.encode()) if isinstance(given, str) else 0
+    for name, added in own.items():
+        sizes[name] = added if isinstance(added, int) else len(added.encode())
     total = sum(len(name.encode()) + size for name, size in sizes.items())
     if total > ENVIRONMENT_MAX_BYTES:
         largest = sorted(sizes, key=lambda name: -sizes[name])[:3]
