@@ -5,7 +5,7 @@ environment), with their defaults and the pure check that reads them."""
 # (provider/) is inferred from them at run time.
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 
 import pulumi
@@ -261,6 +261,29 @@ def unknown_environment(settings: FunctionSettings) -> dict[str, pulumi.Output[s
         for name, value in settings.environment.items()
         if isinstance(value, pulumi.Output)
     }
+
+
+def check_environment_later(
+    gate: InputGate,
+    argument: str,
+    settings: FunctionSettings,
+    own: Mapping[str, str | int],
+) -> None:
+    """check_environment again through ``gate`` once the user's environment values given as
+    Outputs are known (nothing to do when none is): the function's resources wait for it."""
+    unknown = unknown_environment(settings)
+    if not unknown:
+        return
+    names = list(unknown)
+
+    def rule(values: list[str]) -> None:
+        resolved: dict[str, pulumi.Input[str]] = {
+            **settings.environment,
+            **dict(zip(names, values, strict=True)),
+        }
+        check_environment(argument, replace(settings, environment=resolved), own)
+
+    gate.check(pulumi.Output.all(*unknown.values()), rule)
 
 
 def parse_function_settings(

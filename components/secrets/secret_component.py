@@ -34,7 +34,8 @@ from components.iam.reader import secret_read_policy
 from components.iam.replicas import SecretLocation
 from components.input_gate import InputGate
 from components.key_choice import ChosenKey, choose_key
-from components.rotation.function_settings import refuse_secret_values
+from components.rotation.function_code import code_environment_bounds
+from components.rotation.function_settings import check_environment_later, refuse_secret_values
 from components.rotation.lambda_function import (
     FunctionResources,
     FunctionSite,
@@ -335,6 +336,9 @@ def open_gate(
     rotation = settings.rotation
     if rotation is not None and rotation.shared is None:
         refuse_secret_values(gate, "rotation.environment", settings.function.environment)
+        check_environment_later(
+            gate, "rotation.environment", settings.function, code_environment_bounds(rotation)
+        )
     return gate
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import botocore
+import pulumi
 import pytest
 
 from components import (
@@ -487,3 +488,57 @@ def test_an_output_is_not_needed_to_bound_the_environment() -> None:
         len("arn:aws-us-gov:kms:ap-southeast-7:123456789012:key/mrk-" + "0" * 32)
         == limits.KEY_ARN_LONGEST
     )
+
+
+@pytest.mark.parametrize(
+    ("component", "args", "argument"),
+    [
+        (
+            RotatingSecret,
+            secret_args(
+                rotation=rotation(environment={"EXTRA": pulumi.Output.from_input("e" * 4100)})
+            ),
+            "rotation.environment",
+        ),
+        (
+            SecureParameter,
+            parameter_args(
+                rotation={
+                    "schedule_expression": "rate(1 day)",
+                    # Fits alone (4,055 bytes), not with the variables secretkit sets.
+                    "environment": {"EXTRA": pulumi.Output.from_input("e" * 4050)},
+                }
+            ),
+            "rotation.environment",
+        ),
+        (
+            RotationFunction,
+            function_args(environment={"EXTRA": pulumi.Output.from_input("e" * 4100)}),
+            "environment",
+        ),
+    ],
+    ids=["RotatingSecret", "SecureParameter", "RotationFunction"],
+)
+def test_an_environment_value_known_at_deploy_is_measured_before_the_function(
+    monitor: RecordingMonitor, component: Any, args: dict[str, Any], argument: str
+) -> None:
+    """An Output value counts once known: over 4 KB with the rest, no child is created."""
+    output = {RotatingSecret: "secret_arn", SecureParameter: "parameter_arn"}.get(
+        component, "function_arn"
+    )
+    with pytest.raises(ValueError, match="AWS allows at most 4096") as caught:
+        mocks.run(lambda: getattr(component("late", args), output))
+    assert f"argument '{argument}' = '<" in str(caught.value)
+    # Only the environment's deferred check failed: nothing the function is made of exists.
+    assert not [r for r in monitor.registrations if r.type.startswith("aws:lambda")]
+    assert not [r for r in monitor.registrations if r.type.startswith("aws:iam/role:")]
+
+
+def test_an_environment_value_known_at_deploy_that_fits_goes_through(
+    monitor: RecordingMonitor,
+) -> None:
+    value = pulumi.Output.from_input("e" * 2000)
+    args = function_args(environment={"EXTRA": value})
+    mocks.run(lambda: RotationFunction("late", args).function_arn)  # type: ignore[arg-type]
+    function = monitor.by_type("aws:lambda/function:Function")[0].plain_inputs
+    assert function["environment"]["variables"]["EXTRA"] == "e" * 2000
