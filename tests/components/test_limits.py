@@ -262,7 +262,7 @@ def test_rotation_function_at_its_longest_inputs(monitor: RecordingMonitor) -> N
         "permissions_boundary_arn": f"arn:aws:iam::{ACCOUNT}:policy/{'b' * 2000}",
         "tls": "require",
     }
-    mocks.run(lambda: RotationFunction("f" * 40, args).function_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: RotationFunction("f" * 47, args).function_arn)  # type: ignore[arg-type]
     assert check_registrations(monitor) >= 5
 
 
@@ -457,13 +457,18 @@ def test_the_secret_template_is_sized_with_the_password_the_policy_allows(
 
 
 def test_a_replicated_secret_without_rotation_takes_50_tags(monitor: RecordingMonitor) -> None:
+    """And at its longest name, its keys' descriptions ("Encrypts the <region> replica of
+    Secrets Manager secret <name> (secretkit)") fit too."""
     args = {
-        "secret_name": "prod/app/db",
-        "replica_regions": ["eu-west-1"],
+        "secret_name": "s" * 512,
+        "description": "d" * 2048,
+        "replica_regions": ["eu-west-1", "ap-southeast-2"],
         "tags": {f"k{i}": "v" for i in range(50)},
     }
     mocks.run(lambda: CrossRegionReplicatedSecret("rep", args).secret_arn)  # type: ignore[arg-type]
-    assert check_registrations(monitor) > 0
+    assert check_registrations(monitor) > 50 * 2 * 3
+    keys = monitor.by_type("aws:kms/key:Key")
+    assert len(keys) == 3
 
 
 def test_a_key_policy_over_32_kb_once_known_fails_the_key(monitor: RecordingMonitor) -> None:
