@@ -16,8 +16,8 @@ from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEF
 
 # --- AWS limits, in one place -------------------------------------------------------------------
 
-SECRET_NAME_MAX = 512
-SECRET_VALUE_MAX_BYTES = 65_536
+SECRET_NAME_MAX = limits.SECRET_NAME.maximum
+SECRET_VALUE_MAX_BYTES = limits.SECRET_VALUE.maximum
 PARAMETER_ARN_MAX = 1011
 PARAMETER_LEVELS_MAX = 15
 STANDARD_PARAMETER_MAX_BYTES = 4_096
