@@ -206,7 +206,11 @@ def register_replica_keys(
                 description=f"Encrypts {encrypts} (secretkit)",
                 deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
                 policy=key_policy_json(
-                    context, choice.administrators, choice.administrators_can_edit_policy, extra
+                    context,
+                    choice.administrators,
+                    choice.administrators_can_edit_policy,
+                    extra,
+                    resource=f"{parent.pulumi_resource_name}-key-{region}",
                 ),
                 tags=tags or None,
                 opts=pulumi.ResourceOptions(parent=parent, depends_on=gate.depends_on()),

@@ -474,8 +474,10 @@ def test_a_replicated_secret_without_rotation_takes_50_tags(monitor: RecordingMo
 def test_a_key_policy_over_32_kb_once_known_fails_the_key(monitor: RecordingMonitor) -> None:
     """Readers in other accounts add statements known only with the key's context: the
     serialized policy is measured then, and the key is not created."""
-    with pytest.raises(InvalidArgumentError, match="AWS allows at most 32768"):
-        key_policy_within_limit(json.dumps({"Statement": ["x" * 33_000]}))
+    with pytest.raises(InvalidArgumentError, match="AWS allows at most 32768") as caught:
+        key_policy_within_limit(json.dumps({"Statement": ["x" * 33_000]}), "db-key")
+    assert "the policy of the KMS key 'db-key'" in caught.value.rule
+    assert "33" in caught.value.rule
     assert key_policy_within_limit("{}") == "{}"
 
 
@@ -547,3 +549,21 @@ def test_an_environment_value_known_at_deploy_that_fits_goes_through(
     mocks.run(lambda: RotationFunction("late", args).function_arn)  # type: ignore[arg-type]
     function = monitor.by_type("aws:lambda/function:Function")[0].plain_inputs
     assert function["environment"]["variables"]["EXTRA"] == "e" * 2000
+
+
+def test_a_key_policy_over_32_kb_with_readers_in_other_accounts_stops_the_key(
+    monitor: RecordingMonitor,
+) -> None:
+    """Administrators that fit alone (checked before registration) plus statements for
+    readers in other accounts (known with the deploying account) make 33 KB: the key, and all
+    that uses it, is not created; the error names the key, the size and the limit."""
+    admins = [f"arn:aws:iam::{ACCOUNT}:role/{'p' * 600}/admin-{i:02d}" for i in range(48)]
+    readers = [f"arn:aws:iam::{210987654321 + i}:role/{'r' * 300}/reader" for i in range(3)]
+    args = secret_args(
+        key_administrators=admins, readers=readers, key_policy_allows_foreign_readers=True
+    )
+    with pytest.raises(ValueError, match="AWS allows at most 32768") as caught:
+        mocks.run(lambda: RotatingSecret("big", args).secret_arn)  # type: ignore[arg-type]
+    assert "the policy of the KMS key 'big-key'" in str(caught.value)
+    assert not monitor.by_type("aws:kms/key:Key")
+    assert not monitor.by_type("aws:secretsmanager/secret:Secret")
