@@ -200,10 +200,18 @@ def description(argument: str, value: Any, max_length: int) -> str:
     return value
 
 
-def tags(argument: str, value: Any, own_tags: int = 0) -> dict[str, str]:
-    """AWS resource tags: keys of 1 to 128 and values up to 256 characters, of letters, digits,
-    spaces and _ . : / = + - @, no 'aws:' keys, and at most 50 on a resource together with the
-    ``own_tags`` the component adds itself (limits.TAG_KEY, TAG_VALUE, TAGS_PER_RESOURCE)."""
+def tags(
+    argument: str, value: Any, own_tags: int = 0, *, characters_checked: bool = True
+) -> dict[str, str]:
+    """AWS resource tags: keys of 1 to 128 and values up to 256 characters, no 'aws:' keys, and
+    at most 50 on a resource together with the ``own_tags`` the component adds itself
+    (limits.TAG_KEY, TAG_VALUE, TAGS_PER_RESOURCE).
+
+    With ``characters_checked`` (the component tags a resource whose API enforces
+    limits.TAG_PATTERN: IAM, Lambda, CloudWatch Logs and Parameter Store do, per their botocore
+    models; Secrets Manager, KMS, EventBridge and SNS do not), keys and values are made of
+    letters, digits, spaces and _ . : / = + - @ only. A secret without a rotation function of
+    its own keeps accepting what Secrets Manager and KMS accept."""
     mapping = require_mapping(argument, value)
     room = limits.TAGS_PER_RESOURCE.maximum - own_tags
     if len(mapping) > room:
@@ -223,8 +231,9 @@ def tags(argument: str, value: Any, own_tags: int = 0) -> dict[str, str]:
             )
         if not isinstance(tag_value, str) or len(tag_value) > limits.TAG_VALUE.maximum:
             raise fail(f"{argument}.{key}", tag_value, "tag values are strings up to 256 chars")
-        tag_characters(f"{argument}.{key}", key, "key")
-        tag_characters(f"{argument}.{key}", tag_value, "value")
+        if characters_checked:
+            tag_characters(f"{argument}.{key}", key, "key")
+            tag_characters(f"{argument}.{key}", tag_value, "value")
     return dict(mapping)
 
 

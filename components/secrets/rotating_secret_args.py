@@ -437,8 +437,14 @@ def parse_rotating_secret_args(
             given.get("recovery_window_in_days", DEFAULT_RECOVERY_WINDOW_DAYS),
         ),
         function=function,
-        # The secret also carries secretkit:strategy when it rotates (secret_component.py).
-        tags=validation.tags("tags", given.get("tags", {}), own_tags=1 if rotation else 0),
+        # The secret also carries secretkit:strategy when it rotates (secret_component.py);
+        # its own rotation function's role, function and log group enforce the tag characters.
+        tags=validation.tags(
+            "tags",
+            given.get("tags", {}),
+            own_tags=1 if rotation else 0,
+            characters_checked=rotation is not None and rotation.shared is None,
+        ),
         warnings=validation.secret_name_warnings(name),
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
         resource_policy_statements=statements,

@@ -567,3 +567,20 @@ def test_a_key_policy_over_32_kb_with_readers_in_other_accounts_stops_the_key(
     assert "the policy of the KMS key 'big-key'" in str(caught.value)
     assert not monitor.by_type("aws:kms/key:Key")
     assert not monitor.by_type("aws:secretsmanager/secret:Secret")
+
+
+def test_tag_characters_are_free_where_no_api_enforces_them(monitor: RecordingMonitor) -> None:
+    """Secrets Manager and KMS models give tags no pattern: a replicated secret without a
+    rotation function of its own keeps the tags it could deploy before (no working stack is
+    refused), while one with rotation (IAM role, Lambda, log group enforce it) is refused."""
+    tags = {"owner#": "Payments & Billing"}
+    args = {"secret_name": "prod/app/db", "replica_regions": ["eu-west-1"], "tags": tags}
+    mocks.run(lambda: CrossRegionReplicatedSecret("rep", args).secret_arn)  # type: ignore[arg-type]
+    secret = monitor.by_type("aws:secretsmanager/secret:Secret")[0].plain_inputs
+    assert secret["tags"] == tags
+    assert botocore_shape("secretsmanager", "TagKeyType").get("pattern") is None
+    assert botocore_shape("kms", "TagKeyType").get("pattern") is None
+    for service, shape in (("ssm", "TagKey"), ("lambda", "TagKey"), ("logs", "TagKey")):
+        assert limits.TAG_PATTERN[:-1] in botocore_shape(service, shape)["pattern"]
+    with pytest.raises(InvalidArgumentError, match="contains '#'"):
+        mocks.run(lambda: CrossRegionReplicatedSecret("rot", {**args, "rotation": rotation()}))  # type: ignore[arg-type]
