@@ -574,7 +574,11 @@ def test_tag_characters_are_free_where_no_api_enforces_them(monitor: RecordingMo
     rotation function of its own keeps the tags it could deploy before (no working stack is
     refused), while one with rotation (IAM role, Lambda, log group enforce it) is refused."""
     tags = {"owner#": "Payments & Billing"}
-    args = {"secret_name": "prod/app/db", "replica_regions": ["eu-west-1"], "tags": tags}
+    args: dict[str, Any] = {
+        "secret_name": "prod/app/db",
+        "replica_regions": ["eu-west-1"],
+        "tags": tags,
+    }
     mocks.run(lambda: CrossRegionReplicatedSecret("rep", args).secret_arn)  # type: ignore[arg-type]
     secret = monitor.by_type("aws:secretsmanager/secret:Secret")[0].plain_inputs
     assert secret["tags"] == tags
@@ -582,5 +586,6 @@ def test_tag_characters_are_free_where_no_api_enforces_them(monitor: RecordingMo
     assert botocore_shape("kms", "TagKeyType").get("pattern") is None
     for service, shape in (("ssm", "TagKey"), ("lambda", "TagKey"), ("logs", "TagKey")):
         assert limits.TAG_PATTERN[:-1] in botocore_shape(service, shape)["pattern"]
+    rotating: Any = {**args, "rotation": rotation()}
     with pytest.raises(InvalidArgumentError, match="contains '#'"):
-        mocks.run(lambda: CrossRegionReplicatedSecret("rot", {**args, "rotation": rotation()}))  # type: ignore[arg-type]
+        mocks.run(lambda: CrossRegionReplicatedSecret("rot", rotating))
