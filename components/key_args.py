@@ -6,7 +6,8 @@ from typing import Any
 
 import pulumi
 
-from components import validation
+from components import limits, validation
+from components.iam.key_policy import key_policy
 
 #: The argument's name on every component that takes key_administrators.
 POLICY_EDITING = "key_administrators_can_edit_policy"
@@ -52,4 +53,24 @@ def parse_policy_editing(given: Mapping[str, Any], administrators: Sequence[str]
             "only applies with key_administrators (the principals who may then edit the key "
             "policy of the created key)",
         )
+    check_key_policy_size(administrators, value)
     return value
+
+
+def check_key_policy_size(administrators: Sequence[str], can_edit_policy: bool) -> None:
+    """Refuse key_administrators that make the created key's policy larger than KMS's 32 KB,
+    measured on the document as serialized (json.dumps, as pulumi.Output.json_dumps does) in
+    the longest partition; statements for readers in other accounts come on top and are
+    measured when the key's policy is known (kms_key.key_policy_json)."""
+    if not administrators:
+        return
+    document = key_policy(
+        "aws-us-gov", "123456789012", administrators, administrators_can_edit_policy=can_edit_policy
+    )
+    limits.check(
+        "key_administrators",
+        f"<{len(administrators)} ARNs>",
+        limits.KMS_KEY_POLICY,
+        document,
+        "the created key's policy",
+    )

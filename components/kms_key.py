@@ -9,7 +9,7 @@ from typing import Literal, overload
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
+from components import limits, validation
 from components.aws_context import AwsContext
 from components.iam.documents import Statement
 from components.iam.key_policy import key_policy
@@ -45,7 +45,11 @@ def create_kms_key(
         region=region,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         policy=key_policy_json(
-            context, administrators, administrators_can_edit_policy, extra_statements
+            context,
+            administrators,
+            administrators_can_edit_policy,
+            extra_statements,
+            resource=resource_name,
         ),
         tags=dict(tags) if tags else None,
         opts=opts,
@@ -57,8 +61,13 @@ def key_policy_json(
     administrators: Sequence[str],
     administrators_can_edit_policy: bool,
     extra_statements: Sequence[Statement] = (),
+    *,
+    resource: str = "key",
 ) -> pulumi.Output[str]:
-    """The secretkit key policy of a key the component creates (a CMK or a replica key)."""
+    """The secretkit key policy of a key the component creates (a CMK or a replica key, named
+    ``resource``), refused once serialized if over KMS's 32 KB (the key, which takes it as an
+    input, is then not created; administrators alone are checked before anything is
+    registered)."""
     return pulumi.Output.json_dumps(
         key_policy(
             context.partition,
@@ -67,7 +76,20 @@ def key_policy_json(
             administrators_can_edit_policy=administrators_can_edit_policy,
             extra=extra_statements,
         )
+    ).apply(lambda policy: key_policy_within_limit(policy, resource))
+
+
+def key_policy_within_limit(policy: str, resource: str = "key") -> str:
+    """The serialized key ``policy`` of the key ``resource``, refused when over KMS's 32,768
+    bytes."""
+    limits.check(
+        "key_administrators",
+        f"<key policy of {limits.size(limits.KMS_KEY_POLICY, policy)} bytes>",
+        limits.KMS_KEY_POLICY,
+        policy,
+        f"the policy of the KMS key '{resource}' (administrators and readers in other accounts)",
     )
+    return policy
 
 
 @overload

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from components import validation
+from components import limits, validation
 
 #: Pulumi's default auto-naming appends '-' and 7 random hex characters.
 AUTONAME_SUFFIX = 8
@@ -32,17 +32,30 @@ class NameRule:
 
 
 _IAM_CHARACTERS = re.compile(r"[\w+=,.@-]", re.ASCII)
-IAM_ROLE = NameRule("IAM role name", 64, _IAM_CHARACTERS, "letters, digits and + = , . @ _ -")
-IAM_POLICY = NameRule("IAM policy name", 128, _IAM_CHARACTERS, "letters, digits and + = , . @ _ -")
+IAM_ROLE = NameRule(
+    "IAM role name",
+    limits.IAM_ROLE_NAME.maximum,
+    _IAM_CHARACTERS,
+    "letters, digits and + = , . @ _ -",
+)
+IAM_POLICY = NameRule(
+    "IAM policy name",
+    limits.IAM_POLICY_NAME.maximum,
+    _IAM_CHARACTERS,
+    "letters, digits and + = , . @ _ -",
+)
 LAMBDA_FUNCTION = NameRule(
-    "Lambda function name", 64, re.compile(r"[A-Za-z0-9_-]"), "letters, digits, - and _"
+    "Lambda function name",
+    limits.LAMBDA_FUNCTION_NAME.maximum,
+    re.compile(r"[A-Za-z0-9_-]"),
+    "letters, digits, - and _",
 )
 LAMBDA_STATEMENT = NameRule(
     "Lambda permission statement id", 100, re.compile(r"[A-Za-z0-9_-]"), "letters, digits, - and _"
 )
 LOG_GROUP = NameRule(
     "CloudWatch log group name",
-    512,
+    limits.LOG_GROUP_NAME.maximum,
     re.compile(r"[A-Za-z0-9._/#-]"),
     "letters, digits and . _ - / #",
 )

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from components import cron, strategies
+from components import cron, limits, strategies
 from components.errors import InvalidArgumentError, Redacted
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 # --- AWS limits, in one place -------------------------------------------------------------------
 
-SECRET_NAME_MAX = 512
-SECRET_VALUE_MAX_BYTES = 65_536
+SECRET_NAME_MAX = limits.SECRET_NAME.maximum
+SECRET_VALUE_MAX_BYTES = limits.SECRET_VALUE.maximum
 PARAMETER_ARN_MAX = 1011
 PARAMETER_LEVELS_MAX = 15
 STANDARD_PARAMETER_MAX_BYTES = 4_096
@@ -200,19 +200,54 @@ def description(argument: str, value: Any, max_length: int) -> str:
     return value
 
 
-def tags(argument: str, value: Any) -> dict[str, str]:
-    """AWS resource tags: string keys up to 128 and values up to 256 characters, no 'aws:' keys."""
+def tags(
+    argument: str, value: Any, own_tags: int = 0, *, characters_checked: bool = True
+) -> dict[str, str]:
+    """AWS resource tags: keys of 1 to 128 and values up to 256 characters, no 'aws:' keys, and
+    at most 50 on a resource together with the ``own_tags`` the component adds itself
+    (limits.TAG_KEY, TAG_VALUE, TAGS_PER_RESOURCE).
+
+    With ``characters_checked`` (the component tags a resource whose API enforces
+    limits.TAG_PATTERN: IAM, Lambda, CloudWatch Logs and Parameter Store do, per their botocore
+    models; Secrets Manager, KMS, EventBridge and SNS do not), keys and values are made of
+    letters, digits, spaces and _ . : / = + - @ only. A secret without a rotation function of
+    its own keeps accepting what Secrets Manager and KMS accept."""
     mapping = require_mapping(argument, value)
+    room = limits.TAGS_PER_RESOURCE.maximum - own_tags
+    if len(mapping) > room:
+        mine = f", since secretkit adds {own_tags} of its own" if own_tags else ""
+        raise fail(
+            argument,
+            f"<{len(mapping)} tags>",
+            f"AWS allows {limits.TAGS_PER_RESOURCE.maximum} tags on a resource, so at most "
+            f"{room} here{mine}",
+        )
     for key, tag_value in mapping.items():
-        if not isinstance(key, str) or not 1 <= len(key) <= 128:
+        if not isinstance(key, str) or not 1 <= len(key) <= limits.TAG_KEY.maximum:
             raise fail(f"{argument}.{key}", key, "tag keys are strings of 1 to 128 characters")
         if key.lower().startswith("aws:"):
             raise fail(
                 f"{argument}.{key}", key, "tag keys starting with 'aws:' are reserved by AWS"
             )
-        if not isinstance(tag_value, str) or len(tag_value) > 256:
+        if not isinstance(tag_value, str) or len(tag_value) > limits.TAG_VALUE.maximum:
             raise fail(f"{argument}.{key}", tag_value, "tag values are strings up to 256 chars")
+        if characters_checked:
+            tag_characters(f"{argument}.{key}", key, "key")
+            tag_characters(f"{argument}.{key}", tag_value, "value")
     return dict(mapping)
+
+
+def tag_characters(argument: str, text: str, part: str) -> str:
+    """A tag key or value made of the characters AWS allows (limits.TAG_PATTERN)."""
+    bad = sorted({c for c in text if not limits.tag_character_allowed(c)})
+    if bad:
+        raise fail(
+            argument,
+            text,
+            f"the tag {part} contains {''.join(bad)!r}; tags are made of letters, digits, "
+            f"spaces and _ . : / = + - @ (AWS's pattern {limits.TAG_PATTERN}+)",
+        )
+    return text
 
 
 # --- names and ARNs -----------------------------------------------------------------------------
@@ -406,7 +441,9 @@ def principal_arn(argument: str, value: Any) -> str:
 
 
 def policy_arn(argument: str, value: Any) -> str:
-    """A managed IAM policy ARN (for permissions boundaries)."""
+    """A managed IAM policy ARN (for permissions boundaries), at most 2048 characters."""
+    if isinstance(value, str) and len(value) > limits.IAM_ARN.maximum:
+        raise limits.refuse(argument, value, limits.IAM_ARN, len(value), "the policy ARN")
     return _arn_of_form(
         argument,
         value,
@@ -473,11 +510,27 @@ def pem_file(argument: str, value: Any) -> str:
     return path
 
 
+#: What follows a custom handler module in the Lambda handler setting (rotation/artifact.py).
+HANDLER_FUNCTION = ".lambda_handler"
+#: The longest custom handler module: the Lambda handler '<module>.lambda_handler' must fit.
+HANDLER_MODULE_MAX = limits.LAMBDA_HANDLER.maximum - len(HANDLER_FUNCTION)
+
+
 def handler_module(argument: str, value: Any) -> str:
-    """A dotted Python module name (``my_rotators.api_key``) defining lambda_handler."""
+    """A dotted Python module name (``my_rotators.api_key``) defining lambda_handler, short
+    enough for the Lambda handler '<module>.lambda_handler' (128 characters; the
+    secretkit:strategy tag 'custom:<module>' then fits its 256 too)."""
     module = require_string(argument, value)
     if not _MODULE_RE.fullmatch(module):
         raise fail(argument, value, "must be a dotted Python module name like my_rotators.api_key")
+    if len(module) > HANDLER_MODULE_MAX:
+        raise limits.refuse(
+            argument,
+            value,
+            limits.LAMBDA_HANDLER,
+            len(module) + len(HANDLER_FUNCTION),
+            f"the Lambda handler '<module>{HANDLER_FUNCTION}'",
+        )
     return module
 
 
@@ -491,7 +544,7 @@ def schedule_expression(argument: str, value: Any) -> str:
 def rotation_schedule(argument: str, value: Any) -> RotationWindows:
     """A rotation schedule (schedule_expression's rules), and when its windows open: a rate()'s
     at midnight, a cron()'s at each hour it fires."""
-    expression = require_string(argument, value)
+    expression = schedule_text(argument, value)
     hours = rate_interval_hours(expression)
     if hours is not None:
         if hours < ROTATION_MIN_HOURS or hours > ROTATION_MAX_DAYS * 24:
@@ -511,6 +564,16 @@ def rotation_schedule(argument: str, value: Any) -> RotationWindows:
         "must be rate(N hours), rate(N days) or cron(minutes hours day-of-month month "
         "day-of-week year)",
     )
+
+
+def schedule_text(argument: str, value: Any) -> str:
+    """A schedule expression's text: at most 256 characters (limits.SCHEDULE_EXPRESSION), and
+    a rate() amount written without leading zeros ('rate(04 hours)' is refused)."""
+    expression = require_string(argument, value)
+    limits.check(argument, value, limits.SCHEDULE_EXPRESSION, expression, "the schedule")
+    if re.fullmatch(r"rate\(0\d+ .*\)", expression):
+        raise fail(argument, value, "the rate() amount must be written without leading zeros")
+    return expression
 
 
 def parse_cron(argument: str, expression: str) -> cron.Cron:
@@ -577,7 +640,7 @@ def eventbridge_schedule(argument: str, value: Any) -> str:
     """An EventBridge schedule: ``rate(N minutes|hours|days)`` (singular unit for 1, plural
     otherwise, as EventBridge insists) or ``cron(...)`` in AWS's cron grammar. Secrets
     Manager's rotation rules (on the hour, every 4 hours at most) do not apply here."""
-    expression = require_string(argument, value)
+    expression = schedule_text(argument, value)
     rate = _EVENTS_RATE_RE.fullmatch(expression)
     if rate:
         amount, unit = int(rate.group(1)), rate.group(2)
@@ -625,6 +688,13 @@ def rotation_duration(
     match = _DURATION_RE.fullmatch(duration)
     if not match or not 1 <= int(match.group(1)) <= 24:
         raise fail(argument, value, "must be a window of 1h to 24h, written like '3h'")
+    if not limits.fits(limits.ROTATION_DURATION, duration):
+        raise fail(
+            argument,
+            value,
+            "must be written in 2 or 3 characters like '3h' or '12h' (no run of leading "
+            f"zeros; {limits.ROTATION_DURATION.source})",
+        )
     hours = int(match.group(1))
     if interval_hours is not None and hours >= interval_hours:
         raise fail(
@@ -711,6 +781,21 @@ def secret_template(argument: str, value: Any) -> dict[str, Any]:
             "the template must not hold a password; it is generated (or use secret_string)",
         )
     return dict(template)
+
+
+#: Characters JSON escapes with a backslash: each takes two bytes in the stored value.
+_JSON_ESCAPED = ('"', "\\")
+
+
+def longest_password(length: int, exclude_characters: str) -> str:
+    """A password of ``length`` as long as any the generator can make once JSON-escaped: all
+    '"' (or '\\') when exclude_characters leaves one of them in the alphabet (each becomes two
+    bytes in the secret's JSON), else plain characters. The generator draws from printable
+    ASCII punctuation, letters and digits only (rotation_handlers/password_generator.py)."""
+    for character in _JSON_ESCAPED:
+        if character not in exclude_characters:
+            return character * length
+    return "x" * length
 
 
 def password_policy(argument: str, value: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import limits
 from components.iam.topic_policy import events_publish_policy
 
 #: The detail-type Parameter Store uses for Expiration/ExpirationNotification/NoChangeNotification.
@@ -22,6 +23,18 @@ def event_pattern(parameter_name: str) -> dict[str, object]:
         "detail-type": [POLICY_ACTION_DETAIL_TYPE],
         "detail": {"parameter-name": [parameter_name]},
     }
+
+
+def rule_description(parameter_name: str) -> str:
+    """The rule's description, naming the parameter; a name too long for EventBridge's 512
+    characters is cut and followed by '...' and a digest (limits.shorten), so only names AWS
+    would have refused change."""
+    return limits.shorten(
+        limits.EVENT_RULE_DESCRIPTION,
+        "Parameter Store policy events of ",
+        parameter_name,
+        " (secretkit)",
+    )
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,7 @@ def create_notifications(
     opts = pulumi.ResourceOptions(parent=parent, depends_on=gate)
     rule = aws.cloudwatch.EventRule(
         f"{name}-policy-events",
-        description=f"Parameter Store policy events of {parameter_name} (secretkit)",
+        description=rule_description(parameter_name),
         event_pattern=json.dumps(event_pattern(parameter_name)),
         tags=dict(tags) if tags else None,
         opts=opts,

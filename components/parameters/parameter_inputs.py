@@ -14,8 +14,11 @@ from components.errors import Redacted
 from components.iam import grants
 from components.input_gate import InputGate
 from components.parameters.parameter_plan import ParameterPlan
-from components.parameters.secure_parameter_args import SecureParameterSettings
-from components.rotation.function_settings import refuse_secret_values
+from components.parameters.secure_parameter_args import (
+    SecureParameterSettings,
+    rotation_environment_bounds,
+)
+from components.rotation.function_settings import check_environment_later, refuse_secret_values
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,17 @@ def check_inputs(
     grants.check_accounts_later(gate, "readers", local_readers, context.account_id)
     if settings.rotation is not None:
         refuse_secret_values(gate, "rotation.environment", settings.rotation.function.environment)
+        check_environment_later(
+            gate,
+            "rotation.environment",
+            settings.rotation.function,
+            rotation_environment_bounds(
+                settings.parameter_name,
+                settings.description,
+                settings.kms_key_arn,
+                settings.create_kms_key,
+            ),
+        )
     checked_key = (
         plan.key.checked_later(gate, context.region, "the parameter") if plan.key else None
     )

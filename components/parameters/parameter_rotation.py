@@ -6,6 +6,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components import limits
 from components.aws_context import AwsContext
 from components.iam.rotation_role import parameter_rotation_policy
 from components.parameters.parameter_plan import ParameterPlan
@@ -18,6 +19,14 @@ from components.rotation.lambda_function import (
     create_rotation_function,
     register_log_group,
 )
+
+
+def schedule_description(parameter_name: str) -> str:
+    """The schedule rule's description, naming the parameter; shortened as
+    notifications.rule_description is, only when over EventBridge's 512 characters."""
+    return limits.shorten(
+        limits.EVENT_RULE_DESCRIPTION, "Rotates SSM parameter ", parameter_name, " (secretkit)"
+    )
 
 
 def register_parameter_rotation(
@@ -39,7 +48,7 @@ def register_parameter_rotation(
         return None
     rule = aws.cloudwatch.EventRule(
         f"{name}-rotation-schedule",
-        description=f"Rotates SSM parameter {settings.parameter_name} (secretkit)",
+        description=schedule_description(settings.parameter_name),
         schedule_expression=rotation.schedule_expression,
         tags=settings.tags or None,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=gate),

@@ -86,7 +86,8 @@ def parse_proxy_args(args: Any) -> ProxySettings:
             )
         name = component.secret_name
         if key is None:
-            key = component.kms_key_arn
+            # A replica is encrypted with its own region's key, not the primary's.
+            key = component.kms_key_arn_in(given.get("region"))
     else:
         name = validation.secret_name("secret_name", name)
     region = given.get("region")

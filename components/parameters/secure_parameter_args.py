@@ -9,13 +9,14 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
-from components import parameter_policies, validation
+from components import limits, parameter_policies, validation
 from components.errors import Redacted
 from components.iam.foreign_readers import ReaderRef, parse_readers
 from components.key_args import given_key_arn, key_administrators, parse_policy_editing
 from components.rotation.function_settings import (
     FunctionSettings,
     PasswordPolicyArgs,
+    check_environment,
     parse_function_settings,
 )
 
@@ -182,6 +183,27 @@ def parse_parameter_rotation(value: Any, write_only: bool) -> ParameterRotationS
     )
 
 
+def rotation_environment_bounds(
+    parameter_name: str, description: str | None, kms_key_arn: Any, create_key: bool
+) -> dict[str, str | int]:
+    """The variables the parameter's rotation function gets besides the function settings'
+    (parameter_rotation.py), a value known only at deploy counted as the longest it can be."""
+    if isinstance(kms_key_arn, str):
+        key: str | int = kms_key_arn
+    elif kms_key_arn is None and not create_key:
+        key = AWS_MANAGED_SSM_KEY
+    else:
+        key = limits.KEY_ARN_LONGEST
+    bounds: dict[str, str | int] = {
+        "PARAMETER_NAME": parameter_name,
+        "KEY_ID": key,
+        "TIER": len("Advanced"),
+    }
+    if description:
+        bounds["DESCRIPTION"] = description
+    return bounds
+
+
 def parse_policies(given: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
     """Expiration and notification policies from their arguments.
 
@@ -322,6 +344,11 @@ def parse_secure_parameter_args(
     rotation = None
     if given.get("rotation") is not None:
         rotation = parse_parameter_rotation(given["rotation"], write_only)
+        check_environment(
+            "rotation.environment",
+            rotation.function,
+            rotation_environment_bounds(name, description, kms_key_arn, create_key),
+        )
 
     return SecureParameterSettings(
         parameter_name=name,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pulumi
 
-from components import strategies
+from components import limits, strategies
 from components.iam.master_secret import MasterSecret
 from components.rotation.artifact import HandlerArtifact, rotation_artifact
 from components.rotation.code_args import RotationCode
@@ -71,3 +71,12 @@ def code_environment(code: RotationCode) -> dict[str, pulumi.Input[str]]:
     if code.ca_bundle_path is not None:
         environment[CA_BUNDLE_VARIABLE] = CA_BUNDLE_IN_LAMBDA
     return environment
+
+
+def code_environment_bounds(code: RotationCode) -> dict[str, str | int]:
+    """code_environment's variables, an Output (the master secret's ARN) counted as the longest
+    value it can be: what check_environment adds to a function's environment before deploy."""
+    return {
+        name: value if isinstance(value, str) else limits.SECRET_ARN_LONGEST
+        for name, value in code_environment(code).items()
+    }

@@ -5,12 +5,13 @@ environment), with their defaults and the pure check that reads them."""
 # (provider/) is inferred from them at run time.
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 
 import pulumi
+from pulumi_aws.lambda_ import Runtime
 
-from components import validation
+from components import limits, validation
 from components.errors import Redacted
 from components.iam.vpc import VpcScope
 from components.input_gate import InputGate
@@ -29,8 +30,8 @@ RESERVED_VARIABLES = frozenset(
     | {"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR"}
 )
 #: Lambda's limit on the total size of a function's environment variables.
-ENVIRONMENT_MAX_BYTES = 4096
-_VARIABLE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+ENVIRONMENT_MAX_BYTES = limits.LAMBDA_ENVIRONMENT.maximum
+_VARIABLE_RE = re.compile(limits.VARIABLE_NAME_PATTERN)
 
 
 class VpcConfigArgs(TypedDict):
@@ -115,6 +116,14 @@ def parse_vpc_config(argument: str, value: Any) -> VpcScope:
         items = vpc.get(key)
         if not isinstance(items, list | tuple) or not items:
             raise validation.fail(f"{argument}.{key}", items, "must be a non-empty list of ids")
+        limit = limits.LAMBDA_SUBNETS if key == "subnet_ids" else limits.LAMBDA_SECURITY_GROUPS
+        if len(items) > limit.maximum:
+            raise validation.fail(
+                f"{argument}.{key}",
+                items,
+                f"lists {len(items)}; Lambda takes at most {limit.maximum} {limit.what} "
+                f"({limit.source})",
+            )
         for index, item in enumerate(items):
             if not isinstance(item, pulumi.Output):
                 check(f"{argument}.{key}[{index}]", item)
@@ -129,8 +138,13 @@ def parse_environment(argument: str, value: Any) -> dict[str, pulumi.Input[str]]
     variables = validation.require_mapping(argument, value)
     for name, item in variables.items():
         where = f"{argument}.{name}"
-        if not isinstance(name, str) or not _VARIABLE_RE.match(name):
-            raise validation.fail(where, name, "names are letters, digits and _, from a letter")
+        if not isinstance(name, str) or not _VARIABLE_RE.fullmatch(name):
+            raise validation.fail(
+                where,
+                name,
+                "names are a letter and at least one more letter, digit or _ (Lambda's "
+                f"pattern {limits.VARIABLE_NAME_PATTERN})",
+            )
         if name.startswith("AWS_") or name in RESERVED_VARIABLES:
             raise validation.fail(
                 where, name, "is reserved (AWS_* by Lambda, the others set by secretkit)"
@@ -181,6 +195,97 @@ def _not_secret(argument: str) -> Callable[[bool], None]:
     return check
 
 
+def lambda_runtime(argument: str, value: Any) -> str:
+    """A Python runtime the handlers support (python3.11 or newer) that pulumi-aws knows: its
+    ``aws.lambda_.Runtime`` enum is what the provider checks at plan ('expected runtime to be
+    one of [...]')."""
+    runtime = validation.lambda_runtime(argument, value)
+    known = sorted(
+        (r.value for r in Runtime if r.value.startswith("python3.")),
+        key=lambda name: int(name.rsplit(".", 1)[1]),
+    )
+    if runtime not in known:
+        supported = [
+            r for r in known if int(r.rsplit(".", 1)[1]) >= validation.PYTHON_RUNTIME_MIN_MINOR
+        ]
+        raise validation.fail(
+            argument,
+            value,
+            "is not a Lambda runtime pulumi-aws knows (its aws.lambda_.Runtime enum); use one "
+            f"of {', '.join(supported)}",
+        )
+    return runtime
+
+
+def environment_size(variables: Mapping[str, str]) -> int:
+    """The size Lambda counts against its 4 KB: the UTF-8 bytes of every name and value."""
+    return sum(len(name.encode()) + len(value.encode()) for name, value in variables.items())
+
+
+def check_environment(
+    argument: str,
+    settings: FunctionSettings,
+    own: Mapping[str, str | int],
+    what: str = "the rotation function's environment",
+) -> None:
+    """Refuse settings whose function environment would exceed Lambda's 4 KB: the variables
+    secretkit sets from the function settings, the user's ``environment`` (values known now;
+    an Output counts as empty here and is checked once known, see unknown_environment) and
+    ``own``, the variables the component adds, each a value or, for an Output, the longest the
+    value can be. The error names ``argument`` and the largest variables."""
+    sizes: dict[str, int] = {
+        "PASSWORD_LENGTH": len(str(settings.password_length)),
+        "EXCLUDE_CHARACTERS": len(settings.exclude_characters.encode()),
+    }
+    for name, given in settings.environment.items():
+        sizes[name] = len(given.encode()) if isinstance(given, str) else 0
+    for name, added in own.items():
+        sizes[name] = added if isinstance(added, int) else len(added.encode())
+    total = sum(len(name.encode()) + size for name, size in sizes.items())
+    if total > ENVIRONMENT_MAX_BYTES:
+        largest = sorted(sizes, key=lambda name: -sizes[name])[:3]
+        shown = ", ".join(f"{name} {sizes[name]}" for name in largest)
+        raise limits.refuse(
+            argument,
+            f"<{total} bytes of environment>",
+            limits.LAMBDA_ENVIRONMENT,
+            total,
+            f"{what} (names and values; the largest values in bytes: {shown})",
+        )
+
+
+def unknown_environment(settings: FunctionSettings) -> dict[str, pulumi.Output[str]]:
+    """The user's environment variables whose values are Outputs (checked once known)."""
+    return {
+        name: value
+        for name, value in settings.environment.items()
+        if isinstance(value, pulumi.Output)
+    }
+
+
+def check_environment_later(
+    gate: InputGate,
+    argument: str,
+    settings: FunctionSettings,
+    own: Mapping[str, str | int],
+) -> None:
+    """check_environment again through ``gate`` once the user's environment values given as
+    Outputs are known (nothing to do when none is): the function's resources wait for it."""
+    unknown = unknown_environment(settings)
+    if not unknown:
+        return
+    names = list(unknown)
+
+    def rule(values: list[str]) -> None:
+        resolved: dict[str, pulumi.Input[str]] = {
+            **settings.environment,
+            **dict(zip(names, values, strict=True)),
+        }
+        check_environment(argument, replace(settings, environment=resolved), own)
+
+    gate.check(pulumi.Output.all(*unknown.values()), rule)
+
+
 def parse_function_settings(
     given: Mapping[str, Any], prefix: str = "", environment: Any = None
 ) -> FunctionSettings:
@@ -195,7 +300,7 @@ def parse_function_settings(
     if "vpc_config" in given:
         vpc = parse_vpc_config(f"{prefix}vpc_config", given["vpc_config"])
     return FunctionSettings(
-        runtime=validation.lambda_runtime(
+        runtime=lambda_runtime(
             f"{prefix}lambda_runtime", given.get("lambda_runtime", DEFAULT_RUNTIME)
         ),
         architecture=validation.architecture(

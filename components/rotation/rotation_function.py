@@ -21,12 +21,13 @@ from components.rotation.artifact import HandlerArtifact
 from components.rotation.code_args import check_master_region
 from components.rotation.function_code import (
     code_environment,
+    code_environment_bounds,
     function_warnings,
     master_secret,
     strategy_artifact,
     tls_warnings,
 )
-from components.rotation.function_settings import refuse_secret_values
+from components.rotation.function_settings import check_environment_later, refuse_secret_values
 from components.rotation.lambda_function import (
     FunctionSite,
     FunctionSpec,
@@ -203,4 +204,7 @@ def _gate(
     if known is None and (isinstance(key, str) or settings.master_secret_arn is not None):
         gate.check(region, lambda resolved: check_function_region(settings, resolved))
     refuse_secret_values(gate, "environment", settings.function.environment)
+    check_environment_later(
+        gate, "environment", settings.function, code_environment_bounds(settings)
+    )
     return gate

@@ -9,10 +9,12 @@ import pulumi
 from components import validation
 from components.key_args import POLICY_EDITING, given_or_created_key, parse_policy_editing
 from components.rotation.code_args import parse_code, parse_master, parse_tls
+from components.rotation.function_code import code_environment_bounds
 from components.rotation.function_settings import (
     FUNCTION_ARGUMENTS,
     FunctionArgs,
     FunctionSettings,
+    check_environment,
     parse_function_settings,
 )
 
@@ -104,7 +106,7 @@ def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
     module, ca_bundle = parse_code(strategy, given, "")
 
     kms_key_arn, administrators = given_or_created_key(given, "function")
-    return SharedFunctionSettings(
+    settings = SharedFunctionSettings(
         strategy=strategy,
         secret_names=names,
         kms_key_arn=kms_key_arn,
@@ -118,6 +120,8 @@ def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
         tls=parse_tls(strategy, given, ""),
     )
+    check_environment("environment", settings.function, code_environment_bounds(settings))
+    return settings
 
 
 #: Arguments of a member RotatingSecret that belong to its shared function instead.

@@ -127,6 +127,8 @@ class CrossRegionReplicatedSecret(SecretComponent):
         self.replica_secret_arns = pulumi.Output.all(
             *(pulumi.Output.from_input(r.secret_arn) for r in secret.replicas)
         ).apply(lambda arns: dict(zip(regions, arns, strict=True)))
+        self.replica_regions: tuple[str, ...] = tuple(regions)
+        """The replicas' regions, in the order given."""
         self.replica_kms_key_arns = pulumi.Output.all(
             *(pulumi.Output.from_input(replica_keys.arns[r]) for r in regions)
         ).apply(lambda arns: dict(zip(regions, arns, strict=True)))
@@ -145,6 +147,13 @@ class CrossRegionReplicatedSecret(SecretComponent):
                 "rotation_role_name": self.rotation_role_name,
             }
         )
+
+    def kms_key_arn_in(self, region: str | None) -> pulumi.Output[str]:
+        """The key of the replica in ``region`` (each replica has its own), else the primary's:
+        a grant to read the replica must name the key that encrypts it."""
+        if region is not None and region in self.replica_regions:
+            return self.replica_kms_key_arns.apply(lambda keys: keys[region])
+        return self.kms_key_arn
 
 
 def plan_replicated_secret(
@@ -197,7 +206,11 @@ def register_replica_keys(
                 description=f"Encrypts {encrypts} (secretkit)",
                 deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
                 policy=key_policy_json(
-                    context, choice.administrators, choice.administrators_can_edit_policy, extra
+                    context,
+                    choice.administrators,
+                    choice.administrators_can_edit_policy,
+                    extra,
+                    resource=f"{parent.pulumi_resource_name}-key-{region}",
                 ),
                 tags=tags or None,
                 opts=pulumi.ResourceOptions(parent=parent, depends_on=gate.depends_on()),

@@ -10,13 +10,13 @@ from typing import Any
 
 import pulumi
 
-from components import validation
+from components import limits, validation
 from components.errors import located_at
 from components.iam.documents import Statement, document
 
 ARGUMENT = "resource_policy_statements"
 #: PutResourcePolicy's ResourcePolicy is 1 to 20,480 characters (Secrets Manager API reference).
-MAX_POLICY_CHARACTERS = 20_480
+MAX_POLICY_CHARACTERS = limits.SECRET_RESOURCE_POLICY.maximum
 #: The statement ids secretkit writes into a secret's resource policy.
 RESERVED_SIDS = ("RotatedBySharedFunction", "ReadFromOtherAccounts", "ReadFromOrganization")
 _SID = re.compile(r"[A-Za-z0-9]+")

@@ -9,7 +9,7 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
-from components import validation
+from components import limits, validation
 from components.errors import Redacted
 from components.iam.documents import Statement
 from components.iam.foreign_readers import (
@@ -20,9 +20,11 @@ from components.iam.foreign_readers import (
 )
 from components.key_args import given_or_created_key, parse_policy_editing
 from components.rotation.code_args import check_master_region, parse_code, parse_master, parse_tls
+from components.rotation.function_code import code_environment_bounds
 from components.rotation.function_settings import (
     FunctionArgs,
     FunctionSettings,
+    check_environment,
     parse_function_settings,
 )
 from components.rotation.rotation_function_args import (
@@ -398,10 +400,19 @@ def parse_rotating_secret_args(
         template = validation.secret_template("secret_template", template)
 
     function = _function_settings(given, rotation)
+    if rotation is not None and rotation.shared is None:
+        check_environment("rotation.environment", function, code_environment_bounds(rotation))
     if template is not None:
-        # The generated value must fit too: the template plus a password of the policy's length.
-        probe = json.dumps({**template, "password": "x" * function.password_length})
-        validation.secret_value_size("secret_template", probe)
+        # The generated value must fit too: the template plus the longest password the policy
+        # can generate once JSON-escaped, plus the master secret's ARN when initial_value adds it.
+        worst = validation.longest_password(function.password_length, function.exclude_characters)
+        probe_document: dict[str, Any] = {**template, "password": worst}
+        master = rotation.master_secret_arn if rotation is not None else None
+        if master is not None and "masterarn" not in template:
+            probe_document["masterarn"] = (
+                master if isinstance(master, str) else "x" * limits.SECRET_ARN_LONGEST
+            )
+        validation.secret_value_size("secret_template", json.dumps(probe_document))
 
     readers = parse_readers("readers", given.get("readers", []))
     statements = resource_policy.parse_statements(given.get(resource_policy.ARGUMENT, []))
@@ -426,7 +437,14 @@ def parse_rotating_secret_args(
             given.get("recovery_window_in_days", DEFAULT_RECOVERY_WINDOW_DAYS),
         ),
         function=function,
-        tags=validation.tags("tags", given.get("tags", {})),
+        # The secret also carries secretkit:strategy when it rotates (secret_component.py);
+        # its own rotation function's role, function and log group enforce the tag characters.
+        tags=validation.tags(
+            "tags",
+            given.get("tags", {}),
+            own_tags=1 if rotation else 0,
+            characters_checked=rotation is not None and rotation.shared is None,
+        ),
         warnings=validation.secret_name_warnings(name),
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
         resource_policy_statements=statements,

@@ -34,7 +34,8 @@ from components.iam.reader import secret_read_policy
 from components.iam.replicas import SecretLocation
 from components.input_gate import InputGate
 from components.key_choice import ChosenKey, choose_key
-from components.rotation.function_settings import refuse_secret_values
+from components.rotation.function_code import code_environment_bounds
+from components.rotation.function_settings import check_environment_later, refuse_secret_values
 from components.rotation.lambda_function import (
     FunctionResources,
     FunctionSite,
@@ -95,6 +96,12 @@ class SecretComponent(Component):
     secret_arn: pulumi.Output[str]
     secret_name: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
+
+    def kms_key_arn_in(self, region: str | None) -> pulumi.Output[str]:
+        """The key that encrypts the secret's copy in ``region`` (None: the secret's own
+        region): the component's key; CrossRegionReplicatedSecret answers each replica's."""
+        del region
+        return self.kms_key_arn
 
     def _keep_built(
         self,
@@ -329,6 +336,9 @@ def open_gate(
     rotation = settings.rotation
     if rotation is not None and rotation.shared is None:
         refuse_secret_values(gate, "rotation.environment", settings.function.environment)
+        check_environment_later(
+            gate, "rotation.environment", settings.function, code_environment_bounds(rotation)
+        )
     return gate
 
 

@@ -173,6 +173,28 @@ def test_secret_from_a_replicated_secret(monitor: RecordingMonitor) -> None:
     assert path == "/aws/reference/secretsmanager/prod/app/db"
 
 
+def test_a_replicated_secret_read_in_a_replica_region_decrypts_with_that_replicas_key(
+    monitor: RecordingMonitor,
+) -> None:
+    """The replica in eu-west-1 is encrypted with its own key (rep-key-eu-west-1): a grant
+    naming the primary's key would be refused there with AccessDenied (issue 18)."""
+
+    def program() -> pulumi.Output[Any]:
+        secret = CrossRegionReplicatedSecret(
+            "rep", {"secret_name": "prod/app/db", "replica_regions": ["eu-west-1", "eu-west-2"]}
+        )
+        args = {"secret": secret, "region": "eu-west-1"}
+        return ProxiedParameterPolicy("proxy", args).policy_json  # type: ignore[arg-type]
+
+    mocks.run(program)
+    replica_key = monitor.by_name("rep-key-eu-west-1").state["arn"]
+    primary_key = monitor.by_name("rep-key").state["arn"]
+    assert replica_key != primary_key
+    assert policy_document(monitor) == expected_document(
+        name="prod/app/db", key=replica_key, region="eu-west-1"
+    )
+
+
 def test_a_given_key_overrides_the_components_key(monitor: RecordingMonitor) -> None:
     def program() -> pulumi.Output[str]:
         secret = RotatingSecret(
