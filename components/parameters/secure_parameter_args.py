@@ -93,15 +93,15 @@ class SecureParameterArgs(TypedDict, total=False):
     shorter than the time left before expires_at)."""
     notification_topic_arn: str
     """SNS topic for policy events; default: a topic the component creates."""
-    readers: Sequence[str]
+    readers: Sequence[pulumi.Input[str]]
     """Who may read the parameter, exactly: IAM role names or role ARNs of the deploying account
     (an inline read policy each, as before), and role ARNs of other accounts or 12-digit
     account ids: the parameter is then shared with those accounts through an AWS RAM resource
     share, which needs the Advanced tier ($0.05/month) and a customer managed key (created
     unless kms_key_arn is given) whose policy lets exactly those principals decrypt through
     Parameter Store for this parameter; the reader's own account must also allow it
-    (components.parameter_reader_identity_policy). In Python also aws.iam.Role resources and
-    role ARNs as Outputs."""
+    (components.parameter_reader_identity_policy). Also role ARNs as outputs of other resources
+    (from any language), and in Python aws.iam.Role resources."""
     key_policy_allows_foreign_readers: bool
     """kms_key_arn was given and its owner added the Decrypt statement for the readers in other
     accounts that the component prints when this is False (the default, which refuses such

@@ -106,14 +106,15 @@ class _SecretResourceArgs(TypedDict, total=False):
     """Initial JSON object (e.g. {'username': 'app'}) completed with a generated 'password'."""
     secret_string_version: int
     """Bump to write secret_string/secret_template again (default 1)."""
-    readers: Sequence[str]
+    readers: Sequence[pulumi.Input[str]]
     """Who may read the secret (GetSecretValue, DescribeSecret, Decrypt), exactly: IAM role names
     or role ARNs of the deploying account (an inline read policy each), role ARNs of other
     accounts or 12-digit account ids (named in the secret's resource policy and in the created
     key's policy, Decrypt only through Secrets Manager for this secret; the reader's own account
-    must also allow it: components.reader_identity_policy), and in Python aws.iam.Role resources
-    and role ARNs as Outputs (granted through the resource and key policies). A reader in
-    another account needs a key the component creates, or key_policy_allows_foreign_readers."""
+    must also allow it: components.reader_identity_policy), role ARNs as outputs of other
+    resources (from any language; granted through the resource and key policies), and in Python
+    aws.iam.Role resources. A reader in another account needs a key the component creates, or
+    key_policy_allows_foreign_readers."""
     reader_organization_id: str
     """An AWS Organization ('o-...') whose principals may read the secret (aws:PrincipalOrgID in
     the resource policy and in the created keys' policies, Decrypt only through Secrets Manager
