@@ -2,6 +2,7 @@
 
 # Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
 # (provider/) is inferred from them at run time.
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -167,8 +168,20 @@ def _deferred_checks(
         [role for role in settings.roles if not isinstance(role, pulumi.Output)],
         deploying_account,
     )
+    for index, role in enumerate(settings.roles):
+        if isinstance(role, pulumi.Output):
+            gate.check(
+                pulumi.Output.all(role, deploying_account),
+                partial(_check_output_role, f"roles[{index}]"),
+            )
     if settings.secret_name_unchecked:
         gate.check(
             settings.secret_name,
             lambda known: validation.secret_name("secret_name", known),
         )
+
+
+def _check_output_role(argument: str, known: list[str]) -> None:
+    """A role given as an Output, once known: a role name or ARN of the deploying account."""
+    role, account = known
+    grants.foreign_role(argument, validation.role_reference(argument, role), account)
