@@ -926,16 +926,35 @@ def _example() -> dict[str, Any]:
     return document
 
 
-def _with_config(value: Any) -> Any:
-    """The example's property values with its ${config} references filled in."""
+#: What the example's aws:iam:Role reports once created (the test registers no AWS resource of
+#: its own; the engine would send these as output values).
+EXAMPLE_ROLE = {"name": "appTaskRole-4f2a9c1", "arn": f"arn:aws:iam::{mocks.ACCOUNT_ID}:role/x"}
+
+
+def _filled_in(value: Any, outputs: dict[str, dict[str, Any]]) -> Any:
+    """The example's property values with its ${config} references filled in, and its
+    ${resource.output} references as Outputs of what ``outputs`` holds for that resource."""
     if isinstance(value, str):
-        match = re.fullmatch(r"\$\{(\w+)\}", value)
-        return EXAMPLE_CONFIG[match.group(1)] if match else value
+        config = re.fullmatch(r"\$\{(\w+)\}", value)
+        if config:
+            return EXAMPLE_CONFIG[config.group(1)]
+        reference = re.fullmatch(r"\$\{(\w+)\.(\w+)\}", value)
+        if reference:
+            return pulumi.Output.from_input(outputs[reference.group(1)][reference.group(2)])
+        return value
     if isinstance(value, list):
-        return [_with_config(v) for v in value]
+        return [_filled_in(v, outputs) for v in value]
     if isinstance(value, dict):
-        return {k: _with_config(v) for k, v in value.items()}
+        return {k: _filled_in(v, outputs) for k, v in value.items()}
     return value
+
+
+def _secretkit_resources(example: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource
+        for name, resource in example["resources"].items()
+        if resource["type"].startswith("secretkit:")
+    }
 
 
 def test_the_yaml_example_points_at_this_package() -> None:
@@ -945,12 +964,12 @@ def test_the_yaml_example_points_at_this_package() -> None:
     assert source == PROVIDER_DIR
     assert set(example["config"]) == set(EXAMPLE_CONFIG)
     types = {resource["type"] for resource in example["resources"].values()}
-    assert types == {ROTATING, PARAMETER}
+    assert types == {ROTATING, PARAMETER, PROXY, "aws:iam:Role"}
 
 
 def test_the_yaml_examples_properties_and_outputs_exist(schema: dict[str, Any]) -> None:
     example = _example()
-    for name, resource in example["resources"].items():
+    for name, resource in _secretkit_resources(example).items():
         declared = schema["resources"][resource["type"]]
         given = set(resource["properties"])
         assert given <= set(declared["inputProperties"]), name
@@ -958,24 +977,33 @@ def test_the_yaml_examples_properties_and_outputs_exist(schema: dict[str, Any]) 
     for output, expression in example["outputs"].items():
         match = re.fullmatch(r"\$\{(\w+)\.(\w+)\}", expression)
         assert match, output
-        resource_type = example["resources"][match.group(1)]["type"]
+        resource_type = _secretkit_resources(example)[match.group(1)]["type"]
         assert match.group(2) in schema["resources"][resource_type]["properties"], output
 
 
 def test_the_yaml_example_constructs(
     monitor: RecordingMonitor, provider: ComponentProvider
 ) -> None:
-    """Its inputs pass the components' own validation, as the plugin would receive them."""
+    """Its inputs pass the components' own validation, as the plugin would receive them, in
+    the order of its references (the role and the secret before the policy that names them)."""
     example = _example()
-    for name, resource in example["resources"].items():
-        outputs = construct(provider, resource["type"], name, _with_config(resource["properties"]))
-        assert outputs, name
+    outputs: dict[str, dict[str, Any]] = {"appTaskRole": EXAMPLE_ROLE}
+    for name, resource in _secretkit_resources(example).items():
+        properties = resource["properties"]
+        outputs[name] = construct_raw(
+            provider, resource["type"], name, lambda p=properties: _filled_in(p, outputs)
+        )
+        assert outputs[name], name
     reads = [
         r
         for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy")
         if r.plain_inputs["role"] == "app-task-role"
     ]
     assert len(reads) == 2  # the secret and the parameter, each granted to the configured role
+    attachment = monitor.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0]
+    assert attachment.plain_inputs["role"] == EXAMPLE_ROLE["name"]
+    secret_name = outputs["appSecret"]["secretName"]
+    assert outputs["appSecretThroughSsm"]["parameterArn"].endswith(f"secretsmanager/{secret_name}")
 
 
 # --- the plugin directory ------------------------------------------------------------------
