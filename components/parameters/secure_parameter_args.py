@@ -69,8 +69,9 @@ class SecureParameterArgs(TypedDict, total=False):
     key alias/aws/ssm."""
     create_kms_key: bool
     """Create a CMK for this parameter ($1/month) instead of using alias/aws/ssm."""
-    key_administrators: Sequence[str]
-    """Role or user ARNs that may administer the created key (needs create_kms_key)."""
+    key_administrators: Sequence[pulumi.Input[str]]
+    """Role or user ARNs that may administer the created key (needs create_kms_key); an ARN may
+    be another resource's output (checked once known)."""
     key_administrators_can_edit_policy: bool
     """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
     grant anyone, themselves included, use of the key. Default False: they manage the key but
@@ -133,7 +134,7 @@ class SecureParameterSettings:
     tier: str | None
     kms_key_arn: pulumi.Input[str] | None
     create_kms_key: bool
-    key_administrators: list[str]
+    key_administrators: list[pulumi.Input[str]]
     write_only: bool
     value_version: int
     policies: list[dict[str, Any]]
@@ -257,7 +258,9 @@ def _parse_value_and_tier(
     return value_size, tier
 
 
-def _parse_key(given: Mapping[str, Any]) -> tuple[pulumi.Input[str] | None, bool, list[str]]:
+def _parse_key(
+    given: Mapping[str, Any],
+) -> tuple[pulumi.Input[str] | None, bool, list[pulumi.Input[str]]]:
     """(kms_key_arn, create_kms_key, key_administrators)."""
     create_key = validation.require_bool("create_kms_key", given.get("create_kms_key", False))
     if given.get("kms_key_arn") is not None and create_key:

@@ -93,8 +93,9 @@ class _SecretResourceArgs(TypedDict, total=False):
     kms_key_arn: pulumi.Input[str]
     """Existing CMK to encrypt with, in the secret's region; when absent the component creates
     one ($1/month)."""
-    key_administrators: Sequence[str]
-    """Role or user ARNs that may administer (never use) the created key."""
+    key_administrators: Sequence[pulumi.Input[str]]
+    """Role or user ARNs that may administer (never use) the created key; an ARN may be another
+    resource's output (checked once known)."""
     key_administrators_can_edit_policy: bool
     """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
     grant anyone, themselves included, use of the key. Default False: they manage the key but
@@ -182,7 +183,7 @@ class RotatingSecretSettings:
     rotation: RotationSettings | None
     description: str | None
     kms_key_arn: pulumi.Input[str] | None
-    key_administrators: list[str]
+    key_administrators: list[pulumi.Input[str]]
     secret_string: pulumi.Input[str] | None
     secret_template: dict[str, Any] | None
     secret_string_version: int

@@ -389,6 +389,8 @@ def test_nested_argument_types(
 # --- what other languages can give -----------------------------------------------------------
 
 SECRET_INPUTS = {ROTATING: {"secretString"}, PARAMETER: {"value"}, REPLICATED: {"secretString"}}
+#: The lists of principals (role names or ARNs) of the components with a key and readers.
+ROLE_FIELDS = ("readers", "keyAdministrators")
 
 
 def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -414,13 +416,17 @@ def test_inputs_that_carry_a_secret_value_are_marked_secret(schema: dict[str, An
 
 @pytest.mark.parametrize(
     ("token", "name"),
-    [(ROTATING, "readers"), (PARAMETER, "readers"), (REPLICATED, "readers"), (PROXY, "roles")],
+    [
+        *((token, name) for token in (ROTATING, PARAMETER, REPLICATED) for name in ROLE_FIELDS),
+        (PROXY, "roles"),
+    ],
 )
 def test_role_lists_are_plain_lists_of_input_strings(
     schema: dict[str, Any], token: str, name: str
 ) -> None:
-    """Input<string>[] in TypeScript: the list is known while the program runs (a grant per
-    item), each item may be another resource's output (an autonamed role's name or ARN)."""
+    """Input<string>[] in TypeScript: the list is known while the program runs (a grant, or a
+    statement, per item), each item may be another resource's output (an autonamed role's name
+    or ARN)."""
     prop = schema["resources"][token]["inputProperties"][name]
     assert prop["plain"] is True
     assert prop["items"]["type"] == "string"
@@ -989,10 +995,13 @@ def test_the_yaml_example_constructs(
     example = _example()
     outputs: dict[str, dict[str, Any]] = {"appTaskRole": EXAMPLE_ROLE}
     for name, resource in _secretkit_resources(example).items():
-        properties = resource["properties"]
-        outputs[name] = construct_raw(
-            provider, resource["type"], name, lambda p=properties: _filled_in(p, outputs)
-        )
+        properties: dict[str, Any] = resource["properties"]
+
+        def inputs(given: dict[str, Any] = properties) -> dict[str, Any]:
+            filled: dict[str, Any] = _filled_in(given, outputs)
+            return filled
+
+        outputs[name] = construct_raw(provider, resource["type"], name, inputs)
         assert outputs[name], name
     reads = [
         r
