@@ -64,7 +64,7 @@ def parse_roles(value: Any) -> list[RoleRef | pulumi.Output[str]]:
         role if isinstance(role, pulumi.Output) else check_role(f"roles[{index}]", role)
         for index, role in enumerate(value)
     ]
-    check_distinct("roles", [role for role in roles if not isinstance(role, pulumi.Output)])
+    check_distinct("roles", roles)
     return roles
 
 

@@ -395,3 +395,12 @@ def test_a_bad_secret_name_from_an_output_stops_the_policy(monitor: RecordingMon
         mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[arg-type]
     assert monitor.by_type(POLICY) == []
     assert monitor.by_type(ATTACHMENT) == []
+
+
+def test_a_role_named_twice_is_refused_at_its_position_among_outputs(
+    monitor: RecordingMonitor,
+) -> None:
+    args = {"secret_name": NAME, "roles": [pulumi.Output.from_input("x"), "app", "app"]}
+    with pytest.raises(InvalidArgumentError, match=r"names the role of roles\[1\] again"):
+        mocks.run(lambda: ProxiedParameterPolicy("twice", args))  # type: ignore[arg-type]
+    assert monitor.registrations == []
