@@ -79,16 +79,18 @@ PYTHON_ONLY: dict[type, dict[str, str]] = {
     },
 }
 
-#: Lists of IAM role names or ARNs. The list itself stays plain (the component registers a grant
-#: per item, so it needs their number while the program runs), each item is an Input<string>
+#: Lists of IAM principals: role names or ARNs (readers, roles), role or user ARNs (key
+#: administrators). The list itself stays plain (the component registers a grant or writes a
+#: statement per item, so it needs their number while the program runs), each item is an
+#: Input<string>
 #: (the schema's "plain" flag, typeSpec.plain: "Indicates that when used as an input, this type
 #: does not accept eventual values", is set on the array only), so a program can pass an
 #: autonamed role's ARN. An item that is another resource's output reaches the component as a
 #: pulumi.Output, as in a Python program.
 ROLE_LISTS: dict[type[pulumi.ComponentResource], tuple[str, ...]] = {
-    RotatingSecret: ("readers",),
-    SecureParameter: ("readers",),
-    CrossRegionReplicatedSecret: ("readers",),
+    RotatingSecret: ("readers", "key_administrators"),
+    SecureParameter: ("readers", "key_administrators"),
+    CrossRegionReplicatedSecret: ("readers", "key_administrators"),
     ProxiedParameterPolicy: ("roles",),
 }
 

@@ -842,16 +842,29 @@ def test_prepared_inputs_wrap_secrets_and_unknown_items(hosted: dict[str, Any]) 
 
     def program() -> pulumi.Output[list[Any]]:
         prepared = prepare(
-            RotatingSecret, {"secretString": "x", "readers": ["a", Unknown()], "other": 1}
+            RotatingSecret,
+            {
+                "secretString": "x",
+                "readers": ["a", Unknown()],
+                "keyAdministrators": [Unknown()],
+                "other": 1,
+            },
         )
 
         async def inspect() -> list[Any]:
-            secret, item = prepared["secretString"], prepared["readers"][1]
-            return [await secret.is_secret(), await item.is_known(), prepared["other"]]
+            secret = prepared["secretString"]
+            reader, administrator = prepared["readers"][1], prepared["keyAdministrators"][0]
+            return [
+                await secret.is_secret(),
+                await reader.is_known(),
+                await administrator.is_known(),
+                prepared["readers"][0],
+                prepared["other"],
+            ]
 
         return pulumi.Output.from_input(inspect())
 
-    assert mocks.run(program) == [True, False, 1]
+    assert mocks.run(program) == [True, False, False, "a", 1]
 
 
 def test_construct_replica_region_objects_in_either_case(
