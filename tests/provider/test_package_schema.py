@@ -507,7 +507,10 @@ def test_the_schema_offers_every_documented_argument_and_no_unusable_any(
         for path, prop in _properties(schema)
         if ANY["$ref"] in json.dumps({k: v for k, v in prop.items() if k != "description"})
     }
-    assert typed_any == JSON_VALUES
+    assert typed_any == JSON_VALUES, (
+        "a field typed Any: give it a type the schema can express (provider/__main__.py can "
+        "override one), or leave it out with PYTHON_ONLY if it takes a Python object"
+    )
 
 
 def test_python_only_fields_say_what_other_languages_do(
