@@ -2,6 +2,7 @@
 key_administrators, and whether those administrators may also edit the created key's policy."""
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -21,14 +22,30 @@ def given_key_arn(given: Mapping[str, Any]) -> pulumi.Input[str] | None:
     return kms_key_arn
 
 
-def key_administrators(given: Mapping[str, Any]) -> list[str]:
-    """key_administrators: role or user ARNs in the deploying account."""
-    return validation.principal_arns("key_administrators", given.get("key_administrators", []))
+def key_administrators(given: Mapping[str, Any]) -> list[pulumi.Input[str]]:
+    """key_administrators: role or user ARNs in the deploying account. An item given as an
+    Output (another resource's ARN) is checked once it resolves: the Output returned in its
+    place fails, and with it the key whose policy names it."""
+    value = given.get("key_administrators", [])
+    if not isinstance(value, list | tuple) or not any(
+        isinstance(item, pulumi.Output) for item in value
+    ):
+        return list(validation.principal_arns("key_administrators", value))
+    administrators: list[pulumi.Input[str]] = []
+    for index, item in enumerate(value):
+        argument = f"key_administrators[{index}]"
+        if isinstance(item, pulumi.Output):
+            administrators.append(item.apply(partial(validation.principal_arn, argument)))
+        else:
+            administrators.append(validation.principal_arn(argument, item))
+    known = [item for item in administrators if isinstance(item, str)]
+    validation.require_string_list("key_administrators", known)  # each known ARN once
+    return administrators
 
 
 def given_or_created_key(
     given: Mapping[str, Any], creator: str
-) -> tuple[pulumi.Input[str] | None, list[str]]:
+) -> tuple[pulumi.Input[str] | None, list[pulumi.Input[str]]]:
     """(kms_key_arn, key_administrators) of a component that uses the given key or creates one
     (``creator``: who creates it, as the message names it); administrators apply to a created
     key only."""
@@ -43,7 +60,9 @@ def given_or_created_key(
     return kms_key_arn, administrators
 
 
-def parse_policy_editing(given: Mapping[str, Any], administrators: Sequence[str]) -> bool:
+def parse_policy_editing(
+    given: Mapping[str, Any], administrators: Sequence[pulumi.Input[str]]
+) -> bool:
     """False unless asked for; asking for it without administrators is a mistake worth naming."""
     value = validation.require_bool(POLICY_EDITING, given.get(POLICY_EDITING, False))
     if value and not administrators:

@@ -21,7 +21,7 @@ class KeyArguments(Protocol):
     @property
     def kms_key_arn(self) -> pulumi.Input[str] | None: ...
     @property
-    def key_administrators(self) -> Sequence[str]: ...
+    def key_administrators(self) -> Sequence[pulumi.Input[str]]: ...
     @property
     def key_administrators_can_edit_policy(self) -> bool: ...
 
@@ -32,7 +32,7 @@ class KeyChoice:
     (and, with ``administrators_can_edit_policy``, whose policy they may edit)."""
 
     given: pulumi.Input[str] | None
-    administrators: Sequence[str] = ()
+    administrators: Sequence[pulumi.Input[str]] = ()
     administrators_can_edit_policy: bool = False
 
     @staticmethod

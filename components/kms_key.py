@@ -24,7 +24,7 @@ def create_kms_key(
     *,
     description: str,
     context: AwsContext,
-    administrators: Sequence[str] = (),
+    administrators: Sequence[pulumi.Input[str]] = (),
     administrators_can_edit_policy: bool = False,
     tags: Mapping[str, str] | None = None,
     multi_region: bool = False,
@@ -58,7 +58,7 @@ def create_kms_key(
 
 def key_policy_json(
     context: AwsContext,
-    administrators: Sequence[str],
+    administrators: Sequence[pulumi.Input[str]],
     administrators_can_edit_policy: bool,
     extra_statements: Sequence[Statement] = (),
     *,

@@ -8,6 +8,12 @@ camelCase back to the Python names; SecretkitProvider adds the descriptions pulu
 those of the fields an args TypedDict inherits. The repository is installed into the plugin's
 virtualenv (requirements.txt), which is how `components` is importable here.
 
+What other languages can pass is not always what Python can: SecretkitProvider also marks the
+inputs that carry a secret value as secret, leaves out the fields that take a Python object
+(PYTHON_ONLY), lets each item of a list of roles be another resource's output (ROLE_LISTS), and
+types a replica region as a name or a {region, kmsKeyArn} object; construct() turns what the
+engine sends into the arguments a Python program would give (docs/other-languages.md).
+
 It lives here rather than in the repository root because the root __main__.py is the reference
 stack (Pulumi.yaml).
 """
@@ -17,18 +23,24 @@ import inspect
 import json
 import sys
 import textwrap
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, is_typeddict
 
 import pulumi
-from pulumi.provider import main
+from pulumi.output import UNKNOWN, Unknown
+from pulumi.provider import ConstructResult, main
 from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.experimental.schema import generate_schema
 from pulumi.provider.experimental.util import camel_case
 
 from components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
+    ProxiedParameterPolicyArgs,
+    ReplicaRegionArgs,
     RotatingSecret,
+    RotationArgs,
     SecureParameter,
 )
 
@@ -41,6 +53,50 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
 ]
+
+#: The inputs that carry a secret value. The schema marks each ``"secret": true`` (Pulumi's
+#: package metaschema, pkg/codegen/schema/pulumi.json, propertySpec.secret: "Specifies whether
+#: the property is secret (default false)"), and construct() makes each a Pulumi secret whatever
+#: the program sent, so a value given as plain text is handled as the secret it is.
+SECRET_INPUTS: dict[type[pulumi.ComponentResource], tuple[str, ...]] = {
+    RotatingSecret: ("secret_string",),
+    SecureParameter: ("value",),
+    CrossRegionReplicatedSecret: ("secret_string",),
+}
+
+#: Fields only a Python program can give, because their value is a Python object: left out of
+#: the schema (an args TypedDict -> field -> what other languages do instead). The provider
+#: cannot turn a reference from another language into that object: a RotationFunction or a
+#: secret component constructed by another Construct call is, in this process, a bare
+#: reference without the settings the Python object carries.
+PYTHON_ONLY: dict[type, dict[str, str]] = {
+    RotationArgs: {
+        "function": "each secret gets a rotation function of its own (a shared RotationFunction "
+        "is Python only)",
+    },
+    ProxiedParameterPolicyArgs: {
+        "secret": "give secretName and kmsKeyArn, from the secret component's outputs",
+    },
+}
+
+#: Lists of IAM principals: role names or ARNs (readers, roles), role or user ARNs (key
+#: administrators). The list itself stays plain (the component registers a grant or writes a
+#: statement per item, so it needs their number while the program runs), each item is an
+#: Input<string>
+#: (the schema's "plain" flag, typeSpec.plain: "Indicates that when used as an input, this type
+#: does not accept eventual values", is set on the array only), so a program can pass an
+#: autonamed role's ARN. An item that is another resource's output reaches the component as a
+#: pulumi.Output, as in a Python program.
+ROLE_LISTS: dict[type[pulumi.ComponentResource], tuple[str, ...]] = {
+    RotatingSecret: ("readers", "key_administrators"),
+    SecureParameter: ("readers", "key_administrators"),
+    CrossRegionReplicatedSecret: ("readers", "key_administrators"),
+    ProxiedParameterPolicy: ("roles",),
+}
+
+#: CrossRegionReplicatedSecret's replica_regions: each a region name or a ReplicaRegionArgs
+#: object, a union the package schema writes as oneOf (typeSpec "Union Type").
+REPLICA_REGIONS = (CrossRegionReplicatedSecret, "replica_regions")
 
 
 def package_version() -> str:
@@ -89,23 +145,128 @@ def described(prop: dict[str, Any], docstring: str) -> dict[str, Any]:
     }
 
 
+def token(name: str, type_name: str) -> str:
+    """A reference to a type of this package in the schema."""
+    return f"#/types/{name}:index:{type_name}"
+
+
 class SecretkitProvider(ComponentProvider):
-    """pulumi's ComponentProvider, with every component input described: pulumi takes a field's
-    description from the args TypedDict's own body only, so a field it inherits (SecretArgs,
-    FunctionArgs) would reach other languages undocumented."""
+    """pulumi's ComponentProvider, with the schema other languages need.
+
+    - Every component input described: pulumi takes a field's description from the args
+      TypedDict's own body only, so a field it inherits (SecretArgs, FunctionArgs) would reach
+      other languages undocumented.
+    - SECRET_INPUTS marked secret, PYTHON_ONLY left out, ROLE_LISTS' items Input<string>,
+      replica regions a union of a name and a ReplicaRegionArgs object.
+    """
 
     def __init__(
         self, components: list[type[pulumi.ComponentResource]], name: str, version: str
     ) -> None:
         super().__init__(components, name, version=version)
-        assert self.schema is not None
-        schema = json.loads(self.schema)
+        self._leave_out_python_only(components)
+        # ReplicaRegionArgs is typed Any in replica_regions' annotation (Python has the union,
+        # the analyzer has none): analyzed here, so that the schema declares it.
+        self.analyzer.analyze_property(
+            ReplicaRegionArgs,
+            REPLICA_REGIONS[0],
+            REPLICA_REGIONS[1],
+            can_be_plain=True,
+            is_component_output=False,
+        )
+        schema = generate_schema(
+            name, version, None, self._component_defs, self._type_defs, self._dependencies
+        ).to_json()
         for component in components:
             args = inspect.get_annotations(component.__init__)["args"]
             inputs = schema["resources"][f"{name}:index:{component.__name__}"]["inputProperties"]
             for field, docstring in field_docstrings(args).items():
-                inputs[camel_case(field)] = described(inputs[camel_case(field)], docstring)
+                if camel_case(field) in inputs:
+                    inputs[camel_case(field)] = described(inputs[camel_case(field)], docstring)
+            for field in SECRET_INPUTS.get(component, ()):
+                inputs[camel_case(field)]["secret"] = True
+            for field in ROLE_LISTS.get(component, ()):
+                inputs[camel_case(field)] = role_list(inputs[camel_case(field)])
+            if component is REPLICA_REGIONS[0]:
+                regions = inputs[camel_case(REPLICA_REGIONS[1])]
+                regions["items"] = {
+                    "oneOf": [
+                        {"type": "string", "plain": True},
+                        {"$ref": token(name, ReplicaRegionArgs.__name__), "plain": True},
+                    ],
+                }
         self.schema = json.dumps(schema)
+
+    def _leave_out_python_only(self, components: list[type[pulumi.ComponentResource]]) -> None:
+        """Drop PYTHON_ONLY's fields from what the schema and construct() know of."""
+        component_args = {
+            inspect.get_annotations(c.__init__)["args"]: c.__name__ for c in components
+        }
+        for typed_dict, fields in PYTHON_ONLY.items():
+            if typed_dict in component_args:
+                definition = self._component_defs[component_args[typed_dict]]
+                properties, mapping = definition.inputs, definition.inputs_mapping
+            else:
+                type_definition = self._type_defs[typed_dict.__name__]
+                properties = type_definition.properties
+                mapping = type_definition.properties_mapping
+            for field in fields:
+                del properties[camel_case(field)]
+                del mapping[camel_case(field)]
+
+    def construct(
+        self,
+        name: str,
+        resource_type: str,
+        inputs: pulumi.Inputs,
+        options: pulumi.ResourceOptions | None = None,
+    ) -> ConstructResult:
+        """Construct the component from the inputs as a Python program would give them."""
+        component = self._components.get(resource_type.rsplit(":", maxsplit=1)[-1])
+        if component is not None:
+            inputs = prepared_inputs(component, inputs)
+        return super().construct(name, resource_type, inputs, options)
+
+
+def role_list(prop: dict[str, Any]) -> dict[str, Any]:
+    """A list of role names/ARNs: the list plain, each item an Input<string>."""
+    described_items = {k: v for k, v in prop.get("items", {}).items() if k == "description"}
+    return {**prop, "type": "array", "plain": True, "items": {**described_items, "type": "string"}}
+
+
+def prepared_inputs(
+    component: type[pulumi.ComponentResource], inputs: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The inputs the engine sent (schema names), as a Python program gives them: secret inputs
+    as secrets, an unknown item of a role list as an unknown Output (the engine sends an
+    unknown value without dependencies as a bare marker), a replica region's object with its
+    Python keys. Anything else is left for the component's own checks to judge."""
+    prepared = dict(inputs)
+    for field in SECRET_INPUTS.get(component, ()):
+        key = camel_case(field)
+        if prepared.get(key) is not None:
+            prepared[key] = pulumi.Output.secret(prepared[key])
+    for field in ROLE_LISTS.get(component, ()):
+        key = camel_case(field)
+        if isinstance(prepared.get(key), list):
+            prepared[key] = [
+                pulumi.Output.from_input(UNKNOWN) if isinstance(item, Unknown) else item
+                for item in prepared[key]
+            ]
+    if component is REPLICA_REGIONS[0]:
+        key = camel_case(REPLICA_REGIONS[1])
+        if isinstance(prepared.get(key), list):
+            prepared[key] = [python_keys(item, ReplicaRegionArgs) for item in prepared[key]]
+    return prepared
+
+
+def python_keys(value: Any, typed_dict: type) -> Any:
+    """An object from another language with its keys renamed to ``typed_dict``'s fields
+    (kmsKeyArn -> kms_key_arn); other values, and keys of no field, as they are."""
+    if not isinstance(value, Mapping):
+        return value
+    fields = {camel_case(field): field for field in typed_dict.__annotations__}
+    return {fields.get(key, key): item for key, item in value.items()}
 
 
 if __name__ == "__main__":

@@ -68,12 +68,15 @@ def check_role(argument: str, role: Any) -> RoleRef:
     return validation.role_reference(argument, role)
 
 
-def check_distinct(argument: str, roles: Sequence[RoleRef]) -> None:
+def check_distinct(argument: str, roles: Sequence[RoleRef | pulumi.Output[str]]) -> None:
     """Each role once, and no two with the same label (a role resource and a role name can
-    meet: aws.iam.Role('app') and 'app')."""
+    meet: aws.iam.Role('app') and 'app'). A role given as an Output is not known yet: skipped,
+    the others keep their positions in the messages."""
     identities: dict[str, int] = {}
     labels: dict[str, int] = {}
     for index, role in enumerate(roles):
+        if isinstance(role, pulumi.Output):
+            continue
         identity = role_identity(role)
         if identity in identities:
             raise validation.fail(

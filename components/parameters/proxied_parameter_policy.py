@@ -2,14 +2,16 @@
 
 # Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
 # (provider/) is inferred from them at run time.
+from functools import partial
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names
+from components import physical_names, validation
 from components.aws_context import lookup_aws_context
 from components.component import Component
+from components.errors import located_at
 from components.iam import grants
 from components.iam.proxy import (
     ecs_secret_entry,
@@ -75,7 +77,7 @@ class ProxiedParameterPolicy(Component):
             self.attachments.append(
                 aws.iam.RolePolicyAttachment(
                     resource,
-                    role=grants.local_role_name(f"roles[{index}]", role, context.account_id, where),
+                    role=_role_name(f"roles[{index}]", role, context.account_id, where),
                     policy_arn=self.policy.arn,
                     # A renamed attachment would be created, then the old one deleted, which
                     # detaches the same policy from the same role: the alias keeps it one.
@@ -112,10 +114,41 @@ def plan_proxy_policy(
     settings = parse_proxy_args(args)
     physical_names.check(name, [("-policy", physical_names.IAM_POLICY)])
     names = [
-        grants.resource_name(f"{name}-", role, argument=f"roles[{index}]")
+        _output_role_names(name, index)
+        if isinstance(role, pulumi.Output)
+        else grants.resource_name(f"{name}-", role, argument=f"roles[{index}]")
         for index, role in enumerate(settings.roles)
     ]
     return where, settings, names
+
+
+def _output_role_names(name: str, index: int) -> tuple[str, str]:
+    """(resource name, legacy name) of the attachment to a role given as an Output, whose name
+    is not known while the program runs (a preview may not know it at all): named by its
+    position, '<component>-roles.<index>'. A role's own label never holds a '.', so no role
+    given by name can take the same resource name."""
+    resource = f"{name}-roles.{index}"
+    return resource, resource
+
+
+def _role_name(
+    argument: str,
+    role: grants.RoleRef | pulumi.Output[str],
+    account: pulumi.Output[str],
+    where: str,
+) -> pulumi.Input[str]:
+    """The IAM name the attachment takes: grants.local_role_name, after checking an Output's
+    value (a role name or ARN of the deploying account) once it is known."""
+    if not isinstance(role, pulumi.Output):
+        return grants.local_role_name(argument, role, account, where)
+    return role.apply(
+        lambda known: grants.local_role_name(
+            argument,
+            located_at(where, lambda: validation.role_reference(argument, known)),
+            account,
+            where,
+        )
+    )
 
 
 def _deferred_checks(
@@ -129,4 +162,26 @@ def _deferred_checks(
     key = settings.kms_key_arn
     if isinstance(key, pulumi.Output) or (key is not None and settings.region is None):
         checked_key_arn(gate, key, region, "the secret", optional=True)
-    grants.check_accounts_later(gate, "roles", settings.roles, deploying_account)
+    grants.check_accounts_later(
+        gate,
+        "roles",
+        [role for role in settings.roles if not isinstance(role, pulumi.Output)],
+        deploying_account,
+    )
+    for index, role in enumerate(settings.roles):
+        if isinstance(role, pulumi.Output):
+            gate.check(
+                pulumi.Output.all(role, deploying_account),
+                partial(_check_output_role, f"roles[{index}]"),
+            )
+    if settings.secret_name_unchecked:
+        gate.check(
+            settings.secret_name,
+            lambda known: validation.secret_name("secret_name", known),
+        )
+
+
+def _check_output_role(argument: str, known: list[str]) -> None:
+    """A role given as an Output, once known: a role name or ARN of the deploying account."""
+    role, account = known
+    grants.foreign_role(argument, validation.role_reference(argument, role), account)

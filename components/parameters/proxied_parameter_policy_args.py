@@ -16,19 +16,20 @@ from components.secrets.secret_component import SecretComponent
 class ProxiedParameterPolicyArgs(TypedDict, total=False):
     """Arguments of ProxiedParameterPolicy: name the secret one way, and the roles."""
 
-    secret_name: str
-    """The secret's name (give this or ``secret``)."""
+    secret_name: pulumi.Input[str]
+    """The secret's name (give this or ``secret``); may be another resource's output, such as a
+    RotatingSecret's secret_name."""
     secret: Any
-    """A RotatingSecret or CrossRegionReplicatedSecret; its name and key are used. Python only:
-    the package schema cannot reference this package's own components (typed Any there), so
-    other languages give secret_name and kms_key_arn from the component's outputs instead."""
+    """A RotatingSecret or CrossRegionReplicatedSecret; its name and key are used. Python only
+    (left out of the package schema): other languages give secret_name and kms_key_arn from the
+    component's outputs instead."""
     kms_key_arn: pulumi.Input[str]
     """The secret's CMK, in the secret's region; omit for the AWS managed key
     aws/secretsmanager (default: the component's key when ``secret`` is given)."""
     roles: Sequence[Any]
-    """IAM role names or role ARNs (strings) of the deploying account the managed policy is
-    attached to; Python may also pass aws.iam.Role resources. Typed Any in the package schema,
-    which has no string-or-resource union; from other languages pass names or ARNs."""
+    """IAM role names or role ARNs of the deploying account the managed policy is attached to,
+    each a string or another resource's output (e.g. an autonamed role's name); Python may also
+    pass aws.iam.Role resources. Each role once (an output is checked once it is known)."""
     region: str
     """Region of the secret and the reference path (default: the provider's)."""
     account_id: str
@@ -46,17 +47,23 @@ class ProxySettings:
 
     secret_name: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str] | None
-    roles: list[RoleRef]
+    roles: list[RoleRef | pulumi.Output[str]]
     region: str | None
     account_id: str | None
     description: str | None
+    secret_name_unchecked: bool = False
+    """secret_name was given as an Output: checked once it is known."""
 
 
-def parse_roles(value: Any) -> list[RoleRef]:
-    """Role names, ARNs or aws.iam.Role resources, each once."""
+def parse_roles(value: Any) -> list[RoleRef | pulumi.Output[str]]:
+    """Role names, ARNs or aws.iam.Role resources, each once; an Output (a name or ARN known
+    later) is kept as it is, and checked when the attachment takes it."""
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise validation.fail("roles", value, "must be a list of role names, ARNs or aws.iam.Role")
-    roles = [check_role(f"roles[{index}]", role) for index, role in enumerate(value)]
+    roles = [
+        role if isinstance(role, pulumi.Output) else check_role(f"roles[{index}]", role)
+        for index, role in enumerate(value)
+    ]
     check_distinct("roles", roles)
     return roles
 
@@ -88,7 +95,7 @@ def parse_proxy_args(args: Any) -> ProxySettings:
         if key is None:
             # A replica is encrypted with its own region's key, not the primary's.
             key = component.kms_key_arn_in(given.get("region"))
-    else:
+    elif not isinstance(name, pulumi.Output):
         name = validation.secret_name("secret_name", name)
     region = given.get("region")
     if region is not None:
@@ -108,4 +115,5 @@ def parse_proxy_args(args: Any) -> ProxySettings:
         region=region,
         account_id=account,
         description=description,
+        secret_name_unchecked=component is None and isinstance(name, pulumi.Output),
     )

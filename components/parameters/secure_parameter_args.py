@@ -70,8 +70,9 @@ class SecureParameterArgs(TypedDict, total=False):
     key alias/aws/ssm."""
     create_kms_key: bool
     """Create a CMK for this parameter ($1/month) instead of using alias/aws/ssm."""
-    key_administrators: Sequence[str]
-    """Role or user ARNs that may administer the created key (needs create_kms_key)."""
+    key_administrators: Sequence[pulumi.Input[str]]
+    """Role or user ARNs that may administer the created key (needs create_kms_key); an ARN may
+    be another resource's output (checked once known)."""
     key_administrators_can_edit_policy: bool
     """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
     grant anyone, themselves included, use of the key. Default False: they manage the key but
@@ -94,15 +95,15 @@ class SecureParameterArgs(TypedDict, total=False):
     shorter than the time left before expires_at)."""
     notification_topic_arn: str
     """SNS topic for policy events; default: a topic the component creates."""
-    readers: Sequence[str]
+    readers: Sequence[pulumi.Input[str]]
     """Who may read the parameter, exactly: IAM role names or role ARNs of the deploying account
     (an inline read policy each, as before), and role ARNs of other accounts or 12-digit
     account ids: the parameter is then shared with those accounts through an AWS RAM resource
     share, which needs the Advanced tier ($0.05/month) and a customer managed key (created
     unless kms_key_arn is given) whose policy lets exactly those principals decrypt through
     Parameter Store for this parameter; the reader's own account must also allow it
-    (components.parameter_reader_identity_policy). In Python also aws.iam.Role resources and
-    role ARNs as Outputs."""
+    (components.parameter_reader_identity_policy). Also role ARNs as outputs of other resources
+    (from any language), and in Python aws.iam.Role resources."""
     key_policy_allows_foreign_readers: bool
     """kms_key_arn was given and its owner added the Decrypt statement for the readers in other
     accounts that the component prints when this is False (the default, which refuses such
@@ -134,7 +135,7 @@ class SecureParameterSettings:
     tier: str | None
     kms_key_arn: pulumi.Input[str] | None
     create_kms_key: bool
-    key_administrators: list[str]
+    key_administrators: list[pulumi.Input[str]]
     write_only: bool
     value_version: int
     policies: list[dict[str, Any]]
@@ -279,7 +280,9 @@ def _parse_value_and_tier(
     return value_size, tier
 
 
-def _parse_key(given: Mapping[str, Any]) -> tuple[pulumi.Input[str] | None, bool, list[str]]:
+def _parse_key(
+    given: Mapping[str, Any],
+) -> tuple[pulumi.Input[str] | None, bool, list[pulumi.Input[str]]]:
     """(kms_key_arn, create_kms_key, key_administrators)."""
     create_key = validation.require_bool("create_kms_key", given.get("create_kms_key", False))
     if given.get("kms_key_arn") is not None and create_key:

@@ -36,8 +36,9 @@ class RotationFunctionArgs(FunctionArgs, total=False):
     kms_key_arn: pulumi.Input[str]
     """The CMK every member secret is encrypted with; when absent the function creates one
     ($1/month for all members together)."""
-    key_administrators: Sequence[str]
-    """Role or user ARNs that may administer (never use) the created key."""
+    key_administrators: Sequence[pulumi.Input[str]]
+    """Role or user ARNs that may administer (never use) the created key; an ARN may be another
+    resource's output (checked once known)."""
     key_administrators_can_edit_policy: bool
     """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
     grant anyone, themselves included, use of the key. Default False: they manage the key but
@@ -67,7 +68,7 @@ class SharedFunctionSettings:
     secret_names: tuple[str, ...] | None
     """The allow-list of member names, or None for any RotatingSecret that joins."""
     kms_key_arn: pulumi.Input[str] | None
-    key_administrators: list[str]
+    key_administrators: list[pulumi.Input[str]]
     master_secret_arn: str | None
     master_secret_kms_key_arn: str | None
     ca_bundle_path: str | None

@@ -32,9 +32,8 @@ class CrossRegionReplicatedSecretArgs(SecretArgs, total=False):
 
     replica_regions: Required[Sequence[Any]]
     """Regions to hold read-only replicas: names ('eu-west-1'), or ReplicaRegionArgs
-    {'region', 'kms_key_arn'} to bring the replica's key. Typed Any for the package schema, which
-    has no string-or-object union; other languages pass names, or objects with these snake_case
-    keys (they reach the component unchanged)."""
+    {'region', 'kms_key_arn'} to bring the replica's key (in other languages {region,
+    kmsKeyArn}: the package schema types each item as a name or a ReplicaRegionArgs)."""
     rotation: RotationArgs
     """Optional rotation of the primary; Secrets Manager propagates each new value."""
     force_overwrite_replica_secret: bool

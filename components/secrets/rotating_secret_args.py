@@ -95,8 +95,9 @@ class _SecretResourceArgs(TypedDict, total=False):
     kms_key_arn: pulumi.Input[str]
     """Existing CMK to encrypt with, in the secret's region; when absent the component creates
     one ($1/month)."""
-    key_administrators: Sequence[str]
-    """Role or user ARNs that may administer (never use) the created key."""
+    key_administrators: Sequence[pulumi.Input[str]]
+    """Role or user ARNs that may administer (never use) the created key; an ARN may be another
+    resource's output (checked once known)."""
     key_administrators_can_edit_policy: bool
     """Let key_administrators also edit the created key's policy (kms:PutKeyPolicy), and so
     grant anyone, themselves included, use of the key. Default False: they manage the key but
@@ -108,14 +109,15 @@ class _SecretResourceArgs(TypedDict, total=False):
     """Initial JSON object (e.g. {'username': 'app'}) completed with a generated 'password'."""
     secret_string_version: int
     """Bump to write secret_string/secret_template again (default 1)."""
-    readers: Sequence[str]
+    readers: Sequence[pulumi.Input[str]]
     """Who may read the secret (GetSecretValue, DescribeSecret, Decrypt), exactly: IAM role names
     or role ARNs of the deploying account (an inline read policy each), role ARNs of other
     accounts or 12-digit account ids (named in the secret's resource policy and in the created
     key's policy, Decrypt only through Secrets Manager for this secret; the reader's own account
-    must also allow it: components.reader_identity_policy), and in Python aws.iam.Role resources
-    and role ARNs as Outputs (granted through the resource and key policies). A reader in
-    another account needs a key the component creates, or key_policy_allows_foreign_readers."""
+    must also allow it: components.reader_identity_policy), role ARNs as outputs of other
+    resources (from any language; granted through the resource and key policies), and in Python
+    aws.iam.Role resources. A reader in another account needs a key the component creates, or
+    key_policy_allows_foreign_readers."""
     reader_organization_id: str
     """An AWS Organization ('o-...') whose principals may read the secret (aws:PrincipalOrgID in
     the resource policy and in the created keys' policies, Decrypt only through Secrets Manager
@@ -183,7 +185,7 @@ class RotatingSecretSettings:
     rotation: RotationSettings | None
     description: str | None
     kms_key_arn: pulumi.Input[str] | None
-    key_administrators: list[str]
+    key_administrators: list[pulumi.Input[str]]
     secret_string: pulumi.Input[str] | None
     secret_template: dict[str, Any] | None
     secret_string_version: int

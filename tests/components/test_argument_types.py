@@ -31,7 +31,8 @@ FUNCTION_FIELDS: dict[str, Any] = {
     "log_retention_days": int,
 }
 KEY_ADMINISTRATION_FIELDS: dict[str, Any] = {
-    "key_administrators": Sequence[str],
+    # Items may be Outputs (an autonamed role's ARN): Input<string>[] in the package schema.
+    "key_administrators": Sequence[INPUT_STR],
     "key_administrators_can_edit_policy": bool,
 }
 SECRET_FIELDS: dict[str, Any] = {
@@ -42,7 +43,7 @@ SECRET_FIELDS: dict[str, Any] = {
     "secret_string": INPUT_STR,
     "secret_template": Mapping[str, Any],
     "secret_string_version": int,
-    "readers": Sequence[str],
+    "readers": Sequence[INPUT_STR],
     # Issue 14: the secret's resource policy, and a given key's policy for foreign readers.
     "reader_organization_id": str,
     "reader_organization_paths": Sequence[str],

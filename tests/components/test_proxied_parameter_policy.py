@@ -360,3 +360,69 @@ def test_a_bad_key_from_an_output_stops_the_policy(monitor: RecordingMonitor) ->
     with pytest.raises(ValueError, match=r"argument 'kms_key_arn' = 'alias/late'"):
         mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[arg-type]
     assert monitor.by_type(POLICY) == []
+
+
+# --- values known later (Outputs): what other languages pass too ------------------------------
+
+
+def test_roles_given_as_outputs_get_an_attachment_each(monitor: RecordingMonitor) -> None:
+    """An autonamed role's name or ARN is an Output while the program runs: its attachment is
+    named by position (a role label never holds a '.') and takes the role's IAM name."""
+    build(
+        {
+            "secret_name": NAME,
+            "roles": [
+                "app",
+                pulumi.Output.from_input("app-role-4f2a9c1"),
+                pulumi.Output.from_input(f"arn:aws:iam::{ACCOUNT}:role/ops/worker-77ab"),
+            ],
+        }
+    )
+    attachments = {r.name: r.plain_inputs["role"] for r in monitor.by_type(ATTACHMENT)}
+    assert attachments == {
+        "proxy-app": "app",
+        "proxy-roles.1": "app-role-4f2a9c1",
+        "proxy-roles.2": "worker-77ab",
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "rule"),
+    [
+        ("arn:aws:iam::999999999999:role/elsewhere", "is a role in account 999999999999"),
+        ("app-*", "wildcard"),
+        (f"arn:aws:iam::{ACCOUNT}:user/alice", "must be an IAM role ARN"),
+    ],
+)
+def test_a_bad_role_from_an_output_stops_the_policy(
+    monitor: RecordingMonitor, role: str, rule: str
+) -> None:
+    args = {"secret_name": NAME, "roles": ["app", pulumi.Output.from_input(role)]}
+    with pytest.raises(ValueError, match=r"argument 'roles\[1\]'") as caught:
+        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[arg-type]
+    assert rule in str(caught.value)
+    assert monitor.by_type(POLICY) == []
+
+
+def test_secret_name_from_an_output(monitor: RecordingMonitor) -> None:
+    policy = build({"secret_name": pulumi.Output.from_input(NAME), "roles": ["app"]})
+    assert policy_document(monitor) == expected_document(key=None)
+    path = mocks.run(lambda: policy.parameter_path)
+    assert path == f"/aws/reference/secretsmanager/{NAME}"
+
+
+def test_a_bad_secret_name_from_an_output_stops_the_policy(monitor: RecordingMonitor) -> None:
+    args = {"secret_name": pulumi.Output.from_input("no spaces allowed"), "roles": ["app"]}
+    with pytest.raises(ValueError, match=r"argument 'secret_name' = 'no spaces allowed'"):
+        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[arg-type]
+    assert monitor.by_type(POLICY) == []
+    assert monitor.by_type(ATTACHMENT) == []
+
+
+def test_a_role_named_twice_is_refused_at_its_position_among_outputs(
+    monitor: RecordingMonitor,
+) -> None:
+    args = {"secret_name": NAME, "roles": [pulumi.Output.from_input("x"), "app", "app"]}
+    with pytest.raises(InvalidArgumentError, match=r"names the role of roles\[1\] again"):
+        mocks.run(lambda: ProxiedParameterPolicy("twice", args))  # type: ignore[arg-type]
+    assert monitor.registrations == []

@@ -19,16 +19,20 @@ import sys
 from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, TypedDict, get_type_hints
+from typing import Any, TypedDict, get_args, get_type_hints, is_typeddict
 
 import pulumi
 import pytest
 import yaml
+from google.protobuf import struct_pb2  # type: ignore[import-untyped]
+from pulumi.output import Unknown
 from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.runtime import rpc
 
 from components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
+    ReplicaRegionArgs,
     RotatingSecret,
     SecureParameter,
 )
@@ -68,14 +72,22 @@ def map_of(values: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": values}
 
 
+def one_of(*types: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": list(types)}
+
+
 def shape(prop: dict[str, Any]) -> dict[str, Any]:
     """A schema property without description and plain flags: just its type."""
     kept: dict[str, Any] = {
-        k: v for k, v in prop.items() if k in ("type", "$ref", "items", "additionalProperties")
+        k: v
+        for k, v in prop.items()
+        if k in ("type", "$ref", "items", "additionalProperties", "oneOf")
     }
     for key in ("items", "additionalProperties"):
         if key in kept:
             kept[key] = shape(kept[key])
+    if "oneOf" in kept:
+        kept["oneOf"] = [shape(option) for option in kept["oneOf"]]
     return kept
 
 
@@ -104,6 +116,12 @@ def field_docstrings(hosted: dict[str, Any]) -> Callable[[type], dict[str, str]]
     inherits from), as provider/__main__.py reads it."""
     read: Callable[[type], dict[str, str]] = hosted["field_docstrings"]
     return read
+
+
+@pytest.fixture(scope="module")
+def python_only(hosted: dict[str, Any]) -> dict[type, set[str]]:
+    """The fields provider/__main__.py leaves out of the schema, by args TypedDict."""
+    return {typed_dict: set(fields) for typed_dict, fields in hosted["PYTHON_ONLY"].items()}
 
 
 @pytest.fixture(scope="module")
@@ -193,15 +211,14 @@ INPUT_TYPES = [
     (PARAMETER, "rotation", ref("ParameterRotationArgs")),
     (PARAMETER, "tags", map_of(STRING)),
     # CrossRegionReplicatedSecret
-    (REPLICATED, "replicaRegions", array_of(ANY)),
+    (REPLICATED, "replicaRegions", array_of(one_of(STRING, ref("ReplicaRegionArgs")))),
     (REPLICATED, "rotation", ref("RotationArgs")),
     (REPLICATED, "forceOverwriteReplicaSecret", BOOLEAN),
     (REPLICATED, "multiRegionKey", BOOLEAN),
     # ProxiedParameterPolicy
     (PROXY, "secretName", STRING),
-    (PROXY, "secret", ANY),
     (PROXY, "kmsKeyArn", STRING),
-    (PROXY, "roles", array_of(ANY)),
+    (PROXY, "roles", array_of(STRING)),
     (PROXY, "region", STRING),
     (PROXY, "accountId", STRING),
     (PROXY, "description", STRING),
@@ -221,7 +238,7 @@ def test_input_types(
         (ROTATING, {"kmsKeyArn", "secretString"}),
         (PARAMETER, {"kmsKeyArn", "value"}),
         (REPLICATED, {"kmsKeyArn", "secretString"}),
-        (PROXY, {"kmsKeyArn"}),
+        (PROXY, {"kmsKeyArn", "secretName"}),
     ],
 )
 def test_only_pulumi_inputs_accept_other_resources_outputs(
@@ -233,23 +250,30 @@ def test_only_pulumi_inputs_accept_other_resources_outputs(
     assert {name for name, prop in inputs.items() if not prop.get("plain")} == accepts_outputs
 
 
-def test_every_component_input_is_an_args_field(schema: dict[str, Any]) -> None:
+def test_every_component_input_is_an_args_field(
+    schema: dict[str, Any], python_only: dict[type, set[str]]
+) -> None:
     for token, cls in COMPONENTS.items():
         args = get_type_hints(vars(cls)["__init__"])["args"]
         inputs = schema["resources"][token]["inputProperties"]
-        assert set(inputs) == {camel(name) for name in args.__annotations__}, token
+        given = set(args.__annotations__) - python_only.get(args, set())
+        assert set(inputs) == {camel(name) for name in given}, token
 
 
 @pytest.mark.parametrize("token", list(COMPONENTS))
 def test_input_descriptions_are_the_field_docstrings(
-    schema: dict[str, Any], field_docstrings: Callable[[type], dict[str, str]], token: str
+    schema: dict[str, Any],
+    field_docstrings: Callable[[type], dict[str, str]],
+    python_only: dict[type, set[str]],
+    token: str,
 ) -> None:
     args = get_type_hints(vars(COMPONENTS[token])["__init__"])["args"]
     docstrings = field_docstrings(args)
     inputs = schema["resources"][token]["inputProperties"]
     assert set(docstrings) == set(args.__annotations__), "every argument has a docstring"
     for name, docstring in docstrings.items():
-        assert inputs[camel(name)]["description"] == docstring, name
+        if name not in python_only.get(args, set()):
+            assert inputs[camel(name)]["description"] == docstring, name
 
 
 class _Inherited(TypedDict, total=False):
@@ -309,8 +333,6 @@ def test_the_replicated_secret_repeats_rotating_secrets_arguments_exactly(
             ["strategy"],
             {
                 "strategy": STRING,
-                # A RotationFunction (Python only: the schema cannot reference components).
-                "function": ANY,
                 "scheduleExpression": STRING,
                 "automaticallyAfterDays": INTEGER,
                 "duration": STRING,
@@ -362,6 +384,142 @@ def test_nested_argument_types(
     assert declared.get("required") == required
     assert {name: shape(prop) for name, prop in declared["properties"].items()} == properties
     assert all(prop.get("description") for prop in declared["properties"].values())
+
+
+# --- what other languages can give -----------------------------------------------------------
+
+SECRET_INPUTS = {ROTATING: {"secretString"}, PARAMETER: {"value"}, REPLICATED: {"secretString"}}
+#: The lists of principals (role names or ARNs) of the components with a key and readers.
+ROLE_FIELDS = ("readers", "keyAdministrators")
+
+
+def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every property in the schema, top-level and nested, with its path."""
+    for token, resource in schema["resources"].items():
+        for name, prop in resource["inputProperties"].items():
+            yield f"{token}.{name}", prop
+        for name, prop in resource["properties"].items():
+            yield f"{token}.{name} (output)", prop
+    for token, declared in schema["types"].items():
+        for name, prop in declared["properties"].items():
+            yield f"{token}.{name}", prop
+
+
+def test_inputs_that_carry_a_secret_value_are_marked_secret(schema: dict[str, Any]) -> None:
+    """The metaschema's propertySpec.secret flag, on exactly the inputs holding a secret value."""
+    marked = {path for path, prop in _properties(schema) if "secret" in prop}
+    assert marked == {f"{token}.{name}" for token, names in SECRET_INPUTS.items() for name in names}
+    for token, names in SECRET_INPUTS.items():
+        for name in names:
+            assert schema["resources"][token]["inputProperties"][name]["secret"] is True
+
+
+@pytest.mark.parametrize(
+    ("token", "name"),
+    [
+        *((token, name) for token in (ROTATING, PARAMETER, REPLICATED) for name in ROLE_FIELDS),
+        (PROXY, "roles"),
+    ],
+)
+def test_role_lists_are_plain_lists_of_input_strings(
+    schema: dict[str, Any], token: str, name: str
+) -> None:
+    """Input<string>[] in TypeScript: the list is known while the program runs (a grant, or a
+    statement, per item), each item may be another resource's output (an autonamed role's name
+    or ARN)."""
+    prop = schema["resources"][token]["inputProperties"][name]
+    assert prop["plain"] is True
+    assert prop["items"]["type"] == "string"
+    assert "plain" not in prop["items"]
+
+
+def test_a_replica_region_is_a_name_or_an_object(schema: dict[str, Any]) -> None:
+    regions = schema["resources"][REPLICATED]["inputProperties"]["replicaRegions"]
+    assert regions["plain"] is True
+    assert regions["items"] == {
+        "oneOf": [
+            {"type": "string", "plain": True},
+            {"$ref": "#/types/secretkit:index:ReplicaRegionArgs", "plain": True},
+        ]
+    }
+    declared = schema["types"]["secretkit:index:ReplicaRegionArgs"]
+    assert declared["required"] == ["region"]
+    assert {name: shape(prop) for name, prop in declared["properties"].items()} == {
+        "region": STRING,
+        "kmsKeyArn": STRING,
+    }
+    # The region is known while the program runs; the key may be another resource's output.
+    assert declared["properties"]["region"]["plain"] is True
+    assert "plain" not in declared["properties"]["kmsKeyArn"]
+
+
+def _typed_dicts(typed_dict: type, found: dict[str, type]) -> dict[str, type]:
+    """``typed_dict`` and every TypedDict its fields' annotations name, by class name."""
+    found[typed_dict.__name__] = typed_dict
+    stack = list(typed_dict.__annotations__.values())  # pulumi.Input's own hints do not resolve
+    while stack:
+        hint = stack.pop()
+        if is_typeddict(hint) and hint.__name__ not in found:
+            _typed_dicts(hint, found)
+        stack.extend(get_args(hint))
+    return found
+
+
+#: Where the schema keeps Any: values that are any JSON in Python too (the initial secret's
+#: object, the resource policy's statements), which every language can write.
+JSON_VALUES = {
+    f"{token}.{name}"
+    for token in (ROTATING, REPLICATED)
+    for name in ("secretTemplate", "resourcePolicyStatements")
+}
+
+
+def test_the_schema_offers_every_documented_argument_and_no_unusable_any(
+    schema: dict[str, Any],
+    field_docstrings: Callable[[type], dict[str, str]],
+    python_only: dict[type, set[str]],
+) -> None:
+    """Round trip: each component's args TypedDict, and each TypedDict its fields name, is a
+    schema object with one property per documented field (less the Python-only ones, which
+    take a Python object), described by the field's docstring; and no property is typed Any
+    except JSON values."""
+    typed_dicts: dict[str, type] = {}
+    objects: dict[str, dict[str, Any]] = {}
+    for token, cls in COMPONENTS.items():
+        args = get_type_hints(vars(cls)["__init__"])["args"]
+        _typed_dicts(args, typed_dicts)
+        objects[args.__name__] = schema["resources"][token]["inputProperties"]
+    # replica_regions is Sequence[Any] in Python (str | ReplicaRegionArgs, which the analyzer
+    # cannot express); the provider declares the object type itself.
+    typed_dicts["ReplicaRegionArgs"] = ReplicaRegionArgs
+    for token, declared in schema["types"].items():
+        objects[token.rsplit(":", 1)[-1]] = declared["properties"]
+    assert set(objects) == set(typed_dicts), "a schema type for each TypedDict, and no other"
+    for type_name, typed_dict in typed_dicts.items():
+        docstrings = field_docstrings(typed_dict)
+        assert set(docstrings) == set(typed_dict.__annotations__), type_name
+        offered = set(docstrings) - python_only.get(typed_dict, set())
+        assert set(objects[type_name]) == {camel(name) for name in offered}, type_name
+        for name in offered:
+            assert objects[type_name][camel(name)]["description"] == docstrings[name], name
+    typed_any = {
+        path
+        for path, prop in _properties(schema)
+        if ANY["$ref"] in json.dumps({k: v for k, v in prop.items() if k != "description"})
+    }
+    assert typed_any == JSON_VALUES, (
+        "a field typed Any: give it a type the schema can express (provider/__main__.py can "
+        "override one), or leave it out with PYTHON_ONLY if it takes a Python object"
+    )
+
+
+def test_python_only_fields_say_what_other_languages_do(
+    hosted: dict[str, Any], field_docstrings: Callable[[type], dict[str, str]]
+) -> None:
+    for typed_dict, fields in hosted["PYTHON_ONLY"].items():
+        for field, instead in fields.items():
+            assert "Python only" in field_docstrings(typed_dict)[field], field
+            assert instead, field
 
 
 # --- outputs -------------------------------------------------------------------------------
@@ -436,6 +594,22 @@ def construct(
 
     def program() -> pulumi.Output[dict[str, Any]]:
         result = provider.construct(name, token, inputs, pulumi.ResourceOptions())
+        return pulumi.Output.all(**result.state)
+
+    resolved: dict[str, Any] = mocks.run(program)
+    return resolved
+
+
+def construct_raw(
+    provider: ComponentProvider,
+    token: str,
+    name: str,
+    inputs: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """construct(), with the inputs made inside the program (Outputs need its event loop)."""
+
+    def program() -> pulumi.Output[dict[str, Any]]:
+        result = provider.construct(name, token, inputs(), pulumi.ResourceOptions())
         return pulumi.Output.all(**result.state)
 
     resolved: dict[str, Any] = mocks.run(program)
@@ -558,6 +732,212 @@ def test_every_schema_output_is_what_the_component_registers(
     assert set(resource["required"]) <= registered <= set(resource["properties"])
 
 
+def engine_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """``inputs`` as the plugin's gRPC server hands a ConstructRequest's inputs to construct():
+    deserialized with unknowns kept (pulumi/provider/server.py, _construct_inputs)."""
+    struct = struct_pb2.Struct()
+    struct.update(inputs)
+    deserialized: dict[str, Any] = rpc.deserialize_properties(struct, keep_unknowns=True)
+    return deserialized
+
+
+def output_value(value: str | None, *dependencies: str) -> dict[str, Any]:
+    """An output value as the engine sends it to a provider that accepts outputs (this one
+    does: its Configure answers acceptOutputs=True): no "value" while it is unknown."""
+    sent: dict[str, Any] = {
+        rpc._special_sig_key: rpc._special_output_value_sig,
+        "dependencies": list(dependencies),
+    }
+    if value is not None:
+        sent["value"] = value
+    return sent
+
+
+ROLE_URN = "urn:pulumi:test::consumer::aws:iam/role:Role::app"
+ROLE_ARN = f"arn:aws:iam::{mocks.ACCOUNT_ID}:role/app-4f2a9c1"
+
+
+@pytest.fixture
+def preview_monitor(monkeypatch: pytest.MonkeyPatch) -> RecordingMonitor:
+    """The recording mocks in a preview, where another resource's outputs may be unknown."""
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    return mocks.install(preview=True)
+
+
+def _rotating_inputs(readers: list[Any]) -> dict[str, Any]:
+    return engine_inputs({**MINIMAL_INPUTS[ROTATING], "readers": readers})
+
+
+def test_construct_takes_a_reader_that_is_another_resources_output(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    """An autonamed role's ARN from a TypeScript or YAML program reaches RotatingSecret as an
+    Output, with its dependency: granted as a Python program's Output ARN is."""
+    construct_raw(
+        provider,
+        ROTATING,
+        "app",
+        lambda: _rotating_inputs(["literal-role", output_value(ROLE_ARN, ROLE_URN)]),
+    )
+    policy = monitor.by_type("aws:secretsmanager/secretPolicy:SecretPolicy")[0]
+    assert ROLE_URN in policy.dependencies
+    statement = json.loads(policy.plain_inputs["policy"])["Statement"][0]
+    assert statement["Principal"] == {"AWS": [ROLE_ARN]}
+    reads = {r.name for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy")}
+    assert "app-read-literal-role" in reads
+
+
+@pytest.mark.parametrize(
+    "unknown",
+    [output_value(None, ROLE_URN), rpc.UNKNOWN],
+    ids=["output value", "bare unknown"],
+)
+def test_construct_previews_a_reader_not_known_yet(
+    preview_monitor: RecordingMonitor, provider: ComponentProvider, unknown: Any
+) -> None:
+    """In a preview, a role still to be created has no ARN: the component registers with the
+    grant left unknown instead of failing."""
+    construct_raw(provider, ROTATING, "app", lambda: _rotating_inputs(["literal-role", unknown]))
+    policy = preview_monitor.by_type("aws:secretsmanager/secretPolicy:SecretPolicy")[0]
+    assert isinstance(policy.plain_inputs["policy"], Unknown)  # until the role exists
+    assert {r.name for r in preview_monitor.by_type("aws:iam/rolePolicy:RolePolicy")} == {
+        "app-rotation",
+        "app-read-literal-role",
+    }
+
+
+def test_construct_refuses_readers_given_as_one_output(provider: ComponentProvider) -> None:
+    """The list itself must be known (the schema marks it plain): a grant per item."""
+    mocks.install()
+    inputs = {**MINIMAL_INPUTS[ROTATING], "readers": pulumi.Output.from_input(["a", "b"])}
+    with pytest.raises(Exception, match=r"argument 'readers' .* must be a list"):
+        construct(provider, ROTATING, "app", inputs)
+
+
+def test_construct_makes_secret_inputs_secrets(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    """A YAML program may pass the value as plain text: every resource taking it gets a Pulumi
+    secret. (The components also wrap these values themselves; construct() makes them secrets
+    before that, test_prepared_inputs_wrap_secrets_and_unknown_items.)"""
+    construct(
+        provider,
+        PARAMETER,
+        "cfg",
+        {"parameterName": "/team/app/x", "value": "plain-text-value", "writeOnly": False},
+    )
+    parameter = monitor.by_type("aws:ssm/parameter:Parameter")[0]
+    assert mocks.is_secret(parameter.inputs["value"])
+    construct(
+        provider,
+        ROTATING,
+        "app",
+        {**MINIMAL_INPUTS[ROTATING], "secretString": "plain-initial-value"},
+    )
+    version_inputs = monitor.by_type("aws:secretsmanager/secretVersion:SecretVersion")[0].inputs
+    assert mocks.is_secret(version_inputs["secretStringWo"])
+
+
+def test_prepared_inputs_wrap_secrets_and_unknown_items(hosted: dict[str, Any]) -> None:
+    prepare = hosted["prepared_inputs"]
+    mocks.install()
+
+    def program() -> pulumi.Output[list[Any]]:
+        prepared = prepare(
+            RotatingSecret,
+            {
+                "secretString": "x",
+                "readers": ["a", Unknown()],
+                "keyAdministrators": [Unknown()],
+                "other": 1,
+            },
+        )
+
+        async def inspect() -> list[Any]:
+            secret = prepared["secretString"]
+            reader, administrator = prepared["readers"][1], prepared["keyAdministrators"][0]
+            return [
+                await secret.is_secret(),
+                await reader.is_known(),
+                await administrator.is_known(),
+                prepared["readers"][0],
+                prepared["other"],
+            ]
+
+        return pulumi.Output.from_input(inspect())
+
+    assert mocks.run(program) == [True, False, False, "a", 1]
+
+
+def test_construct_replica_region_objects_in_either_case(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    """A replica region object from another language uses the schema's names (kmsKeyArn);
+    the Python names given before the schema typed it keep working."""
+    key = f"arn:aws:kms:{{}}:{mocks.ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    outputs = construct(
+        provider,
+        REPLICATED,
+        "shared",
+        {
+            "secretName": "prod/app/shared",
+            "replicaRegions": [
+                {"region": "ap-southeast-2", "kmsKeyArn": key.format("ap-southeast-2")},
+                {"region": "eu-west-1", "kms_key_arn": key.format("eu-west-1")},
+                "us-west-2",
+            ],
+        },
+    )
+    assert outputs["replicaKmsKeyArns"]["ap-southeast-2"] == key.format("ap-southeast-2")
+    assert outputs["replicaKmsKeyArns"]["eu-west-1"] == key.format("eu-west-1")
+    assert list(outputs["replicaSecretArns"]) == ["ap-southeast-2", "eu-west-1", "us-west-2"]
+
+
+def test_construct_refuses_an_unknown_key_of_a_replica_region(provider: ComponentProvider) -> None:
+    mocks.install()
+    inputs = {"secretName": "prod/app/x", "replicaRegions": [{"region": "eu-west-1", "kms": "k"}]}
+    with pytest.raises(Exception, match=r"replica_regions\[0\]"):
+        construct(provider, REPLICATED, "shared", inputs)
+
+
+def test_construct_proxied_parameter_policy_from_outputs(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    """What other languages do instead of ``secret``: the secret's name and key as outputs,
+    and a role that is another resource's output."""
+    secret_urn = "urn:pulumi:test::consumer::secretkit:index:RotatingSecret::db"
+    key = f"arn:aws:kms:{mocks.REGION}:{mocks.ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    outputs = construct_raw(
+        provider,
+        PROXY,
+        "proxy",
+        lambda: engine_inputs(
+            {
+                "secretName": output_value("prod/app/db", secret_urn),
+                "kmsKeyArn": output_value(key, secret_urn),
+                "roles": ["task-role", output_value("app-4f2a9c1", ROLE_URN)],
+            }
+        ),
+    )
+    assert outputs["parameterPath"] == "/aws/reference/secretsmanager/prod/app/db"
+    attachments = {
+        r.name: r.plain_inputs["role"]
+        for r in monitor.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    }
+    assert attachments == {"proxy-task-role": "task-role", "proxy-roles.1": "app-4f2a9c1"}
+    assert key in outputs["policyJson"]
+
+
+def test_python_only_fields_are_not_passed_on(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    """A field the schema leaves out is not handed to the component, even if a program sends
+    it (YAML's type check refuses it before that)."""
+    construct(provider, PROXY, "proxy", {"secretName": "prod/app/db", "secret": "not-a-component"})
+    assert len(monitor.by_type(PROXY)) == 1
+
+
 # --- the YAML consumer example --------------------------------------------------------------
 
 EXAMPLE_CONFIG = {"parameterValue": "example-value", "readerRoles": ["app-task-role"]}
@@ -568,16 +948,35 @@ def _example() -> dict[str, Any]:
     return document
 
 
-def _with_config(value: Any) -> Any:
-    """The example's property values with its ${config} references filled in."""
+#: What the example's aws:iam:Role reports once created (the test registers no AWS resource of
+#: its own; the engine would send these as output values).
+EXAMPLE_ROLE = {"name": "appTaskRole-4f2a9c1", "arn": f"arn:aws:iam::{mocks.ACCOUNT_ID}:role/x"}
+
+
+def _filled_in(value: Any, outputs: dict[str, dict[str, Any]]) -> Any:
+    """The example's property values with its ${config} references filled in, and its
+    ${resource.output} references as Outputs of what ``outputs`` holds for that resource."""
     if isinstance(value, str):
-        match = re.fullmatch(r"\$\{(\w+)\}", value)
-        return EXAMPLE_CONFIG[match.group(1)] if match else value
+        config = re.fullmatch(r"\$\{(\w+)\}", value)
+        if config:
+            return EXAMPLE_CONFIG[config.group(1)]
+        reference = re.fullmatch(r"\$\{(\w+)\.(\w+)\}", value)
+        if reference:
+            return pulumi.Output.from_input(outputs[reference.group(1)][reference.group(2)])
+        return value
     if isinstance(value, list):
-        return [_with_config(v) for v in value]
+        return [_filled_in(v, outputs) for v in value]
     if isinstance(value, dict):
-        return {k: _with_config(v) for k, v in value.items()}
+        return {k: _filled_in(v, outputs) for k, v in value.items()}
     return value
+
+
+def _secretkit_resources(example: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource
+        for name, resource in example["resources"].items()
+        if resource["type"].startswith("secretkit:")
+    }
 
 
 def test_the_yaml_example_points_at_this_package() -> None:
@@ -587,12 +986,12 @@ def test_the_yaml_example_points_at_this_package() -> None:
     assert source == PROVIDER_DIR
     assert set(example["config"]) == set(EXAMPLE_CONFIG)
     types = {resource["type"] for resource in example["resources"].values()}
-    assert types == {ROTATING, PARAMETER}
+    assert types == {ROTATING, PARAMETER, PROXY, "aws:iam:Role"}
 
 
 def test_the_yaml_examples_properties_and_outputs_exist(schema: dict[str, Any]) -> None:
     example = _example()
-    for name, resource in example["resources"].items():
+    for name, resource in _secretkit_resources(example).items():
         declared = schema["resources"][resource["type"]]
         given = set(resource["properties"])
         assert given <= set(declared["inputProperties"]), name
@@ -600,24 +999,36 @@ def test_the_yaml_examples_properties_and_outputs_exist(schema: dict[str, Any]) 
     for output, expression in example["outputs"].items():
         match = re.fullmatch(r"\$\{(\w+)\.(\w+)\}", expression)
         assert match, output
-        resource_type = example["resources"][match.group(1)]["type"]
+        resource_type = _secretkit_resources(example)[match.group(1)]["type"]
         assert match.group(2) in schema["resources"][resource_type]["properties"], output
 
 
 def test_the_yaml_example_constructs(
     monitor: RecordingMonitor, provider: ComponentProvider
 ) -> None:
-    """Its inputs pass the components' own validation, as the plugin would receive them."""
+    """Its inputs pass the components' own validation, as the plugin would receive them, in
+    the order of its references (the role and the secret before the policy that names them)."""
     example = _example()
-    for name, resource in example["resources"].items():
-        outputs = construct(provider, resource["type"], name, _with_config(resource["properties"]))
-        assert outputs, name
+    outputs: dict[str, dict[str, Any]] = {"appTaskRole": EXAMPLE_ROLE}
+    for name, resource in _secretkit_resources(example).items():
+        properties: dict[str, Any] = resource["properties"]
+
+        def inputs(given: dict[str, Any] = properties) -> dict[str, Any]:
+            filled: dict[str, Any] = _filled_in(given, outputs)
+            return filled
+
+        outputs[name] = construct_raw(provider, resource["type"], name, inputs)
+        assert outputs[name], name
     reads = [
         r
         for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy")
         if r.plain_inputs["role"] == "app-task-role"
     ]
     assert len(reads) == 2  # the secret and the parameter, each granted to the configured role
+    attachment = monitor.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0]
+    assert attachment.plain_inputs["role"] == EXAMPLE_ROLE["name"]
+    secret_name = outputs["appSecret"]["secretName"]
+    assert outputs["appSecretThroughSsm"]["parameterArn"].endswith(f"secretsmanager/{secret_name}")
 
 
 # --- the plugin directory ------------------------------------------------------------------

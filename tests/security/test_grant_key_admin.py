@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pulumi
 import pytest
 
 from components import (
@@ -236,3 +237,48 @@ def test_a_member_of_a_shared_function_leaves_the_key_to_it(monitor: RecordingMo
         mocks.run(program)
     assert caught.value.argument == "key_administrators_can_edit_policy"
     assert "belongs to the shared RotationFunction 'shared'" in str(caught.value)
+
+
+# --- administrators known later: another resource's ARN, from Python or any language ----------
+
+
+@pytest.mark.parametrize(("factory", "args", "output"), COMPONENTS, ids=IDS)
+def test_an_administrator_given_as_an_output_is_bounded_the_same(
+    monitor: RecordingMonitor,
+    factory: Callable[..., Any],
+    args: Callable[..., dict[str, Any]],
+    output: str,
+) -> None:
+    given = args(key_administrators=[pulumi.Output.from_input(ADMIN)])
+    build_component(factory, "c", given, output)
+    for key_arn, document in created_keys(monitor):
+        assert not administrator_can_decrypt(document, key_arn)
+        for action in ADMIN_ACTIONS:
+            assert is_allowed(call(action, key_arn), [], [document]), action
+
+
+@pytest.mark.parametrize(
+    ("administrator", "rule"),
+    [
+        ("key-admin", "must be"),
+        (f"arn:aws:iam::{ACCOUNT}:role/*", "wildcard"),
+    ],
+)
+def test_a_bad_administrator_from_an_output_fails_the_key(
+    monitor: RecordingMonitor, administrator: str, rule: str
+) -> None:
+    given = rotating_secret(key_administrators=[ADMIN, pulumi.Output.from_input(administrator)])
+    with pytest.raises(ValueError, match=r"argument 'key_administrators\[1\]'") as caught:
+        build_component(RotatingSecret, "c", given, "secret_arn")
+    assert rule in str(caught.value)
+    assert monitor.by_type(KEY) == []
+
+
+def test_an_administrator_known_now_is_still_checked_now(monitor: RecordingMonitor) -> None:
+    given = rotating_secret(
+        key_administrators=[pulumi.Output.from_input(ADMIN), "not-an-arn", ADMIN]
+    )
+    with pytest.raises(InvalidArgumentError) as caught:
+        build_component(RotatingSecret, "c", given, "secret_arn")
+    assert caught.value.argument == "key_administrators[1]"
+    assert monitor.registrations == []
