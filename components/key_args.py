@@ -72,15 +72,16 @@ def parse_policy_editing(
             "only applies with key_administrators (the principals who may then edit the key "
             "policy of the created key)",
         )
-    check_key_policy_size(administrators, value)
+    check_key_policy_size([a for a in administrators if isinstance(a, str)], value)
     return value
 
 
 def check_key_policy_size(administrators: Sequence[str], can_edit_policy: bool) -> None:
     """Refuse key_administrators that make the created key's policy larger than KMS's 32 KB,
     measured on the document as serialized (json.dumps, as pulumi.Output.json_dumps does) in
-    the longest partition; statements for readers in other accounts come on top and are
-    measured when the key's policy is known (kms_key.key_policy_json)."""
+    the longest partition; administrators given as Outputs and statements for readers in other
+    accounts come on top and are measured when the key's policy is known
+    (kms_key.key_policy_json)."""
     if not administrators:
         return
     document = key_policy(
