@@ -17,6 +17,10 @@
 - moto does not find a secret of another account by its ARN, nor evaluate key policies; with
   authorization on, such a call reaches the owner's secret and is decided as IAM decides a
   cross-account call (secretkit.embedded.cross_account).
+- moto does not find a parameter of another account by its ARN, nor know RAM shares or key
+  policies; with authorization on, such a call reaches the owner's parameter and is decided with
+  the caller's identity policy, the owner's RAM shares and the key policy
+  (secretkit.embedded.shared_parameters).
 - moto forgets the key a replica was created under (ReplicationStatus says aws/secretsmanager);
   AWS reports it, and cross-account reads of a replica are decided with it.
 """
@@ -37,6 +41,11 @@ from components.iam.least_privilege import iam_pattern
 from components.iam.shared_function import ROTATION_LAMBDA_KEY
 from secretkit.embedded.cross_account import foreign_call_allowed, owner_backend, owner_of
 from secretkit.embedded.iam_evaluation import Request, is_allowed
+from secretkit.embedded.shared_parameters import (
+    foreign_parameter_call_allowed,
+    owner_ssm_backend,
+    parameter_arn_parts,
+)
 
 
 @contextmanager
@@ -288,6 +297,8 @@ def resource_level_authorization() -> Iterator[None]:
     original_backend = SecretsManagerResponse.__dict__["backend"]
     SecretsManagerResponse.backend = property(owner_backend)  # type: ignore[method-assign, assignment]
     SimpleSystemManagerResponse._determine_resource = _parameter_resource  # type: ignore[attr-defined]
+    original_ssm_backend = SimpleSystemManagerResponse.__dict__["ssm_backend"]
+    SimpleSystemManagerResponse.ssm_backend = property(owner_ssm_backend)  # type: ignore[method-assign, assignment]
     LogsResponse._determine_resource = _log_resource  # type: ignore[attr-defined]
     try:
         yield
@@ -298,6 +309,7 @@ def resource_level_authorization() -> Iterator[None]:
         del SecretsManagerResponse._determine_resource  # type: ignore[attr-defined]
         SecretsManagerResponse.backend = original_backend  # type: ignore[method-assign]
         del SimpleSystemManagerResponse._determine_resource  # type: ignore[attr-defined]
+        SimpleSystemManagerResponse.ssm_backend = original_ssm_backend  # type: ignore[method-assign]
 
 
 def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
@@ -307,6 +319,9 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
     from moto.iam.access_control import IAMPolicy  # noqa: PLC0415
 
     def check_action_permitted(request: Any, resource: str) -> None:
+        if request._action.startswith("ssm:") and _is_foreign_parameter(request, resource):
+            _decide_foreign_parameter_call(request, resource)
+            return
         secret = _secret_at(resource) if request._action.startswith("secretsmanager:") else None
         if secret is None:
             original(request, resource)
@@ -335,6 +350,32 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
             request._raise_access_denied()
 
     return check_action_permitted
+
+
+def _is_foreign_parameter(request: Any, resource: str) -> bool:
+    parts = parameter_arn_parts(resource)
+    return parts is not None and parts[1] != str(request._access_key.account_id)
+
+
+def _decide_foreign_parameter_call(request: Any, resource: str) -> None:
+    """Refuse (AccessDenied) a call on another account's parameter unless its identity policy,
+    the owner's RAM share and, to decrypt, the key policy allow it."""
+    from moto.iam.access_control import IAMPolicy  # noqa: PLC0415
+
+    try:
+        body = json.loads(request._body or b"{}")
+    except ValueError:
+        body = {}
+    identity = [IAMPolicy(p)._policy_json for p in request._access_key.collect_policies()]
+    if not foreign_parameter_call_allowed(
+        resource,
+        request._action,
+        _principal_arns(request._access_key),
+        str(request._access_key.account_id),
+        identity,
+        with_decryption=bool(body.get("WithDecryption")) if isinstance(body, dict) else False,
+    ):
+        request._raise_access_denied()
 
 
 def _secret_at(arn: str) -> Any:
