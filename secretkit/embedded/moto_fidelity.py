@@ -359,23 +359,30 @@ def _is_foreign_parameter(request: Any, resource: str) -> bool:
 
 def _decide_foreign_parameter_call(request: Any, resource: str) -> None:
     """Refuse (AccessDenied) a call on another account's parameter unless its identity policy,
-    the owner's RAM share and, to decrypt, the key policy allow it."""
+    the owner's RAM share and, to decrypt, the key policy allow it. The call reaches the
+    owner's backend, so every name it carries (GetParameters' Names) must be an ARN of that
+    owner's parameter the caller may read: a plain name there would be the owner's parameter,
+    read without a decision."""
     from moto.iam.access_control import IAMPolicy  # noqa: PLC0415
 
     try:
         body = json.loads(request._body or b"{}")
     except ValueError:
         body = {}
+    body = body if isinstance(body, dict) else {}
+    owner = parameter_arn_parts(resource)
+    names = [str(name) for name in body.get("Names") or [body.get("Name") or resource]]
     identity = [IAMPolicy(p)._policy_json for p in request._access_key.collect_policies()]
-    if not foreign_parameter_call_allowed(
-        resource,
-        request._action,
-        _principal_arns(request._access_key),
-        str(request._access_key.account_id),
-        identity,
-        with_decryption=bool(body.get("WithDecryption")) if isinstance(body, dict) else False,
-    ):
-        request._raise_access_denied()
+    for name in names:
+        if parameter_arn_parts(name) != owner or not foreign_parameter_call_allowed(
+            name,
+            request._action,
+            _principal_arns(request._access_key),
+            str(request._access_key.account_id),
+            identity,
+            with_decryption=bool(body.get("WithDecryption")),
+        ):
+            request._raise_access_denied()
 
 
 def _secret_at(arn: str) -> Any:

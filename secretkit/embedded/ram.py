@@ -80,9 +80,9 @@ def permission_name(permission_arn: str) -> str:
     return permission_arn.rsplit("/", 1)[-1]
 
 
-def set_permissions(share_arn: str, permission_arns: list[str] | None) -> None:
-    """Keep the share's managed permissions (moto ignores permissionArns); only the Parameter
-    Store permissions are known, and none given means the default one."""
+def permission_names(permission_arns: list[str] | None) -> list[str]:
+    """The managed permissions a share is created with: only the Parameter Store permissions
+    are known, and none given means the default one (checked before the share is created)."""
     names = [permission_name(arn) for arn in permission_arns or []] or [
         DEFAULT_PARAMETER_PERMISSION
     ]
@@ -92,7 +92,12 @@ def set_permissions(share_arn: str, permission_arns: list[str] | None) -> None:
             f"the embedded AWS knows only the Parameter Store RAM permissions "
             f"({', '.join(sorted(PARAMETER_PERMISSIONS))}), not {', '.join(unknown)}"
         )
-    setattr(find_share(share_arn), _PERMISSIONS, names)
+    return names
+
+
+def set_permissions(share_arn: str, names: list[str]) -> None:
+    """Keep the share's managed permissions on moto's share (moto ignores permissionArns)."""
+    setattr(find_share(share_arn), _PERMISSIONS, list(names))
 
 
 def _check_shareable_parameter(share: Any, resource_arn: str, match: re.Match[str]) -> None:

@@ -110,6 +110,7 @@ def deploy(
     key_statement: bool = True,
     managed_key: bool = False,
     tier: str = "Advanced",
+    permission: str = PERMISSION,
 ) -> Deployed:
     """Account A deploys, through the embedded AWS, a SecureString parameter, its key with the
     DecryptSharedParameter statement for ``principal`` (a role ARN or an account root) and a
@@ -137,7 +138,7 @@ def deploy(
                 "share",
                 name="parameter-share",
                 allow_external_principals=True,
-                permission_arns=[PERMISSION],
+                permission_arns=[permission],
             )
             aws.ram.ResourceAssociation(
                 "share-parameter",
@@ -244,6 +245,26 @@ def test_the_share_grants_reads_only(accounts: None) -> None:
     assert is_access_denied(refused.value)
 
 
+def test_get_parameters_reads_only_what_is_shared(accounts: None) -> None:
+    """The call reaches the owner's account: every name in it must be a shared parameter's ARN
+    the caller may read, or the whole call is refused (an unshared parameter of the owner, by
+    ARN or by a name that would resolve there)."""
+    deployed = deploy()
+    boto3.client("ssm", region_name=PRIMARY).put_parameter(
+        Name="/team/private", Value="private-VALUE", Type="String", Tier="Advanced"
+    )
+    unshared = f"arn:aws:ssm:{PRIMARY}:{OWNER}:parameter/team/private"
+    _, session = reader_in(READER_ACCOUNT, ROLE, deployed.identity_policy(), PRIMARY)
+    ssm = session.client("ssm", region_name=PRIMARY)
+    with authorized():
+        found = ssm.get_parameters(Names=[deployed.parameter_arn], WithDecryption=True)
+    assert [p["Value"] for p in found["Parameters"]] == [VALUE]
+    for names in ([deployed.parameter_arn, unshared], [deployed.parameter_arn, "/team/private"]):
+        with authorized(), pytest.raises(ClientError) as refused:
+            ssm.get_parameters(Names=names, WithDecryption=True)
+        assert is_access_denied(refused.value), names
+
+
 def test_a_standard_parameter_cannot_be_shared(accounts: None) -> None:
     with pytest.raises(Exception, match="only advanced parameters can be shared"):
         deploy(tier="Standard")
@@ -252,6 +273,21 @@ def test_a_standard_parameter_cannot_be_shared(accounts: None) -> None:
 def test_a_parameter_under_the_aws_managed_key_cannot_be_shared(accounts: None) -> None:
     with pytest.raises(Exception, match="must be encrypted with a customer managed key"):
         deploy(managed_key=True)
+
+
+def test_a_permission_the_embedded_aws_does_not_know_stops_the_deployment(
+    accounts: None,
+) -> None:
+    """Rather than granting a guess: only the two Parameter Store permissions are modelled."""
+    other = "arn:aws:ram::aws:permission/AWSRAMDefaultPermissionGlueDatabase"
+    with pytest.raises(Exception, match="knows only the Parameter Store RAM permissions"):
+        deploy(permission=other)
+    assert (
+        boto3.client("ram", region_name=PRIMARY).get_resource_shares(resourceOwner="SELF")[
+            "resourceShares"
+        ]
+        == []
+    )
 
 
 def test_a_foreign_arn_is_not_found_while_authorization_is_off(accounts: None) -> None:

@@ -17,6 +17,7 @@ from secretkit.embedded.resource_types.base import Account, Record, ResourceType
 def _create_share(
     aws: Account, name: str, p: dict[str, Any], region: str
 ) -> tuple[str, dict[str, Any]]:
+    permissions = ram.permission_names(p.get("permissionArns"))
     request: dict[str, Any] = {
         "name": autoname(name, p),
         "allowExternalPrincipals": bool(p.get("allowExternalPrincipals", True)),
@@ -25,7 +26,7 @@ def _create_share(
         request["tags"] = [{"key": k, "value": v} for k, v in p["tags"].items()]
     share = aws.client("ram", region).create_resource_share(**request)["resourceShare"]
     arn = str(share["resourceShareArn"])
-    ram.set_permissions(arn, p.get("permissionArns"))
+    ram.set_permissions(arn, permissions)
     return arn, {"arn": arn, "name": share["name"]}
 
 
