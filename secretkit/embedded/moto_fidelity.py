@@ -281,7 +281,10 @@ def resource_level_authorization() -> Iterator[None]:
     as one character (moto crashes on 'secret:name-??????'); calls on a secret are decided with
     its resource policy and its rotation function as condition key; a call naming a secret of
     another account by its ARN reaches that account's secret and is decided with the key policy
-    too (secretkit.embedded.cross_account). Use with moto.core.enable_iam_authentication()."""
+    too (secretkit.embedded.cross_account); a call naming a parameter of another account by its
+    ARN reaches that account's parameter and is decided with its RAM shares and, to decrypt, its
+    key policy (secretkit.embedded.shared_parameters). Use with
+    moto.core.enable_iam_authentication()."""
     from moto.iam.access_control import IAMPolicyStatement, IAMRequestBase  # noqa: PLC0415
     from moto.logs.responses import LogsResponse  # noqa: PLC0415
     from moto.secretsmanager.responses import SecretsManagerResponse  # noqa: PLC0415
