@@ -14,28 +14,42 @@ from components import (
     SecureParameterArgs,
 )
 from components.aws_context import lookup_aws_context
-from components.iam.arns import account_root_arn, secret_arn_pattern
+from components.iam.arns import account_root_arn, parameter_arn, secret_arn_pattern
 from components.iam.cross_account import foreign_decrypt_statement
 from components.iam.documents import service_assume_role_policy
+from components.iam.shared_parameter import shared_parameter_decrypt_statement
 from components.kms_key import create_kms_key
 
 # Every setting and its default is declared in Pulumi.yaml (config:).
 config = pulumi.Config()
 aws_context = lookup_aws_context()
 
-# Readers of the rotating secret in other accounts (role ARNs or account ids). The shared key is
-# created here, not by the secret, so its policy gets their Decrypt statement here too.
+# Readers of the rotating secret and the parameter in other accounts (role ARNs or account ids).
+# The shared key is created here, not by the components, so its policy gets their Decrypt
+# statements here too: through Secrets Manager for the secret, through Parameter Store for the
+# parameter (which is shared with their accounts through AWS RAM).
 cross_account_readers: list[str] = config.require_object("crossAccountReaders")
+foreign_principals = [
+    account_root_arn(aws_context.partition, reader) if reader.isdigit() else reader
+    for reader in cross_account_readers
+]
 foreign_decrypt = (
     [
         foreign_decrypt_statement(
-            [
-                account_root_arn(aws_context.partition, reader) if reader.isdigit() else reader
-                for reader in cross_account_readers
-            ],
+            foreign_principals,
             secret_arn_pattern(aws_context.scope(), config.require("secretName")),
             aws_context.region,
-        )
+        ),
+        shared_parameter_decrypt_statement(
+            foreign_principals,
+            parameter_arn(
+                aws_context.partition,
+                aws_context.region,
+                aws_context.account_id,
+                config.require("parameterName"),
+            ),
+            aws_context.region,
+        ),
     ]
     if cross_account_readers
     else []
@@ -84,6 +98,9 @@ parameter_args: SecureParameterArgs = {
     "value": config.require_secret("parameterValue"),
     "kms_key_arn": shared_key.arn,
 }
+if cross_account_readers:  # Advanced tier and a RAM share; the key statement is above
+    parameter_args["readers"] = cross_account_readers
+    parameter_args["key_policy_allows_foreign_readers"] = True
 unchanged_for = config.get("parameterNotifyIfUnchangedFor")
 if unchanged_for:
     parameter_args["notify_if_unchanged_for"] = unchanged_for
@@ -121,3 +138,4 @@ pulumi.export("proxyParameterPath", proxy.parameter_path)
 if cross_account_readers:
     # What each reader's role must hold in its own account (the other half of the grant).
     pulumi.export("crossAccountReaderPolicy", secret.reader_identity_policy())
+    pulumi.export("crossAccountParameterReaderPolicy", parameter.reader_identity_policy())

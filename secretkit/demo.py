@@ -32,8 +32,9 @@ POLICY_INPUTS = {
 }
 #: Demo stand-ins for values that only live encrypted in a real stack's config.
 PLACEHOLDER_SECRETS = {"parameterValue": "demo-placeholder-not-a-secret"}
-#: The demo's reader of the rotating secret in a second account (config crossAccountReaders),
-#: and a third account whose role holds the same identity policy but is named nowhere.
+#: The demo's reader of the rotating secret and the parameter in a second account (config
+#: crossAccountReaders), and a third account whose role holds the same identity policies but is
+#: named nowhere.
 READER_ACCOUNT = "222222222222"
 THIRD_ACCOUNT = "333333333333"
 CROSS_ACCOUNT_ROLE = "partner-reader"
@@ -330,9 +331,9 @@ def read_as_readers(run: ProgramRun, region: str, progress: Callable[[str], None
 
 
 def with_cross_account_reader(values: dict[str, str]) -> None:
-    """Name the second account's role as the rotating secret's reader, when the program's
-    config declares crossAccountReaders (the reference stack does; Pulumi.dev.yaml leaves it
-    empty)."""
+    """Name the second account's role as the rotating secret's and the parameter's reader, when
+    the program's config declares crossAccountReaders (the reference stack does;
+    Pulumi.dev.yaml leaves it empty)."""
     for key in values:
         if key.partition(":")[2] == CROSS_ACCOUNT_READERS_KEY:
             values[key] = json.dumps([f"arn:aws:iam::{READER_ACCOUNT}:role/{CROSS_ACCOUNT_ROLE}"])
@@ -341,35 +342,55 @@ def with_cross_account_reader(values: dict[str, str]) -> None:
 def read_across_accounts(
     run: ProgramRun, region: str, progress: Callable[[str], None]
 ) -> list[Check]:
-    """The role in the second account, holding the secret's reader_identity_policy, reads the
-    secret under its own credentials; the same role in a third account is refused."""
+    """The role in the second account, holding the stack's reader identity policies, reads the
+    secret and the parameter shared through AWS RAM (by its ARN) under its own credentials; the
+    same role in a third account is refused both."""
     from botocore.exceptions import ClientError  # noqa: PLC0415
 
     from secretkit.embedded.accounts import reader_in  # noqa: PLC0415
     from secretkit.embedded.moto_fidelity import is_access_denied  # noqa: PLC0415
 
-    policy = run.outputs.get("crossAccountReaderPolicy")
-    secret = run.outputs.get("secretArn")
-    if policy is None or secret is None:
+    shared = [
+        (kind, str(run.outputs[target].value), json.loads(str(run.outputs[policy].value)))
+        for kind, target, policy in (
+            ("secret", "secretArn", "crossAccountReaderPolicy"),
+            ("parameter", "parameterArn", "crossAccountParameterReaderPolicy"),
+        )
+        if policy in run.outputs and target in run.outputs
+    ]
+    if not shared:
         return []
-    identity_policy = json.loads(str(policy.value))
+    identity_policy = {
+        "Version": "2012-10-17",
+        "Statement": [stmt for _, _, policy in shared for stmt in policy["Statement"]],
+    }
     checks = []
     for account, allowed in ((READER_ACCOUNT, True), (THIRD_ACCOUNT, False)):
         role, session = reader_in(account, CROSS_ACCOUNT_ROLE, identity_policy, region)
         progress(f"  reading across accounts as {role}")
         verb = "reads" if allowed else "is refused"
-        label = f"{CROSS_ACCOUNT_ROLE} in account {account} {verb} secret {secret.value}"
-        with authorization_on():
-            try:
-                value = session.client("secretsmanager", region_name=region).get_secret_value(
-                    SecretId=str(secret.value)
-                )["SecretString"]
-                checks.append(Check(label, allowed, f"{len(value)} characters (value not shown)"))
-            except ClientError as error:
-                denied = is_access_denied(error)
-                detail = "AccessDenied" if denied else error.response["Error"]["Code"]
-                checks.append(Check(label, denied and not allowed, detail))
+        for kind, target, _ in shared:
+            label = f"{CROSS_ACCOUNT_ROLE} in account {account} {verb} {kind} {target}"
+            with authorization_on():
+                try:
+                    value = _read_shared(session, kind, target, region)
+                    checks.append(
+                        Check(label, allowed, f"{len(value)} characters (value not shown)")
+                    )
+                except ClientError as error:
+                    denied = is_access_denied(error)
+                    detail = "AccessDenied" if denied else error.response["Error"]["Code"]
+                    checks.append(Check(label, denied and not allowed, detail))
     return checks
+
+
+def _read_shared(session: Any, kind: str, target: str, region: str) -> str:
+    """A secret's value, or a shared parameter's decrypted value by its ARN."""
+    if kind == "secret":
+        client = session.client("secretsmanager", region_name=region)
+        return str(client.get_secret_value(SecretId=target)["SecretString"])
+    client = session.client("ssm", region_name=region)
+    return str(client.get_parameter(Name=target, WithDecryption=True)["Parameter"]["Value"])
 
 
 def first_line(error: BaseException) -> str:
@@ -466,8 +487,8 @@ def run_demo(project: Project, out: TextIO, *, region: str | None = None) -> int
     print_outputs(run, out)
     out.write(
         "\nRotations and reads (under each role's own credentials, IAM enforced; across "
-        "accounts,\nthe reader's identity policy, the secret's resource policy and the key "
-        "policy decide):\n"
+        "accounts,\nthe reader's identity policy, the secret's resource policy or the "
+        "parameter's RAM share,\nand the key policy decide):\n"
     )
     for check in checks:
         out.write(f"  {'ok  ' if check.ok else 'FAIL'} {check.what}: {check.detail}\n")

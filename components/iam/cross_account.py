@@ -37,7 +37,9 @@ def foreign_decrypt_statement(
 ) -> Statement:
     """A key policy statement: kms:Decrypt for these principals, only through Secrets Manager in
     ``region`` and only for the secret whose ARN matches ``secret_arn_pattern`` (the key is
-    created before the secret, so its ARN's random suffix is matched by '-??????')."""
+    created before the secret, so its ARN's random suffix is matched by '-??????'). A replica
+    region's key gets the pattern of the replica's ARN in that region: the encryption context
+    is assumed to name the replica's own ARN (sources and status: components/iam/replicas.py)."""
     return statement(
         "DecryptForOtherAccounts",
         ("kms:Decrypt",),

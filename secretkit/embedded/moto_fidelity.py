@@ -17,6 +17,10 @@
 - moto does not find a secret of another account by its ARN, nor evaluate key policies; with
   authorization on, such a call reaches the owner's secret and is decided as IAM decides a
   cross-account call (secretkit.embedded.cross_account).
+- moto does not find a parameter of another account by its ARN, nor know RAM shares or key
+  policies; with authorization on, such a call reaches the owner's parameter and is decided with
+  the caller's identity policy, the owner's RAM shares and the key policy
+  (secretkit.embedded.shared_parameters).
 - moto forgets the key a replica was created under (ReplicationStatus says aws/secretsmanager);
   AWS reports it, and cross-account reads of a replica are decided with it.
 """
@@ -37,6 +41,11 @@ from components.iam.least_privilege import iam_pattern
 from components.iam.shared_function import ROTATION_LAMBDA_KEY
 from secretkit.embedded.cross_account import foreign_call_allowed, owner_backend, owner_of
 from secretkit.embedded.iam_evaluation import Request, is_allowed
+from secretkit.embedded.shared_parameters import (
+    foreign_parameter_call_allowed,
+    owner_ssm_backend,
+    parameter_arn_parts,
+)
 
 
 @contextmanager
@@ -272,7 +281,10 @@ def resource_level_authorization() -> Iterator[None]:
     as one character (moto crashes on 'secret:name-??????'); calls on a secret are decided with
     its resource policy and its rotation function as condition key; a call naming a secret of
     another account by its ARN reaches that account's secret and is decided with the key policy
-    too (secretkit.embedded.cross_account). Use with moto.core.enable_iam_authentication()."""
+    too (secretkit.embedded.cross_account); a call naming a parameter of another account by its
+    ARN reaches that account's parameter and is decided with its RAM shares and, to decrypt, its
+    key policy (secretkit.embedded.shared_parameters). Use with
+    moto.core.enable_iam_authentication()."""
     from moto.iam.access_control import IAMPolicyStatement, IAMRequestBase  # noqa: PLC0415
     from moto.logs.responses import LogsResponse  # noqa: PLC0415
     from moto.secretsmanager.responses import SecretsManagerResponse  # noqa: PLC0415
@@ -288,6 +300,8 @@ def resource_level_authorization() -> Iterator[None]:
     original_backend = SecretsManagerResponse.__dict__["backend"]
     SecretsManagerResponse.backend = property(owner_backend)  # type: ignore[method-assign, assignment]
     SimpleSystemManagerResponse._determine_resource = _parameter_resource  # type: ignore[attr-defined]
+    original_ssm_backend = SimpleSystemManagerResponse.__dict__["ssm_backend"]
+    SimpleSystemManagerResponse.ssm_backend = property(owner_ssm_backend)  # type: ignore[method-assign, assignment]
     LogsResponse._determine_resource = _log_resource  # type: ignore[attr-defined]
     try:
         yield
@@ -298,6 +312,7 @@ def resource_level_authorization() -> Iterator[None]:
         del SecretsManagerResponse._determine_resource  # type: ignore[attr-defined]
         SecretsManagerResponse.backend = original_backend  # type: ignore[method-assign]
         del SimpleSystemManagerResponse._determine_resource  # type: ignore[attr-defined]
+        SimpleSystemManagerResponse.ssm_backend = original_ssm_backend  # type: ignore[method-assign]
 
 
 def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
@@ -307,6 +322,9 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
     from moto.iam.access_control import IAMPolicy  # noqa: PLC0415
 
     def check_action_permitted(request: Any, resource: str) -> None:
+        if request._action.startswith("ssm:") and _is_foreign_parameter(request, resource):
+            _decide_foreign_parameter_call(request, resource)
+            return
         secret = _secret_at(resource) if request._action.startswith("secretsmanager:") else None
         if secret is None:
             original(request, resource)
@@ -335,6 +353,39 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
             request._raise_access_denied()
 
     return check_action_permitted
+
+
+def _is_foreign_parameter(request: Any, resource: str) -> bool:
+    parts = parameter_arn_parts(resource)
+    return parts is not None and parts[1] != str(request._access_key.account_id)
+
+
+def _decide_foreign_parameter_call(request: Any, resource: str) -> None:
+    """Refuse (AccessDenied) a call on another account's parameter unless its identity policy,
+    the owner's RAM share and, to decrypt, the key policy allow it. The call reaches the
+    owner's backend, so every name it carries (GetParameters' Names) must be an ARN of that
+    owner's parameter the caller may read: a plain name there would be the owner's parameter,
+    read without a decision."""
+    from moto.iam.access_control import IAMPolicy  # noqa: PLC0415
+
+    try:
+        body = json.loads(request._body or b"{}")
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    owner = parameter_arn_parts(resource)
+    names = [str(name) for name in body.get("Names") or [body.get("Name") or resource]]
+    identity = [IAMPolicy(p)._policy_json for p in request._access_key.collect_policies()]
+    for name in names:
+        if parameter_arn_parts(name) != owner or not foreign_parameter_call_allowed(
+            name,
+            request._action,
+            _principal_arns(request._access_key),
+            str(request._access_key.account_id),
+            identity,
+            with_decryption=bool(body.get("WithDecryption")),
+        ):
+            request._raise_access_denied()
 
 
 def _secret_at(arn: str) -> Any:

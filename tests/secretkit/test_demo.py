@@ -166,8 +166,9 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     code = demo.main([], out=out)
     text = out.getvalue()
     assert code == 0, text
-    # 28 of the reference stack, and the SecretPolicy naming the demo's cross-account reader
-    assert "Resources (29):" in text
+    # 28 of the reference stack; for the demo's cross-account reader, the SecretPolicy naming
+    # it and the parameter's RAM share with its resource and principal associations
+    assert "Resources (32):" in text
     assert "CrossRegionReplicatedSecret" in text
     assert "ProxiedParameterPolicy" in text
     assert "RotatingSecret" in text
@@ -182,10 +183,18 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     assert "cannot write" in text
     assert "ok   partner-reader in account 222222222222 reads secret" in text
     assert "ok   partner-reader in account 333333333333 is refused secret" in text
+    shared_parameter = "arn:aws:ssm:us-east-1:123456789012:parameter/secretkit/dev/config"
+    assert f"ok   partner-reader in account 222222222222 reads parameter {shared_parameter}" in text
+    assert (
+        f"ok   partner-reader in account 333333333333 is refused parameter {shared_parameter}"
+        in (text)
+    )
+    assert "app-config-share-222222222222    ram.PrincipalAssociation" in text
+    assert "DecryptSharedParameter" in text
     assert "AccessDenied" in text
     assert "ReadFromOtherAccounts" in text
     assert "DecryptForOtherAccounts" in text
-    assert "OK: 9/9 checks passed" in text
+    assert "OK: 11/11 checks passed" in text
     assert "total                                  $3.25" in text
     assert PLACEHOLDER not in text
 
@@ -227,9 +236,10 @@ def test_demo_reports_a_deployment_it_cannot_make(tmp_path: Path) -> None:
 def test_reference_stack_grants_cross_account_readers_when_configured(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """crossAccountReaders (empty in the dev stack) names the rotating secret's readers in
-    other accounts: the secret's resource policy and the shared key's policy name them, and the
-    stack exports the identity policy their roles need."""
+    """crossAccountReaders (empty in the dev stack) names the rotating secret's and the
+    parameter's readers in other accounts: the secret's resource policy, the parameter's RAM
+    share and the shared key's policy name them, and the stack exports the identity policies
+    their roles need."""
     for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(variable, raising=False)
     config = load_stack_config(PROJECT_DIR, "dev", secret_overrides=demo.PLACEHOLDER_SECRETS)
@@ -245,8 +255,10 @@ def test_reference_stack_grants_cross_account_readers_when_configured(
         ("ReadFromOtherAccounts", principals)
     ]
     shared_key = next(r for r in run.registrations if r.name == "shared-key")
-    decrypt = json.loads(unwrap(shared_key.inputs["policy"]))["Statement"][-1]
-    assert decrypt["Sid"] == "DecryptForOtherAccounts"
+    key_statements = {
+        s["Sid"]: s for s in json.loads(unwrap(shared_key.inputs["policy"]))["Statement"]
+    }
+    decrypt = key_statements["DecryptForOtherAccounts"]
     assert decrypt["Principal"]["AWS"] == principals
     assert decrypt["Condition"]["StringLike"] == {
         "kms:EncryptionContext:SecretARN": (
@@ -255,3 +267,23 @@ def test_reference_stack_grants_cross_account_readers_when_configured(
     }
     identity = json.loads(run.outputs["crossAccountReaderPolicy"].value)
     assert [s["Sid"] for s in identity["Statement"]] == ["ReadSecret", "DecryptSecret"]
+    parameter_arn = "arn:aws:ssm:us-east-1:123456789012:parameter/secretkit/dev/config"
+    shared = key_statements["DecryptSharedParameter"]
+    assert shared["Principal"]["AWS"] == principals
+    assert shared["Condition"]["StringEquals"] == {
+        "kms:ViaService": "ssm.us-east-1.amazonaws.com",
+        "kms:EncryptionContext:PARAMETER_ARN": parameter_arn,
+    }
+    parameter = next(r for r in run.registrations if r.type == "aws:ssm/parameter:Parameter")
+    assert parameter.plain_inputs["tier"] == "Advanced"
+    shared_with = [
+        r.plain_inputs["principal"]
+        for r in run.registrations
+        if r.type == "aws:ram/principalAssociation:PrincipalAssociation"
+    ]
+    assert sorted(shared_with) == ["222222222222", "444444444444"]
+    parameter_identity = json.loads(run.outputs["crossAccountParameterReaderPolicy"].value)
+    assert [s["Sid"] for s in parameter_identity["Statement"]] == [
+        "ReadParameter",
+        "DecryptParameter",
+    ]

@@ -9,6 +9,7 @@ from secretkit.embedded.resource_types import (
     kms,
     lambda_functions,
     logs,
+    ram,
     secretsmanager,
     sns,
     ssm,
@@ -17,6 +18,6 @@ from secretkit.embedded.resource_types.base import ResourceType
 
 RESOURCE_TYPES: dict[str, ResourceType] = {
     entry.token: entry
-    for module in (kms, secretsmanager, iam, logs, lambda_functions, events, sns, ssm, dynamic)
+    for module in (kms, secretsmanager, iam, logs, lambda_functions, events, sns, ssm, ram, dynamic)
     for entry in module.TYPES
 }
