@@ -2,12 +2,13 @@
 
 # Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
 # (provider/) is inferred from them at run time.
-from typing import Any
+from typing import Any, Unpack, overload
 
 import pulumi
 import pulumi_aws as aws
 
 from components import physical_names
+from components.arguments import NO_ARGS, given_arguments
 from components.aws_context import lookup_aws_context
 from components.component import Component
 from components.iam import grants
@@ -44,14 +45,39 @@ class ProxiedParameterPolicy(Component):
     parameter_arn: pulumi.Output[str]
     """ARN of the reference parameter (what ECS valueFrom takes)."""
 
+    @overload
     def __init__(
         self,
         name: str,
         args: ProxiedParameterPolicyArgs,
         opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        name: str,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[ProxiedParameterPolicyArgs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        name: str,
+        args: ProxiedParameterPolicyArgs = NO_ARGS,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
+        opts=opts)`` with them as keywords (docs/arguments.md)."""
         where, settings, names = self._begin(
-            TYPE_TOKEN, name, opts, lambda where: plan_proxy_policy(where, name, args)
+            TYPE_TOKEN,
+            name,
+            opts,
+            lambda where: plan_proxy_policy(
+                where, name, given_arguments(args, kwargs, ProxiedParameterPolicyArgs)
+            ),
         )
         gate = InputGate(where)
         context = lookup_aws_context(self)

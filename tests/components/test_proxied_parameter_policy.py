@@ -74,7 +74,7 @@ def build(args: dict[str, Any], name: str = "proxy") -> ProxiedParameterPolicy:
     built: list[ProxiedParameterPolicy] = []
 
     def program() -> pulumi.Output[str]:
-        built.append(ProxiedParameterPolicy(name, args))  # type: ignore[arg-type]
+        built.append(ProxiedParameterPolicy(name, args))  # type: ignore[call-overload]
         return built[0].policy_json
 
     mocks.run(program)
@@ -183,7 +183,8 @@ def test_a_given_key_overrides_the_components_key(monitor: RecordingMonitor) -> 
             },
         )
         args = {"secret": secret, "kms_key_arn": KEY_ARN}
-        return ProxiedParameterPolicy("proxy", args).policy_json  # type: ignore[arg-type]
+        proxy: ProxiedParameterPolicy = ProxiedParameterPolicy("proxy", args)  # type: ignore[call-overload]
+        return proxy.policy_json
 
     mocks.run(program)
     assert policy_document(monitor) == expected_document(name="prod/app/api-key")
@@ -281,7 +282,7 @@ def test_bad_input_is_refused_before_registration(
     monitor: RecordingMonitor, args: dict[str, Any], argument: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: ProxiedParameterPolicy("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: ProxiedParameterPolicy("bad", args))  # type: ignore[call-overload]
     assert caught.value.argument == argument
     assert str(caught.value).startswith("ProxiedParameterPolicy 'bad': argument")
     assert monitor.registrations == []
@@ -289,7 +290,7 @@ def test_bad_input_is_refused_before_registration(
 
 def test_unknown_argument_suggests_the_right_one(monitor: RecordingMonitor) -> None:
     with pytest.raises(InvalidArgumentError, match="did you mean 'roles'"):
-        mocks.run(lambda: ProxiedParameterPolicy("bad", {"secret_name": NAME, "role": ["a"]}))  # type: ignore[typeddict-unknown-key]
+        mocks.run(lambda: ProxiedParameterPolicy("bad", {"secret_name": NAME, "role": ["a"]}))  # type: ignore[call-overload]
 
 
 def test_unknown_region_suggests_a_known_one(monitor: RecordingMonitor) -> None:
@@ -336,5 +337,5 @@ def test_a_plain_secret_resource_is_not_a_component(monitor: RecordingMonitor) -
 def test_a_bad_key_from_an_output_stops_the_policy(monitor: RecordingMonitor) -> None:
     args = {"secret_name": NAME, "kms_key_arn": pulumi.Output.from_input("alias/late")}
     with pytest.raises(ValueError, match=r"argument 'kms_key_arn' = 'alias/late'"):
-        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[arg-type]
+        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[call-overload]
     assert monitor.by_type(POLICY) == []
