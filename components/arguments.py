@@ -7,8 +7,10 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
+import pulumi
+
 from components import validation
-from components.errors import InvalidArgumentError
+from components.errors import InvalidArgumentError, located_at
 
 
 class _NoArgs:
@@ -22,6 +24,22 @@ class _NoArgs:
 #: that the constructor's ``args`` keeps its TypedDict annotation, from which pulumi's component
 #: provider (provider/) infers the package schema.
 NO_ARGS: Any = _NoArgs()
+
+
+def check_name_and_options(type_token: str, name: Any, opts: Any) -> None:
+    """The component's name is a non-empty string and ``opts`` a pulumi.ResourceOptions or
+    None, checked before either is read (Pulumi would fail later with a TypeError or an
+    AttributeError naming neither)."""
+    where = f"{type_token.rsplit(':', 1)[-1]} {name!r}"
+
+    def check() -> None:
+        validation.require_string("name", name)
+        if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
+            raise InvalidArgumentError(
+                "opts", opts, f"must be a pulumi.ResourceOptions or None, not {type(opts).__name__}"
+            )
+
+    located_at(where, check)
 
 
 def given_arguments(args: Any, keywords: Mapping[str, Any], fields: type) -> Any:

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import physical_names
-from components.arguments import NO_ARGS, given_arguments
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import lookup_aws_context
 from components.component import Component
 from components.iam import grants
@@ -71,6 +71,7 @@ class ProxiedParameterPolicy(Component):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         where, settings, names = self._begin(
             TYPE_TOKEN,
             name,

@@ -7,7 +7,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import physical_names, validation
-from components.arguments import NO_ARGS, given_arguments
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import known_region, lookup_aws_context
 from components.component import Component
 from components.iam.documents import Statement, document
@@ -93,6 +93,7 @@ class RotationFunction(Component):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         region = known_region(opts)
         plan = self._begin(
             TYPE_TOKEN,

@@ -9,7 +9,7 @@ from typing import Any, Unpack, overload
 import pulumi
 import pulumi_aws as aws
 
-from components.arguments import NO_ARGS, given_arguments
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import AwsContext, known_region, lookup_aws_context
 from components.iam.arns import AccountScope
 from components.iam.foreign_readers import ReaderSplit
@@ -89,6 +89,7 @@ class CrossRegionReplicatedSecret(SecretComponent):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         region = known_region(opts)
         replication, plan = self._begin(
             TYPE_TOKEN,

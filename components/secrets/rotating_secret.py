@@ -6,7 +6,7 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from components.arguments import NO_ARGS, given_arguments
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import known_region, lookup_aws_context
 from components.secrets.rotating_secret_args import RotatingSecretArgs, parse_rotating_secret_args
 from components.secrets.secret_component import (
@@ -73,6 +73,7 @@ class RotatingSecret(SecretComponent):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         region = known_region(opts)
         plan = self._begin(
             TYPE_TOKEN,

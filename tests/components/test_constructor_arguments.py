@@ -300,3 +300,25 @@ def test_an_optional_argument_set_to_none_says_to_leave_it_out(monitor: Recordin
         "SecureParameter 'p': argument 'tier' = None is invalid: must not be None: leave the "
         "argument out instead"
     )
+
+
+@pytest.mark.parametrize("component", list(VALID))
+@pytest.mark.parametrize(
+    ("call", "argument", "rule"),
+    [
+        ((None, None), "name", "must be a non-empty string"),
+        (("", None), "name", "must be a non-empty string"),
+        ((42, None), "name", "must be a non-empty string"),
+        (("c", {"protect": True}), "opts", "must be a pulumi.ResourceOptions or None, not dict"),
+        (("c", "protect"), "opts", "must be a pulumi.ResourceOptions or None, not str"),
+    ],
+)
+def test_name_and_opts_are_checked_first(
+    monitor: RecordingMonitor, component: str, call: tuple[Any, Any], argument: str, rule: str
+) -> None:
+    """Pulumi would fail with a TypeError, or an AttributeError naming neither."""
+    cls, _, valid = VALID[component]
+    name, opts = call
+    error = refusal(monitor, lambda: cls(name, valid, opts))
+    assert (error.argument, error.rule) == (argument, rule)
+    assert str(error).startswith(f"{component} {name!r}: argument '{argument}'")
