@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -142,6 +142,55 @@ def cases() -> list[Any]:
                     path = f"{name}.{key}"
                     result.append(
                         pytest.param(component, path, args, id=f"{component}-{path}-{label}")
+                    )
+    return result
+
+
+#: Dicts whose values may be anything JSON holds (the template of a generated secret value).
+FREE_VALUES = {"secret_template"}
+
+
+def container(hint: Any) -> str | None:
+    """'list' or 'dict' when ``hint`` is one (a Sequence or a Mapping)."""
+    for option in options(hint):
+        origin = typing.get_origin(option)
+        if origin in (Sequence, list, tuple):
+            return "list"
+        if origin in (Mapping, dict):
+            return "dict"
+    return None
+
+
+def item_cases() -> list[Any]:
+    """(component, argument path, the arguments with one bad item) for every list or dict
+    argument, top-level and nested: None, a number, an empty dict as an item; None and a number
+    as a value, a number as a key."""
+    result = []
+    for component, (_, args_type, valid) in VALID.items():
+        for name, hint in fields(args_type).items():
+            # (path, type, the nested dict it sits in or None, its key there)
+            entries: list[tuple[str, Any, dict[str, Any] | None, str]] = [(name, hint, None, name)]
+            inner = nested_typeddict(hint)
+            if inner is not None:
+                base = valid.get(name) or (
+                    PARAMETER_ROTATION if args_type is SecureParameterArgs else NESTED_VALID[name]
+                )
+                entries += [(f"{name}.{key}", t, base, key) for key, t in fields(inner).items()]
+            for path, field_hint, block, key in entries:
+                kind = container(field_hint)
+                if kind is None or path in FREE_VALUES:
+                    continue
+                bads: list[Any] = (
+                    [[None], [42], [{}]] if kind == "list" else [{"k": None}, {"k": 42}, {1: "x"}]
+                )
+                for bad in bads:
+                    args = (
+                        {**valid, key: bad}
+                        if block is None
+                        else {**valid, name: {**block, key: bad}}
+                    )
+                    result.append(
+                        pytest.param(component, path, args, id=f"{component}-{path}-{bad!r}")
                     )
     return result
 
@@ -322,3 +371,12 @@ def test_name_and_opts_are_checked_first(
     error = refusal(monitor, lambda: cls(name, valid, opts))
     assert (error.argument, error.rule) == (argument, rule)
     assert str(error).startswith(f"{component} {name!r}: argument '{argument}'")
+
+
+@pytest.mark.parametrize(("component", "argument", "args"), item_cases())
+def test_every_bad_item_of_a_list_or_dict_is_refused_naming_it(
+    monitor: RecordingMonitor, component: str, argument: str, args: dict[str, Any]
+) -> None:
+    error = refusal(monitor, lambda: VALID[component][0]("bad", args))
+    named = error.argument
+    assert named == argument or named.startswith((f"{argument}.", f"{argument}[")), str(error)
