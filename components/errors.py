@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -32,14 +32,56 @@ class InvalidArgumentError(ValueError):
         self.value = value
         self.rule = rule
         self.where = where
-        prefix = f"{where}: " if where else ""
-        super().__init__(f"{prefix}argument '{argument}' = {value!r} is invalid: {rule}")
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return f"{prefix}argument '{self.argument}' = {self.value!r} is invalid: {self.rule}"
 
     def located(self, where: str) -> InvalidArgumentError:
         """The same error, prefixed with the component that raised it."""
         if self.where:
             return self
         return InvalidArgumentError(self.argument, self.value, self.rule, where)
+
+
+class UnknownArgumentError(InvalidArgumentError):
+    """An argument (or a key of a dict argument) the component does not have, e.g. a typo.
+
+    Its message names the argument and what it is not part of, never a value (the value given
+    under a misspelt ``secret_string`` is a secret): ``RotatingSecret 'db': argument 'rotaton' is
+    not an argument of RotatingSecret; did you mean 'rotation'? Known: ...``.
+    """
+
+    def __init__(
+        self, argument: str, parent: str, known: Sequence[str], suggestion: str | None = None
+    ) -> None:
+        self.parent = parent
+        self.known = sorted(known)
+        self.suggestion = suggestion
+        super().__init__(argument, argument.rsplit(".", 1)[-1], self._rule(""))
+
+    def _rule(self, where: str) -> str:
+        if self.parent:
+            owner = f"a key of '{self.parent}'"
+        else:
+            # where names the component as "<Kind> '<name>'" (Component._begin).
+            owner = f"an argument of {where.split(' ', 1)[0]}" if where else "an argument"
+        hint = f"; did you mean '{self.suggestion}'?" if self.suggestion else ""
+        return f"is not {owner}{hint} Known: {', '.join(self.known)}"
+
+    def _message(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return f"{prefix}argument '{self.argument}' {self.rule}"
+
+    def located(self, where: str) -> InvalidArgumentError:
+        if self.where:
+            return self
+        located = UnknownArgumentError(self.argument, self.parent, self.known, self.suggestion)
+        located.where = where
+        located.rule = located._rule(where)
+        located.args = (located._message(),)
+        return located
 
 
 def located_at(where: str, work: Callable[[], T]) -> T:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from components import cron, limits, strategies
-from components.errors import InvalidArgumentError, Redacted
+from components.errors import InvalidArgumentError, Redacted, UnknownArgumentError
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 # --- AWS limits, in one place -------------------------------------------------------------------
@@ -124,9 +124,8 @@ def reject_unknown_keys(argument: str, given: Iterable[str], allowed: Collection
         if key in allowed:
             continue
         close = difflib.get_close_matches(str(key), list(allowed), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
         where = f"{argument}.{key}" if argument else str(key)
-        raise fail(where, key, f"unknown argument{hint} Known: {', '.join(sorted(allowed))}")
+        raise UnknownArgumentError(where, argument, list(allowed), close[0] if close else None)
 
 
 def require_mapping(argument: str, value: Any) -> Mapping[str, Any]:

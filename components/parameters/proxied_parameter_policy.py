@@ -3,12 +3,13 @@
 # Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
 # (provider/) is inferred from them at run time.
 from functools import partial
-from typing import Any
+from typing import Any, Unpack, overload
 
 import pulumi
 import pulumi_aws as aws
 
 from components import physical_names, validation
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import lookup_aws_context
 from components.component import Component
 from components.errors import located_at
@@ -46,14 +47,40 @@ class ProxiedParameterPolicy(Component):
     parameter_arn: pulumi.Output[str]
     """ARN of the reference parameter (what ECS valueFrom takes)."""
 
+    @overload
     def __init__(
         self,
         name: str,
         args: ProxiedParameterPolicyArgs,
         opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        name: str,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[ProxiedParameterPolicyArgs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        name: str,
+        args: ProxiedParameterPolicyArgs = NO_ARGS,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
+        opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         where, settings, names = self._begin(
-            TYPE_TOKEN, name, opts, lambda where: plan_proxy_policy(where, name, args)
+            TYPE_TOKEN,
+            name,
+            opts,
+            lambda where: plan_proxy_policy(
+                where, name, given_arguments(args, kwargs, ProxiedParameterPolicyArgs)
+            ),
         )
         gate = InputGate(where)
         context = lookup_aws_context(self)

@@ -3,10 +3,12 @@
 # Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
 # (provider/) is inferred from them at run time.
 from dataclasses import dataclass
+from typing import Any, Unpack, overload
 
 import pulumi
 import pulumi_aws as aws
 
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import AwsContext, known_region, lookup_aws_context
 from components.component import Component
 from components.iam import grants
@@ -64,15 +66,41 @@ class SecureParameter(Component):
     rotation_role_name: pulumi.Output[str | None]
     """Its execution role (read and write this parameter, use its key; nothing else)."""
 
+    @overload
     def __init__(
         self,
         name: str,
         args: SecureParameterArgs,
         opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        name: str,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[SecureParameterArgs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        name: str,
+        args: SecureParameterArgs = NO_ARGS,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
+        opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         region = known_region(opts)
         plan = self._begin(
-            TYPE_TOKEN, name, opts, lambda where: plan_secure_parameter(where, name, args, region)
+            TYPE_TOKEN,
+            name,
+            opts,
+            lambda where: plan_secure_parameter(
+                where, name, given_arguments(args, kwargs, SecureParameterArgs), region
+            ),
         )
         context = lookup_aws_context(self)
         split = sort_parameter_readers(self, plan, context)

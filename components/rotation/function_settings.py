@@ -287,9 +287,13 @@ def check_environment_later(
 
 
 def parse_function_settings(
-    given: Mapping[str, Any], prefix: str = "", environment: Any = None
+    given: Mapping[str, Any],
+    prefix: str = "",
+    environment: Any = None,
+    environment_argument: str | None = None,
 ) -> FunctionSettings:
-    """Read the function arguments in ``given`` (named ``prefix`` + FUNCTION_ARGUMENTS)."""
+    """Read the function arguments in ``given`` (named ``prefix`` + FUNCTION_ARGUMENTS), and
+    the ``environment`` given as ``environment_argument`` (default: ``prefix`` + environment)."""
     policy = validation.password_policy(
         f"{prefix}password_policy", given.get("password_policy", {})
     )
@@ -329,7 +333,7 @@ def parse_function_settings(
         vpc=vpc,
         permissions_boundary_arn=boundary,
         environment=(
-            parse_environment(f"{prefix}environment", environment)
+            parse_environment(environment_argument or f"{prefix}environment", environment)
             if environment is not None
             else {}
         ),

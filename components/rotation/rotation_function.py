@@ -1,11 +1,13 @@
 """RotationFunction: one rotation Lambda, role and permission shared by many RotatingSecrets."""
 
 from dataclasses import dataclass
+from typing import Any, Unpack, overload
 
 import pulumi
 import pulumi_aws as aws
 
 from components import physical_names, validation
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import known_region, lookup_aws_context
 from components.component import Component
 from components.iam.documents import Statement, document
@@ -66,15 +68,41 @@ class RotationFunction(Component):
     artifact_size: pulumi.Output[int]
     """Bytes of the function's zipped code (drivers included)."""
 
+    @overload
     def __init__(
         self,
         name: str,
         args: RotationFunctionArgs,
         opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        name: str,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[RotationFunctionArgs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        name: str,
+        args: RotationFunctionArgs = NO_ARGS,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
+        opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         region = known_region(opts)
         plan = self._begin(
-            TYPE_TOKEN, name, opts, lambda where: plan_rotation_function(where, name, args, region)
+            TYPE_TOKEN,
+            name,
+            opts,
+            lambda where: plan_rotation_function(
+                where, name, given_arguments(args, kwargs, RotationFunctionArgs), region
+            ),
         )
         settings, where = plan.settings, plan.where
         self.shared_settings: SharedFunctionSettings = settings

@@ -4,11 +4,12 @@
 # (provider/) is inferred from them at run time.
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Unpack, overload
 
 import pulumi
 import pulumi_aws as aws
 
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import AwsContext, known_region, lookup_aws_context
 from components.iam.arns import AccountScope
 from components.iam.foreign_readers import ReaderSplit
@@ -62,15 +63,41 @@ class CrossRegionReplicatedSecret(SecretComponent):
     rotation_role_name: pulumi.Output[str | None]
     """Its execution role, when rotation is configured."""
 
+    @overload
     def __init__(
         self,
         name: str,
         args: CrossRegionReplicatedSecretArgs,
         opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        name: str,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[CrossRegionReplicatedSecretArgs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        name: str,
+        args: CrossRegionReplicatedSecretArgs = NO_ARGS,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
+        opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         region = known_region(opts)
         replication, plan = self._begin(
-            TYPE_TOKEN, name, opts, lambda where: plan_replicated_secret(where, name, args, region)
+            TYPE_TOKEN,
+            name,
+            opts,
+            lambda where: plan_replicated_secret(
+                where, name, given_arguments(args, kwargs, CrossRegionReplicatedSecretArgs), region
+            ),
         )
 
         context = lookup_aws_context(self)

@@ -2,8 +2,11 @@
 
 # Annotations here stay evaluated (no `from __future__ import annotations`): the package schema
 # (provider/) is inferred from them at run time.
+from typing import Any, Unpack, overload
+
 import pulumi
 
+from components.arguments import NO_ARGS, check_name_and_options, given_arguments
 from components.aws_context import known_region, lookup_aws_context
 from components.secrets.rotating_secret_args import RotatingSecretArgs, parse_rotating_secret_args
 from components.secrets.secret_component import (
@@ -44,18 +47,45 @@ class RotatingSecret(SecretComponent):
     rotation_artifact_size: pulumi.Output[int]
     """Bytes of the rotation function's zipped code (drivers included)."""
 
+    @overload
     def __init__(
         self,
         name: str,
         args: RotatingSecretArgs,
         opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        name: str,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[RotatingSecretArgs],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        name: str,
+        args: RotatingSecretArgs = NO_ARGS,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
+        opts=opts)`` with them as keywords (docs/arguments.md)."""
+        check_name_and_options(TYPE_TOKEN, name, opts)
         region = known_region(opts)
         plan = self._begin(
             TYPE_TOKEN,
             name,
             opts,
-            lambda where: plan_secret(where, name, parse_rotating_secret_args(args, region=region)),
+            lambda where: plan_secret(
+                where,
+                name,
+                parse_rotating_secret_args(
+                    given_arguments(args, kwargs, RotatingSecretArgs), region=region
+                ),
+            ),
         )
 
         context = lookup_aws_context(self)

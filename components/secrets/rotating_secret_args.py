@@ -315,6 +315,7 @@ def _function_settings(
             if rotation is not None
             else None
         ),
+        environment_argument="rotation.environment",
     )
 
 
@@ -373,7 +374,7 @@ def parse_rotating_secret_args(
     if "secret_name" not in given:
         raise validation.fail("secret_name", None, "is required")
     name = validation.secret_name("secret_name", given["secret_name"])
-    if "rotation" not in given and rotation_required:
+    if given.get("rotation") is None and rotation_required:
         raise validation.fail(
             "rotation",
             None,

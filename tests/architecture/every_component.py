@@ -114,24 +114,24 @@ def program() -> None:
         },
     )
     for member in ("orders", "billing"):
-        RotatingSecret(
+        RotatingSecret(  # type: ignore[call-overload]
             f"member-{member}",
             {
                 "secret_name": f"prod/db/{member}",
                 "secret_template": TEMPLATE,
                 "readers": ["app-reader"],
                 # RotationArgs types strategy as required; a member takes its function's.
-                "rotation": {"function": shared, "automatically_after_days": 14},  # type: ignore[typeddict-item]
+                "rotation": {"function": shared, "automatically_after_days": 14},
             },
         )
     password_shared = RotationFunction(
         "password-shared", {"strategy": "password", "kms_key_arn": KEY_ARN}
     )
-    RotatingSecret(
+    RotatingSecret(  # type: ignore[call-overload]
         "password-member",
         {
             "secret_name": "prod/app/member",
-            "rotation": {"function": password_shared, "automatically_after_days": 30},  # type: ignore[typeddict-item]
+            "rotation": {"function": password_shared, "automatically_after_days": 30},
         },
     )
     free = SecureParameter(

@@ -211,7 +211,7 @@ def test_secure_parameter_at_its_longest_inputs(
         "tags": tags,
         "rotation": {"schedule_expression": "rate(30 days)", "handler_module": longest_module},
     }
-    mocks.run(lambda: SecureParameter("p", args).parameter_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: SecureParameter("p", args).parameter_arn)  # type: ignore[call-overload]
     assert check_registrations(monitor) > 50 * 2 * 5
     rules = {r.name: r.plain_inputs for r in monitor.by_type("aws:cloudwatch/eventRule:EventRule")}
     assert rules["p-policy-events"]["description"] == rule_description(LONGEST_PARAMETER)
@@ -241,7 +241,7 @@ def test_rotating_secret_at_its_longest_inputs(
             "duration": "3h",
         },
     }
-    mocks.run(lambda: RotatingSecret("s", args).secret_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: RotatingSecret("s", args).secret_arn)  # type: ignore[call-overload]
     assert check_registrations(monitor) > 49 * 2 * 3
     secret = monitor.by_type("aws:secretsmanager/secret:Secret")[0].plain_inputs
     assert secret["tags"]["secretkit:strategy"] == "custom:" + longest_module
@@ -262,7 +262,7 @@ def test_rotation_function_at_its_longest_inputs(monitor: RecordingMonitor) -> N
         "permissions_boundary_arn": f"arn:aws:iam::{ACCOUNT}:policy/{'b' * 2000}",
         "tls": "require",
     }
-    mocks.run(lambda: RotationFunction("f" * 47, args).function_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: RotationFunction("f" * 47, args).function_arn)  # type: ignore[call-overload]
     assert check_registrations(monitor) >= 5
 
 
@@ -450,7 +450,7 @@ def test_the_secret_template_is_sized_with_the_password_the_policy_allows(
 ) -> None:
     """The default policy excludes '"' and '\\': the same template that is refused when they
     may appear (each doubling in JSON) is accepted."""
-    mocks.run(lambda: RotatingSecret("ok", secret_args(secret_template=NEAR_64_KB)).secret_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: RotatingSecret("ok", secret_args(secret_template=NEAR_64_KB)).secret_arn)  # type: ignore[call-overload]
     assert len(validation.longest_password(32, "")) == 32
     assert len(json.dumps(validation.longest_password(32, ""))) == 2 + 64
     assert json.dumps(validation.longest_password(32, '"\\')) == '"' + "x" * 32 + '"'
@@ -465,7 +465,7 @@ def test_a_replicated_secret_without_rotation_takes_50_tags(monitor: RecordingMo
         "replica_regions": ["eu-west-1", "ap-southeast-2"],
         "tags": {f"k{i}": "v" for i in range(50)},
     }
-    mocks.run(lambda: CrossRegionReplicatedSecret("rep", args).secret_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: CrossRegionReplicatedSecret("rep", args).secret_arn)  # type: ignore[call-overload]
     assert check_registrations(monitor) > 50 * 2 * 3
     keys = monitor.by_type("aws:kms/key:Key")
     assert len(keys) == 3
@@ -546,7 +546,7 @@ def test_an_environment_value_known_at_deploy_that_fits_goes_through(
 ) -> None:
     value = pulumi.Output.from_input("e" * 2000)
     args = function_args(environment={"EXTRA": value})
-    mocks.run(lambda: RotationFunction("late", args).function_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: RotationFunction("late", args).function_arn)  # type: ignore[call-overload]
     function = monitor.by_type("aws:lambda/function:Function")[0].plain_inputs
     assert function["environment"]["variables"]["EXTRA"] == "e" * 2000
 
@@ -563,7 +563,7 @@ def test_a_key_policy_over_32_kb_with_readers_in_other_accounts_stops_the_key(
         key_administrators=admins, readers=readers, key_policy_allows_foreign_readers=True
     )
     with pytest.raises(ValueError, match="AWS allows at most 32768") as caught:
-        mocks.run(lambda: RotatingSecret("big", args).secret_arn)  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("big", args).secret_arn)  # type: ignore[call-overload]
     assert "the policy of the KMS key 'big-key'" in str(caught.value)
     assert not monitor.by_type("aws:kms/key:Key")
     assert not monitor.by_type("aws:secretsmanager/secret:Secret")
@@ -579,7 +579,7 @@ def test_tag_characters_are_free_where_no_api_enforces_them(monitor: RecordingMo
         "replica_regions": ["eu-west-1"],
         "tags": tags,
     }
-    mocks.run(lambda: CrossRegionReplicatedSecret("rep", args).secret_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: CrossRegionReplicatedSecret("rep", args).secret_arn)  # type: ignore[call-overload]
     secret = monitor.by_type("aws:secretsmanager/secret:Secret")[0].plain_inputs
     assert secret["tags"] == tags
     assert botocore_shape("secretsmanager", "TagKeyType").get("pattern") is None

@@ -74,7 +74,7 @@ def build(args: dict[str, Any], name: str = "proxy") -> ProxiedParameterPolicy:
     built: list[ProxiedParameterPolicy] = []
 
     def program() -> pulumi.Output[str]:
-        built.append(ProxiedParameterPolicy(name, args))  # type: ignore[arg-type]
+        built.append(ProxiedParameterPolicy(name, args))  # type: ignore[call-overload]
         return built[0].policy_json
 
     mocks.run(program)
@@ -183,8 +183,7 @@ def test_a_replicated_secret_read_in_a_replica_region_decrypts_with_that_replica
         secret = CrossRegionReplicatedSecret(
             "rep", {"secret_name": "prod/app/db", "replica_regions": ["eu-west-1", "eu-west-2"]}
         )
-        args = {"secret": secret, "region": "eu-west-1"}
-        return ProxiedParameterPolicy("proxy", args).policy_json  # type: ignore[arg-type]
+        return ProxiedParameterPolicy("proxy", secret=secret, region="eu-west-1").policy_json
 
     mocks.run(program)
     replica_key = monitor.by_name("rep-key-eu-west-1").state["arn"]
@@ -205,7 +204,8 @@ def test_a_given_key_overrides_the_components_key(monitor: RecordingMonitor) -> 
             },
         )
         args = {"secret": secret, "kms_key_arn": KEY_ARN}
-        return ProxiedParameterPolicy("proxy", args).policy_json  # type: ignore[arg-type]
+        proxy: ProxiedParameterPolicy = ProxiedParameterPolicy("proxy", args)  # type: ignore[call-overload]
+        return proxy.policy_json
 
     mocks.run(program)
     assert policy_document(monitor) == expected_document(name="prod/app/api-key")
@@ -303,7 +303,7 @@ def test_bad_input_is_refused_before_registration(
     monitor: RecordingMonitor, args: dict[str, Any], argument: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: ProxiedParameterPolicy("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: ProxiedParameterPolicy("bad", args))  # type: ignore[call-overload]
     assert caught.value.argument == argument
     assert str(caught.value).startswith("ProxiedParameterPolicy 'bad': argument")
     assert monitor.registrations == []
@@ -311,7 +311,7 @@ def test_bad_input_is_refused_before_registration(
 
 def test_unknown_argument_suggests_the_right_one(monitor: RecordingMonitor) -> None:
     with pytest.raises(InvalidArgumentError, match="did you mean 'roles'"):
-        mocks.run(lambda: ProxiedParameterPolicy("bad", {"secret_name": NAME, "role": ["a"]}))  # type: ignore[typeddict-unknown-key]
+        mocks.run(lambda: ProxiedParameterPolicy("bad", {"secret_name": NAME, "role": ["a"]}))  # type: ignore[call-overload]
 
 
 def test_unknown_region_suggests_a_known_one(monitor: RecordingMonitor) -> None:
@@ -358,7 +358,7 @@ def test_a_plain_secret_resource_is_not_a_component(monitor: RecordingMonitor) -
 def test_a_bad_key_from_an_output_stops_the_policy(monitor: RecordingMonitor) -> None:
     args = {"secret_name": NAME, "kms_key_arn": pulumi.Output.from_input("alias/late")}
     with pytest.raises(ValueError, match=r"argument 'kms_key_arn' = 'alias/late'"):
-        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[arg-type]
+        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[call-overload]
     assert monitor.by_type(POLICY) == []
 
 
@@ -399,7 +399,7 @@ def test_a_bad_role_from_an_output_stops_the_policy(
 ) -> None:
     args = {"secret_name": NAME, "roles": ["app", pulumi.Output.from_input(role)]}
     with pytest.raises(ValueError, match=r"argument 'roles\[1\]'") as caught:
-        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[arg-type]
+        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[call-overload]
     assert rule in str(caught.value)
     assert monitor.by_type(POLICY) == []
 
@@ -414,7 +414,7 @@ def test_secret_name_from_an_output(monitor: RecordingMonitor) -> None:
 def test_a_bad_secret_name_from_an_output_stops_the_policy(monitor: RecordingMonitor) -> None:
     args = {"secret_name": pulumi.Output.from_input("no spaces allowed"), "roles": ["app"]}
     with pytest.raises(ValueError, match=r"argument 'secret_name' = 'no spaces allowed'"):
-        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[arg-type]
+        mocks.run(lambda: ProxiedParameterPolicy("late", args))  # type: ignore[call-overload]
     assert monitor.by_type(POLICY) == []
     assert monitor.by_type(ATTACHMENT) == []
 
@@ -424,5 +424,5 @@ def test_a_role_named_twice_is_refused_at_its_position_among_outputs(
 ) -> None:
     args = {"secret_name": NAME, "roles": [pulumi.Output.from_input("x"), "app", "app"]}
     with pytest.raises(InvalidArgumentError, match=r"names the role of roles\[1\] again"):
-        mocks.run(lambda: ProxiedParameterPolicy("twice", args))  # type: ignore[arg-type]
+        mocks.run(lambda: ProxiedParameterPolicy("twice", args))  # type: ignore[call-overload]
     assert monitor.registrations == []

@@ -280,7 +280,7 @@ def test_readers_can_read_and_decrypt_in_every_region(monitor: RecordingMonitor)
 def test_grant_read_gives_a_role_resource_the_same_access(monitor: RecordingMonitor) -> None:
     def program() -> pulumi.Output[str]:
         role = aws.iam.Role("consumer", assume_role_policy="{}")
-        secret = CrossRegionReplicatedSecret("rep", base_args())  # type: ignore[arg-type]
+        secret: CrossRegionReplicatedSecret = CrossRegionReplicatedSecret("rep", base_args())  # type: ignore[call-overload]
         secret.grant_read(role)
         return secret.secret_arn
 
@@ -293,7 +293,7 @@ def test_grant_read_gives_a_role_resource_the_same_access(monitor: RecordingMoni
 
 def test_granting_the_same_role_twice_is_refused(monitor: RecordingMonitor) -> None:
     def program() -> None:
-        secret = CrossRegionReplicatedSecret("rep", base_args(readers=["reader"]))  # type: ignore[arg-type]
+        secret = CrossRegionReplicatedSecret("rep", base_args(readers=["reader"]))  # type: ignore[call-overload]
         secret.grant_read(f"arn:aws:iam::{ACCOUNT}:role/reader")
 
     with pytest.raises(InvalidArgumentError, match="already has read access"):
@@ -479,7 +479,7 @@ def test_bad_input_is_refused_before_registration(
     monitor: RecordingMonitor, args: dict[str, Any], argument: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: CrossRegionReplicatedSecret("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: CrossRegionReplicatedSecret("bad", args))  # type: ignore[call-overload]
     assert caught.value.argument == argument
     assert str(caught.value).startswith("CrossRegionReplicatedSecret 'bad': argument")
     assert monitor.registrations == []
@@ -492,7 +492,7 @@ def test_unknown_region_suggests_a_known_one(
     monitor: RecordingMonitor, region: str, suggestion: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: CrossRegionReplicatedSecret("bad", base_args(replica_regions=[region])))  # type: ignore[arg-type]
+        mocks.run(lambda: CrossRegionReplicatedSecret("bad", base_args(replica_regions=[region])))  # type: ignore[call-overload]
     message = str(caught.value)
     assert f"'{region}'" in message
     assert "not an AWS region" in message
@@ -503,7 +503,7 @@ def test_unknown_region_suggests_a_known_one(
 def test_unknown_replica_key_suggests_kms_key_arn(monitor: RecordingMonitor) -> None:
     args = base_args(replica_regions=[{"region": "eu-west-1", "kms_key": key_arn_in("eu-west-1")}])
     with pytest.raises(InvalidArgumentError, match="did you mean 'kms_key_arn'"):
-        mocks.run(lambda: CrossRegionReplicatedSecret("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: CrossRegionReplicatedSecret("bad", args))  # type: ignore[call-overload]
     assert monitor.registrations == []
 
 
@@ -523,7 +523,7 @@ def test_primary_region_known_early_is_refused_at_once(
 ) -> None:
     monkeypatch.setenv("AWS_REGION", PRIMARY)
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: CrossRegionReplicatedSecret("bad", base_args(replica_regions=replicas)))  # type: ignore[arg-type]
+        mocks.run(lambda: CrossRegionReplicatedSecret("bad", base_args(replica_regions=replicas)))  # type: ignore[call-overload]
     assert caught.value.argument == argument
     assert monitor.registrations == []
 
@@ -535,7 +535,7 @@ def test_primary_region_known_only_from_the_provider_stops_the_secret(
     args = base_args(replica_regions=["eu-west-1", PRIMARY])
     # Pulumi reports it from whichever waiting child it reaches first, wrapped or not.
     with pytest.raises(ValueError, match=r"argument 'replica_regions\[1\]' = 'us-east-1'") as e:
-        mocks.run(lambda: CrossRegionReplicatedSecret("late", args))  # type: ignore[arg-type]
+        mocks.run(lambda: CrossRegionReplicatedSecret("late", args))  # type: ignore[call-overload]
     assert "is the primary secret's region" in str(e.value)
     assert "CrossRegionReplicatedSecret 'late'" in str(e.value)
     created = {r.type for r in monitor.registrations}
@@ -558,7 +558,7 @@ def test_a_bad_replica_key_from_an_output_stops_the_secret(
     replicas = [{"region": "eu-west-1", "kms_key_arn": pulumi.Output.from_input(key)}]
     args = base_args(replica_regions=replicas)
     with pytest.raises(ValueError, match=r"argument 'replica_regions\[0\]\.kms_key_arn'") as e:
-        mocks.run(lambda: CrossRegionReplicatedSecret("late", args))  # type: ignore[arg-type]
+        mocks.run(lambda: CrossRegionReplicatedSecret("late", args))  # type: ignore[call-overload]
     assert rule in str(e.value)
     assert SECRET not in {r.type for r in monitor.registrations}
     forget_failed_program()

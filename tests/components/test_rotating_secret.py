@@ -356,7 +356,7 @@ def test_readers_get_exact_read_access(monitor: RecordingMonitor) -> None:
 def test_grant_read_accepts_a_role_resource(monitor: RecordingMonitor) -> None:
     def program() -> pulumi.Output[str]:
         role = aws.iam.Role("consumer", assume_role_policy="{}")
-        secret = RotatingSecret("app", base_args())  # type: ignore[arg-type]
+        secret: RotatingSecret = RotatingSecret("app", base_args())  # type: ignore[call-overload]
         secret.grant_read(role)
         return secret.secret_arn
 
@@ -368,7 +368,7 @@ def test_grant_read_accepts_a_role_resource(monitor: RecordingMonitor) -> None:
 
 def test_granting_the_same_role_twice_is_refused(monitor: RecordingMonitor) -> None:
     def program() -> None:
-        secret = RotatingSecret("app", base_args(readers=["reader"]))  # type: ignore[arg-type]
+        secret = RotatingSecret("app", base_args(readers=["reader"]))  # type: ignore[call-overload]
         secret.grant_read(f"arn:aws:iam::{ACCOUNT}:role/reader")
 
     with pytest.raises(InvalidArgumentError, match="already has read access"):
@@ -480,7 +480,7 @@ def test_bad_input_is_refused_before_registration(
     monitor: RecordingMonitor, args: dict[str, Any], argument: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: RotatingSecret("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("bad", args))  # type: ignore[call-overload]
     assert caught.value.argument == argument
     assert str(caught.value).startswith("RotatingSecret 'bad': argument")
     assert monitor.registrations == []
@@ -489,14 +489,14 @@ def test_bad_input_is_refused_before_registration(
 def test_oversized_secret_value_is_not_echoed(monitor: RecordingMonitor) -> None:
     value = "LEAK" * 20_000
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: RotatingSecret("bad", base_args(secret_string=value)))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("bad", base_args(secret_string=value)))  # type: ignore[call-overload]
     assert "LEAK" not in str(caught.value)
     assert "80000 bytes" in str(caught.value)
 
 
 def test_unknown_argument_suggests_the_right_one(monitor: RecordingMonitor) -> None:
     with pytest.raises(InvalidArgumentError, match="did you mean 'readers'"):
-        mocks.run(lambda: RotatingSecret("bad", base_args(reader=["r"])))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("bad", base_args(reader=["r"])))  # type: ignore[call-overload]
 
 
 def test_bad_key_arn_from_an_output_stops_every_child(monitor: RecordingMonitor) -> None:
@@ -506,7 +506,7 @@ def test_bad_key_arn_from_an_output_stops_every_child(monitor: RecordingMonitor)
     with pytest.raises(
         ValueError, match=r"argument 'kms_key_arn' = 'alias/not-a-key'.*not an alias"
     ):
-        mocks.run(lambda: RotatingSecret("late", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("late", args))  # type: ignore[call-overload]
     created = {r.type for r in monitor.registrations}
     assert "aws:secretsmanager/secret:Secret" not in created
     assert "aws:kms/key:Key" not in created

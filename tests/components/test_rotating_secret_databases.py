@@ -161,6 +161,6 @@ def test_bad_database_rotation_input_is_refused(
     args = db_args()
     args["rotation"] = {"automatically_after_days": 30, **rotation}
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: RotatingSecret("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("bad", args))  # type: ignore[call-overload]
     assert caught.value.argument == argument
     assert monitor.registrations == []

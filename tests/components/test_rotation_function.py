@@ -56,13 +56,13 @@ def build_shared(
     built: list[RotationFunction] = []
 
     def program() -> object:
-        shared = RotationFunction(
+        shared = RotationFunction(  # type: ignore[call-overload]
             "shared",
-            {"strategy": "password", "secret_names": names, **extra},  # type: ignore[typeddict-item]
+            {"strategy": "password", "secret_names": names, **extra},
         )
         built.append(shared)
         for index, name in enumerate(names if members is None else members):
-            RotatingSecret(f"member-{index}", member_args(name, function=shared))  # type: ignore[arg-type]
+            RotatingSecret(f"member-{index}", member_args(name, function=shared))  # type: ignore[call-overload]
         return shared.function_arn
 
     mocks.run(program)
@@ -202,7 +202,7 @@ def test_any_rotating_secret_may_join_when_no_names_are_listed(monitor: Recordin
     def program() -> object:
         shared = RotationFunction("shared", {"strategy": "password"})
         for index, name in enumerate(NAMES):
-            RotatingSecret(f"member-{index}", member_args(name, function=shared))  # type: ignore[arg-type]
+            RotatingSecret(f"member-{index}", member_args(name, function=shared))  # type: ignore[call-overload]
         return shared.function_arn
 
     mocks.run(program)
@@ -315,7 +315,7 @@ def test_member_resource_policy_in_another_partition_and_region() -> None:
         (
             {"strategy": "password", "max_managed_policies": 20},
             "max_managed_policies",
-            "unknown",
+            "is not an argument of RotationFunction",
         ),
         (
             {"strategy": "postgres-multi-user", "secret_names": ["a"]},
@@ -334,7 +334,7 @@ def test_function_arguments_are_checked_before_registering(
     monitor: RecordingMonitor, args: dict[str, Any], argument: str, rule: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: RotationFunction("shared", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotationFunction("shared", args))  # type: ignore[call-overload]
     assert f"argument '{argument}'" in str(caught.value)
     assert rule in str(caught.value)
     assert monitor.registrations == []
@@ -348,7 +348,7 @@ def member_error(monitor: RecordingMonitor, args: dict[str, Any]) -> str:
         shared = RotationFunction("shared", {"strategy": "password", "secret_names": list(NAMES)})
         try:
             member = {**args, "rotation": {**args["rotation"], "function": shared}}
-            RotatingSecret("member", member)  # type: ignore[arg-type]
+            RotatingSecret("member", member)  # type: ignore[call-overload]
         except InvalidArgumentError as error:
             errors.append(error)
         return shared.function_arn
@@ -409,7 +409,7 @@ def test_the_same_strategy_may_be_repeated(monitor: RecordingMonitor) -> None:
 
 def test_rotation_function_must_be_a_rotation_function(monitor: RecordingMonitor) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: RotatingSecret("m", member_args(NAMES[0], function="shared")))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("m", member_args(NAMES[0], function="shared")))  # type: ignore[call-overload]
     assert "argument 'rotation.function' = 'str' is invalid: must be a RotationFunction" in str(
         caught.value
     )

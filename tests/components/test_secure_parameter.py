@@ -158,7 +158,7 @@ def test_given_key_is_used_for_parameter_and_grants(monitor: RecordingMonitor) -
 def test_grant_read_with_role_resource(monitor: RecordingMonitor) -> None:
     def program() -> pulumi.Output[str]:
         role = aws.iam.Role("task", assume_role_policy="{}")
-        parameter = SecureParameter("cfg", base_args())  # type: ignore[arg-type]
+        parameter: SecureParameter = SecureParameter("cfg", base_args())  # type: ignore[call-overload]
         parameter.grant_read(role)
         return parameter.parameter_arn
 
@@ -319,7 +319,7 @@ def test_bad_input_is_refused_before_registration(
     monitor: RecordingMonitor, args: dict[str, Any], argument: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: SecureParameter("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: SecureParameter("bad", args))  # type: ignore[call-overload]
     assert caught.value.argument == argument
     assert str(caught.value).startswith("SecureParameter 'bad': argument")
     assert VALUE not in str(caught.value)

@@ -452,7 +452,7 @@ def test_bad_rotation_input_is_refused_before_registration(
     monitor: RecordingMonitor, args: dict[str, Any], argument: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: SecureParameter("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: SecureParameter("bad", args))  # type: ignore[call-overload]
     assert caught.value.argument == argument
     assert str(caught.value).startswith("SecureParameter 'bad': argument")
     assert VALUE not in str(caught.value)
@@ -463,7 +463,7 @@ def test_bad_rotation_input_is_refused_before_registration(
 def test_lambda_reserved_variables_are_refused(monitor: RecordingMonitor, variable: str) -> None:
     args = base_args({"environment": {variable: "/opt/code"}})
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: SecureParameter("bad", args))  # type: ignore[arg-type]
+        mocks.run(lambda: SecureParameter("bad", args))  # type: ignore[call-overload]
     assert caught.value.argument == f"rotation.environment.{variable}"
     assert monitor.registrations == []
 
@@ -479,7 +479,7 @@ def test_a_late_failing_check_stops_the_rotation_resources(
             if bad == "value"
             else {"kms_key_arn": pulumi.Output.from_input(asyncio.sleep(0.3, "alias/nope"))}
         )
-        parameter = SecureParameter("late", base_args(**late))  # type: ignore[arg-type]
+        parameter: SecureParameter = SecureParameter("late", base_args(**late))  # type: ignore[call-overload]
         return parameter.parameter_arn
 
     with pytest.raises(ValueError, match=f"argument '{bad}'"):

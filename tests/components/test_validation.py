@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from components import validation
-from components.errors import InvalidArgumentError, Redacted
+from components.errors import InvalidArgumentError, Redacted, UnknownArgumentError
 from components.iam.vpc import VpcScope
 from components.parameters.secure_parameter_args import parse_policies, parse_secure_parameter_args
 from components.rotation.function_settings import parse_vpc_config
@@ -95,12 +95,16 @@ def assert_rejected(call: Callable[[], object], argument: str, rule: str) -> Inv
     with pytest.raises(InvalidArgumentError) as caught:
         call()
     error = caught.value
-    assert type(error) is InvalidArgumentError
+    assert type(error) in (InvalidArgumentError, UnknownArgumentError)
     assert isinstance(error, ValueError)
     assert error.argument == argument
     assert rule in error.rule, error.rule
     message = str(error)
-    assert message.startswith(f"argument '{argument}' = ")
+    if isinstance(error, UnknownArgumentError):
+        # An argument it does not have: named, never with the value given under it.
+        assert message.startswith(f"argument '{argument}' is not ")
+    else:
+        assert message.startswith(f"argument '{argument}' = ")
     assert rule in message
     return error
 
@@ -117,7 +121,7 @@ ROTATING_SECRET_BAD = [
     pytest.param(
         {**rs(), "secret_nmae": "x"},
         "secret_nmae",
-        "unknown argument; did you mean 'secret_name'?",
+        "is not an argument; did you mean 'secret_name'?",
         id="unknown-secret_nmae",
     ),
     pytest.param(
@@ -713,7 +717,7 @@ def test_rotating_secret_rejects(args: Any, argument: str, rule: str) -> None:
 
 def test_unknown_argument_without_close_match_lists_known_ones() -> None:
     error = assert_rejected(
-        lambda: parse_rotating_secret_args(rs(zzzz=1)), "zzzz", "unknown argument"
+        lambda: parse_rotating_secret_args(rs(zzzz=1)), "zzzz", "is not an argument Known:"
     )
     assert "did you mean" not in error.rule
     assert "Known: architecture, description, key_administrators" in error.rule
@@ -1100,7 +1104,7 @@ DIRECT_BAD = [
     pytest.param(
         lambda: parse_vpc_config("vpc_config", vpc(route_table_ids=["rtb-0123456789abcdef0"])),
         "vpc_config.route_table_ids",
-        "unknown argument",
+        "is not a key of 'vpc_config' Known: security_group_ids, subnet_ids",
         id="parse-vpc-unknown-key",
     ),
     pytest.param(
@@ -1169,7 +1173,7 @@ def test_non_string_argument_name_is_rejected_as_invalid_argument() -> None:
     assert_rejected(
         lambda: parse_secure_parameter_args(args, region="us-east-1", now=NOW),
         "1",
-        "unknown argument",
+        "is not an argument",
     )
 
 

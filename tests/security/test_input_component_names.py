@@ -110,7 +110,7 @@ def test_names_only_matter_for_the_children_a_component_has(monitor: RecordingMo
     """Without rotation or readers a replicated secret derives no AWS name from its own (its
     keys have none, the secret's name is secret_name)."""
     args = {"secret_name": "s", "replica_regions": ["eu-west-1"]}
-    mocks.run(lambda: CrossRegionReplicatedSecret("team/shared.token", args).secret_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: CrossRegionReplicatedSecret("team/shared.token", args).secret_arn)  # type: ignore[call-overload]
 
 
 def test_a_reader_policy_name_that_cannot_fit_is_refused_up_front(
@@ -129,7 +129,7 @@ def test_a_component_name_refused_by_a_later_grant_read(monitor: RecordingMonito
     args = {"secret_name": "s", "replica_regions": ["eu-west-1"]}
 
     def program() -> None:
-        secret = CrossRegionReplicatedSecret("team/shared", args)  # type: ignore[arg-type]
+        secret = CrossRegionReplicatedSecret("team/shared", args)  # type: ignore[call-overload]
         secret.grant_read("reader")
 
     with pytest.raises(InvalidArgumentError, match=r"IAM policy name.*may not contain '/'"):

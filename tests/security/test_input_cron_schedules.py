@@ -35,7 +35,7 @@ def test_rotation_more_often_than_every_4_hours_is_refused(
 ) -> None:
     args = {"secret_name": "prod/app", "rotation": rotation(expression)}
     with pytest.raises(InvalidArgumentError, match=rule) as caught:
-        mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[call-overload]
     assert caught.value.argument == "rotation.schedule_expression"
     assert monitor.registrations == []
 

@@ -89,7 +89,7 @@ def test_a_key_in_another_region_is_refused_at_once_with_a_configured_region(
 def test_a_key_output_in_another_region_is_refused(monitor: RecordingMonitor) -> None:
     args = {**ROTATING, "kms_key_arn": pulumi.Output.from_input(KEY_ELSEWHERE)}
     with pytest.raises(ValueError, match="is in eu-west-1"):
-        mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[call-overload]
     assert only_components(monitor)
     with pytest.raises(ValueError, match="is in eu-west-1"):
         mocks.run(
@@ -134,7 +134,7 @@ def test_the_master_secret_and_its_key_must_be_in_place(monitor: RecordingMonito
         },
     }
     with pytest.raises(ValueError, match=r"'rotation.master_secret_arn'.*is in eu-west-1"):
-        mocks.run(lambda: RotatingSecret("db", multi))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("db", multi))  # type: ignore[call-overload]
     assert only_components(monitor)
     key_elsewhere = {
         **multi,
@@ -145,7 +145,7 @@ def test_the_master_secret_and_its_key_must_be_in_place(monitor: RecordingMonito
         },
     }
     with pytest.raises(InvalidArgumentError, match="the master secret is in us-east-1") as caught:
-        mocks.run(lambda: RotatingSecret("db", key_elsewhere))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("db", key_elsewhere))  # type: ignore[call-overload]
     assert caught.value.argument == "rotation.master_secret_kms_key_arn"
 
 
@@ -163,7 +163,7 @@ def test_an_empty_secret_string_is_refused(monitor: RecordingMonitor) -> None:
 def test_an_empty_secret_string_output_stops_every_child(monitor: RecordingMonitor) -> None:
     args = {**ROTATING, "secret_string": pulumi.Output.secret("")}
     with pytest.raises(ValueError, match=r"argument 'secret_string'.*must not be empty"):
-        mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[call-overload]
     assert only_components(monitor)
 
 
@@ -277,12 +277,12 @@ def test_a_secret_derived_from_a_secret_is_still_one(monitor: RecordingMonitor) 
     token = pulumi.Output.concat("Bearer ", pulumi.Output.secret(SECRET_VALUE))
     args = {**ROTATING, "rotation": {**ROTATING["rotation"], "environment": {"AUTH": token}}}
     with pytest.raises(ValueError, match="is a Pulumi secret"):
-        mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("c", args))  # type: ignore[call-overload]
 
 
 def test_plain_outputs_in_the_environment_are_fine(monitor: RecordingMonitor) -> None:
     url = pulumi.Output.from_input("https://api.example")
     args = {**ROTATING, "rotation": {**ROTATING["rotation"], "environment": {"URL": url}}}
-    mocks.run(lambda: RotatingSecret("c", args).rotation_function_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: RotatingSecret("c", args).rotation_function_arn)  # type: ignore[call-overload]
     function = monitor.by_type("aws:lambda/function:Function")[0]
     assert function.plain_inputs["environment"]["variables"]["URL"] == "https://api.example"

@@ -67,7 +67,7 @@ def test_a_wildcard_or_partial_master_secret_arn_is_refused(
     monitor: RecordingMonitor, master: str
 ) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: RotatingSecret("db", multi_user(master)))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("db", multi_user(master)))  # type: ignore[call-overload]
     assert caught.value.argument == "rotation.master_secret_arn"
     assert monitor.registrations == []
 
@@ -78,13 +78,13 @@ def test_a_shared_function_refuses_a_wildcard_master_secret(
 ) -> None:
     args = {"strategy": "mysql-multi-user", "master_secret_arn": master}
     with pytest.raises(InvalidArgumentError, match="exactly one resource") as caught:
-        mocks.run(lambda: RotationFunction("shared", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotationFunction("shared", args))  # type: ignore[call-overload]
     assert caught.value.argument == "master_secret_arn"
     assert monitor.registrations == []
 
 
 def test_the_complete_master_secret_arn_is_the_only_one_granted(monitor: RecordingMonitor) -> None:
-    mocks.run(lambda: RotatingSecret("db", multi_user(MASTER)).secret_arn)  # type: ignore[arg-type]
+    mocks.run(lambda: RotatingSecret("db", multi_user(MASTER)).secret_arn)  # type: ignore[call-overload]
     role_policy = next(
         r for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy") if r.name == "db-rotation"
     )
@@ -195,7 +195,7 @@ def test_a_wildcard_key_arn_known_only_at_deployment_stops_every_child(
         "rotation": {"strategy": "password", "automatically_after_days": 30},
     }
     with pytest.raises(ValueError, match=r"argument 'kms_key_arn'.*exactly one resource"):
-        mocks.run(lambda: RotatingSecret("late", args).secret_arn)  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("late", args).secret_arn)  # type: ignore[call-overload]
     assert only_components(monitor)
 
 

@@ -114,7 +114,7 @@ def test_a_component_refuses_before_anything_is_registered(
         "rotation": {"strategy": "mysql-single-user", "automatically_after_days": 30},
     }
     with pytest.raises(InvalidArgumentError) as caught:
-        mocks.run(lambda: RotatingSecret("db", args))  # type: ignore[arg-type]
+        mocks.run(lambda: RotatingSecret("db", args))  # type: ignore[call-overload]
     assert "pymysql/__init__.py" in str(caught.value)
     assert monitor.registrations == []
 
