@@ -33,7 +33,11 @@ SHELL = frozenset({"sh", "shell", "bash", "console"})
 #: `<!-- needs-aws: why -->` needs a real account, the Pulumi CLI or the network;
 #: `<!-- covered-by: path ... -->` is run by that file (which must exist), e.g. `make demo`;
 #: `<!-- excerpt: path ... -->` is an excerpt of that file (which must exist), shown to explain it.
-MARKER = re.compile(r"^<!-- (?P<kind>needs-aws|covered-by|excerpt): ?(?P<detail>.*?) ?-->$")
+#: And on a block of any language: `<!-- output-of: secretkit ... -->`, the block's lines are
+#: lines that command prints (the test runs it from the repository's root and compares).
+MARKER = re.compile(
+    r"^<!-- (?P<kind>needs-aws|covered-by|excerpt|output-of): ?(?P<detail>.*?) ?-->$"
+)
 FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<lang>[\w-]*)\s*$")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<target>[^)\s]+)\)")
 
@@ -50,7 +54,7 @@ class Block:
     line: int  # 1-based line of the opening fence
     lang: str
     code: str
-    marker: str | None  # "needs-aws", "covered-by" or "excerpt"
+    marker: str | None  # "needs-aws", "covered-by", "excerpt" or "output-of"
     detail: str
 
     @property

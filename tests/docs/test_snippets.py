@@ -77,21 +77,43 @@ def test_python_block_runs_under_mocks(block: Block) -> None:
     run_python(block)
 
 
+def run_secretkit(block: Block, line: str) -> str:
+    """Run a `secretkit` command line in this process; its output (it must exit 0)."""
+    argv = shlex.split(line, comments=True)
+    assert argv[0] == "secretkit", (
+        f"{block.where}: {line!r} cannot run here; mark the block "
+        "<!-- needs-aws: why --> or <!-- covered-by: the test that runs it -->"
+    )
+    out = io.StringIO()
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        code = secretkit_main(argv[1:], out=out)
+    assert code == 0, f"{block.where}: {line!r} exited {code}: {err.getvalue()}"
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("block", runnable(SHELL), ids=lambda b: b.where)
 def test_shell_block_runs(block: Block) -> None:
     """Each line is a `secretkit` command that must succeed (a comment after `#` is dropped)."""
     for line in block.code.splitlines():
-        argv = shlex.split(line, comments=True)
-        if not argv:
-            continue
-        assert argv[0] == "secretkit", (
-            f"{block.where}: {line!r} cannot run here; mark the block "
-            "<!-- needs-aws: why --> or <!-- covered-by: the test that runs it -->"
-        )
-        out = io.StringIO()
-        with contextlib.redirect_stderr(io.StringIO()) as err:
-            code = secretkit_main(argv[1:], out=out)
-        assert code == 0, f"{block.where}: {line!r} exited {code}: {err.getvalue()}"
+        if shlex.split(line, comments=True):
+            run_secretkit(block, line)
+
+
+def squeezed(text: str) -> list[str]:
+    """Non-empty lines with runs of spaces made one."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "block", [b for b in every_block() if b.marker == "output-of"], ids=lambda b: b.where
+)
+def test_shown_output_is_what_the_command_prints(
+    block: Block, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    printed = squeezed(run_secretkit(block, block.detail))
+    missing = [line for line in squeezed(block.code) if line not in printed]
+    assert missing == [], f"{block.where}: not printed by {block.detail!r}"
 
 
 def test_covered_blocks_and_excerpts_name_an_existing_file() -> None:
@@ -129,3 +151,16 @@ def test_a_snippet_registers_what_it_builds(program_dir: Path) -> None:
     parameter = monitor.by_type("aws:ssm/parameter:Parameter")
     assert len(parameter) == 1
     assert parameter[0].plain_inputs["name"] == "/payments/prod/api-key"
+
+
+def test_a_stale_figure_in_shown_output_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = Block(
+        Path("docs/cost.md"),
+        1,
+        "text",
+        "Secrets Manager      25     10,000    $9.05\n",
+        "output-of",
+        "secretkit compare --count 25 --requests 10000",
+    )
+    with pytest.raises(AssertionError, match="not printed by"):
+        test_shown_output_is_what_the_command_prints(stale, monkeypatch)
