@@ -164,3 +164,21 @@ def test_a_stale_figure_in_shown_output_fails(monkeypatch: pytest.MonkeyPatch) -
     )
     with pytest.raises(AssertionError, match="not printed by"):
         test_shown_output_is_what_the_command_prints(stale, monkeypatch)
+
+
+@pytest.mark.usefixtures("program_dir")
+def test_the_readmes_error_example_is_what_a_component_raises() -> None:
+    shown = next(b for b in blocks(Path("README.md")) if b.lang == "text" and "invalid" in b.code)
+    program = Block(
+        shown.path,
+        shown.line,
+        "python",
+        "from secretkit import RotatingSecret\n"
+        'RotatingSecret("orders-db-password", {"secret_name": "prod/orders/db", "rotation":'
+        ' {"strategy": "password", "schedule_expression": "rate(2 hours)"}})\n',
+        None,
+        "",
+    )
+    with pytest.raises(ValueError, match="rotation interval") as raised:
+        run_python(program)
+    assert " ".join(str(raised.value).split()) == " ".join(shown.code.split())
