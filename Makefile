@@ -2,12 +2,15 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Two stamps: the demo's venv (runtime + moto) comes first, and the test toolchain is added on top,
+# so a newcomer's first `make demo` installs only what the demo runs.
+DEMO_STAMP := $(VENV)/.installed-demo
+STAMP      := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck unit bench pins clean
 
 # The main job: deploy the reference stack into an embedded AWS (moto), rotate it, read it back.
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/python -m secretkit.demo
 
 # The whole suite: lint (style, workflows, the import layering contract), types, tests.
@@ -35,9 +38,15 @@ bench: $(STAMP)
 pins: $(STAMP)
 	$(BIN)/python -c 'import sys; from components.rotation.driver_bundle import main; sys.exit(main())'
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-lint.txt pyproject.toml
+# The demo's venv: the runtime dependencies and the package with its `demo` extra (moto).
+$(DEMO_STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[demo]'
+	touch $@
+
+# Everything `make test` needs on top: pytest, ruff, mypy, pulumi-policy, actionlint, import-linter.
+$(STAMP): $(DEMO_STAMP) requirements-dev.txt requirements-lint.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
 	$(BIN)/python -m pip install --quiet --require-hashes --only-binary=:all: -r requirements-lint.txt
 	touch $@

@@ -1,5 +1,5 @@
 """The pull-request workflow: the suite runs `make test`, the preview applies this repository's
-policy pack and comments on the PR, and the README documents every setting it reads."""
+policy pack and comments on the PR, and docs/development.md documents every setting it reads."""
 
 from __future__ import annotations
 
@@ -52,10 +52,10 @@ def test_preview_applies_the_policy_pack_and_comments() -> None:
     assert "PULUMI_ACCESS_TOKEN" in step_using(job, "pulumi/actions")["env"]
 
 
-def test_readme_lists_every_secret_and_variable_the_workflow_reads() -> None:
+def test_development_page_lists_every_secret_and_variable_the_workflow_reads() -> None:
     names = set(re.findall(r"\$\{\{\s*(?:secrets|vars)\.(\w+)\s*\}\}", WORKFLOW.read_text()))
     assert {"PULUMI_ACCESS_TOKEN", "AWS_PREVIEW_ROLE_ARN", "PULUMI_STACK"} <= names
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Pull-request previews", 1)[1].split("\n## ", 1)[0]
+    page = (ROOT / "docs" / "development.md").read_text()
+    section = page.split("## Pull-request previews", 1)[1].split("\n## ", 1)[0]
     missing = sorted(name for name in names - {"GITHUB_TOKEN"} if f"`{name}`" not in section)
     assert missing == []

@@ -60,7 +60,8 @@ def create_notifications(
     """Rule, target and (unless ``topic_arn`` is given) a topic with its publish policy.
 
     A topic you bring keeps its own policy: secretkit cannot merge into it, so allow
-    events.amazonaws.com to publish from the rule (the statement is in the README).
+    events.amazonaws.com to publish from the rule (the statement is in
+    docs/components/secure-parameter.md).
     ``gate`` holds back the first resources until deferred argument checks pass.
     """
     opts = pulumi.ResourceOptions(parent=parent, depends_on=gate)
