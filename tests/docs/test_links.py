@@ -45,7 +45,7 @@ def test_a_broken_link_and_a_broken_anchor_are_found(tmp_path: Path) -> None:
     page = Path("docs") / "example.md"
     (tmp_path / page).write_text(
         "# Title\n\n[ok](#title) [gone](missing.md) [bad anchor](security.md#no-such-heading)\n"
-        "[elsewhere](cli.md#anything) [code](../components/errors.py)\n"
+        "[elsewhere](readers.md#anything) [code](../components/errors.py)\n"
         "```sh\n[not a link](nowhere.md)\n```\n"
     )
     assert broken_links(page, tmp_path) == [
