@@ -33,7 +33,7 @@ bench: $(STAMP)
 # of every file) from the drivers installed in the venv. After changing a driver's version in
 # requirements.txt and pyproject.toml: make pins, then review the diff.
 pins: $(STAMP)
-	$(BIN)/python -c 'import sys; from components.rotation.driver_bundle import main; sys.exit(main())'
+	$(BIN)/python -c 'import sys; from secretkit.components.rotation.driver_bundle import main; sys.exit(main())'
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-lint.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -6,7 +6,7 @@ TypedDict and its field docstrings for inputs, the annotated Output attributes f
 serves Construct requests by calling the component's constructor with the inputs renamed from
 camelCase back to the Python names; SecretkitProvider adds the descriptions pulumi leaves out,
 those of the fields an args TypedDict inherits. The repository is installed into the plugin's
-virtualenv (requirements.txt), which is how `components` is importable here.
+virtualenv (requirements.txt), which is how `secretkit.components` is importable here.
 
 It lives here rather than in the repository root because the root __main__.py is the reference
 stack (Pulumi.yaml).
@@ -25,7 +25,7 @@ from pulumi.provider import main
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.experimental.util import camel_case
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     RotatingSecret,
