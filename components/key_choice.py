@@ -9,10 +9,10 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext
-from components.iam.documents import Statement
-from components.input_gate import InputGate
-from components.kms_key import checked_key_arn, create_kms_key
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.iam.documents import Statement
+from secretkit.components.input_gate import InputGate
+from secretkit.components.kms_key import checked_key_arn, create_kms_key
 
 
 class KeyArguments(Protocol):

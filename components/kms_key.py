@@ -9,11 +9,11 @@ from typing import Literal, overload
 import pulumi
 import pulumi_aws as aws
 
-from components import limits, validation
-from components.aws_context import AwsContext
-from components.iam.documents import Statement
-from components.iam.key_policy import key_policy
-from components.input_gate import InputGate
+from secretkit.components import limits, validation
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.iam.documents import Statement
+from secretkit.components.iam.key_policy import key_policy
+from secretkit.components.input_gate import InputGate
 
 #: Each CMK costs $1 per month (AWS KMS pricing), so components share keys where they can.
 KEY_DELETION_WINDOW_DAYS = 30

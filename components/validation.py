@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from components import cron, limits, strategies
-from components.errors import InvalidArgumentError, Redacted, UnknownArgumentError
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
+from secretkit.components import cron, limits, strategies
+from secretkit.components.errors import InvalidArgumentError, Redacted, UnknownArgumentError
 
 # --- AWS limits, in one place -------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from pulumi.runtime import rpc
 
-from components.invoke_answers import CALLER_IDENTITY, GET_PARTITION, GET_REGION
+from secretkit.components.invoke_answers import CALLER_IDENTITY, GET_PARTITION, GET_REGION
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
