@@ -164,9 +164,7 @@ def principal_of(
     principal IAM lets read it)."""
     if isinstance(reader, pulumi.Output):
         # Unknown until deployed: a resource-policy grant works for a role of any account.
-        return reader.apply(
-            lambda arn: located_at(where, lambda: validation.role_reference(argument, arn))
-        )
+        return reader.apply(lambda arn: located_at(where, lambda: output_principal(argument, arn)))
     if isinstance(reader, aws.iam.Role):
         return reader.arn if accounts.is_foreign_role(reader) else None
     if is_account_id(reader):
@@ -180,6 +178,20 @@ def principal_of(
     if reader.startswith("arn:") and validation.arn_account(reader) != accounts.deploying():
         return reader
     return None
+
+
+def output_principal(argument: str, value: object) -> str:
+    """The role ARN an Output in ``readers`` resolved to: it is named as a principal of the
+    resource policy (and key policy), which takes ARNs; a role name is refused."""
+    if isinstance(value, str) and not value.startswith("arn:"):
+        raise validation.fail(
+            argument,
+            value,
+            "is a role name, but a reader given as an Output is named in the resource policy, "
+            "which needs an ARN: give the role's ARN (e.g. role.arn), or grant a role of this "
+            "account by name with grant_read",
+        )
+    return validation.role_reference(argument, value)
 
 
 def split_readers(

@@ -56,6 +56,13 @@ from components.strategies import CUSTOM_TAG_PREFIX
 from rotation_handlers.password_generator import generate_password
 from rotation_handlers.protocol import STRATEGY_TAG
 
+#: Why a secret's grant_read refuses a reader in another account, and what to do instead.
+FOREIGN_GRANT_REMEDY = (
+    "its grant is a statement of the secret's resource policy and of the key policy, which the "
+    "component registers when it is built; give it in readers (secretkit will not grant the "
+    "role of the same name in this account instead)"
+)
+
 
 @dataclass(frozen=True)
 class RegisteredSecret:
@@ -117,7 +124,12 @@ class SecretComponent(Component):
             self.rotation = rotation.schedule
         self._read = ReadAccess(secret.secret.arn, key.arn, context.region, secret.replicas)
         self._grants = grants.Grants(
-            self, plan.where, "secret", account=context.account_id, readers=readers.local
+            self,
+            plan.where,
+            "secret",
+            account=context.account_id,
+            readers=readers.local,
+            foreign_remedy=FOREIGN_GRANT_REMEDY,
         )
         self._accounts = readers.accounts or AccountOf(self)
         for reader in readers.local:
@@ -132,36 +144,43 @@ class SecretComponent(Component):
                 opts=pulumi.ResourceOptions(parent=self),
             )
 
-    def grant_read(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
-        """Let ``role`` (name, ARN or aws.iam.Role) of the deploying account read this secret
-        and nothing else.
+    def grant_read(self, role: grants.GranteeRef) -> grants.Grant:
+        """Let ``role`` of the deploying account read this secret and nothing else: a role (its
+        name, ARN, aws.iam.Role, or an Output of its name or ARN), or an IAM user or group (the
+        aws.iam.User / aws.iam.Group, or its ARN). Granting it again returns the first grant.
 
         GetSecretValue and DescribeSecret on the secret (and its replicas); kms:Decrypt on the
         key of each region, only through Secrets Manager in that region and only for that
-        region's copy of the secret (its encryption context).
+        region's copy of the secret (its encryption context). An inline policy on the role
+        (user, group): ``<name>-read-<role>``, ``-read-user-<user>``, ``-read-group-<group>``,
+        ``-read-output_<n>`` for the n-th Output granted.
 
-        A reader in another account (its role ARN, account id, an aws.iam.Role of another
-        account's provider, or an Output) is refused here: its grant changes the secret's
-        resource policy and the key policy, registered with the component; give it in
-        ``readers``.
+        A reader in another account (a role or user ARN or account id of another account, an
+        aws.iam.Role of another account's provider) is refused here: give it in ``readers``.
+        Its grant is a statement of the secret's resource policy and of the key policy, and
+        each is ONE resource whose document must be final when it is registered. A document
+        deferred to an Output callback is not final at the end of the program body: a
+        synchronous invoke in the body (aws.get_caller_identity(), any data source) pumps the
+        event loop (pulumi.runtime.sync_await._sync_await), which runs the callbacks of
+        Outputs already resolved, and a ``pulumi.run`` program runs after the body; so
+        whether a later grant made the document would depend on timing
+        (tests/security/test_late_foreign_grants.py shows it). An Output given here that turns
+        out to be another account's role fails the deployment with the same advice.
         """
         try:
-            foreign = not isinstance(role, str | aws.iam.Role) or (
-                principal_of("role", role, self._accounts, "<partition>") is not None
-            )
-            if foreign:
-                raise validation.fail(
-                    "role",
-                    role if isinstance(role, str) else repr(role),
-                    "is a reader in another account (or an Output): its grant is part of the "
-                    "secret's resource policy and the key policy, registered with the "
-                    "component; give it in readers",
-                )
+            if isinstance(role, str | aws.iam.Role):
+                principal = principal_of("role", role, self._accounts, "<partition>")
+                if principal is not None:
+                    raise validation.fail(
+                        "role",
+                        role if isinstance(role, str) else repr(role),
+                        f"is a reader in another account: {FOREIGN_GRANT_REMEDY}",
+                    )
         except InvalidArgumentError as error:
             raise error.located(self._grants.where) from None
         return self._grant_local(role)
 
-    def _grant_local(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
+    def _grant_local(self, role: grants.GranteeRef) -> grants.Grant:
         read = self._read
         return self._grants.grant(
             role,
