@@ -327,6 +327,8 @@ class _Grantee:
     name: Callable[[pulumi.Output[str] | None, str, str], pulumi.Input[str]]
     """(deploying account, where, remedy) -> the IAM name, an Output failing for another
     account's identity."""
+    label: str | None = None
+    """The label as it is (no sanitising, no hash): an Output's."""
 
 
 def _resolve(argument: str, grantee: Any, outputs: int) -> _Grantee:
@@ -345,7 +347,7 @@ def _resolve(argument: str, grantee: Any, outputs: int) -> _Grantee:
                 )
             )
 
-        return _Grantee("role", f"output:{id(grantee)}", label, "<Output>", output_name)
+        return _Grantee("role", f"output:{id(grantee)}", label, "<Output>", output_name, label)
     if isinstance(grantee, aws.iam.User | aws.iam.Group):
         kind = _kind_of(grantee)
 
@@ -435,12 +437,24 @@ class Grants:
             resolved = _resolve(argument, grantee, len(self._outputs))
             if resolved.identity in self._granted:
                 return self._granted[resolved.identity]
-            name, legacy = resource_name(
-                f"{component}-{_INFIX[resolved.kind]}",
-                resolved.label_of,
-                physical_names.IAM_POLICY,
-                argument,
-            )
+            prefix = f"{component}-{_INFIX[resolved.kind]}"
+            if resolved.label is None:
+                name, legacy = resource_name(
+                    prefix, resolved.label_of, physical_names.IAM_POLICY, argument
+                )
+            else:
+                # 'output_<n>' meets no other label: an unchanged one has no '_', a hashed one
+                # ends with '_' and 8 hex digits.
+                name = legacy = f"{prefix}{resolved.label}"
+                rule = physical_names.IAM_POLICY
+                if len(name) + physical_names.AUTONAME_SUFFIX > rule.max_length:
+                    raise validation.fail(
+                        argument,
+                        resolved.shown,
+                        f"makes the {rule.kind} '{name}' plus Pulumi's "
+                        f"{physical_names.AUTONAME_SUFFIX}-character suffix longer than "
+                        f"{rule.max_length}: shorten the component name",
+                    )
             physical_names.check_characters(
                 component, name[len(component) :], physical_names.IAM_POLICY
             )

@@ -164,7 +164,7 @@ class SecretComponent(Component):
         event loop (pulumi.runtime.sync_await._sync_await), which runs the callbacks of
         Outputs already resolved, and a ``pulumi.run`` program runs after the body; so
         whether a later grant made the document would depend on timing
-        (tests/security/test_late_foreign_grants.py shows it). An Output given here that turns
+        (tests/security/test_grant_read_principals.py shows it). An Output given here that turns
         out to be another account's role fails the deployment with the same advice.
         """
         try:
