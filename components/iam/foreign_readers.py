@@ -14,6 +14,7 @@ import pulumi_aws as aws
 from components import validation
 from components.errors import located_at
 from components.iam import grants
+from components.iam.late_readers import LateReaders
 
 #: What `readers=[...]` and `grant_read(...)` accept: a role name or ARN, a 12-digit account
 #: id, an aws.iam.Role, or a role ARN as an Output.
@@ -106,6 +107,11 @@ class ReaderSplit:
     """The foreign readers as given, for messages."""
     accounts: AccountOf | None = None
     """How the deploying account was (or will be) asked."""
+    late: LateReaders = field(default_factory=LateReaders)
+    """The readers in other accounts grant_read adds after the constructor."""
+    given_keys: list[tuple[str, str | None]] = field(default_factory=list)
+    """(argument, region) of each key the component did not create, which it cannot make
+    name a reader in another account."""
 
 
 class AccountOf:
@@ -176,6 +182,13 @@ def principal_of(
             )
         return pulumi.Output.concat("arn:", partition, ":iam::", reader, ":root")
     if reader.startswith("arn:") and validation.arn_account(reader) != accounts.deploying():
+        if validation.user_or_group_kind(reader) == "group":
+            raise validation.fail(
+                argument,
+                reader,
+                "is a group of another account, and a group cannot be a principal of a resource "
+                "or key policy (IAM): name its users or roles, or the account",
+            )
         return reader
     return None
 

@@ -14,7 +14,7 @@ from components.iam.arns import AccountScope
 from components.iam.foreign_readers import ReaderSplit
 from components.input_gate import InputGate
 from components.key_choice import KeyChoice, choose_key
-from components.kms_key import KEY_DELETION_WINDOW_DAYS, key_policy_json
+from components.kms_key import KEY_DELETION_WINDOW_DAYS, ExtraStatements, key_policy_json
 from components.secrets.replicated_secret_args import (
     CrossRegionReplicatedSecretArgs,
     ReplicatedSecretSettings,
@@ -183,7 +183,7 @@ def register_replica_keys(
     keys = ReplicaKeys({}, {})
     for region in replication.regions:
         scope = AccountScope(context.partition, region, context.account_id)
-        extra = foreign_key_statements(*readers, scope) if readers else []
+        extra: ExtraStatements = foreign_key_statements(*readers, scope) if readers else []
         choice = replace(key, given=replication.given_keys.get(region))
         encrypts = (
             f"the {region} replica of Secrets Manager secret {replication.secret.secret_name}"

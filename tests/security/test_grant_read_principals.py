@@ -5,6 +5,7 @@ another account (its grant is part of documents that are registered with the com
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,23 @@ class WithUsers(mocks.AwsMocks):
         name = args.inputs.get("name") or args.name
         arn = f"arn:aws:iam::{self.account_id}:{kinds[args.typ]}/{name}"
         return str(name), {**args.inputs, "name": name, "arn": arn}
+
+
+class OtherAccountRoles(mocks.AwsMocks):
+    """The provider named 'other-account' is for account OTHER: it says so, and its roles'
+    ARNs name it."""
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        result = super().call(args)
+        if args.token.endswith("getCallerIdentity") and "other-account" in (args.provider or ""):
+            result = {**result, "accountId": OTHER, "id": OTHER}
+        return result
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        resource_id, state = super().new_resource(args)
+        if args.typ == "aws:iam/role:Role" and "other-account" in (args.provider or ""):
+            state["arn"] = str(state["arn"]).replace(f"::{self.account_id}:", f"::{OTHER}:")
+        return resource_id, state
 
 
 ROTATING = {
@@ -146,7 +164,7 @@ def test_an_output_of_another_accounts_role_fails_the_deployment(
 
     with pytest.raises(
         ValueError,
-        match=rf"'c'.*argument 'role' = '{foreign}'.*role in account {OTHER}.*give it in readers",
+        match=rf"'c'.*argument 'role' = '{foreign}'.*role in account {OTHER}.*readers",
     ):
         mocks.run(program)
     assert all(r.plain_inputs.get("role") != "x" for r in grants_of(monitor))
@@ -206,15 +224,31 @@ def test_users_and_groups_get_the_same_document_inline(build: Callable[[], Any],
         assert grant.parent == monitor.by_name("c").urn
 
 
+def test_a_group_of_another_account_is_refused(monitor: RecordingMonitor) -> None:
+    """A group is no principal of a resource or key policy (IAM)."""
+    foreign = f"arn:aws:iam::{OTHER}:group/x"
+    with pytest.raises(
+        InvalidArgumentError, match=rf"argument 'role' = '{foreign}'.*group.*cannot be a principal"
+    ):
+        mocks.run(lambda: RotatingSecret("c", ROTATING).grant_read(foreign))
+    assert grants_of(monitor) == []
+
+
+def test_a_user_of_another_account_is_named_in_the_secrets_documents(
+    monitor: RecordingMonitor,
+) -> None:
+    foreign = f"arn:aws:iam::{OTHER}:user/x"
+    mocks.run(lambda: RotatingSecret("c", ROTATING).grant_read(foreign))
+    read = statements_by_sid(documents(monitor)["c-policy"])["ReadFromOtherAccounts"]
+    assert read["Principal"] == {"AWS": [foreign]}
+    assert grants_of(monitor) == []
+
+
 @pytest.mark.parametrize("kind", ["user", "group"])
-def test_a_user_or_group_of_another_account_is_refused(
+def test_a_parameter_refuses_a_user_or_group_of_another_account(
     monitor: RecordingMonitor, kind: str
 ) -> None:
     foreign = f"arn:aws:iam::{OTHER}:{kind}/x"
-    with pytest.raises(
-        InvalidArgumentError, match=rf"argument 'role' = '{foreign}'.*another account"
-    ):
-        mocks.run(lambda: RotatingSecret("c", ROTATING).grant_read(foreign))
     with pytest.raises(ValueError, match=rf"'{foreign}'.*{kind} in account {OTHER}"):
         mocks.run(lambda: SecureParameter("c", PARAMETER).grant_read(foreign))
     assert grants_of(monitor) == []
@@ -241,38 +275,169 @@ def test_a_role_in_readers_granted_again_by_resource_name_case_and_arn_is_one_gr
     assert [r.name for r in grants_of(monitor)] == ["c-read-app"]
 
 
-def test_a_secrets_grant_read_refuses_a_reader_in_another_account_and_says_why(
+FOREIGN = f"arn:aws:iam::{OTHER}:role/x"
+
+
+def documents(monitor: RecordingMonitor) -> dict[str, Any]:
+    """The secret's resource policy and the created keys' policies, by resource name."""
+    types = (
+        "aws:secretsmanager/secretPolicy:SecretPolicy",
+        "aws:kms/key:Key",
+        "aws:kms/replicaKey:ReplicaKey",
+    )
+    return {r.name: policy_of(r) for r in monitor.registrations if r.type in types}
+
+
+SECRETS: list[Any] = [
+    pytest.param(RotatingSecret, ROTATING, id="rotating-secret"),
+    pytest.param(CrossRegionReplicatedSecret, REPLICATED, id="replicated-secret"),
+]
+
+
+@pytest.mark.parametrize(("component", "args"), SECRETS)
+@pytest.mark.parametrize("reader", [FOREIGN, OTHER], ids=["role-arn", "account-id"])
+def test_a_later_grant_to_another_account_makes_the_documents_readers_makes(
+    component: Any, args: dict[str, Any], reader: str
+) -> None:
+    """grant_read(foreign) after the constructor, even after synchronous invokes that run Output
+    callbacks, registers exactly what readers=[foreign] registers: the same resource policy and
+    the same key policies (of every region)."""
+    given = mocks.install()
+    mocks.run(lambda: component("c", {**args, "readers": [reader]}))
+    expected = documents(given)
+    later = mocks.install()
+    returned: list[Any] = []
+
+    def program() -> None:
+        secret = component("c", args)
+        time.sleep(0.2)  # the registrations' RPCs finish meanwhile
+        for _ in range(20):
+            aws.get_caller_identity()
+        returned.append(secret.grant_read(reader))
+        returned.append(secret.grant_read(reader))
+
+    mocks.run(program)
+    assert documents(later) == expected
+    assert "c-policy" in expected
+    assert returned[0] is returned[1]
+    assert returned[0].pulumi_resource_name == "c-policy"
+    principals = statements_by_sid(expected["c-policy"])["ReadFromOtherAccounts"]["Principal"]
+    assert principals == {"AWS": [FOREIGN if reader == FOREIGN else f"arn:aws:iam::{OTHER}:root"]}
+    for name, document in expected.items():
+        if name != "c-policy":
+            assert principals == statements_by_sid(document)["DecryptForOtherAccounts"]["Principal"]
+
+
+def test_readers_and_later_grants_share_one_statement(monitor: RecordingMonitor) -> None:
+    third = "arn:aws:iam::333333333333:role/y"
+    returned: list[Any] = []
+
+    def program() -> None:
+        secret = RotatingSecret("c", {**ROTATING, "readers": [FOREIGN, "local"]})
+        returned.append(secret.grant_read(FOREIGN))
+        returned.append(secret.grant_read(third))
+
+    mocks.run(program)
+    assert returned[0] is returned[1]
+    assert len(monitor.by_type("aws:secretsmanager/secretPolicy:SecretPolicy")) == 1
+    found = documents(monitor)
+    read = statements_by_sid(found["c-policy"])["ReadFromOtherAccounts"]
+    decrypt = statements_by_sid(found["c-key"])["DecryptForOtherAccounts"]
+    assert read["Principal"] == decrypt["Principal"] == {"AWS": [FOREIGN, third]}
+
+
+def test_a_later_grant_to_a_role_resource_of_another_account_depends_on_it() -> None:
+    monitor = mocks.install(OtherAccountRoles())
+
+    def program() -> None:
+        provider = aws.Provider("other-account", region=mocks.REGION)
+        role = aws.iam.Role(
+            "foreign-reader",
+            assume_role_policy="{}",
+            opts=pulumi.ResourceOptions(provider=provider),
+        )
+        RotatingSecret("c", ROTATING).grant_read(role)
+
+    mocks.run(program)
+    role = monitor.by_name("foreign-reader")
+    policy = monitor.by_name("c-policy")
+    assert role.urn in policy.dependencies
+    assert role.urn in monitor.by_name("c-key").dependencies
+    read = statements_by_sid(policy_of(policy))["ReadFromOtherAccounts"]
+    assert read["Principal"] == {"AWS": [role.state["arn"]]}
+    assert f"::{OTHER}:" in role.state["arn"]
+
+
+def test_a_grant_after_the_documents_were_built_is_refused(monitor: RecordingMonitor) -> None:
+    errors: list[str] = []
+
+    def late(secret: RotatingSecret) -> None:
+        try:
+            secret.grant_read(FOREIGN)
+        except InvalidArgumentError as error:
+            errors.append(str(error))
+
+    def program() -> pulumi.Output[str]:
+        secret = RotatingSecret("c", {**ROTATING, "readers": [f"arn:aws:iam::{OTHER}:role/z"]})
+        return secret.resource_policy.policy.apply(lambda _: late(secret))  # type: ignore[union-attr]
+
+    mocks.run(program)
+    assert len(errors) == 1
+    assert errors[0].startswith(f"RotatingSecret 'c': argument 'role' = '{FOREIGN}' is invalid")
+    assert "granted after the secret's resource policy and key policy were built" in errors[0]
+    assert FOREIGN not in json.dumps(documents(monitor))
+
+
+def test_a_later_grant_for_a_given_key_prints_what_its_owner_must_add(
     monitor: RecordingMonitor,
 ) -> None:
-    for foreign in (f"arn:aws:iam::{OTHER}:role/x", OTHER):
-        with pytest.raises(
-            InvalidArgumentError,
-            match=rf"'{foreign}' is invalid: is a reader in another account: its grant is a "
-            "statement of the secret's resource policy and of the key policy, which the "
-            "component registers when it is built; give it in readers",
-        ):
-            mocks.run(lambda: RotatingSecret("c", ROTATING).grant_read(foreign))  # noqa: B023
-    assert grants_of(monitor) == []
+    key = f"arn:aws:kms:{mocks.REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    args = {**ROTATING, "kms_key_arn": key}
+    with pytest.raises(InvalidArgumentError) as caught:
+        mocks.run(lambda: RotatingSecret("c", args).grant_read(FOREIGN))
+    message = str(caught.value)
+    assert "the key of kms_key_arn was not created by this component" in message
+    assert '"Sid": "DecryptForOtherAccounts"' in message
+    assert FOREIGN in message
+    assert "key_policy_allows_foreign_readers=True" in message
+    assert monitor.by_type("aws:secretsmanager/secretPolicy:SecretPolicy") == []
+
+    allowed = mocks.install()
+    mocks.run(
+        lambda: RotatingSecret("c", {**args, "key_policy_allows_foreign_readers": True}).grant_read(
+            FOREIGN
+        )
+    )
+    read = statements_by_sid(documents(allowed)["c-policy"])["ReadFromOtherAccounts"]
+    assert read["Principal"] == {"AWS": [FOREIGN]}
+
+
+def test_a_member_of_a_shared_function_refuses_a_later_foreign_grant(
+    monitor: RecordingMonitor,
+) -> None:
+    """Its key is the function's (not created by the member): the key's owner must add it."""
+    with pytest.raises(
+        InvalidArgumentError, match=r"the key of rotation\.function was not created"
+    ):
+        mocks.run(lambda: member("c").grant_read(FOREIGN))
 
 
 def test_an_output_callback_can_run_inside_the_program_body(monitor: RecordingMonitor) -> None:
-    """Why a foreign grant_read is not deferred to a document built in an Output callback: the
-    program body is not over when such a callback runs. A synchronous invoke in the body pumps
-    the event loop (pulumi/runtime/sync_await.py: "_sync_await waits for the given future to
-    complete by effectively yielding the current task and pumping the event loop"), which runs
-    the callbacks of Outputs resolved meanwhile: a grant_read made after it would come too late
-    for a document built that way, depending on timing."""
+    """Why the documents naming later readers wait for the program's frame to return
+    (components/program_body.py), not merely for an Output callback: a synchronous invoke in the
+    body pumps the event loop (pulumi/runtime/sync_await.py: "_sync_await waits for the given
+    future to complete by effectively yielding the current task and pumping the event loop"),
+    which runs the callbacks of Outputs resolved meanwhile, inside the body."""
     events: list[str] = []
 
-    def program() -> pulumi.Output[str]:
-        secret = RotatingSecret("c", ROTATING)
-        secret.secret_arn.apply(lambda _: events.append("callback"))
+    def program() -> None:
+        role = aws.iam.Role("app", assume_role_policy="{}")
+        role.arn.apply(lambda _: events.append("callback"))
         time.sleep(0.2)  # the registrations' RPCs finish meanwhile, in their threads
         events.append("body: before invokes")
         for _ in range(30):
             aws.get_caller_identity()
         events.append("body: after invokes")
-        return secret.secret_arn
 
     mocks.run(program)
     assert events.index("callback") < events.index("body: after invokes")
