@@ -16,10 +16,13 @@ import pytest
 
 from components import (
     CrossRegionReplicatedSecret,
+    CrossRegionReplicatedSecretArgs,
     InvalidArgumentError,
     RotatingSecret,
+    RotatingSecretArgs,
     RotationFunction,
     SecureParameter,
+    SecureParameterArgs,
 )
 from components.iam.least_privilege import violations
 from secretkit.embedded import mocks
@@ -59,12 +62,19 @@ class OtherAccountRoles(mocks.AwsMocks):
         return resource_id, state
 
 
-ROTATING = {
+ROTATING: RotatingSecretArgs = {
     "secret_name": "prod/app",
     "rotation": {"strategy": "password", "automatically_after_days": 30},
 }
-REPLICATED = {"secret_name": "prod/shared", "replica_regions": ["eu-west-1"]}
-PARAMETER = {"parameter_name": "/app/token", "value": "v", "create_kms_key": True}
+REPLICATED: CrossRegionReplicatedSecretArgs = {
+    "secret_name": "prod/shared",
+    "replica_regions": ["eu-west-1"],
+}
+PARAMETER: SecureParameterArgs = {
+    "parameter_name": "/app/token",
+    "value": "v",
+    "create_kms_key": True,
+}
 
 
 def member(name: str) -> Any:
@@ -74,7 +84,7 @@ def member(name: str) -> Any:
         name,
         {
             "secret_name": "prod/member",
-            "rotation": {"function": shared, "automatically_after_days": 30},
+            "rotation": {"function": shared, "automatically_after_days": 30},  # type: ignore[typeddict-item]
         },
     )
 
@@ -183,7 +193,8 @@ def test_an_output_in_readers_must_be_an_arn(monitor: RecordingMonitor) -> None:
     with pytest.raises(ValueError, match=r"readers\[0\]' = 'some-role'.*needs an ARN.*grant_read"):
         mocks.run(
             lambda: RotatingSecret(
-                "c", {**ROTATING, "readers": [pulumi.Output.from_input("some-role")]}
+                "c",
+                {**ROTATING, "readers": [pulumi.Output.from_input("some-role")]},  # type: ignore[list-item]
             )
         )
 
@@ -371,11 +382,12 @@ def test_a_later_grant_to_a_role_resource_of_another_account_depends_on_it() -> 
 def test_a_grant_after_the_documents_were_built_is_refused(monitor: RecordingMonitor) -> None:
     errors: list[str] = []
 
-    def late(secret: RotatingSecret) -> None:
+    def late(secret: RotatingSecret) -> str:
         try:
             secret.grant_read(FOREIGN)
         except InvalidArgumentError as error:
             errors.append(str(error))
+        return ""
 
     def program() -> pulumi.Output[str]:
         secret = RotatingSecret("c", {**ROTATING, "readers": [f"arn:aws:iam::{OTHER}:role/z"]})
@@ -392,7 +404,7 @@ def test_a_later_grant_for_a_given_key_prints_what_its_owner_must_add(
     monitor: RecordingMonitor,
 ) -> None:
     key = f"arn:aws:kms:{mocks.REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    args = {**ROTATING, "kms_key_arn": key}
+    args: RotatingSecretArgs = {**ROTATING, "kms_key_arn": key}
     with pytest.raises(InvalidArgumentError) as caught:
         mocks.run(lambda: RotatingSecret("c", args).grant_read(FOREIGN))
     message = str(caught.value)

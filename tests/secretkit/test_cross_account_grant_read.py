@@ -1,0 +1,97 @@
+"""End to end: grant_read, called after the constructor, names a reader in another account as
+readers does. Account A deploys a RotatingSecret and a CrossRegionReplicatedSecret into the
+embedded AWS and grants a role of account B with grant_read (after synchronous invokes in the
+program); that role reads the secret (and the replica in its region) under its own
+credentials, holding the component's reader_identity_policy(); another role of B, a role of a
+third account, and B's role for a secret that granted it nothing are refused.
+
+The embedded AWS decides the calls with the reader's identity policy, the component's
+SecretPolicy and the policy of the key it created (secretkit.embedded.cross_account)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+from moto import mock_aws
+
+from components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
+from secretkit.embedded import mocks
+from secretkit.embedded.accounts import reader_in
+from secretkit.embedded.embedded_aws import EmbeddedAws
+from secretkit.embedded.moto_fidelity import aws_like_versions
+from tests.secretkit.test_cross_account_components import (
+    PRIMARY,
+    READER_ACCOUNT,
+    REPLICA,
+    ROLE,
+    ROLE_ARN,
+    THIRD_ACCOUNT,
+    reads,
+)
+
+
+def program() -> pulumi.Output[Any]:
+    rotation: RotationArgs = {"strategy": "password", "automatically_after_days": 30}
+    granted = RotatingSecret("granted", {"secret_name": "prod/late/granted", "rotation": rotation})
+    untouched = RotatingSecret(
+        "untouched", {"secret_name": "prod/late/untouched", "rotation": rotation}
+    )
+    replicated = CrossRegionReplicatedSecret(
+        "replicated",
+        {
+            "secret_name": "prod/late/replicated",
+            "secret_template": {"client": "partner"},
+            "replica_regions": [REPLICA],
+        },
+    )
+    # Synchronous invokes run Output callbacks inside the program; the grants still count.
+    for _ in range(5):
+        aws.get_caller_identity()
+    granted.grant_read(ROLE_ARN)
+    replicated.grant_read(ROLE_ARN)
+    return pulumi.Output.all(
+        granted.secret_arn,
+        granted.reader_identity_policy(),
+        untouched.secret_arn,
+        untouched.reader_identity_policy(),
+        replicated.secret_arn,
+        replicated.replica_secret_arns,
+        replicated.reader_identity_policy(),
+    )
+
+
+@pytest.fixture
+def deployed(aws_env: None) -> Iterator[list[Any]]:
+    with mock_aws(), aws_like_versions():
+        mocks.install(EmbeddedAws(region=PRIMARY))
+        yield list(mocks.run(program))
+
+
+def test_a_role_granted_later_reads_the_secret(deployed: list[Any]) -> None:
+    arn, policy = deployed[0], json.loads(deployed[1])
+    _, session = reader_in(READER_ACCOUNT, ROLE, policy, PRIMARY)
+    assert reads(session, arn)
+    _, other = reader_in(READER_ACCOUNT, "other", policy, PRIMARY)
+    assert not reads(other, arn)
+
+
+def test_a_role_granted_later_reads_the_replicated_secret_in_both_regions(
+    deployed: list[Any],
+) -> None:
+    arn, replicas, policy = deployed[4], deployed[5], json.loads(deployed[6])
+    _, session = reader_in(READER_ACCOUNT, ROLE, policy, PRIMARY)
+    assert reads(session, arn)
+    assert reads(session, replicas[REPLICA], REPLICA)
+
+
+def test_refused_where_nothing_was_granted_and_from_a_third_account(deployed: list[Any]) -> None:
+    untouched, untouched_policy = deployed[2], json.loads(deployed[3])
+    _, session = reader_in(READER_ACCOUNT, ROLE, untouched_policy, PRIMARY)
+    assert not reads(session, untouched)
+    _, intruder = reader_in(THIRD_ACCOUNT, ROLE, json.loads(deployed[1]), PRIMARY)
+    assert not reads(intruder, deployed[0])
