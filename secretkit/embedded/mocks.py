@@ -211,6 +211,18 @@ def _event_rule(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, di
 StateHandler = Callable[[AwsMocks, str, dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
+def _user_or_group(kind: str) -> StateHandler:
+    """An IAM user or group: its name and ARN (path included), as AWS returns them."""
+
+    def handler(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        identity = autoname(name, inputs)
+        path = unwrap(inputs.get("path")) or "/"
+        arn = m._arn("iam", f"{kind}{path}{identity}", region=False)
+        return identity, {**inputs, "name": identity, "arn": arn, "uniqueId": "AIDAEXAMPLE"}
+
+    return handler
+
+
 def _iam_policy(m: AwsMocks, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     policy_name = autoname(name, inputs)
     path = unwrap(inputs.get("path")) or "/"
@@ -232,6 +244,8 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
     "aws:iam/role:Role": _role,
     "aws:iam/rolePolicy:RolePolicy": _role_policy,
+    "aws:iam/user:User": _user_or_group("user"),
+    "aws:iam/group:Group": _user_or_group("group"),
     "aws:iam/policy:Policy": _iam_policy,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:lambda/function:Function": _function,

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pulumi
 import pulumi_aws as aws
 import pytest
@@ -95,3 +96,51 @@ def test_refused_where_nothing_was_granted_and_from_a_third_account(deployed: li
     assert not reads(session, untouched)
     _, intruder = reader_in(THIRD_ACCOUNT, ROLE, json.loads(deployed[1]), PRIMARY)
     assert not reads(intruder, deployed[0])
+
+
+def test_users_and_groups_get_their_inline_policy_in_the_embedded_aws(aws_env: None) -> None:
+    """grant_read(aws.iam.User / aws.iam.Group) deploys an inline user / group policy holding
+    the document a role reader gets."""
+
+    def users_and_groups() -> pulumi.Output[Any]:
+        rotation: RotationArgs = {"strategy": "password", "automatically_after_days": 30}
+        role = aws.iam.Role("app", name="app", assume_role_policy=json.dumps(ASSUME))
+        secret = RotatingSecret(
+            "s",
+            {"secret_name": "prod/users", "rotation": rotation, "readers": [role]},  # type: ignore[list-item]
+        )
+        secret.grant_read(aws.iam.User("alice", name="alice"))
+        secret.grant_read(aws.iam.Group("ops", name="ops"))
+        return secret.secret_arn
+
+    with mock_aws(), aws_like_versions():
+        mocks.install(EmbeddedAws(region=PRIMARY))
+        arn = mocks.run(users_and_groups)
+        iam = boto3.client("iam", region_name=PRIMARY)
+        role_policy = only_inline(iam.list_role_policies(RoleName="app")["PolicyNames"])
+        expected = iam.get_role_policy(RoleName="app", PolicyName=role_policy)["PolicyDocument"]
+        user_policy = only_inline(iam.list_user_policies(UserName="alice")["PolicyNames"])
+        group_policy = only_inline(iam.list_group_policies(GroupName="ops")["PolicyNames"])
+        assert user_policy.startswith("s-read-user-alice")
+        assert group_policy.startswith("s-read-group-ops")
+        got_user = iam.get_user_policy(UserName="alice", PolicyName=user_policy)
+        got_group = iam.get_group_policy(GroupName="ops", PolicyName=group_policy)
+        assert got_user["PolicyDocument"] == got_group["PolicyDocument"] == expected
+        assert arn in json.dumps(expected)
+
+
+ASSUME = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+def only_inline(names: list[str]) -> str:
+    assert len(names) == 1, names
+    return names[0]
