@@ -70,6 +70,15 @@ def parse_readers(argument: str, value: Any) -> list[ReaderRef]:
     refused as before (the name may be that ARN's role)."""
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise validation.fail(argument, value, "must be a list of strings")
+    for index, item in enumerate(value):
+        if isinstance(item, aws.iam.User | aws.iam.Group) or validation.user_or_group_kind(item):
+            raise validation.fail(
+                f"{argument}[{index}]",
+                grants.shown_grantee(item),
+                f"is an IAM user or group: {argument} takes roles and accounts; grant a user or "
+                "group of the deploying account with grant_read(...) (an inline user or group "
+                "policy), or a user of another account with a secret's grant_read",
+            )
     objects = [isinstance(item, pulumi.Output | aws.iam.Role) for item in value]
     strings = [item for item, is_object in zip(value, objects, strict=True) if not is_object]
     if not any(objects):

@@ -103,6 +103,11 @@ def check_distinct(argument: str, roles: Sequence[RoleRef]) -> None:
         labels[label] = index
 
 
+def shown_grantee(role: RoleRef | aws.iam.User | aws.iam.Group) -> str:
+    """A role, user or group as messages name it."""
+    return _shown(role)
+
+
 def _shown(role: RoleRef | aws.iam.User | aws.iam.Group) -> str:
     if isinstance(role, _RESOURCES):
         return f"aws.iam.{type(role).__name__}('{role.pulumi_resource_name}')"

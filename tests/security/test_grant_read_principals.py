@@ -453,3 +453,22 @@ def test_an_output_callback_can_run_inside_the_program_body(monitor: RecordingMo
 
     mocks.run(program)
     assert events.index("callback") < events.index("body: after invokes")
+
+
+def test_readers_refuse_users_and_groups_and_say_to_use_grant_read(
+    monitor: RecordingMonitor,
+) -> None:
+    def program() -> None:
+        user = aws.iam.User("alice", name="alice")
+        RotatingSecret("c", {**ROTATING, "readers": ["app", user]})  # type: ignore[list-item]
+
+    with pytest.raises(
+        InvalidArgumentError,
+        match=r"'readers\[1\]' = \"aws.iam.User\('alice'\)\" is invalid: is an IAM user or group"
+        r".*grant_read",
+    ):
+        mocks.run(program)
+    group = f"arn:aws:iam::{ACCOUNT}:group/ops"
+    with pytest.raises(InvalidArgumentError, match=rf"'readers\[0\]' = '{group}'.*grant_read"):
+        mocks.run(lambda: SecureParameter("c", {**PARAMETER, "readers": [group]}))
+    assert grants_of(monitor) == []
