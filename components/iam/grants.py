@@ -155,7 +155,9 @@ def foreign_role(argument: str, role: str, account: str, remedy: str = UNSUPPORT
         _same_account(argument, role, role, account, remedy=remedy)
 
 
-def check_accounts(argument: str, roles: Sequence[RoleRef], account: str) -> None:
+def check_accounts(
+    argument: str, roles: Sequence[RoleRef | pulumi.Output[str]], account: str
+) -> None:
     """foreign_role for each role given as an ARN in ``argument``."""
     for index, role in enumerate(roles):
         if isinstance(role, str):
@@ -163,7 +165,10 @@ def check_accounts(argument: str, roles: Sequence[RoleRef], account: str) -> Non
 
 
 def check_accounts_later(
-    gate: InputGate, argument: str, roles: Sequence[RoleRef], account: pulumi.Output[str]
+    gate: InputGate,
+    argument: str,
+    roles: Sequence[RoleRef | pulumi.Output[str]],
+    account: pulumi.Output[str],
 ) -> None:
     """check_accounts through ``gate`` once the deploying ``account`` is known, when any role
     is given as an ARN (a role name has nothing to check)."""
@@ -173,15 +178,21 @@ def check_accounts_later(
 
 def local_role_name(
     argument: str,
-    role: RoleRef,
+    role: RoleRef | pulumi.Output[str],
     account: pulumi.Output[str] | None,
     where: str,
     remedy: str = UNSUPPORTED,
 ) -> pulumi.Input[str]:
     """The role's IAM name for RolePolicy or RolePolicyAttachment, once it is known to be a role
     of the deploying account (``account``): a role ARN is checked against it, an aws.iam.Role
-    by its ARN (it may come from a provider for another account). The returned Output fails,
-    and with it the resource taking it, when the check does (``where`` names the component)."""
+    by its ARN (it may come from a provider for another account), an Output of a role's name
+    or ARN once it is known. The returned Output fails, and with it the resource taking it,
+    when the check does (``where`` names the component)."""
+    if isinstance(role, pulumi.Output):
+        assert account is not None
+        return pulumi.Output.all(role, account).apply(
+            lambda known: _located(where, _output_role_name, argument, known[0], known[1], remedy)
+        )
     if isinstance(role, aws.iam.Role):
         if account is None:
             return role.name
@@ -320,6 +331,13 @@ def attach_policy(
     )
 
 
+def output_label(rank: int) -> str:
+    """The label of the ``rank``-th role given as an Output (its name is not known yet).
+    'output_<n>' meets no other label: an unchanged one has no '_', a hashed one ends with '_'
+    and 8 hex digits."""
+    return f"output_{rank}"
+
+
 @dataclass(frozen=True)
 class _Grantee:
     """One grantee of grant_read, resolved: what kind of identity gets the inline policy, who
@@ -340,19 +358,17 @@ def _resolve(argument: str, grantee: Any, outputs: int) -> _Grantee:
     """``grantee`` checked and resolved; ``outputs``: how many Outputs were granted before
     (an Output's label is its rank, the only stable thing known of it before deployment)."""
     if isinstance(grantee, pulumi.Output):
-        label = f"output_{outputs + 1}"
-
-        def output_name(
-            account: pulumi.Output[str] | None, where: str, remedy: str
-        ) -> pulumi.Input[str]:
-            assert account is not None
-            return pulumi.Output.all(grantee, account).apply(
-                lambda known: _located(
-                    where, _output_role_name, argument, known[0], known[1], remedy
-                )
-            )
-
-        return _Grantee("role", f"output:{id(grantee)}", label, "<Output>", output_name, label)
+        label = output_label(outputs + 1)
+        return _Grantee(
+            "role",
+            f"output:{id(grantee)}",
+            label,
+            "<Output>",
+            lambda account, where, remedy: local_role_name(
+                argument, grantee, account, where, remedy
+            ),
+            label,
+        )
     if isinstance(grantee, aws.iam.User | aws.iam.Group):
         kind = _kind_of(grantee)
 
@@ -448,8 +464,6 @@ class Grants:
                     prefix, resolved.label_of, physical_names.IAM_POLICY, argument
                 )
             else:
-                # 'output_<n>' meets no other label: an unchanged one has no '_', a hashed one
-                # ends with '_' and 8 hex digits.
                 name = legacy = f"{prefix}{resolved.label}"
                 rule = physical_names.IAM_POLICY
                 if len(name) + physical_names.AUTONAME_SUFFIX > rule.max_length:

@@ -111,10 +111,16 @@ def plan_proxy_policy(
     InvalidArgumentError for bad input."""
     settings = parse_proxy_args(args)
     physical_names.check(name, [("-policy", physical_names.IAM_POLICY)])
-    names = [
-        grants.resource_name(f"{name}-", role, argument=f"roles[{index}]")
-        for index, role in enumerate(settings.roles)
-    ]
+    names: list[tuple[str, str]] = []
+    outputs = 0
+    for index, role in enumerate(settings.roles):
+        if isinstance(role, pulumi.Output):
+            # An Output's role is not known yet: its attachment is named by its rank.
+            outputs += 1
+            label = f"{name}-{grants.output_label(outputs)}"
+            names.append((label, label))
+        else:
+            names.append(grants.resource_name(f"{name}-", role, argument=f"roles[{index}]"))
     return where, settings, names
 
 

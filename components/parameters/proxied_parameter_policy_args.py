@@ -46,18 +46,22 @@ class ProxySettings:
 
     secret_name: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str] | None
-    roles: list[RoleRef]
+    roles: list[RoleRef | pulumi.Output[str]]
     region: str | None
     account_id: str | None
     description: str | None
 
 
-def parse_roles(value: Any) -> list[RoleRef]:
-    """Role names, ARNs or aws.iam.Role resources, each once."""
+def parse_roles(value: Any) -> list[RoleRef | pulumi.Output[str]]:
+    """Role names, ARNs, aws.iam.Role resources or Outputs of a role's name or ARN (checked
+    once known), each once (an Output is itself)."""
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise validation.fail("roles", value, "must be a list of role names, ARNs or aws.iam.Role")
-    roles = [check_role(f"roles[{index}]", role) for index, role in enumerate(value)]
-    check_distinct("roles", roles)
+    roles: list[RoleRef | pulumi.Output[str]] = [
+        role if isinstance(role, pulumi.Output) else check_role(f"roles[{index}]", role)
+        for index, role in enumerate(value)
+    ]
+    check_distinct("roles", [role for role in roles if not isinstance(role, pulumi.Output)])
     return roles
 
 

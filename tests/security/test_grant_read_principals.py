@@ -18,6 +18,7 @@ from components import (
     CrossRegionReplicatedSecret,
     CrossRegionReplicatedSecretArgs,
     InvalidArgumentError,
+    ProxiedParameterPolicy,
     RotatingSecret,
     RotatingSecretArgs,
     RotationFunction,
@@ -472,3 +473,38 @@ def test_readers_refuse_users_and_groups_and_say_to_use_grant_read(
     with pytest.raises(InvalidArgumentError, match=rf"'readers\[0\]' = '{group}'.*grant_read"):
         mocks.run(lambda: SecureParameter("c", {**PARAMETER, "readers": [group]}))
     assert grants_of(monitor) == []
+
+
+def test_proxied_parameter_policy_attaches_to_roles_given_as_outputs(
+    monitor: RecordingMonitor,
+) -> None:
+    def program() -> None:
+        role = aws.iam.Role("worker", assume_role_policy="{}")
+        ProxiedParameterPolicy(
+            "p",
+            {
+                "secret_name": "prod/app",
+                "roles": [
+                    "app",
+                    role.name,
+                    pulumi.Output.from_input(f"arn:aws:iam::{ACCOUNT}:role/team/ops"),
+                ],
+            },
+        )
+
+    mocks.run(program)
+    attachments = {
+        r.name: r for r in monitor.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    }
+    assert sorted(attachments) == ["p-app", "p-output_1", "p-output_2"]
+    assert attachments["p-output_1"].plain_inputs["role"] == monitor.by_name("worker").state["name"]
+    assert monitor.by_name("worker").urn in attachments["p-output_1"].dependencies
+    assert attachments["p-output_2"].plain_inputs["role"] == "ops"
+
+
+def test_proxied_parameter_policy_refuses_an_output_of_another_accounts_role(
+    monitor: RecordingMonitor,
+) -> None:
+    foreign = pulumi.Output.from_input(FOREIGN)
+    with pytest.raises(ValueError, match=rf"'roles\[0\]' = '{FOREIGN}'.*account {OTHER}"):
+        mocks.run(lambda: ProxiedParameterPolicy("p", {"secret_name": "s", "roles": [foreign]}))
