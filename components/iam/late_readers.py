@@ -5,6 +5,7 @@ them (the secret's resource policy, the key policies of the keys it created)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import FrameType
 from typing import TypeVar
 
 import pulumi
@@ -17,8 +18,10 @@ T = TypeVar("T")
 class LateReaders:
     """The principals grant_read adds (role ARNs, account roots), each once."""
 
-    def __init__(self) -> None:
-        self._frame = program_body.program_frame()
+    def __init__(self, frame: FrameType | None = None) -> None:
+        """``frame``: the program code building the component (program_body.program_frame);
+        None: the documents need not wait."""
+        self._frame = frame
         self.principals: list[pulumi.Input[str]] = []
         """Each principal, in the order granted."""
         self.shown: list[str] = []

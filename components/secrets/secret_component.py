@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
+from components import program_body, validation
 from components.aws_context import AwsContext
 from components.component import Component
 from components.errors import InvalidArgumentError, located_at
@@ -31,6 +31,7 @@ from components.iam.foreign_readers import (
     shown,
     split_readers,
 )
+from components.iam.late_readers import LateReaders
 from components.iam.reader import secret_read_policy
 from components.iam.replicas import SecretLocation
 from components.input_gate import InputGate
@@ -301,6 +302,7 @@ def sort_readers(
         lambda: split_readers("readers", settings.readers, accounts, context.partition, plan.where),
     )
     split.accounts = accounts
+    split.late = LateReaders(program_body.program_frame())
     given = list(given_keys)
     if plan.shared is not None:
         given.insert(0, ("rotation.function", region))

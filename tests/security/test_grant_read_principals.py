@@ -5,6 +5,7 @@ another account (its grant is part of documents that are registered with the com
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -508,3 +509,43 @@ def test_proxied_parameter_policy_refuses_an_output_of_another_accounts_role(
     foreign = pulumi.Output.from_input(FOREIGN)
     with pytest.raises(ValueError, match=rf"'roles\[0\]' = '{FOREIGN}'.*account {OTHER}"):
         mocks.run(lambda: ProxiedParameterPolicy("p", {"secret_name": "s", "roles": [foreign]}))
+
+
+def test_a_pulumi_runtime_test_sees_later_grants_and_does_not_wait_forever() -> None:
+    """Pulumi's documented unit test shape: the decorated function builds the component, grants,
+    and returns an Output the decorator then awaits (pulumi/runtime/mocks.py ``test``). The
+    documents wait for that function to return, not for the Output it returned."""
+    mocks.install()
+    seen: list[dict[str, Any]] = []
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def check() -> pulumi.Output[None]:
+        secret = RotatingSecret("c", ROTATING)
+        secret.grant_read(FOREIGN)
+        assert secret.kms_key is not None
+        return secret.kms_key.policy.apply(lambda policy: seen.append(json.loads(policy)))
+
+    check()
+    decrypt = statements_by_sid(seen[0])["DecryptForOtherAccounts"]
+    assert decrypt["Principal"] == {"AWS": [FOREIGN]}
+
+
+def test_a_pulumi_run_program_grants_until_its_first_await() -> None:
+    """Built in an async program: the documents wait until it suspends at an await."""
+    monitor = mocks.install()
+    errors: list[str] = []
+
+    async def program() -> None:
+        secret = RotatingSecret("c", ROTATING)
+        secret.grant_read(FOREIGN)
+        await asyncio.sleep(0.3)
+        try:
+            secret.grant_read("arn:aws:iam::333333333333:role/late")
+        except InvalidArgumentError as error:
+            errors.append(str(error))
+
+    mocks.run(program)
+    read = statements_by_sid(documents(monitor)["c-policy"])["ReadFromOtherAccounts"]
+    assert read["Principal"] == {"AWS": [FOREIGN]}
+    assert len(errors) == 1
+    assert "granted after the secret's resource policy and key policy were built" in errors[0]
