@@ -214,7 +214,9 @@ class SecretComponent(Component):
                 f"returned): {LATE_GRANT_REMEDY}",
             )
         if readers.given_keys and not plan.settings.key_policy_allows_foreign_readers:
-            raise given_key_refusal(plan, readers, "role", value, [given])
+            # The key's statement must name every reader in another account, this one included.
+            everyone = [*readers.shown, *late.shown, given]
+            raise given_key_refusal(plan, readers, "role", value, everyone)
         if self.resource_policy is None and plan.shared is not None:
             # The member's resource policy is an input of the secret, registered already.
             raise validation.fail(
