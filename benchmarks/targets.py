@@ -20,7 +20,7 @@ from benchmarks.databases import (
 from benchmarks.moto_account import Clients
 from benchmarks.rotations import ParameterRotation, Rotatable, SecretRotation, StepRunner
 from benchmarks.rotations import strategy_step as step_of
-from components.strategies import (
+from secretkit.components.strategies import (
     MYSQL,
     PARAMETER_STORE,
     PASSWORD,

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.settings import get_root_resource
 
-from components.iam.arns import AccountScope, shared_concat
+from secretkit.components.iam.arns import AccountScope, shared_concat
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 
-from components import validation
+from secretkit.components import validation
 
 #: The argument's name on every component that takes key_administrators.
 POLICY_EDITING = "key_administrators_can_edit_policy"

@@ -9,9 +9,9 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext
-from components.input_gate import InputGate
-from components.kms_key import ExtraStatements, checked_key_arn, create_kms_key
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.input_gate import InputGate
+from secretkit.components.kms_key import ExtraStatements, checked_key_arn, create_kms_key
 
 
 class KeyArguments(Protocol):

@@ -9,11 +9,11 @@ from typing import Literal, overload
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
-from components.aws_context import AwsContext
-from components.iam.documents import Statement
-from components.iam.key_policy import key_policy
-from components.input_gate import InputGate
+from secretkit.components import validation
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.iam.documents import Statement
+from secretkit.components.iam.key_policy import key_policy
+from secretkit.components.input_gate import InputGate
 
 #: Statements a created key's policy ends with: known now, or once an Output resolves.
 ExtraStatements = Sequence[Statement] | pulumi.Output[list[Statement]]

@@ -26,7 +26,7 @@ from typing import Any
 import pulumi
 from pulumi import dynamic
 
-from components.parameter_policies import from_described
+from secretkit.components.parameter_policies import from_described
 
 #: Documented way to remove all policies from a parameter.
 REMOVE_ALL_POLICIES = "[{}]"

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from components import cron, strategies
-from components.errors import InvalidArgumentError, Redacted
+from secretkit.components import cron, strategies
+from secretkit.components.errors import InvalidArgumentError, Redacted
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 # --- AWS limits, in one place -------------------------------------------------------------------

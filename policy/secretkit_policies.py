@@ -41,9 +41,9 @@ from pulumi_policy import (
     proxy,
 )
 
-from components import validation
-from components.errors import InvalidArgumentError
-from components.iam.least_privilege import (
+from secretkit.components import validation
+from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.iam.least_privilege import (
     DATA_ACTIONS,
     data_actions,
     iam_pattern,

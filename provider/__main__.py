@@ -25,7 +25,7 @@ from pulumi.provider import main
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.experimental.util import camel_case
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     RotatingSecret,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from components import strategies
+from secretkit.components import strategies
 from rotation_handlers.protocol import (
     CURRENT,
     PENDING,
@@ -287,7 +287,7 @@ def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     import json  # noqa: PLC0415
 
     # Loads Pulumi; refuses (InvalidArgumentError) a driver that differs from its pin.
-    from components.rotation.artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
+    from secretkit.components.rotation.artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
 
     rows: list[dict[str, Any]] = []
     for strategy in strategies.REGISTRY:

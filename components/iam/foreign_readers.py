@@ -11,10 +11,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
-from components.errors import located_at
-from components.iam import grants
-from components.iam.late_readers import LateReaders
+from secretkit.components import validation
+from secretkit.components.errors import located_at
+from secretkit.components.iam import grants
+from secretkit.components.iam.late_readers import LateReaders
 
 #: What `readers=[...]` and `grant_read(...)` accept: a role name or ARN, a 12-digit account
 #: id, an aws.iam.Role, or a role ARN as an Output.

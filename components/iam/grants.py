@@ -14,9 +14,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names, validation
-from components.errors import InvalidArgumentError
-from components.input_gate import InputGate
+from secretkit.components import physical_names, validation
+from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.input_gate import InputGate
 
 #: A role of the deploying account, as `readers=[...]` names it: a role name or ARN, or the role.
 RoleRef = str | aws.iam.Role

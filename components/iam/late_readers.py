@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import pulumi
 
-from components import program_body
+from secretkit.components import program_body
 
 T = TypeVar("T")
 

@@ -7,19 +7,19 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names
-from components.aws_context import lookup_aws_context
-from components.component import Component
-from components.iam import grants
-from components.iam.proxy import (
+from secretkit.components import physical_names
+from secretkit.components.aws_context import lookup_aws_context
+from secretkit.components.component import Component
+from secretkit.components.iam import grants
+from secretkit.components.iam.proxy import (
     ecs_secret_entry,
     proxy_parameter_arn,
     proxy_parameter_path,
     proxy_policy,
 )
-from components.input_gate import InputGate
-from components.kms_key import checked_key_arn
-from components.parameters.proxied_parameter_policy_args import (
+from secretkit.components.input_gate import InputGate
+from secretkit.components.kms_key import checked_key_arn
+from secretkit.components.parameters.proxied_parameter_policy_args import (
     ProxiedParameterPolicyArgs,
     ProxySettings,
     parse_proxy_args,

@@ -7,24 +7,24 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext, known_region, lookup_aws_context
-from components.component import Component
-from components.iam import grants
-from components.iam.reader import parameter_read_policy
-from components.iam.shared_parameter import parameter_reader_identity_policy
-from components.key_choice import choose_key
-from components.parameter_policy_provider import ParameterPolicies
-from components.parameters.notifications import create_notifications
-from components.parameters.parameter_inputs import CheckedInputs, check_inputs
-from components.parameters.parameter_plan import ParameterPlan, plan_secure_parameter
-from components.parameters.parameter_rotation import register_parameter_rotation
-from components.parameters.parameter_share import (
+from secretkit.components.aws_context import AwsContext, known_region, lookup_aws_context
+from secretkit.components.component import Component
+from secretkit.components.iam import grants
+from secretkit.components.iam.reader import parameter_read_policy
+from secretkit.components.iam.shared_parameter import parameter_reader_identity_policy
+from secretkit.components.key_choice import choose_key
+from secretkit.components.parameter_policy_provider import ParameterPolicies
+from secretkit.components.parameters.notifications import create_notifications
+from secretkit.components.parameters.parameter_inputs import CheckedInputs, check_inputs
+from secretkit.components.parameters.parameter_plan import ParameterPlan, plan_secure_parameter
+from secretkit.components.parameters.parameter_rotation import register_parameter_rotation
+from secretkit.components.parameters.parameter_share import (
     key_statements,
     register_share,
     shared_plan,
     sort_parameter_readers,
 )
-from components.parameters.secure_parameter_args import (
+from secretkit.components.parameters.secure_parameter_args import (
     AWS_MANAGED_SSM_KEY,
     SecureParameterArgs,
 )

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pulumi
 
-from components import strategies, validation
-from components.rotation.driver_bundle import (
+from secretkit.components import strategies, validation
+from secretkit.components.rotation.driver_bundle import (
     DriverMismatch,
     DriverMissing,
     ShippedDistribution,
@@ -22,7 +22,7 @@ from components.rotation.driver_bundle import (
     files_digest,
     shipped_distributions,
 )
-from components.strategies import PACKAGE
+from secretkit.components.strategies import PACKAGE
 
 
 def handlers_directory() -> Path:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pulumi
 
-from components import strategies
-from components.iam.master_secret import MasterSecret
-from components.rotation.artifact import HandlerArtifact, rotation_artifact
-from components.rotation.code_args import RotationCode
-from components.rotation.function_settings import FunctionSettings
+from secretkit.components import strategies
+from secretkit.components.iam.master_secret import MasterSecret
+from secretkit.components.rotation.artifact import HandlerArtifact, rotation_artifact
+from secretkit.components.rotation.code_args import RotationCode
+from secretkit.components.rotation.function_settings import FunctionSettings
 from rotation_handlers.database import CA_BUNDLE_VARIABLE, TLS_MODE_VARIABLE
 
 #: Where the CA bundle lands in the function (Lambda unpacks the artifact in /var/task).

@@ -10,10 +10,10 @@ from typing import Any, TypedDict
 
 import pulumi
 
-from components import validation
-from components.errors import Redacted
-from components.iam.vpc import VpcScope
-from components.input_gate import InputGate
+from secretkit.components import validation
+from secretkit.components.errors import Redacted
+from secretkit.components.iam.vpc import VpcScope
+from secretkit.components.input_gate import InputGate
 from rotation_handlers.database import TLS_MODE_VARIABLE
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 

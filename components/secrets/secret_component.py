@@ -9,21 +9,21 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import program_body, validation
-from components.aws_context import AwsContext
-from components.component import Component
-from components.errors import InvalidArgumentError, located_at
-from components.iam import grants
-from components.iam.arns import AccountScope, secret_arn_pattern
-from components.iam.cross_account import (
+from secretkit.components import program_body, validation
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.component import Component
+from secretkit.components.errors import InvalidArgumentError, located_at
+from secretkit.components.iam import grants
+from secretkit.components.iam.arns import AccountScope, secret_arn_pattern
+from secretkit.components.iam.cross_account import (
     foreign_decrypt_statement,
     foreign_read_statement,
     organization_decrypt_statement,
     organization_read_statement,
     reader_identity_policy,
 )
-from components.iam.documents import Statement
-from components.iam.foreign_readers import (
+from secretkit.components.iam.documents import Statement
+from secretkit.components.iam.foreign_readers import (
     AccountOf,
     ReaderSplit,
     principal_of,
@@ -31,30 +31,30 @@ from components.iam.foreign_readers import (
     shown,
     split_readers,
 )
-from components.iam.late_readers import LateReaders
-from components.iam.reader import secret_read_policy
-from components.iam.replicas import SecretLocation
-from components.input_gate import InputGate
-from components.key_choice import ChosenKey, choose_key
-from components.rotation.function_settings import refuse_secret_values
-from components.rotation.lambda_function import (
+from secretkit.components.iam.late_readers import LateReaders
+from secretkit.components.iam.reader import secret_read_policy
+from secretkit.components.iam.replicas import SecretLocation
+from secretkit.components.input_gate import InputGate
+from secretkit.components.key_choice import ChosenKey, choose_key
+from secretkit.components.rotation.function_settings import refuse_secret_values
+from secretkit.components.rotation.lambda_function import (
     FunctionResources,
     FunctionSite,
     create_rotation_function,
     register_log_group,
 )
-from components.secrets.resource_policy import merged_policy
-from components.secrets.rotating_secret_args import (
+from secretkit.components.secrets.resource_policy import merged_policy
+from secretkit.components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     check_region,
     depends_on_region,
 )
-from components.secrets.rotation_spec import (
+from secretkit.components.secrets.rotation_spec import (
     rotation_warnings,
     secret_rotation_spec,
 )
-from components.secrets.secret_plan import ReplicaPlan, SecretPlan
-from components.strategies import CUSTOM_TAG_PREFIX
+from secretkit.components.secrets.secret_plan import ReplicaPlan, SecretPlan
+from secretkit.components.strategies import CUSTOM_TAG_PREFIX
 from rotation_handlers.password_generator import generate_password
 from rotation_handlers.protocol import STRATEGY_TAG
 

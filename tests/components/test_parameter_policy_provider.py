@@ -27,15 +27,15 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 from moto import mock_aws
 
-from components import parameter_policy_provider as provider_module
-from components.parameter_policies import (
+from secretkit.components import parameter_policy_provider as provider_module
+from secretkit.components.parameter_policies import (
     canonical,
     expiration,
     expiration_notification,
     from_described,
     no_change_notification,
 )
-from components.parameter_policy_provider import (
+from secretkit.components.parameter_policy_provider import (
     REMOVE_ALL_POLICIES,
     ParameterPoliciesProvider,
     ParameterPolicyError,

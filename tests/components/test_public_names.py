@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-import components
+from secretkit import components
 
 
 def test_all_and_the_lazy_table_name_the_same_names() -> None:

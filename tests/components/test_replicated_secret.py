@@ -12,8 +12,8 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import CrossRegionReplicatedSecret, InvalidArgumentError
-from components.iam.least_privilege import violations
+from secretkit.components import CrossRegionReplicatedSecret, InvalidArgumentError
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, Registration, is_secret
 from tests.components.helpers import build_component, policy_of, statements_by_sid

@@ -9,8 +9,8 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import InvalidArgumentError, RotatingSecret
-from components.iam.least_privilege import violations
+from secretkit.components import InvalidArgumentError, RotatingSecret
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, is_secret
 from tests.components.helpers import build_component, policy_of, statements_by_sid

@@ -13,9 +13,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import InvalidArgumentError, SecureParameter
-from components.iam.least_privilege import violations
-from components.rotation.artifact import handlers_directory
+from secretkit.components import InvalidArgumentError, SecureParameter
+from secretkit.components.iam.least_privilege import violations
+from secretkit.components.rotation.artifact import handlers_directory
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from components import strategies, validation
-from components.errors import InvalidArgumentError
-from components.rotation.driver_pins import PINS
+from secretkit.components import strategies, validation
+from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.rotation.driver_pins import PINS
 from rotation_handlers.protocol import Strategy
 
 ROOT = Path(__file__).resolve().parents[2]

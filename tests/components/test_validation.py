@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from components import validation
-from components.errors import InvalidArgumentError, Redacted
-from components.iam.vpc import VpcScope
-from components.parameters.secure_parameter_args import parse_policies, parse_secure_parameter_args
-from components.rotation.function_settings import parse_vpc_config
-from components.secrets.rotating_secret_args import (
+from secretkit.components import validation
+from secretkit.components.errors import InvalidArgumentError, Redacted
+from secretkit.components.iam.vpc import VpcScope
+from secretkit.components.parameters.secure_parameter_args import parse_policies, parse_secure_parameter_args
+from secretkit.components.rotation.function_settings import parse_vpc_config
+from secretkit.components.secrets.rotating_secret_args import (
     RotationSettings,
     parse_rotating_secret_args,
     parse_rotation,

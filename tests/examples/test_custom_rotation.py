@@ -15,7 +15,7 @@ import pulumi
 import pytest
 from botocore.exceptions import ClientError
 
-from components import RotatingSecret
+from secretkit.components import RotatingSecret
 from rotation_handlers.protocol import CURRENT, PREVIOUS
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor

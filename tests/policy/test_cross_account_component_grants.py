@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pulumi_policy import ResourceValidationArgs
 
-from components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
+from secretkit.components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
 from policy import secretkit_policies as pack
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import unwrap

@@ -26,7 +26,7 @@ import pytest
 import yaml
 from pulumi.provider.experimental.component import ComponentProvider
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     RotatingSecret,

@@ -20,7 +20,7 @@ import pulumi_aws as aws
 import pytest
 from moto import mock_aws
 
-from components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
+from secretkit.components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
 from secretkit.embedded import mocks
 from secretkit.embedded.accounts import reader_in
 from secretkit.embedded.embedded_aws import EmbeddedAws

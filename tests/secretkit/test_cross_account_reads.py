@@ -22,17 +22,17 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
-from components.iam.arns import AccountScope, secret_arn_pattern
-from components.iam.cross_account import (
+from secretkit.components.iam.arns import AccountScope, secret_arn_pattern
+from secretkit.components.iam.cross_account import (
     foreign_decrypt_statement,
     foreign_read_statement,
     organization_decrypt_statement,
     organization_read_statement,
     reader_identity_policy,
 )
-from components.iam.documents import document
-from components.iam.key_policy import key_policy
-from components.iam.replicas import SecretLocation
+from secretkit.components.iam.documents import document
+from secretkit.components.iam.key_policy import key_policy
+from secretkit.components.iam.replicas import SecretLocation
 from secretkit.embedded import mocks
 from secretkit.embedded.accounts import account_root, reader_in
 from secretkit.embedded.moto_fidelity import (

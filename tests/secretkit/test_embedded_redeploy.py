@@ -12,7 +12,7 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components import RotatingSecret, RotationArgs, RotationFunction, SecureParameter
+from secretkit.components import RotatingSecret, RotationArgs, RotationFunction, SecureParameter
 from secretkit import demo
 from secretkit.embedded import mocks
 from secretkit.embedded.embedded_aws import Created, EmbeddedAws

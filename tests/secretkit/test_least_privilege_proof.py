@@ -16,7 +16,7 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components import RotatingSecret, SecureParameter
+from secretkit.components import RotatingSecret, SecureParameter
 from secretkit import demo
 from secretkit.embedded import mocks
 from secretkit.embedded.embedded_aws import EmbeddedAws

@@ -15,7 +15,7 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components import RotatingSecret, RotationFunction
+from secretkit.components import RotatingSecret, RotationFunction
 from secretkit import demo
 from secretkit.embedded import mocks
 from secretkit.embedded.embedded_aws import EmbeddedAws

@@ -11,13 +11,13 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     RotatingSecret,
     RotationFunction,
     reader_identity_policy,
 )
-from components.iam.least_privilege import violations
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, Registration
 

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     CrossRegionReplicatedSecretArgs,
     InvalidArgumentError,
@@ -26,7 +26,7 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.iam.least_privilege import violations
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, Registration
 from tests.components.helpers import policy_of, statements_by_sid

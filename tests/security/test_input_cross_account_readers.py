@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     CrossRegionReplicatedSecretArgs,
     ProxiedParameterPolicy,

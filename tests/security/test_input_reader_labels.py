@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     InvalidArgumentError,
     ProxiedParameterPolicy,
     RotatingSecret,
@@ -18,7 +18,7 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.iam.grants import aliases_for, role_label
+from secretkit.components.iam.grants import aliases_for, role_label
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 

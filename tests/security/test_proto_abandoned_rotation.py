@@ -20,8 +20,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 
-from components.iam.arns import AccountScope
-from components.iam.rotation_role import ROTATION_SECRET_ACTIONS, rotation_role_policy
+from secretkit.components.iam.arns import AccountScope
+from secretkit.components.iam.rotation_role import ROTATION_SECRET_ACTIONS, rotation_role_policy
 from rotation_handlers.database import SingleUserStrategy
 from rotation_handlers.mysql import MySqlEngine
 from rotation_handlers.postgres import PostgresEngine
