@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from secretkit.components.iam.cross_account import reader_identity_policy
     from secretkit.components.iam.shared_parameter import parameter_reader_identity_policy
     from secretkit.components.parameters.proxied_parameter_policy import ProxiedParameterPolicy
-    from secretkit.components.parameters.proxied_parameter_policy_args import ProxiedParameterPolicyArgs
+    from secretkit.components.parameters.proxied_parameter_policy_args import (
+        ProxiedParameterPolicyArgs,
+    )
     from secretkit.components.parameters.secure_parameter import SecureParameter
     from secretkit.components.parameters.secure_parameter_args import SecureParameterArgs
     from secretkit.components.rotation.function_settings import PasswordPolicyArgs, VpcConfigArgs

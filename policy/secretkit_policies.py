@@ -41,6 +41,7 @@ from pulumi_policy import (
     proxy,
 )
 
+from policy.cross_account_grants import grant_findings
 from secretkit.components import validation
 from secretkit.components.errors import InvalidArgumentError
 from secretkit.components.iam.least_privilege import (
@@ -49,7 +50,6 @@ from secretkit.components.iam.least_privilege import (
     iam_pattern,
     violations,
 )
-from policy.cross_account_grants import grant_findings
 from secretkit.costs.advisor import advise
 from secretkit.costs.pricing import PRICES
 from secretkit.resources import (

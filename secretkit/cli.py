@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from secretkit.components import strategies
 from rotation_handlers.protocol import (
     CURRENT,
     PENDING,
@@ -20,6 +19,7 @@ from rotation_handlers.protocol import (
     run_step,
     version_entries,
 )
+from secretkit.components import strategies
 from secretkit.embedded.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
 
 

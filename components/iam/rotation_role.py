@@ -11,7 +11,11 @@ from secretkit.components.iam.arns import AccountScope, concat
 from secretkit.components.iam.documents import Statement, document, statement
 from secretkit.components.iam.kms import SECRETS_MANAGER, SSM
 from secretkit.components.iam.master_secret import MasterSecret, master_secret_statements
-from secretkit.components.iam.replicas import REPLICA_ENCRYPT_ACTIONS, SecretLocation, replica_key_statements
+from secretkit.components.iam.replicas import (
+    REPLICA_ENCRYPT_ACTIONS,
+    SecretLocation,
+    replica_key_statements,
+)
 from secretkit.components.iam.vpc import VpcScope, eni_statements
 
 #: The calls the rotation protocol makes on the secret it rotates. No GetRandomPassword: the

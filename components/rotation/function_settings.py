@@ -10,12 +10,12 @@ from typing import Any, TypedDict
 
 import pulumi
 
+from rotation_handlers.database import TLS_MODE_VARIABLE
+from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 from secretkit.components import validation
 from secretkit.components.errors import Redacted
 from secretkit.components.iam.vpc import VpcScope
 from secretkit.components.input_gate import InputGate
-from rotation_handlers.database import TLS_MODE_VARIABLE
-from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
 
 DEFAULT_RUNTIME = "python3.13"
 DEFAULT_ARCHITECTURE = "arm64"

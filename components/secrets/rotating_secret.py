@@ -5,7 +5,10 @@
 import pulumi
 
 from secretkit.components.aws_context import known_region, lookup_aws_context
-from secretkit.components.secrets.rotating_secret_args import RotatingSecretArgs, parse_rotating_secret_args
+from secretkit.components.secrets.rotating_secret_args import (
+    RotatingSecretArgs,
+    parse_rotating_secret_args,
+)
 from secretkit.components.secrets.secret_component import (
     SecretComponent,
     open_gate,

@@ -19,7 +19,12 @@ from secretkit.components.iam.foreign_readers import (
     parse_readers,
 )
 from secretkit.components.key_args import given_or_created_key, parse_policy_editing
-from secretkit.components.rotation.code_args import check_master_region, parse_code, parse_master, parse_tls
+from secretkit.components.rotation.code_args import (
+    check_master_region,
+    parse_code,
+    parse_master,
+    parse_tls,
+)
 from secretkit.components.rotation.function_settings import (
     FunctionArgs,
     FunctionSettings,

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from rotation_handlers.password_generator import generate_password
+from rotation_handlers.protocol import STRATEGY_TAG
 from secretkit.components import program_body, validation
 from secretkit.components.aws_context import AwsContext
 from secretkit.components.component import Component
@@ -55,8 +57,6 @@ from secretkit.components.secrets.rotation_spec import (
 )
 from secretkit.components.secrets.secret_plan import ReplicaPlan, SecretPlan
 from secretkit.components.strategies import CUSTOM_TAG_PREFIX
-from rotation_handlers.password_generator import generate_password
-from rotation_handlers.protocol import STRATEGY_TAG
 
 #: What to do when grant_read cannot add a reader in another account to the documents.
 LATE_GRANT_REMEDY = "give it in readers, or call grant_read in the code that built the component"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from rotation_handlers.protocol import Strategy
 from secretkit.components import strategies, validation
 from secretkit.components.errors import InvalidArgumentError
 from secretkit.components.rotation.driver_pins import PINS
-from rotation_handlers.protocol import Strategy
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY_MODULE = Path("components/strategies.py")

@@ -16,7 +16,10 @@ import pytest
 from secretkit.components import validation
 from secretkit.components.errors import InvalidArgumentError, Redacted
 from secretkit.components.iam.vpc import VpcScope
-from secretkit.components.parameters.secure_parameter_args import parse_policies, parse_secure_parameter_args
+from secretkit.components.parameters.secure_parameter_args import (
+    parse_policies,
+    parse_secure_parameter_args,
+)
 from secretkit.components.rotation.function_settings import parse_vpc_config
 from secretkit.components.secrets.rotating_secret_args import (
     RotationSettings,

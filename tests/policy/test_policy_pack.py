@@ -30,9 +30,9 @@ from pulumi_policy import (
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
+from policy import secretkit_policies as pack
 from secretkit.components.iam.key_policy import key_policy
 from secretkit.components.iam.reader import parameter_read_policy, secret_read_policy
-from policy import secretkit_policies as pack
 from secretkit.costs.advisor import Finding
 from secretkit.embedded.mocks import unwrap
 from secretkit.program import PROJECT_DIR, load_stack_config, run_program

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from policy import secretkit_policies as pack
 from secretkit.components import (
     CrossRegionReplicatedSecret,
     InvalidArgumentError,
@@ -21,7 +22,6 @@ from secretkit.components.iam.least_privilege import violations
 from secretkit.components.iam.proxy import proxy_policy
 from secretkit.components.iam.shared_function import member_resource_policy
 from secretkit.components.rotation.rotation_function import RotationFunction
-from policy import secretkit_policies as pack
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from tests.policy.test_policy_pack import check

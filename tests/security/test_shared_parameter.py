@@ -11,7 +11,11 @@ from typing import Any
 import pulumi
 import pytest
 
-from secretkit.components import SecureParameter, SecureParameterArgs, parameter_reader_identity_policy
+from secretkit.components import (
+    SecureParameter,
+    SecureParameterArgs,
+    parameter_reader_identity_policy,
+)
 from secretkit.components.iam.least_privilege import violations
 from secretkit.costs.advisor import advise
 from secretkit.costs.cost import stack_cost

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
+from secretkit.cli import main
 from secretkit.components import InvalidArgumentError, RotatingSecret
 from secretkit.components.rotation import driver_bundle
 from secretkit.components.rotation.artifact import rotation_artifact
-from secretkit.cli import main
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 
