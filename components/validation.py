@@ -74,6 +74,11 @@ _PRINCIPAL_ARN_RE = re.compile(
     rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$",
     re.ASCII,
 )
+# IAM user names are at most 64 characters, group names at most 128 (IAM quotas).
+_USER_OR_GROUP_ARN_RE = re.compile(
+    rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:(user|group)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,128}}$",
+    re.ASCII,
+)
 _POLICY_ARN_RE = re.compile(
     rf"^arn:{_PARTITION}:iam::(?:{_ACCOUNT}|aws):policy/[\w+=,.@/-]+$", re.ASCII
 )
@@ -400,6 +405,28 @@ def role_reference(argument: str, value: Any) -> str:
             "must be an IAM role name (1-64 of letters, digits, + = , . @ _ -) or a role ARN",
         )
     return ref
+
+
+def user_or_group_kind(value: Any) -> str | None:
+    """'user' or 'group' for a string that is an IAM user or group ARN (checked by
+    user_or_group_arn), else None."""
+    if isinstance(value, str) and value.startswith("arn:"):
+        parts = value.split(":", 5)
+        if len(parts) == 6 and parts[2] == "iam" and parts[5].startswith(("user/", "group/")):
+            return parts[5].split("/", 1)[0]
+    return None
+
+
+def user_or_group_arn(argument: str, value: Any) -> str:
+    """An IAM user ARN (arn:aws:iam::<account>:user/<name>) or group ARN (:group/<name>)."""
+    arn = one_resource(argument, value)
+    if not _USER_OR_GROUP_ARN_RE.fullmatch(arn):
+        raise fail(
+            argument,
+            value,
+            "must be an IAM user or group ARN: arn:aws:iam::<account>:user/<name> or :group/<name>",
+        )
+    return arn
 
 
 def role_name_from_reference(ref: str) -> str:

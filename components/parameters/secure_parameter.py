@@ -194,15 +194,21 @@ class SecureParameter(Component):
             }
         )
 
-    def grant_read(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
-        """Let ``role`` (name, ARN or aws.iam.Role) read this parameter and nothing else.
+    def grant_read(self, role: grants.GranteeRef) -> grants.Grant:
+        """Let ``role`` of the deploying account read this parameter and nothing else: a role
+        (its name, ARN, aws.iam.Role, or an Output of its name or ARN), or an IAM user or group
+        (the aws.iam.User / aws.iam.Group, or its ARN). Granting it again returns the first
+        grant.
 
         ssm:GetParameter and ssm:GetParameters on this parameter; with a CMK also kms:Decrypt,
         only through SSM in this region and only for this parameter's encryption context.
 
         The role must be in the deploying account: a role ARN, or an aws.iam.Role whose ARN
         names another account, is refused here (a reader in another account is shared the
-        parameter through AWS RAM, registered with the component: give it in readers).
+        parameter through AWS RAM, registered with the component: give it in readers). The
+        tier, the key and the share are chosen when the component is built (a reader in
+        another account needs the Advanced tier and a customer managed key), so a later grant
+        cannot change them.
         """
         read = self._read
         return self._grants.grant(

@@ -15,7 +15,7 @@ from secretkit.components.iam.arns import AccountScope
 from secretkit.components.iam.foreign_readers import ReaderSplit
 from secretkit.components.input_gate import InputGate
 from secretkit.components.key_choice import KeyChoice, choose_key
-from secretkit.components.kms_key import KEY_DELETION_WINDOW_DAYS, key_policy_json
+from secretkit.components.kms_key import KEY_DELETION_WINDOW_DAYS, ExtraStatements, key_policy_json
 from secretkit.components.secrets.replicated_secret_args import (
     CrossRegionReplicatedSecretArgs,
     ReplicatedSecretSettings,
@@ -219,7 +219,7 @@ def register_replica_keys(
     keys = ReplicaKeys({}, {})
     for region in replication.regions:
         scope = AccountScope(context.partition, region, context.account_id)
-        extra = foreign_key_statements(*readers, scope) if readers else []
+        extra: ExtraStatements = foreign_key_statements(*readers, scope) if readers else []
         choice = replace(key, given=replication.given_keys.get(region))
         encrypts = (
             f"the {region} replica of Secrets Manager secret {replication.secret.secret_name}"

@@ -466,7 +466,7 @@ ROTATING_SECRET_BAD = [
     pytest.param(
         rs(readers=[f"arn:aws:iam::{ACCOUNT}:user/bob"]),
         "readers[0]",
-        "must be an IAM role ARN: arn:aws:iam::<account>:role/<name>",
+        "is an IAM user or group: readers takes roles and accounts; grant a user or group",
         id="reader-user-arn",
     ),
     pytest.param(
