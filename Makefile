@@ -36,7 +36,7 @@ bench: $(STAMP)
 # of every file) from the drivers installed in the venv. After changing a driver's version in
 # requirements.txt and pyproject.toml: make pins, then review the diff.
 pins: $(STAMP)
-	$(BIN)/python -c 'import sys; from components.rotation.driver_bundle import main; sys.exit(main())'
+	$(BIN)/python -c 'import sys; from secretkit.components.rotation.driver_bundle import main; sys.exit(main())'
 
 # The demo's venv: the runtime dependencies and the package with its `demo` extra (moto).
 $(DEMO_STAMP): requirements.txt pyproject.toml

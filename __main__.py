@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components import (
+from secretkit import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     RotatingSecret,
@@ -13,12 +13,12 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.aws_context import lookup_aws_context
-from components.iam.arns import account_root_arn, parameter_arn, secret_arn_pattern
-from components.iam.cross_account import foreign_decrypt_statement
-from components.iam.documents import service_assume_role_policy
-from components.iam.shared_parameter import shared_parameter_decrypt_statement
-from components.kms_key import create_kms_key
+from secretkit.components.aws_context import lookup_aws_context
+from secretkit.components.iam.arns import account_root_arn, parameter_arn, secret_arn_pattern
+from secretkit.components.iam.cross_account import foreign_decrypt_statement
+from secretkit.components.iam.documents import service_assume_role_policy
+from secretkit.components.iam.shared_parameter import shared_parameter_decrypt_statement
+from secretkit.components.kms_key import create_kms_key
 
 # Every setting and its default is declared in Pulumi.yaml (config:).
 config = pulumi.Config()

@@ -17,7 +17,7 @@ from benchmarks.targets import (
     skipped,
     target_for,
 )
-from components.strategies import (
+from secretkit.components.strategies import (
     MYSQL_SINGLE_USER,
     PASSWORD,
     POSTGRES,

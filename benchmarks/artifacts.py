@@ -25,7 +25,7 @@ def packages_of(files: dict[str, Any]) -> list[str]:
 
 def run() -> dict[str, Any]:
     """Files, packages and zipped bytes per strategy, against its ceiling."""
-    from components.rotation.artifact import rotation_artifact  # noqa: PLC0415 - loads Pulumi
+    from secretkit.components.rotation.artifact import rotation_artifact  # noqa: PLC0415 - loads Pulumi
 
     rows: list[dict[str, Any]] = []
     for strategy in STRATEGIES:

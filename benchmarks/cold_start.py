@@ -32,7 +32,7 @@ from typing import Any
 from benchmarks.environment import REPO
 from benchmarks.progress import progress
 from benchmarks.stats import ratio
-from components import strategies
+from secretkit.components import strategies
 
 #: The issue's ceiling for a handler's import beyond boto3's, in milliseconds.
 TARGET_MS = 20.0
@@ -134,7 +134,7 @@ def run_probe(probe: Probe) -> Sample:
 @contextmanager
 def unpacked_artifacts(strategies: list[str]) -> Iterator[dict[str, Path]]:
     """Each strategy's artifact files copied into a directory of their own (removed after)."""
-    from components.rotation.artifact import rotation_artifact  # noqa: PLC0415
+    from secretkit.components.rotation.artifact import rotation_artifact  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="secretkit-bench-artifacts-") as root:
         directories: dict[str, Path] = {}

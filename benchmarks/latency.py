@@ -9,7 +9,7 @@ from benchmarks.moto_account import Clients, moto_account
 from benchmarks.progress import progress
 from benchmarks.stats import ratio, summary
 from benchmarks.targets import STRATEGIES, engine_of, skipped, target_for
-from components.strategies import MYSQL, PASSWORD, POSTGRES
+from secretkit.components.strategies import MYSQL, PASSWORD, POSTGRES
 
 MILLISECONDS = 1000.0
 

@@ -245,9 +245,10 @@ def artifacts(section: dict[str, Any]) -> str:
             "",
             table(headers, rows),
             "",
-            "The deterministic zip `components.rotation.artifact.rotation_artifact(strategy)` "
-            "builds (what `secretkit artifacts` reports and RotatingSecret deploys), drivers "
-            "included. Targets: 32 KiB without a driver, 1.5 MiB with one.",
+            "The deterministic zip "
+            "`secretkit.components.rotation.artifact.rotation_artifact(strategy)` builds (what "
+            "`secretkit artifacts` reports and RotatingSecret deploys), drivers included. "
+            "Targets: 32 KiB without a driver, 1.5 MiB with one.",
         ]
     )
 

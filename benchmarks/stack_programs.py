@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
-from components.strategies import PASSWORD
+from secretkit.components.strategies import PASSWORD
 from secretkit.embedded import mocks
 
 if TYPE_CHECKING:
-    from components import RotationArgs
+    from secretkit.components import RotationArgs
 
 #: One CMK for the scenarios that pass kms_key_arn (no key per secret).
 SHARED_KEY_ARN = (
@@ -52,7 +52,7 @@ def secret_names(n: int) -> list[str]:
 
 def rotating_secrets(n: int) -> None:
     """N RotatingSecrets as documented: each with its own CMK and rotation function."""
-    from components import RotatingSecret  # noqa: PLC0415
+    from secretkit.components import RotatingSecret  # noqa: PLC0415
 
     for i, name in enumerate(secret_names(n)):
         rotation: RotationArgs = {"strategy": PASSWORD.name, "automatically_after_days": 30}
@@ -61,7 +61,7 @@ def rotating_secrets(n: int) -> None:
 
 def rotating_secrets_shared_key(n: int) -> None:
     """N RotatingSecrets under one given CMK (kms_key_arn), each with its own function."""
-    from components import RotatingSecret  # noqa: PLC0415
+    from secretkit.components import RotatingSecret  # noqa: PLC0415
 
     for i, name in enumerate(secret_names(n)):
         rotation: RotationArgs = {"strategy": PASSWORD.name, "automatically_after_days": 30}
@@ -72,7 +72,7 @@ def rotating_secrets_shared_key(n: int) -> None:
 
 def rotating_secrets_shared_function(n: int) -> None:
     """N RotatingSecrets rotated by one shared RotationFunction (members use its key)."""
-    from components import RotatingSecret, RotationFunction  # noqa: PLC0415
+    from secretkit.components import RotatingSecret, RotationFunction  # noqa: PLC0415
 
     shared = RotationFunction("shared", {"strategy": PASSWORD.name})
     for i, name in enumerate(secret_names(n)):
@@ -86,7 +86,7 @@ def rotating_secrets_shared_function(n: int) -> None:
 
 def secure_parameters(n: int) -> None:
     """N SecureParameters as documented (standard tier, the free aws/ssm key)."""
-    from components import SecureParameter  # noqa: PLC0415
+    from secretkit.components import SecureParameter  # noqa: PLC0415
 
     for i in range(n):
         value = pulumi.Output.secret(f"value-{i}")
@@ -98,7 +98,7 @@ def secure_parameters(n: int) -> None:
 
 def raw_rotating_secrets(n: int) -> None:
     """What rotating_secrets registers, written with pulumi-aws directly."""
-    from components.rotation.artifact import artifact_for  # noqa: PLC0415 - the handlers' files
+    from secretkit.components.rotation.artifact import artifact_for  # noqa: PLC0415 - the handlers' files
 
     partition = aws.get_partition_output().partition
     region = aws.get_region_output().region
@@ -310,8 +310,8 @@ def evaluate(program: str, n: int) -> dict[str, Any]:
     """Run one program under secretkit's recording mocks; time, memory and what it registered."""
     # Imported before the clock starts, by every program alike (raw ones too), so that time
     # and memory compare the evaluations, not the imports.
-    import components  # noqa: PLC0415, F401
-    from components.rotation import artifact as lambda_artifact  # noqa: PLC0415, F401
+    import secretkit.components  # noqa: PLC0415, F401
+    from secretkit.components.rotation import artifact as lambda_artifact  # noqa: PLC0415, F401
 
     before_kib = peak_rss_kib()
     start = time.perf_counter()

@@ -20,14 +20,14 @@ from benchmarks.databases import (
 from benchmarks.moto_account import Clients
 from benchmarks.rotations import ParameterRotation, Rotatable, SecretRotation, StepRunner
 from benchmarks.rotations import strategy_step as step_of
-from components.strategies import (
+from secretkit.cli import load_strategy
+from secretkit.components.strategies import (
     MYSQL,
     PARAMETER_STORE,
     PASSWORD,
     POSTGRES,
     REGISTRY,
 )
-from secretkit.cli import load_strategy
 from secretkit.embedded.mocks import ACCOUNT_ID, REGION
 from secretkit.embedded.moto_fidelity import enable_rotation
 

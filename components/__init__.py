@@ -9,44 +9,51 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from secretkit.components.handlers_package import handlers_directory
+
+# Refuse a rotation_handlers that shadows secretkit's before any module imports from it.
+handlers_directory()
+
 if TYPE_CHECKING:
-    from components.errors import InvalidArgumentError
-    from components.iam.cross_account import reader_identity_policy
-    from components.iam.shared_parameter import parameter_reader_identity_policy
-    from components.parameters.proxied_parameter_policy import ProxiedParameterPolicy
-    from components.parameters.proxied_parameter_policy_args import ProxiedParameterPolicyArgs
-    from components.parameters.secure_parameter import SecureParameter
-    from components.parameters.secure_parameter_args import SecureParameterArgs
-    from components.rotation.function_settings import PasswordPolicyArgs, VpcConfigArgs
-    from components.rotation.rotation_function import RotationFunction
-    from components.rotation.rotation_function_args import RotationFunctionArgs
-    from components.secrets.replicated_secret import CrossRegionReplicatedSecret
-    from components.secrets.replicated_secret_args import (
+    from secretkit.components.errors import InvalidArgumentError
+    from secretkit.components.iam.cross_account import reader_identity_policy
+    from secretkit.components.iam.shared_parameter import parameter_reader_identity_policy
+    from secretkit.components.parameters.proxied_parameter_policy import ProxiedParameterPolicy
+    from secretkit.components.parameters.proxied_parameter_policy_args import (
+        ProxiedParameterPolicyArgs,
+    )
+    from secretkit.components.parameters.secure_parameter import SecureParameter
+    from secretkit.components.parameters.secure_parameter_args import SecureParameterArgs
+    from secretkit.components.rotation.function_settings import PasswordPolicyArgs, VpcConfigArgs
+    from secretkit.components.rotation.rotation_function import RotationFunction
+    from secretkit.components.rotation.rotation_function_args import RotationFunctionArgs
+    from secretkit.components.secrets.replicated_secret import CrossRegionReplicatedSecret
+    from secretkit.components.secrets.replicated_secret_args import (
         CrossRegionReplicatedSecretArgs,
         ReplicaRegionArgs,
     )
-    from components.secrets.rotating_secret import RotatingSecret
-    from components.secrets.rotating_secret_args import RotatingSecretArgs, RotationArgs
+    from secretkit.components.secrets.rotating_secret import RotatingSecret
+    from secretkit.components.secrets.rotating_secret_args import RotatingSecretArgs, RotationArgs
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
-    "CrossRegionReplicatedSecret": "components.secrets.replicated_secret",
-    "CrossRegionReplicatedSecretArgs": "components.secrets.replicated_secret_args",
-    "InvalidArgumentError": "components.errors",
-    "PasswordPolicyArgs": "components.rotation.function_settings",
-    "ProxiedParameterPolicy": "components.parameters.proxied_parameter_policy",
-    "ProxiedParameterPolicyArgs": "components.parameters.proxied_parameter_policy_args",
-    "ReplicaRegionArgs": "components.secrets.replicated_secret_args",
-    "RotatingSecret": "components.secrets.rotating_secret",
-    "RotatingSecretArgs": "components.secrets.rotating_secret_args",
-    "RotationArgs": "components.secrets.rotating_secret_args",
-    "RotationFunction": "components.rotation.rotation_function",
-    "RotationFunctionArgs": "components.rotation.rotation_function_args",
-    "SecureParameter": "components.parameters.secure_parameter",
-    "SecureParameterArgs": "components.parameters.secure_parameter_args",
-    "VpcConfigArgs": "components.rotation.function_settings",
-    "reader_identity_policy": "components.iam.cross_account",
-    "parameter_reader_identity_policy": "components.iam.shared_parameter",
+    "CrossRegionReplicatedSecret": "secretkit.components.secrets.replicated_secret",
+    "CrossRegionReplicatedSecretArgs": "secretkit.components.secrets.replicated_secret_args",
+    "InvalidArgumentError": "secretkit.components.errors",
+    "PasswordPolicyArgs": "secretkit.components.rotation.function_settings",
+    "ProxiedParameterPolicy": "secretkit.components.parameters.proxied_parameter_policy",
+    "ProxiedParameterPolicyArgs": "secretkit.components.parameters.proxied_parameter_policy_args",
+    "ReplicaRegionArgs": "secretkit.components.secrets.replicated_secret_args",
+    "RotatingSecret": "secretkit.components.secrets.rotating_secret",
+    "RotatingSecretArgs": "secretkit.components.secrets.rotating_secret_args",
+    "RotationArgs": "secretkit.components.secrets.rotating_secret_args",
+    "RotationFunction": "secretkit.components.rotation.rotation_function",
+    "RotationFunctionArgs": "secretkit.components.rotation.rotation_function_args",
+    "SecureParameter": "secretkit.components.parameters.secure_parameter",
+    "SecureParameterArgs": "secretkit.components.parameters.secure_parameter_args",
+    "VpcConfigArgs": "secretkit.components.rotation.function_settings",
+    "reader_identity_policy": "secretkit.components.iam.cross_account",
+    "parameter_reader_identity_policy": "secretkit.components.iam.shared_parameter",
 }
 
 __all__ = [
@@ -74,7 +81,7 @@ def __getattr__(name: str) -> Any:
     """Import a public name's module the first time the name is used."""
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'components' has no attribute {name!r}")
+        raise AttributeError(f"module 'secretkit.components' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

@@ -9,8 +9,8 @@ from typing import Any
 
 import pulumi
 
-from components import validation
-from components.errors import InvalidArgumentError, located_at
+from secretkit.components import validation
+from secretkit.components.errors import InvalidArgumentError, located_at
 
 
 class _NoArgs:

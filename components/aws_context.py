@@ -11,8 +11,8 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.settings import get_root_resource
 
-from components.iam.arns import AccountScope, shared_concat
-from components.invoke_answers import (
+from secretkit.components.iam.arns import AccountScope, shared_concat
+from secretkit.components.invoke_answers import (
     CALLER_IDENTITY,
     GET_PARTITION,
     GET_REGION,

@@ -7,7 +7,7 @@ from typing import Any, TypeVar, overload
 
 import pulumi
 
-from components.errors import located_at
+from secretkit.components.errors import located_at
 
 T = TypeVar("T")
 U = TypeVar("U")

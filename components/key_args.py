@@ -7,8 +7,8 @@ from typing import Any
 
 import pulumi
 
-from components import limits, validation
-from components.iam.key_policy import key_policy
+from secretkit.components import limits, validation
+from secretkit.components.iam.key_policy import key_policy
 
 #: The argument's name on every component that takes key_administrators.
 POLICY_EDITING = "key_administrators_can_edit_policy"

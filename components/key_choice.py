@@ -9,10 +9,9 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext
-from components.iam.documents import Statement
-from components.input_gate import InputGate
-from components.kms_key import checked_key_arn, create_kms_key
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.input_gate import InputGate
+from secretkit.components.kms_key import ExtraStatements, checked_key_arn, create_kms_key
 
 
 class KeyArguments(Protocol):
@@ -72,7 +71,7 @@ def choose_key(
     tags: Mapping[str, str] | None,
     multi_region: bool = False,
     region: str | None = None,
-    extra_statements: Sequence[Statement] = (),
+    extra_statements: ExtraStatements = (),
 ) -> ChosenKey:
     """The given key, or a CMK created as ``<parent's name>-key`` (``-<region>`` when placed in
     another ``region``) with the secretkit key policy and the description "Encrypts

@@ -9,12 +9,14 @@ from typing import Literal, overload
 import pulumi
 import pulumi_aws as aws
 
-from components import limits, validation
-from components.aws_context import AwsContext
-from components.iam.documents import Statement
-from components.iam.key_policy import key_policy
-from components.input_gate import InputGate
+from secretkit.components import limits, validation
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.iam.documents import Statement
+from secretkit.components.iam.key_policy import key_policy
+from secretkit.components.input_gate import InputGate
 
+#: Statements a created key's policy ends with: known now, or once an Output resolves.
+ExtraStatements = Sequence[Statement] | pulumi.Output[list[Statement]]
 #: Each CMK costs $1 per month (AWS KMS pricing), so components share keys where they can.
 KEY_DELETION_WINDOW_DAYS = 30
 
@@ -29,7 +31,7 @@ def create_kms_key(
     tags: Mapping[str, str] | None = None,
     multi_region: bool = False,
     region: str | None = None,
-    extra_statements: Sequence[Statement] = (),
+    extra_statements: ExtraStatements = (),
     opts: pulumi.ResourceOptions,
 ) -> aws.kms.Key:
     """Register the key; the caller passes opts with parent (and any gate) already set.
@@ -60,14 +62,20 @@ def key_policy_json(
     context: AwsContext,
     administrators: Sequence[pulumi.Input[str]],
     administrators_can_edit_policy: bool,
-    extra_statements: Sequence[Statement] = (),
+    extra_statements: ExtraStatements = (),
     *,
     resource: str = "key",
 ) -> pulumi.Output[str]:
     """The secretkit key policy of a key the component creates (a CMK or a replica key, named
     ``resource``), refused once serialized if over KMS's 32 KB (the key, which takes it as an
     input, is then not created; administrators alone are checked before anything is
-    registered)."""
+    registered). ``extra_statements`` may be known only later (readers that grant_read adds)."""
+    if isinstance(extra_statements, pulumi.Output):
+        return extra_statements.apply(
+            lambda extra: key_policy_json(
+                context, administrators, administrators_can_edit_policy, extra, resource=resource
+            )
+        )
     return pulumi.Output.json_dumps(
         key_policy(
             context.partition,

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from components.errors import InvalidArgumentError
+from secretkit.components.errors import InvalidArgumentError
 
 CHARACTERS = "characters"
 BYTES = "bytes"

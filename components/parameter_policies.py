@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from components import validation
+from secretkit.components import validation
 
 POLICY_VERSION = "1.0"
 

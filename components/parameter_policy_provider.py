@@ -15,18 +15,28 @@ right after the version read (versions in between are someone else's), the newes
 not the provider's own is written again, with the policies, and checked the same way, up to
 MAX_WRITES times; then the update fails naming the parameter (never a value).
 
+The provider is pickled by reference to this module. secretkit before 0.2 imported it as
+``components.parameter_policy_provider``; since then it is
+``secretkit.components.parameter_policy_provider``, which a consumer's own ``components`` folder
+cannot shadow. State written before names the old module, which an installed secretkit no longer
+provides, so a later delete or refresh could not load it: ``diff`` reports a change when the
+stored provider names the old module, and ``update`` then rewrites only the stored provider,
+without a call to SSM.
+
 The provider uses boto3's credential chain with the region (and profile) it is given, not the
 pulumi-aws provider's configuration.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 import pulumi
 from pulumi import dynamic
 
-from components.parameter_policies import from_described
+from secretkit.components.parameter_policies import from_described
 
 #: Documented way to remove all policies from a parameter.
 REMOVE_ALL_POLICIES = "[{}]"
@@ -34,6 +44,10 @@ REMOVE_ALL_POLICIES = "[{}]"
 #: writing meanwhile.
 MAX_WRITES = 5
 _CARRIED_OVER = ("Description", "AllowedPattern", "DataType")
+#: How Pulumi's dynamic-provider host stores the pickled provider in a resource's properties.
+PROVIDER_KEY = "__provider"
+#: The module that held this provider before secretkit 0.2, as a pickle names it.
+_OLD_MODULE = b"components.parameter_policy_provider"
 
 
 class ParameterPolicyError(RuntimeError):
@@ -41,7 +55,7 @@ class ParameterPolicyError(RuntimeError):
 
 
 def _client(props: dict[str, Any]) -> Any:
-    import boto3  # noqa: PLC0415 - imported where used so `import components` stays light
+    import boto3  # noqa: PLC0415 - imported where used so importing secretkit.components stays light
 
     session = boto3.session.Session(
         profile_name=props.get("profile") or None, region_name=props["region"]
@@ -123,9 +137,27 @@ def _write_newest(client: Any, request: dict[str, Any], value: str, read_version
     )
 
 
+def _changed(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+    """The inputs that differ between the stored outputs and the program's inputs."""
+    keys = ("parameter_name", "region", "profile", "policies")
+    return [key for key in keys if olds.get(key) != news.get(key)]
+
+
+def stored_provider_moved(olds: dict[str, Any]) -> bool:
+    """Whether the stored provider was pickled from this module's pre-0.2 path."""
+    stored = olds.get(PROVIDER_KEY)
+    if not isinstance(stored, str):
+        return False
+    try:
+        pickled = base64.b64decode(stored, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return _OLD_MODULE in pickled and b"secretkit." + _OLD_MODULE not in pickled
+
+
 class ParameterPoliciesProvider(dynamic.ResourceProvider):
     """CRUD for the policies of one parameter. Inputs: parameter_name, policies (canonical
-    JSON from components.parameter_policies), region, optional profile."""
+    JSON from parameter_policies), region, optional profile."""
 
     serialize_as_secret_always = False
 
@@ -135,15 +167,15 @@ class ParameterPoliciesProvider(dynamic.ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.DiffResult:
         replaces = [k for k in ("parameter_name", "region") if olds.get(k) != news.get(k)]
-        changed = [
-            k
-            for k in ("parameter_name", "region", "profile", "policies")
-            if olds.get(k) != news.get(k)
-        ]
-        return dynamic.DiffResult(changes=bool(changed), replaces=replaces)
+        changed = _changed(olds, news)
+        moved = stored_provider_moved(olds)
+        return dynamic.DiffResult(changes=bool(changed) or moved, replaces=replaces)
 
-    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> dynamic.UpdateResult:
-        _put_with_policies(_client(news), news["parameter_name"], news["policies"])
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.UpdateResult:
+        if _changed(olds, news):
+            _put_with_policies(_client(news), news["parameter_name"], news["policies"])
+        # Otherwise only the stored provider moved (see the module docstring): the host stores
+        # the new one with these outputs, and SSM is left alone.
         return dynamic.UpdateResult(outs=dict(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> dynamic.ReadResult:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from components import limits, validation
+from secretkit.components import limits, validation
 
 #: Pulumi's default auto-naming appends '-' and 7 random hex characters.
 AUTONAME_SUFFIX = 8

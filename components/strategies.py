@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The package the handler modules live in (shipped whole in every artifact).
-PACKAGE = "rotation_handlers"
+from secretkit.components.handlers_package import PACKAGE
+
 #: What a strategy rotates: a Secrets Manager secret, or a Parameter Store parameter.
 SECRETS_MANAGER, PARAMETER_STORE_SERVICE = "secretsmanager", "ssm"
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from components import cron, limits, strategies
-from components.errors import InvalidArgumentError, Redacted, UnknownArgumentError
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
+from secretkit.components import cron, limits, strategies
+from secretkit.components.errors import InvalidArgumentError, Redacted, UnknownArgumentError
 
 # --- AWS limits, in one place -------------------------------------------------------------------
 
@@ -72,6 +72,11 @@ _ROLE_ARN_RE = re.compile(
 )
 _PRINCIPAL_ARN_RE = re.compile(
     rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,64}}$",
+    re.ASCII,
+)
+# IAM user names are at most 64 characters, group names at most 128 (IAM quotas).
+_USER_OR_GROUP_ARN_RE = re.compile(
+    rf"^arn:{_PARTITION}:iam::{_ACCOUNT}:(user|group)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{{1,128}}$",
     re.ASCII,
 )
 _POLICY_ARN_RE = re.compile(
@@ -400,6 +405,28 @@ def role_reference(argument: str, value: Any) -> str:
             "must be an IAM role name (1-64 of letters, digits, + = , . @ _ -) or a role ARN",
         )
     return ref
+
+
+def user_or_group_kind(value: Any) -> str | None:
+    """'user' or 'group' for a string that is an IAM user or group ARN (checked by
+    user_or_group_arn), else None."""
+    if isinstance(value, str) and value.startswith("arn:"):
+        parts = value.split(":", 5)
+        if len(parts) == 6 and parts[2] == "iam" and parts[5].startswith(("user/", "group/")):
+            return parts[5].split("/", 1)[0]
+    return None
+
+
+def user_or_group_arn(argument: str, value: Any) -> str:
+    """An IAM user ARN (arn:aws:iam::<account>:user/<name>) or group ARN (:group/<name>)."""
+    arn = one_resource(argument, value)
+    if not _USER_OR_GROUP_ARN_RE.fullmatch(arn):
+        raise fail(
+            argument,
+            value,
+            "must be an IAM user or group ARN: arn:aws:iam::<account>:user/<name> or :group/<name>",
+        )
+    return arn
 
 
 def role_name_from_reference(ref: str) -> str:

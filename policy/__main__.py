@@ -2,14 +2,15 @@
 
 The CLI starts the pack with ``python -m pulumi.policy <engine> <this directory>``, which runs this
 file with only ``policy/`` on ``sys.path``. The policies reuse the repository's own checks
-(``components``, ``secretkit``), so the repository root is put on ``sys.path`` here, found from
+(``secretkit`` and its components), so the repository root is put on ``sys.path`` here, found from
 this file's location rather than the working directory. That is the robust choice over
 installing this repository into the pack's virtualenv: the pack always checks with the same code
 as the checkout it previews (no stale installed copy, no build step), and it works from any
 working directory. ``requirements.txt`` installs what that code imports (``-r
 ../requirements.txt``, which pip resolves relative to the requirements file) plus
 pulumi-policy. The pack therefore runs from a checkout of this repository; to publish it to
-Pulumi Cloud, copy ``components``, ``rotation_handlers`` and ``secretkit`` into the pack first.
+Pulumi Cloud, copy ``components``, ``rotation_handlers`` and ``secretkit`` (whose ``components``
+link names the first) into the pack first.
 
 ``PolicyPack(...)`` starts the gRPC server the engine talks to and never returns, so nothing
 else belongs in this file: the policies are importable (and tested) without it.

@@ -2,14 +2,15 @@
 
 The rules are not written again here: each policy adapts what the engine sends (camelCase
 properties, JSON-string or dict policy documents, values unknown during a preview) to the
-project's own checks: :func:`components.iam.least_privilege.violations` for policy documents,
-:mod:`components.validation` for rotation schedules, :mod:`secretkit.resources` for principals
-and :func:`secretkit.costs.advisor.advise` for the advisory findings.
+project's own checks: :func:`secretkit.components.iam.least_privilege.violations` for policy
+documents, :mod:`secretkit.components.validation` for rotation schedules,
+:mod:`secretkit.resources` for principals and :func:`secretkit.costs.advisor.advise` for the
+advisory findings.
 
 Mandatory: no wildcard actions (or ``NotAction``) over secretsmanager, ssm or kms; in identity
 policies, no ``Resource: "*"``, partial wildcard or NotResource for secret and parameter reads
-and writes or key use (:data:`components.iam.least_privilege.DATA_ACTIONS`; ``secret:<name>-??????``
-names one secret and passes); rotation schedules within AWS's bounds;
+and writes or key use (:data:`secretkit.components.iam.least_privilege.DATA_ACTIONS`;
+``secret:<name>-??????`` names one secret and passes); rotation schedules within AWS's bounds;
 secrets shared with other accounts encrypted with a customer managed key; grants to other
 accounts in secret and key policies named exactly and conditioned
 (:mod:`policy.cross_account_grants`), SecretPolicy with blockPublicPolicy. Advisory: the
@@ -41,15 +42,15 @@ from pulumi_policy import (
     proxy,
 )
 
-from components import validation
-from components.errors import InvalidArgumentError
-from components.iam.least_privilege import (
+from policy.cross_account_grants import grant_findings
+from secretkit.components import validation
+from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.iam.least_privilege import (
     DATA_ACTIONS,
     data_actions,
     iam_pattern,
     violations,
 )
-from policy.cross_account_grants import grant_findings
 from secretkit.costs.advisor import advise
 from secretkit.costs.pricing import PRICES
 from secretkit.resources import (

@@ -6,7 +6,7 @@ TypedDict and its field docstrings for inputs, the annotated Output attributes f
 serves Construct requests by calling the component's constructor with the inputs renamed from
 camelCase back to the Python names; SecretkitProvider adds the descriptions pulumi leaves out,
 those of the fields an args TypedDict inherits. The repository is installed into the plugin's
-virtualenv (requirements.txt), which is how `components` is importable here.
+virtualenv (requirements.txt), which is how `secretkit.components` is importable here.
 
 What other languages can pass is not always what Python can: SecretkitProvider also marks the
 inputs that carry a secret value as secret, leaves out the fields that take a Python object
@@ -34,7 +34,7 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.experimental.schema import generate_schema
 from pulumi.provider.experimental.util import camel_case
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     ProxiedParameterPolicyArgs,

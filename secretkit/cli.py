@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from components import strategies
 from rotation_handlers.protocol import (
     CURRENT,
     PENDING,
@@ -22,6 +21,7 @@ from rotation_handlers.protocol import (
     version_entries,
 )
 from secretkit.cli_common import CliError, one_line, only_aws_region, write_json
+from secretkit.components import strategies
 from secretkit.cost_commands import cmd_compare, cmd_cost
 from secretkit.embedded.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
 from secretkit.project import add_stack_argument
@@ -343,7 +343,7 @@ def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     and what it holds (distribution, version, sha256 of its shipped files)."""
     only_aws_region(options)
     # Loads Pulumi; refuses (InvalidArgumentError) a driver that differs from its pin.
-    from components.rotation.artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
+    from secretkit.components.rotation.artifact import artifact_contents, rotation_artifact  # noqa: PLC0415
 
     rows: list[dict[str, Any]] = []
     for strategy in strategies.REGISTRY:

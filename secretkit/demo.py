@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from components.iam.least_privilege import violations
+from secretkit.components.iam.least_privilege import violations
 from secretkit.costs.pricing import Inventory, prices_for
 from secretkit.embedded.mocks import Registration, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program

@@ -9,11 +9,11 @@ from typing import Any
 
 import pulumi
 
-from components.iam.documents import Statement, statement
-from components.iam.key_policy import THIS_KEY
-from components.iam.kms import SECRETS_MANAGER
-from components.iam.reader import SECRET_READ_ACTIONS, secret_read_policy
-from components.iam.replicas import SecretLocation
+from secretkit.components.iam.documents import Statement, statement
+from secretkit.components.iam.key_policy import THIS_KEY
+from secretkit.components.iam.kms import SECRETS_MANAGER
+from secretkit.components.iam.reader import SECRET_READ_ACTIONS, secret_read_policy
+from secretkit.components.iam.replicas import SecretLocation
 
 
 def foreign_read_statement(

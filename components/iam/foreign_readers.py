@@ -11,10 +11,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
-from components.errors import located_at
-from components.iam import grants
-from components.invoke_answers import CALLER_IDENTITY, required
+from secretkit.components import validation
+from secretkit.components.errors import located_at
+from secretkit.components.iam import grants
+from secretkit.components.iam.late_readers import LateReaders
+from secretkit.components.invoke_answers import CALLER_IDENTITY, required
 
 #: What `readers=[...]` and `grant_read(...)` accept: a role name or ARN, a 12-digit account
 #: id, an aws.iam.Role, or a role ARN as an Output.
@@ -70,6 +71,15 @@ def parse_readers(argument: str, value: Any) -> list[ReaderRef]:
     refused as before (the name may be that ARN's role)."""
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise validation.fail(argument, value, "must be a list of strings")
+    for index, item in enumerate(value):
+        if isinstance(item, aws.iam.User | aws.iam.Group) or validation.user_or_group_kind(item):
+            raise validation.fail(
+                f"{argument}[{index}]",
+                grants.shown_grantee(item),
+                f"is an IAM user or group: {argument} takes roles and accounts; grant a user or "
+                "group of the deploying account with grant_read(...) (an inline user or group "
+                "policy), or a user of another account with a secret's grant_read",
+            )
     objects = [isinstance(item, pulumi.Output | aws.iam.Role) for item in value]
     strings = [item for item, is_object in zip(value, objects, strict=True) if not is_object]
     if not any(objects):
@@ -107,6 +117,11 @@ class ReaderSplit:
     """The foreign readers as given, for messages."""
     accounts: AccountOf | None = None
     """How the deploying account was (or will be) asked."""
+    late: LateReaders = field(default_factory=LateReaders)
+    """The readers in other accounts grant_read adds after the constructor."""
+    given_keys: list[tuple[str, str | None]] = field(default_factory=list)
+    """(argument, region) of each key the component did not create, which it cannot make
+    name a reader in another account."""
 
 
 class AccountOf:
@@ -173,9 +188,7 @@ def principal_of(
     principal IAM lets read it)."""
     if isinstance(reader, pulumi.Output):
         # Unknown until deployed: a resource-policy grant works for a role of any account.
-        return reader.apply(
-            lambda arn: located_at(where, lambda: validation.role_reference(argument, arn))
-        )
+        return reader.apply(lambda arn: located_at(where, lambda: output_principal(argument, arn)))
     if isinstance(reader, aws.iam.Role):
         return reader.arn if accounts.is_foreign_role(reader) else None
     if is_account_id(reader):
@@ -187,8 +200,29 @@ def principal_of(
             )
         return pulumi.Output.concat("arn:", partition, ":iam::", reader, ":root")
     if reader.startswith("arn:") and validation.arn_account(reader) != accounts.deploying():
+        if validation.user_or_group_kind(reader) == "group":
+            raise validation.fail(
+                argument,
+                reader,
+                "is a group of another account, and a group cannot be a principal of a resource "
+                "or key policy (IAM): name its users or roles, or the account",
+            )
         return reader
     return None
+
+
+def output_principal(argument: str, value: object) -> str:
+    """The role ARN an Output in ``readers`` resolved to: it is named as a principal of the
+    resource policy (and key policy), which takes ARNs; a role name is refused."""
+    if isinstance(value, str) and not value.startswith("arn:"):
+        raise validation.fail(
+            argument,
+            value,
+            "is a role name, but a reader given as an Output is named in the resource policy, "
+            "which needs an ARN: give the role's ARN (e.g. role.arn), or grant a role of this "
+            "account by name with grant_read",
+        )
+    return validation.role_reference(argument, value)
 
 
 def split_readers(

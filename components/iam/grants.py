@@ -1,42 +1,52 @@
-"""Attaching a component's read policy to a role given by name, ARN or aws.iam.Role."""
+"""Attaching a component's read policy to a role, user or group of the deploying account: given
+by name, ARN, resource (aws.iam.Role, aws.iam.User, aws.iam.Group) or Output of a role's name or
+ARN."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names, validation
-from components.errors import InvalidArgumentError
-from components.input_gate import InputGate
+from secretkit.components import physical_names, validation
+from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.input_gate import InputGate
 
-#: What `readers=[...]` and `grant_read(...)` accept.
+#: A role of the deploying account, as `readers=[...]` names it: a role name or ARN, or the role.
 RoleRef = str | aws.iam.Role
+#: What `grant_read(...)` grants by an inline policy: a role (RoleRef), an IAM user or group (the
+#: resource, or its ARN), or an Output of a role's name or ARN (checked once known).
+GranteeRef = str | aws.iam.Role | aws.iam.User | aws.iam.Group | pulumi.Output[str]
+#: The inline policy a grant registers: on a role, a user or a group.
+Grant = aws.iam.RolePolicy | aws.iam.UserPolicy | aws.iam.GroupPolicy
+#: Named by their Pulumi name in resource names and messages.
+_RESOURCES = (aws.iam.Role, aws.iam.User, aws.iam.Group)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]")
 #: Characters of the hash that tells apart names sanitised to the same text.
 LABEL_HASH_LENGTH = 8
 
 
-def _raw_name(role: RoleRef) -> str:
-    """The role's IAM name, or the Pulumi name of an aws.iam.Role."""
-    if isinstance(role, aws.iam.Role):
+def _raw_name(role: RoleRef | aws.iam.User | aws.iam.Group) -> str:
+    """The role's (user's, group's) IAM name, or the Pulumi name of the resource."""
+    if isinstance(role, _RESOURCES):
         return role.pulumi_resource_name
     return validation.role_name_from_reference(role)
 
 
-def legacy_label(role: RoleRef) -> str:
+def legacy_label(role: RoleRef | aws.iam.User | aws.iam.Group) -> str:
     """The label secretkit used before labels were collision-free: the name with every character
     outside [A-Za-z0-9-] replaced by '-' (so 'a.b' and 'a_b' were both 'a-b')."""
     return _UNSAFE.sub("-", _raw_name(role))
 
 
-def role_label(role: RoleRef, max_length: int | None = None) -> str:
+def role_label(role: RoleRef | aws.iam.User | aws.iam.Group, max_length: int | None = None) -> str:
     """A stable, collision-free piece of a resource name for the role.
 
     A name of letters, digits and '-' is its own label (so existing stacks keep their resource
@@ -96,10 +106,15 @@ def check_distinct(argument: str, roles: Sequence[RoleRef | pulumi.Output[str]])
         labels[label] = index
 
 
-def _shown(role: RoleRef) -> str:
-    return (
-        f"aws.iam.Role('{role.pulumi_resource_name}')" if isinstance(role, aws.iam.Role) else role
-    )
+def shown_grantee(role: RoleRef | aws.iam.User | aws.iam.Group) -> str:
+    """A role, user or group as messages name it."""
+    return _shown(role)
+
+
+def _shown(role: RoleRef | aws.iam.User | aws.iam.Group) -> str:
+    if isinstance(role, _RESOURCES):
+        return f"aws.iam.{type(role).__name__}('{role.pulumi_resource_name}')"
+    return role
 
 
 #: What a refusal of another account's role says to do, where the component cannot grant it.
@@ -110,7 +125,14 @@ UNSUPPORTED = (
 
 
 def _same_account(
-    argument: str, shown: str, arn: str, account: str, *, seen: str = "", remedy: str = UNSUPPORTED
+    argument: str,
+    shown: str,
+    arn: str,
+    account: str,
+    *,
+    seen: str = "",
+    remedy: str = UNSUPPORTED,
+    kind: str = "role",
 ) -> None:
     """Refuse the role ``arn`` (``shown`` as given) when its account is not ``account``, the
     deploying one.
@@ -124,7 +146,7 @@ def _same_account(
         raise validation.fail(
             argument,
             shown,
-            f"is a role in account {other}{seen}, but this component deploys into account "
+            f"is a {kind} in account {other}{seen}, but this component deploys into account "
             f"{account}: {remedy}",
         )
 
@@ -136,7 +158,9 @@ def foreign_role(argument: str, role: str, account: str, remedy: str = UNSUPPORT
         _same_account(argument, role, role, account, remedy=remedy)
 
 
-def check_accounts(argument: str, roles: Sequence[RoleRef], account: str) -> None:
+def check_accounts(
+    argument: str, roles: Sequence[RoleRef | pulumi.Output[str]], account: str
+) -> None:
     """foreign_role for each role given as an ARN in ``argument``."""
     for index, role in enumerate(roles):
         if isinstance(role, str):
@@ -144,7 +168,10 @@ def check_accounts(argument: str, roles: Sequence[RoleRef], account: str) -> Non
 
 
 def check_accounts_later(
-    gate: InputGate, argument: str, roles: Sequence[RoleRef], account: pulumi.Output[str]
+    gate: InputGate,
+    argument: str,
+    roles: Sequence[RoleRef | pulumi.Output[str]],
+    account: pulumi.Output[str],
 ) -> None:
     """check_accounts through ``gate`` once the deploying ``account`` is known, when any role
     is given as an ARN (a role name has nothing to check)."""
@@ -154,15 +181,21 @@ def check_accounts_later(
 
 def local_role_name(
     argument: str,
-    role: RoleRef,
+    role: RoleRef | pulumi.Output[str],
     account: pulumi.Output[str] | None,
     where: str,
     remedy: str = UNSUPPORTED,
 ) -> pulumi.Input[str]:
     """The role's IAM name for RolePolicy or RolePolicyAttachment, once it is known to be a role
     of the deploying account (``account``): a role ARN is checked against it, an aws.iam.Role
-    by its ARN (it may come from a provider for another account). The returned Output fails,
-    and with it the resource taking it, when the check does (``where`` names the component)."""
+    by its ARN (it may come from a provider for another account), an Output of a role's name
+    or ARN once it is known. The returned Output fails, and with it the resource taking it,
+    when the check does (``where`` names the component)."""
+    if isinstance(role, pulumi.Output):
+        assert account is not None
+        return pulumi.Output.all(role, account).apply(
+            lambda known: _located(where, _output_role_name, argument, known[0], known[1], remedy)
+        )
     if isinstance(role, aws.iam.Role):
         if account is None:
             return role.name
@@ -192,9 +225,46 @@ def _checked_name(argument: str, role: str, name: str, account: str, remedy: str
 
 
 def _checked_resource(
-    argument: str, role: aws.iam.Role, arn: str, name: str, account: str, *, remedy: str
+    argument: str,
+    role: aws.iam.Role | aws.iam.User | aws.iam.Group,
+    arn: str,
+    name: str,
+    account: str,
+    *,
+    remedy: str,
 ) -> str:
-    _same_account(argument, _shown(role), arn, account, seen=f" (its ARN is {arn})", remedy=remedy)
+    _same_account(
+        argument,
+        _shown(role),
+        arn,
+        account,
+        seen=f" (its ARN is {arn})",
+        remedy=remedy,
+        kind=_kind_of(role),
+    )
+    return name
+
+
+def _kind_of(grantee: aws.iam.Role | aws.iam.User | aws.iam.Group) -> str:
+    return (
+        "user"
+        if isinstance(grantee, aws.iam.User)
+        else ("group" if isinstance(grantee, aws.iam.Group) else "role")
+    )
+
+
+def _output_role_name(argument: str, value: Any, account: str, remedy: str) -> str:
+    """The IAM name of the role an Output names once it is known: a role name, or the ARN of a
+    role of the deploying ``account`` (another account's is refused with ``remedy``)."""
+    ref = validation.role_reference(argument, value)
+    foreign_role(argument, ref, account, remedy)
+    return validation.role_name_from_reference(ref)
+
+
+def _user_or_group_name(argument: str, arn: str, name: str, account: str, remedy: str) -> str:
+    _same_account(
+        argument, arn, arn, account, remedy=remedy, kind=validation.user_or_group_kind(arn) or ""
+    )
     return name
 
 
@@ -214,7 +284,7 @@ def check_grant_names(component: str, roles: Sequence[RoleRef], argument: str) -
 
 def resource_name(
     prefix: str,
-    role: RoleRef,
+    role: RoleRef | aws.iam.User | aws.iam.Group,
     rule: physical_names.NameRule | None = None,
     argument: str = "role",
 ) -> tuple[str, str]:
@@ -264,8 +334,95 @@ def attach_policy(
     )
 
 
+def output_label(rank: int) -> str:
+    """The label of the ``rank``-th role given as an Output (its name is not known yet).
+    'output_<n>' meets no other label: an unchanged one has no '_', a hashed one ends with '_'
+    and 8 hex digits."""
+    return f"output_{rank}"
+
+
+@dataclass(frozen=True)
+class _Grantee:
+    """One grantee of grant_read, resolved: what kind of identity gets the inline policy, who
+    it is (to grant each once), its resource name's label, and its IAM name once checked."""
+
+    kind: str
+    identity: str
+    label_of: RoleRef | aws.iam.User | aws.iam.Group
+    shown: str
+    name: Callable[[pulumi.Output[str] | None, str, str], pulumi.Input[str]]
+    """(deploying account, where, remedy) -> the IAM name, an Output failing for another
+    account's identity."""
+    label: str | None = None
+    """The label as it is (no sanitising, no hash): an Output's."""
+
+
+def _resolve(argument: str, grantee: Any, outputs: int) -> _Grantee:
+    """``grantee`` checked and resolved; ``outputs``: how many Outputs were granted before
+    (an Output's label is its rank, the only stable thing known of it before deployment)."""
+    if isinstance(grantee, pulumi.Output):
+        label = output_label(outputs + 1)
+        return _Grantee(
+            "role",
+            f"output:{id(grantee)}",
+            label,
+            "<Output>",
+            lambda account, where, remedy: local_role_name(
+                argument, grantee, account, where, remedy
+            ),
+            label,
+        )
+    if isinstance(grantee, aws.iam.User | aws.iam.Group):
+        kind = _kind_of(grantee)
+
+        def resource_name(
+            account: pulumi.Output[str] | None, where: str, remedy: str
+        ) -> pulumi.Input[str]:
+            if account is None:
+                return grantee.name
+            return pulumi.Output.all(grantee.arn, grantee.name, account).apply(
+                lambda parts: _located(
+                    where, partial(_checked_resource, remedy=remedy), argument, grantee, *parts
+                )
+            )
+
+        identity = f"{kind}-resource:{grantee.pulumi_resource_name}"
+        return _Grantee(kind, identity, grantee, _shown(grantee), resource_name)
+    arn_kind = validation.user_or_group_kind(grantee)
+    if arn_kind is not None:
+        arn = validation.user_or_group_arn(argument, grantee)
+        iam_name = validation.role_name_from_reference(arn)
+
+        def arn_name(
+            account: pulumi.Output[str] | None, where: str, remedy: str
+        ) -> pulumi.Input[str]:
+            if account is None:
+                return iam_name
+            return account.apply(
+                lambda known: _located(
+                    where, _user_or_group_name, argument, arn, iam_name, known, remedy
+                )
+            )
+
+        # IAM user and group names are unique regardless of case, like role names.
+        return _Grantee(arn_kind, f"{arn_kind}:{iam_name.lower()}", arn, arn, arn_name)
+    role = check_role(argument, grantee)
+    return _Grantee(
+        "role",
+        role_identity(role),
+        role,
+        _shown(role),
+        lambda account, where, remedy: local_role_name(argument, role, account, where, remedy),
+    )
+
+
+#: The resource name's infix of each kind of grantee: '<component>-read-<label>' for a role (as
+#: always), '-read-user-<label>' and '-read-group-<label>' for the others.
+_INFIX = {"role": "read-", "user": "read-user-", "group": "read-group-"}
+
+
 class Grants:
-    """The read grants of one component: each role once, each under its own resource name."""
+    """The read grants of one component: each grantee once, each under its own resource name."""
 
     def __init__(
         self,
@@ -277,7 +434,7 @@ class Grants:
         readers: Sequence[RoleRef] = (),
         foreign_remedy: str = UNSUPPORTED,
     ) -> None:
-        """``account``: the deploying account, which every role must be in; ``readers``: the
+        """``account``: the deploying account, which every grantee must be in; ``readers``: the
         roles given in the arguments, whose names no alias may claim; ``foreign_remedy``: what
         the refusal of another account's role says to do instead."""
         self.parent = parent
@@ -285,42 +442,68 @@ class Grants:
         self.what = what
         self.account = account
         self.foreign_remedy = foreign_remedy
-        self._identities: set[str] = set()
+        self._granted: dict[str, Grant] = {}
         self._names: set[str] = set()
+        #: The Outputs granted, kept so that their ids (their identities) stay theirs.
+        self._outputs: list[pulumi.Output[str]] = []
         prefix = f"{parent.pulumi_resource_name}-read-"
         #: Resource names grants take or will take (the readers given in the arguments).
         self._taken: set[str] = {f"{prefix}{role_label(role)}" for role in readers}
 
     def grant(
-        self, role: Any, policy: Callable[[], dict[str, Any]], argument: str = "role"
-    ) -> aws.iam.RolePolicy:
-        """Check ``role``, refuse a second grant to the same role, and attach ``policy()`` as
-        ``<component>-read-<label>`` (what each component's grant_read does)."""
+        self, grantee: Any, policy: Callable[[], dict[str, Any]], argument: str = "role"
+    ) -> Grant:
+        """Check ``grantee`` and attach ``policy()`` to it as ``<component>-read-<label>`` (what
+        each component's grant_read does). A grantee granted before gets nothing new: its grant
+        is returned (a role named by name and by ARN is the same role; an Output is itself)."""
+        component = self.parent.pulumi_resource_name
         try:
-            role = check_role(argument, role)
-            identity = role_identity(role)
-            if identity in self._identities:
-                raise validation.fail(
-                    argument, _shown(role), f"already has read access to this {self.what}"
+            resolved = _resolve(argument, grantee, len(self._outputs))
+            if resolved.identity in self._granted:
+                return self._granted[resolved.identity]
+            prefix = f"{component}-{_INFIX[resolved.kind]}"
+            if resolved.label is None:
+                name, legacy = resource_name(
+                    prefix, resolved.label_of, physical_names.IAM_POLICY, argument
                 )
-            name, legacy = grant_name(self.parent.pulumi_resource_name, role, argument)
+            else:
+                name = legacy = f"{prefix}{resolved.label}"
+                rule = physical_names.IAM_POLICY
+                if len(name) + physical_names.AUTONAME_SUFFIX > rule.max_length:
+                    raise validation.fail(
+                        argument,
+                        resolved.shown,
+                        f"makes the {rule.kind} '{name}' plus Pulumi's "
+                        f"{physical_names.AUTONAME_SUFFIX}-character suffix longer than "
+                        f"{rule.max_length}: shorten the component name",
+                    )
+            physical_names.check_characters(
+                component, name[len(component) :], physical_names.IAM_POLICY
+            )
             if name in self._names:
                 raise validation.fail(
                     argument,
-                    _shown(role),
+                    resolved.shown,
                     f"would get the resource name '{name}' of another grant of this {self.what}; "
-                    "rename the aws.iam.Role resource",
+                    "rename the aws.iam resource",
                 )
         except InvalidArgumentError as error:
             raise error.located(self.where) from None
-        self._identities.add(identity)
+        if isinstance(grantee, pulumi.Output):
+            self._outputs.append(grantee)
         self._names.add(name)
-        aliases = aliases_for(name, legacy, self._taken | self._names)
-        self._taken.add(legacy)
-        return attach_policy(
-            name,
-            local_role_name(argument, role, self.account, self.where, self.foreign_remedy),
-            policy(),
-            self.parent,
-            aliases,
-        )
+        iam_name = resolved.name(self.account, self.where, self.foreign_remedy)
+        opts = pulumi.ResourceOptions(parent=self.parent)
+        attached: Grant
+        if resolved.kind == "user":
+            document = pulumi.Output.json_dumps(policy())
+            attached = aws.iam.UserPolicy(name, user=iam_name, policy=document, opts=opts)
+        elif resolved.kind == "group":
+            document = pulumi.Output.json_dumps(policy())
+            attached = aws.iam.GroupPolicy(name, group=iam_name, policy=document, opts=opts)
+        else:
+            aliases = aliases_for(name, legacy, self._taken | self._names)
+            self._taken.add(legacy)
+            attached = attach_policy(name, iam_name, policy(), self.parent, aliases)
+        self._granted[resolved.identity] = attached
+        return attached

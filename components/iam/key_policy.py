@@ -7,8 +7,8 @@ from typing import Any
 
 import pulumi
 
-from components.iam.arns import account_root_arn
-from components.iam.documents import Statement, document, statement
+from secretkit.components.iam.arns import account_root_arn
+from secretkit.components.iam.documents import Statement, document, statement
 
 #: What key administrators get: manage the key, never use it for cryptography, and nothing that
 #: leads to use. Left out on purpose: kms:PutKeyPolicy (an administrator could write themselves a

@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from components.iam.arns import via_service
+from secretkit.components.iam.arns import via_service
 
 Condition = dict[str, dict[str, Any]]
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.iam.documents import Statement, statement
-from components.iam.kms import SECRETS_MANAGER
+from secretkit.components.iam.documents import Statement, statement
+from secretkit.components.iam.kms import SECRETS_MANAGER
 
 
 @dataclass(frozen=True)

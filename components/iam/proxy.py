@@ -6,9 +6,9 @@ from typing import Any
 
 import pulumi
 
-from components.iam.arns import AccountScope, concat, regional_arn, secret_arn_pattern
-from components.iam.documents import document, statement
-from components.iam.kms import SECRETS_MANAGER
+from secretkit.components.iam.arns import AccountScope, concat, regional_arn, secret_arn_pattern
+from secretkit.components.iam.documents import document, statement
+from secretkit.components.iam.kms import SECRETS_MANAGER
 
 #: GetParameter on this prefix + a secret's name returns the secret's value (WithDecryption).
 PROXY_PREFIX = "/aws/reference/secretsmanager/"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pulumi
 
-from components.iam.documents import document, statement
-from components.iam.kms import SECRETS_MANAGER, SSM
-from components.iam.replicas import SecretLocation, replica_key_statements
+from secretkit.components.iam.documents import document, statement
+from secretkit.components.iam.kms import SECRETS_MANAGER, SSM
+from secretkit.components.iam.replicas import SecretLocation, replica_key_statements
 
 SECRET_READ_ACTIONS = ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
 PARAMETER_READ_ACTIONS = ("ssm:GetParameter", "ssm:GetParameters")

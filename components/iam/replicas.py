@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.iam.documents import Statement, statement
-from components.iam.kms import SECRETS_MANAGER
+from secretkit.components.iam.documents import Statement, statement
+from secretkit.components.iam.kms import SECRETS_MANAGER
 
 #: What Secrets Manager needs, on behalf of whoever writes a new version to the primary, to
 #: re-encrypt the value into a replica region (its documented replication permissions).

@@ -7,12 +7,16 @@ from typing import Any
 
 import pulumi
 
-from components.iam.arns import AccountScope, concat
-from components.iam.documents import Statement, document, statement
-from components.iam.kms import SECRETS_MANAGER, SSM
-from components.iam.master_secret import MasterSecret, master_secret_statements
-from components.iam.replicas import REPLICA_ENCRYPT_ACTIONS, SecretLocation, replica_key_statements
-from components.iam.vpc import VpcScope, eni_statements
+from secretkit.components.iam.arns import AccountScope, concat
+from secretkit.components.iam.documents import Statement, document, statement
+from secretkit.components.iam.kms import SECRETS_MANAGER, SSM
+from secretkit.components.iam.master_secret import MasterSecret, master_secret_statements
+from secretkit.components.iam.replicas import (
+    REPLICA_ENCRYPT_ACTIONS,
+    SecretLocation,
+    replica_key_statements,
+)
+from secretkit.components.iam.vpc import VpcScope, eni_statements
 
 #: The calls the rotation protocol makes on the secret it rotates. No GetRandomPassword: the
 #: handlers generate passwords locally, so nothing needs Resource "*". ListSecretVersionIds

@@ -8,10 +8,10 @@ from typing import Any
 
 import pulumi
 
-from components.iam.arns import AccountScope, secret_arn, secret_arn_pattern
-from components.iam.documents import Statement, document, statement
-from components.iam.kms import SECRETS_MANAGER
-from components.iam.rotation_role import ROTATION_KMS_ACTIONS, ROTATION_SECRET_ACTIONS
+from secretkit.components.iam.arns import AccountScope, secret_arn, secret_arn_pattern
+from secretkit.components.iam.documents import Statement, document, statement
+from secretkit.components.iam.kms import SECRETS_MANAGER
+from secretkit.components.iam.rotation_role import ROTATION_KMS_ACTIONS, ROTATION_SECRET_ACTIONS
 
 #: Secrets Manager's condition key naming the Lambda a secret's rotation is configured with.
 ROTATION_LAMBDA_KEY = "secretsmanager:resource/AllowRotationLambdaArn"

@@ -8,10 +8,10 @@ from typing import Any
 
 import pulumi
 
-from components.iam.documents import Statement, statement
-from components.iam.key_policy import THIS_KEY
-from components.iam.kms import SSM
-from components.iam.reader import parameter_read_policy
+from secretkit.components.iam.documents import Statement, statement
+from secretkit.components.iam.key_policy import THIS_KEY
+from secretkit.components.iam.kms import SSM
+from secretkit.components.iam.reader import parameter_read_policy
 
 
 def shared_parameter_decrypt_statement(

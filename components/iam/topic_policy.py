@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 
-from components.iam.documents import document, statement
+from secretkit.components.iam.documents import document, statement
 
 
 def events_publish_policy(

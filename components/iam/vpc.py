@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.iam.arns import AccountScope, regional_arn
-from components.iam.documents import Statement, statement
+from secretkit.components.iam.arns import AccountScope, regional_arn
+from secretkit.components.iam.documents import Statement, statement
 
 #: Lambda creates and removes the function's network interfaces with the execution role.
 ENI_MANAGE_ACTIONS = (

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import limits
-from components.iam.topic_policy import events_publish_policy
+from secretkit.components import limits
+from secretkit.components.iam.topic_policy import events_publish_policy
 
 #: The detail-type Parameter Store uses for Expiration/ExpirationNotification/NoChangeNotification.
 POLICY_ACTION_DETAIL_TYPE = "Parameter Store Policy Action"

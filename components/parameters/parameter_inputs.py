@@ -8,17 +8,20 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components import parameter_policies, validation
-from components.aws_context import AwsContext
-from components.errors import Redacted
-from components.iam import grants
-from components.input_gate import InputGate
-from components.parameters.parameter_plan import ParameterPlan
-from components.parameters.secure_parameter_args import (
+from secretkit.components import parameter_policies, validation
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.errors import Redacted
+from secretkit.components.iam import grants
+from secretkit.components.input_gate import InputGate
+from secretkit.components.parameters.parameter_plan import ParameterPlan
+from secretkit.components.parameters.secure_parameter_args import (
     SecureParameterSettings,
     rotation_environment_bounds,
 )
-from components.rotation.function_settings import check_environment_later, refuse_secret_values
+from secretkit.components.rotation.function_settings import (
+    check_environment_later,
+    refuse_secret_values,
+)
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,17 @@ from dataclasses import dataclass
 
 import pulumi_aws as aws
 
-from components import physical_names
-from components.iam import grants
-from components.iam.foreign_readers import is_account_id
-from components.key_choice import KeyChoice
-from components.parameters.secure_parameter_args import (
+from secretkit.components import physical_names
+from secretkit.components.iam import grants
+from secretkit.components.iam.foreign_readers import is_account_id
+from secretkit.components.key_choice import KeyChoice
+from secretkit.components.parameters.secure_parameter_args import (
     SecureParameterArgs,
     SecureParameterSettings,
     parse_secure_parameter_args,
 )
-from components.rotation.artifact import HandlerArtifact, rotation_artifact
-from components.strategies import PARAMETER_STORE
+from secretkit.components.rotation.artifact import HandlerArtifact, rotation_artifact
+from secretkit.components.strategies import PARAMETER_STORE
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components import limits
-from components.aws_context import AwsContext
-from components.iam.rotation_role import parameter_rotation_policy
-from components.parameters.parameter_plan import ParameterPlan
-from components.parameters.secure_parameter_args import AWS_MANAGED_SSM_KEY
-from components.rotation.lambda_function import (
+from secretkit.components import limits
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.iam.rotation_role import parameter_rotation_policy
+from secretkit.components.parameters.parameter_plan import ParameterPlan
+from secretkit.components.parameters.secure_parameter_args import AWS_MANAGED_SSM_KEY
+from secretkit.components.rotation.lambda_function import (
     FunctionResources,
     FunctionSite,
     FunctionSpec,

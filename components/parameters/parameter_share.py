@@ -10,22 +10,22 @@ from dataclasses import dataclass, replace
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
-from components.aws_context import AwsContext
-from components.errors import located_at
-from components.iam.arns import concat, parameter_arn
-from components.iam.documents import Statement
-from components.iam.foreign_readers import (
+from secretkit.components import validation
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.errors import located_at
+from secretkit.components.iam.arns import concat, parameter_arn
+from secretkit.components.iam.documents import Statement
+from secretkit.components.iam.foreign_readers import (
     AccountOf,
     ReaderSplit,
     is_account_id,
     principal_text,
     split_readers,
 )
-from components.iam.shared_parameter import shared_parameter_decrypt_statement
-from components.input_gate import InputGate
-from components.key_choice import KeyChoice
-from components.parameters.parameter_plan import ParameterPlan
+from secretkit.components.iam.shared_parameter import shared_parameter_decrypt_statement
+from secretkit.components.input_gate import InputGate
+from secretkit.components.key_choice import KeyChoice
+from secretkit.components.parameters.parameter_plan import ParameterPlan
 
 #: The AWS RAM managed permission for Parameter Store parameters: read only (GetParameter,
 #: GetParameters, DescribeParameters of the shared parameter).

@@ -8,21 +8,21 @@ from typing import Any, Unpack, overload
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names, validation
-from components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from components.aws_context import lookup_aws_context
-from components.component import Component
-from components.errors import located_at
-from components.iam import grants
-from components.iam.proxy import (
+from secretkit.components import physical_names, validation
+from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
+from secretkit.components.aws_context import lookup_aws_context
+from secretkit.components.component import Component
+from secretkit.components.errors import located_at
+from secretkit.components.iam import grants
+from secretkit.components.iam.proxy import (
     ecs_secret_entry,
     proxy_parameter_arn,
     proxy_parameter_path,
     proxy_policy,
 )
-from components.input_gate import InputGate
-from components.kms_key import checked_key_arn
-from components.parameters.proxied_parameter_policy_args import (
+from secretkit.components.input_gate import InputGate
+from secretkit.components.kms_key import checked_key_arn
+from secretkit.components.parameters.proxied_parameter_policy_args import (
     ProxiedParameterPolicyArgs,
     ProxySettings,
     parse_proxy_args,

@@ -8,9 +8,9 @@ from typing import Any, TypedDict
 
 import pulumi
 
-from components import validation
-from components.iam.grants import RoleRef, check_distinct, check_role
-from components.secrets.secret_component import SecretComponent
+from secretkit.components import validation
+from secretkit.components.iam.grants import RoleRef, check_distinct, check_role
+from secretkit.components.secrets.secret_component import SecretComponent
 
 
 class ProxiedParameterPolicyArgs(TypedDict, total=False):

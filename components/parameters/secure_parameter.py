@@ -8,25 +8,25 @@ from typing import Any, Unpack, overload
 import pulumi
 import pulumi_aws as aws
 
-from components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from components.aws_context import AwsContext, known_region, lookup_aws_context
-from components.component import Component
-from components.iam import grants
-from components.iam.reader import parameter_read_policy
-from components.iam.shared_parameter import parameter_reader_identity_policy
-from components.key_choice import choose_key
-from components.parameter_policy_provider import ParameterPolicies
-from components.parameters.notifications import create_notifications
-from components.parameters.parameter_inputs import CheckedInputs, check_inputs
-from components.parameters.parameter_plan import ParameterPlan, plan_secure_parameter
-from components.parameters.parameter_rotation import register_parameter_rotation
-from components.parameters.parameter_share import (
+from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
+from secretkit.components.aws_context import AwsContext, known_region, lookup_aws_context
+from secretkit.components.component import Component
+from secretkit.components.iam import grants
+from secretkit.components.iam.reader import parameter_read_policy
+from secretkit.components.iam.shared_parameter import parameter_reader_identity_policy
+from secretkit.components.key_choice import choose_key
+from secretkit.components.parameter_policy_provider import ParameterPolicies
+from secretkit.components.parameters.notifications import create_notifications
+from secretkit.components.parameters.parameter_inputs import CheckedInputs, check_inputs
+from secretkit.components.parameters.parameter_plan import ParameterPlan, plan_secure_parameter
+from secretkit.components.parameters.parameter_rotation import register_parameter_rotation
+from secretkit.components.parameters.parameter_share import (
     key_statements,
     register_share,
     shared_plan,
     sort_parameter_readers,
 )
-from components.parameters.secure_parameter_args import (
+from secretkit.components.parameters.secure_parameter_args import (
     AWS_MANAGED_SSM_KEY,
     SecureParameterArgs,
 )
@@ -194,15 +194,21 @@ class SecureParameter(Component):
             }
         )
 
-    def grant_read(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
-        """Let ``role`` (name, ARN or aws.iam.Role) read this parameter and nothing else.
+    def grant_read(self, role: grants.GranteeRef) -> grants.Grant:
+        """Let ``role`` of the deploying account read this parameter and nothing else: a role
+        (its name, ARN, aws.iam.Role, or an Output of its name or ARN), or an IAM user or group
+        (the aws.iam.User / aws.iam.Group, or its ARN). Granting it again returns the first
+        grant.
 
         ssm:GetParameter and ssm:GetParameters on this parameter; with a CMK also kms:Decrypt,
         only through SSM in this region and only for this parameter's encryption context.
 
         The role must be in the deploying account: a role ARN, or an aws.iam.Role whose ARN
         names another account, is refused here (a reader in another account is shared the
-        parameter through AWS RAM, registered with the component: give it in readers).
+        parameter through AWS RAM, registered with the component: give it in readers). The
+        tier, the key and the share are chosen when the component is built (a reader in
+        another account needs the Advanced tier and a customer managed key), so a later grant
+        cannot change them.
         """
         read = self._read
         return self._grants.grant(

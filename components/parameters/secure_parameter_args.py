@@ -9,11 +9,11 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
-from components import limits, parameter_policies, validation
-from components.errors import Redacted
-from components.iam.foreign_readers import ReaderRef, parse_readers
-from components.key_args import given_key_arn, key_administrators, parse_policy_editing
-from components.rotation.function_settings import (
+from secretkit.components import limits, parameter_policies, validation
+from secretkit.components.errors import Redacted
+from secretkit.components.iam.foreign_readers import ReaderRef, parse_readers
+from secretkit.components.key_args import given_key_arn, key_administrators, parse_policy_editing
+from secretkit.components.rotation.function_settings import (
     FunctionSettings,
     PasswordPolicyArgs,
     check_environment,

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pulumi
 
-from components import strategies, validation
-from components.rotation.driver_bundle import (
+from secretkit.components import strategies, validation
+from secretkit.components.handlers_package import PACKAGE, handlers_directory
+from secretkit.components.rotation.driver_bundle import (
     DriverMismatch,
     DriverMissing,
     ShippedDistribution,
@@ -22,15 +23,6 @@ from components.rotation.driver_bundle import (
     files_digest,
     shipped_distributions,
 )
-from components.strategies import PACKAGE
-
-
-def handlers_directory() -> Path:
-    """Where rotation_handlers lives, whether this repo is checked out or pip-installed."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"the {PACKAGE} package is not importable; reinstall secretkit")
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ module, the CA bundle, the TLS mode, and the master secret of the alternating-us
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from components import strategies, validation
 from rotation_handlers.database import DEFAULT_TLS_MODE, TLS_MODES
+from secretkit.components import strategies, validation
 
 
 class RotationCode(Protocol):

@@ -20,8 +20,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from components import strategies
-from components.rotation.driver_pins import PINS, DriverPin
+from secretkit.components import strategies
+from secretkit.components.rotation.driver_pins import PINS, DriverPin
 
 #: Distributions every Lambda Python runtime already has: boto3 and its dependencies, including
 #: botocore's python-dateutil (and its six), which pg8000 also requires. Shipping a second copy

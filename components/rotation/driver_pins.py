@@ -1,7 +1,8 @@
 """Driver distributions the rotation artifacts ship: exact versions, file hashes.
 
-Written by `make pins` (components.rotation.driver_bundle.main) from the installed drivers; do not
-edit by hand. Hashes are sha256 in urlsafe base64 without padding, as in a wheel's RECORD.
+Written by `make pins` (secretkit.components.rotation.driver_bundle.main) from the installed
+drivers; do not edit by hand. Hashes are sha256 in urlsafe base64 without padding, as in a
+wheel's RECORD.
 """
 
 from typing import NamedTuple

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pulumi
 
-from components import limits, strategies
-from components.iam.master_secret import MasterSecret
-from components.rotation.artifact import HandlerArtifact, rotation_artifact
-from components.rotation.code_args import RotationCode
-from components.rotation.function_settings import FunctionSettings
 from rotation_handlers.database import CA_BUNDLE_VARIABLE, TLS_MODE_VARIABLE
+from secretkit.components import limits, strategies
+from secretkit.components.iam.master_secret import MasterSecret
+from secretkit.components.rotation.artifact import HandlerArtifact, rotation_artifact
+from secretkit.components.rotation.code_args import RotationCode
+from secretkit.components.rotation.function_settings import FunctionSettings
 
 #: Where the CA bundle lands in the function (Lambda unpacks the artifact in /var/task).
 CA_BUNDLE_NAME = "ca_bundle.pem"

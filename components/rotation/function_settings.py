@@ -11,12 +11,12 @@ from typing import Any, TypedDict
 import pulumi
 from pulumi_aws.lambda_ import Runtime
 
-from components import limits, validation
-from components.errors import Redacted
-from components.iam.vpc import VpcScope
-from components.input_gate import InputGate
 from rotation_handlers.database import TLS_MODE_VARIABLE
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS, DEFAULT_LENGTH
+from secretkit.components import limits, validation
+from secretkit.components.errors import Redacted
+from secretkit.components.iam.vpc import VpcScope
+from secretkit.components.input_gate import InputGate
 
 DEFAULT_RUNTIME = "python3.13"
 DEFAULT_ARCHITECTURE = "arm64"

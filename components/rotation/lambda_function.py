@@ -9,9 +9,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.iam.documents import service_assume_role_policy
-from components.rotation.artifact import HandlerArtifact
-from components.rotation.function_settings import FunctionSettings
+from secretkit.components.iam.documents import service_assume_role_policy
+from secretkit.components.rotation.artifact import HandlerArtifact
+from secretkit.components.rotation.function_settings import FunctionSettings
 
 
 @dataclass(frozen=True)

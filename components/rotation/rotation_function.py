@@ -6,22 +6,22 @@ from typing import Any, Unpack, overload
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names, validation
-from components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from components.aws_context import known_region, lookup_aws_context
-from components.component import Component
-from components.iam.documents import Statement, document
-from components.iam.rotation_role import function_statements
-from components.iam.shared_function import (
+from secretkit.components import physical_names, validation
+from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
+from secretkit.components.aws_context import known_region, lookup_aws_context
+from secretkit.components.component import Component
+from secretkit.components.iam.documents import Statement, document
+from secretkit.components.iam.rotation_role import function_statements
+from secretkit.components.iam.shared_function import (
     member_key_statement,
     member_resource_policy,
     member_statement,
 )
-from components.input_gate import InputGate
-from components.key_choice import KeyChoice, choose_key
-from components.rotation.artifact import HandlerArtifact
-from components.rotation.code_args import check_master_region
-from components.rotation.function_code import (
+from secretkit.components.input_gate import InputGate
+from secretkit.components.key_choice import KeyChoice, choose_key
+from secretkit.components.rotation.artifact import HandlerArtifact
+from secretkit.components.rotation.code_args import check_master_region
+from secretkit.components.rotation.function_code import (
     code_environment,
     code_environment_bounds,
     function_warnings,
@@ -29,15 +29,18 @@ from components.rotation.function_code import (
     strategy_artifact,
     tls_warnings,
 )
-from components.rotation.function_settings import check_environment_later, refuse_secret_values
-from components.rotation.lambda_function import (
+from secretkit.components.rotation.function_settings import (
+    check_environment_later,
+    refuse_secret_values,
+)
+from secretkit.components.rotation.lambda_function import (
     FunctionSite,
     FunctionSpec,
     Invoker,
     create_rotation_function,
     register_log_group,
 )
-from components.rotation.rotation_function_args import (
+from secretkit.components.rotation.rotation_function_args import (
     RotationFunctionArgs,
     SharedFunctionSettings,
     parse_rotation_function_args,

@@ -6,11 +6,11 @@ from typing import Any, Required
 
 import pulumi
 
-from components import validation
-from components.key_args import POLICY_EDITING, given_or_created_key, parse_policy_editing
-from components.rotation.code_args import parse_code, parse_master, parse_tls
-from components.rotation.function_code import code_environment_bounds
-from components.rotation.function_settings import (
+from secretkit.components import validation
+from secretkit.components.key_args import POLICY_EDITING, given_or_created_key, parse_policy_editing
+from secretkit.components.rotation.code_args import parse_code, parse_master, parse_tls
+from secretkit.components.rotation.function_code import code_environment_bounds
+from secretkit.components.rotation.function_settings import (
     FUNCTION_ARGUMENTS,
     FunctionArgs,
     FunctionSettings,

@@ -9,21 +9,21 @@ from typing import Any, Unpack, overload
 import pulumi
 import pulumi_aws as aws
 
-from components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from components.aws_context import AwsContext, known_region, lookup_aws_context
-from components.iam.arns import AccountScope
-from components.iam.foreign_readers import ReaderSplit
-from components.input_gate import InputGate
-from components.key_choice import KeyChoice, choose_key
-from components.kms_key import KEY_DELETION_WINDOW_DAYS, key_policy_json
-from components.secrets.replicated_secret_args import (
+from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
+from secretkit.components.aws_context import AwsContext, known_region, lookup_aws_context
+from secretkit.components.iam.arns import AccountScope
+from secretkit.components.iam.foreign_readers import ReaderSplit
+from secretkit.components.input_gate import InputGate
+from secretkit.components.key_choice import KeyChoice, choose_key
+from secretkit.components.kms_key import KEY_DELETION_WINDOW_DAYS, ExtraStatements, key_policy_json
+from secretkit.components.secrets.replicated_secret_args import (
     CrossRegionReplicatedSecretArgs,
     ReplicatedSecretSettings,
     check_replica_key,
     check_replica_region,
     parse_replicated_secret_args,
 )
-from components.secrets.secret_component import (
+from secretkit.components.secrets.secret_component import (
     SecretComponent,
     foreign_key_statements,
     open_gate,
@@ -33,7 +33,7 @@ from components.secrets.secret_component import (
     register_secret,
     sort_readers,
 )
-from components.secrets.secret_plan import ReplicaPlan, SecretPlan, plan_secret
+from secretkit.components.secrets.secret_plan import ReplicaPlan, SecretPlan, plan_secret
 
 TYPE_TOKEN = "secretkit:index:CrossRegionReplicatedSecret"
 
@@ -219,7 +219,7 @@ def register_replica_keys(
     keys = ReplicaKeys({}, {})
     for region in replication.regions:
         scope = AccountScope(context.partition, region, context.account_id)
-        extra = foreign_key_statements(*readers, scope) if readers else []
+        extra: ExtraStatements = foreign_key_statements(*readers, scope) if readers else []
         choice = replace(key, given=replication.given_keys.get(region))
         encrypts = (
             f"the {region} replica of Secrets Manager secret {replication.secret.secret_name}"

@@ -8,8 +8,8 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
-from components import validation
-from components.secrets.rotating_secret_args import (
+from secretkit.components import validation
+from secretkit.components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     RotationArgs,
     SecretArgs,

@@ -10,9 +10,9 @@ from typing import Any
 
 import pulumi
 
-from components import limits, validation
-from components.errors import located_at
-from components.iam.documents import Statement, document
+from secretkit.components import limits, validation
+from secretkit.components.errors import located_at
+from secretkit.components.iam.documents import Statement, document
 
 ARGUMENT = "resource_policy_statements"
 #: PutResourcePolicy's ResourcePolicy is 1 to 20,480 characters (Secrets Manager API reference).

@@ -6,10 +6,13 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from components.aws_context import known_region, lookup_aws_context
-from components.secrets.rotating_secret_args import RotatingSecretArgs, parse_rotating_secret_args
-from components.secrets.secret_component import (
+from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
+from secretkit.components.aws_context import known_region, lookup_aws_context
+from secretkit.components.secrets.rotating_secret_args import (
+    RotatingSecretArgs,
+    parse_rotating_secret_args,
+)
+from secretkit.components.secrets.secret_component import (
     SecretComponent,
     open_gate,
     owns_resource_policy,
@@ -18,7 +21,7 @@ from components.secrets.secret_component import (
     register_secret,
     sort_readers,
 )
-from components.secrets.secret_plan import plan_secret
+from secretkit.components.secrets.secret_plan import plan_secret
 
 TYPE_TOKEN = "secretkit:index:RotatingSecret"
 

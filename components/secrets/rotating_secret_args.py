@@ -9,30 +9,35 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
-from components import limits, validation
-from components.errors import Redacted
-from components.iam.documents import Statement
-from components.iam.foreign_readers import (
+from secretkit.components import limits, validation
+from secretkit.components.errors import Redacted
+from secretkit.components.iam.documents import Statement
+from secretkit.components.iam.foreign_readers import (
     ReaderOrganization,
     ReaderRef,
     parse_reader_organization,
     parse_readers,
 )
-from components.key_args import given_or_created_key, parse_policy_editing
-from components.rotation.code_args import check_master_region, parse_code, parse_master, parse_tls
-from components.rotation.function_code import code_environment_bounds
-from components.rotation.function_settings import (
+from secretkit.components.key_args import given_or_created_key, parse_policy_editing
+from secretkit.components.rotation.code_args import (
+    check_master_region,
+    parse_code,
+    parse_master,
+    parse_tls,
+)
+from secretkit.components.rotation.function_code import code_environment_bounds
+from secretkit.components.rotation.function_settings import (
     FunctionArgs,
     FunctionSettings,
     check_environment,
     parse_function_settings,
 )
-from components.rotation.rotation_function_args import (
+from secretkit.components.rotation.rotation_function_args import (
     FUNCTION_OWNED_ARGUMENTS,
     FUNCTION_OWNED_ROTATION_KEYS,
     SharedFunctionSettings,
 )
-from components.secrets import resource_policy
+from secretkit.components.secrets import resource_policy
 
 DEFAULT_RECOVERY_WINDOW_DAYS = 30
 

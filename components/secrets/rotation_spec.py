@@ -7,19 +7,19 @@ from collections.abc import Sequence
 
 import pulumi
 
-from components.aws_context import AwsContext
-from components.iam.replicas import SecretLocation
-from components.iam.rotation_role import rotation_role_policy
-from components.rotation.artifact import HandlerArtifact
-from components.rotation.function_code import (
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.iam.replicas import SecretLocation
+from secretkit.components.iam.rotation_role import rotation_role_policy
+from secretkit.components.rotation.artifact import HandlerArtifact
+from secretkit.components.rotation.function_code import (
     code_environment,
     function_warnings,
     master_secret,
     strategy_artifact,
     tls_warnings,
 )
-from components.rotation.lambda_function import FunctionSpec, Invoker
-from components.secrets.rotating_secret_args import RotatingSecretSettings
+from secretkit.components.rotation.lambda_function import FunctionSpec, Invoker
+from secretkit.components.secrets.rotating_secret_args import RotatingSecretSettings
 
 
 def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifact:

@@ -9,53 +9,71 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import validation
-from components.aws_context import AwsContext
-from components.component import Component
-from components.errors import InvalidArgumentError, located_at
-from components.iam import grants
-from components.iam.arns import AccountScope, secret_arn_pattern
-from components.iam.cross_account import (
+from rotation_handlers.password_generator import generate_password
+from rotation_handlers.protocol import STRATEGY_TAG
+from secretkit.components import program_body, validation
+from secretkit.components.aws_context import AwsContext
+from secretkit.components.component import Component
+from secretkit.components.errors import InvalidArgumentError, located_at
+from secretkit.components.iam import grants
+from secretkit.components.iam.arns import AccountScope, secret_arn_pattern
+from secretkit.components.iam.cross_account import (
     foreign_decrypt_statement,
     foreign_read_statement,
     organization_decrypt_statement,
     organization_read_statement,
     reader_identity_policy,
 )
-from components.iam.documents import Statement
-from components.iam.foreign_readers import (
+from secretkit.components.iam.documents import Statement
+from secretkit.components.iam.foreign_readers import (
     AccountOf,
     ReaderSplit,
     principal_of,
     principal_text,
+    shown,
     split_readers,
 )
-from components.iam.reader import secret_read_policy
-from components.iam.replicas import SecretLocation
-from components.input_gate import InputGate
-from components.key_choice import ChosenKey, choose_key
-from components.rotation.function_code import code_environment_bounds
-from components.rotation.function_settings import check_environment_later, refuse_secret_values
-from components.rotation.lambda_function import (
+from secretkit.components.iam.late_readers import LateReaders
+from secretkit.components.iam.reader import secret_read_policy
+from secretkit.components.iam.replicas import SecretLocation
+from secretkit.components.input_gate import InputGate
+from secretkit.components.key_choice import ChosenKey, choose_key
+from secretkit.components.rotation.function_code import code_environment_bounds
+from secretkit.components.rotation.function_settings import (
+    check_environment_later,
+    refuse_secret_values,
+)
+from secretkit.components.rotation.lambda_function import (
     FunctionResources,
     FunctionSite,
     create_rotation_function,
     register_log_group,
 )
-from components.secrets.resource_policy import merged_policy
-from components.secrets.rotating_secret_args import (
+from secretkit.components.secrets.resource_policy import merged_policy
+from secretkit.components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     check_region,
     depends_on_region,
 )
-from components.secrets.rotation_spec import (
+from secretkit.components.secrets.rotation_spec import (
     rotation_warnings,
     secret_rotation_spec,
 )
-from components.secrets.secret_plan import ReplicaPlan, SecretPlan
-from components.strategies import CUSTOM_TAG_PREFIX
-from rotation_handlers.password_generator import generate_password
-from rotation_handlers.protocol import STRATEGY_TAG
+from secretkit.components.secrets.secret_plan import ReplicaPlan, SecretPlan
+from secretkit.components.strategies import CUSTOM_TAG_PREFIX
+
+#: What to do when grant_read cannot add a reader in another account to the documents.
+LATE_GRANT_REMEDY = "give it in readers, or call grant_read in the code that built the component"
+#: What an Output given to grant_read that names another account's role should have been.
+FOREIGN_GRANT_REMEDY = (
+    "an Output is granted as a role of the deploying account; a reader in another account is "
+    "named in the secret's resource policy and key policy: give its ARN as a string, or the "
+    "aws.iam.Role, to grant_read or readers (secretkit will not grant the role of the same "
+    "name in this account instead)"
+)
+#: What a secret's grant_read returns: the inline policy, or the resource policy naming the
+#: reader in another account.
+SecretGrant = grants.Grant | aws.secretsmanager.SecretPolicy
 
 
 @dataclass(frozen=True)
@@ -124,51 +142,103 @@ class SecretComponent(Component):
             self.rotation = rotation.schedule
         self._read = ReadAccess(secret.secret.arn, key.arn, context.region, secret.replicas)
         self._grants = grants.Grants(
-            self, plan.where, "secret", account=context.account_id, readers=readers.local
+            self,
+            plan.where,
+            "secret",
+            account=context.account_id,
+            readers=readers.local,
+            foreign_remedy=FOREIGN_GRANT_REMEDY,
         )
         self._accounts = readers.accounts or AccountOf(self)
+        self._plan, self._secret, self._readers = plan, secret, readers
         for reader in readers.local:
             self._grant_local(reader)
-        statements = resource_policy_statements(plan, secret, readers)
-        if statements:
-            self.resource_policy = aws.secretsmanager.SecretPolicy(
-                f"{self.pulumi_resource_name}-policy",
-                secret_arn=secret.secret.arn,
-                policy=merged_policy(plan.where, statements),
-                block_public_policy=True,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
+        self.resource_policy: aws.secretsmanager.SecretPolicy | None = None
+        if resource_policy_statements(plan, secret, readers):
+            self._register_resource_policy()
 
-    def grant_read(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
-        """Let ``role`` (name, ARN or aws.iam.Role) of the deploying account read this secret
-        and nothing else.
+    def _register_resource_policy(self) -> aws.secretsmanager.SecretPolicy:
+        """The secret's resource policy, built once the program code that built the component
+        has returned (with the readers grant_read added meanwhile)."""
+        plan, secret, readers = self._plan, self._secret, self._readers
+        self.resource_policy = aws.secretsmanager.SecretPolicy(
+            f"{self.pulumi_resource_name}-policy",
+            secret_arn=secret.secret.arn,
+            policy=readers.late.document(
+                lambda late: merged_policy(
+                    plan.where, resource_policy_statements(plan, secret, readers, late)
+                )
+            ),
+            block_public_policy=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return self.resource_policy
 
-        GetSecretValue and DescribeSecret on the secret (and its replicas); kms:Decrypt on the
-        key of each region, only through Secrets Manager in that region and only for that
-        region's copy of the secret (its encryption context).
+    def grant_read(self, role: grants.GranteeRef) -> SecretGrant:
+        """Let ``role`` read this secret and nothing else. Granting it again returns the first
+        grant.
 
-        A reader in another account (its role ARN, account id, an aws.iam.Role of another
-        account's provider, or an Output) is refused here: its grant changes the secret's
-        resource policy and the key policy, registered with the component; give it in
-        ``readers``.
+        A role, user or group of the deploying account (a role's name, ARN, aws.iam.Role, or an
+        Output of its name or ARN; an aws.iam.User or aws.iam.Group, or its ARN) gets an inline
+        policy, returned: GetSecretValue and DescribeSecret on the secret (and its replicas);
+        kms:Decrypt on the key of each region, only through Secrets Manager in that region and
+        only for that region's copy of the secret (its encryption context). Named
+        ``<name>-read-<role>``, ``-read-user-<user>``, ``-read-group-<group>``, or
+        ``-read-output_<n>`` for the n-th Output granted.
+
+        A reader in another account (a role or user ARN or an account id of another account,
+        an aws.iam.Role of another account's provider) is named, as a ``readers`` entry is, in
+        the secret's resource policy and in the policy of each key the component created; the
+        SecretPolicy is returned (registered now if the component had none). Those documents
+        are built once the program code that built the component has returned, so call
+        grant_read there: a call after that (inside an ``apply``, after an ``await`` in
+        ``pulumi.run``) is refused, as is one for a key the component did not create (the
+        message prints the statement the key's owner must add). An Output is always taken for
+        a role of the deploying account.
         """
         try:
-            foreign = not isinstance(role, str | aws.iam.Role) or (
-                principal_of("role", role, self._accounts, "<partition>") is not None
-            )
-            if foreign:
-                raise validation.fail(
-                    "role",
-                    role if isinstance(role, str) else repr(role),
-                    "is a reader in another account (or an Output): its grant is part of the "
-                    "secret's resource policy and the key policy, registered with the "
-                    "component; give it in readers",
-                )
+            if isinstance(role, str | aws.iam.Role):
+                principal = principal_of("role", role, self._accounts, self.context.partition)
+                if principal is not None:
+                    return self._grant_foreign(role, principal)
         except InvalidArgumentError as error:
             raise error.located(self._grants.where) from None
         return self._grant_local(role)
 
-    def _grant_local(self, role: grants.RoleRef) -> aws.iam.RolePolicy:
+    def _grant_foreign(
+        self, role: str | aws.iam.Role, principal: pulumi.Input[str]
+    ) -> aws.secretsmanager.SecretPolicy:
+        plan, readers = self._plan, self._readers
+        late = readers.late
+        given = shown(role)
+        if given in readers.shown or given in late.shown:
+            assert self.resource_policy is not None
+            return self.resource_policy
+        value = role if isinstance(role, str) else given
+        if late.built:
+            raise validation.fail(
+                "role",
+                value,
+                "is a reader in another account, granted after the secret's resource policy "
+                "and key policy were built (once the program code that built the component "
+                f"returned): {LATE_GRANT_REMEDY}",
+            )
+        if readers.given_keys and not plan.settings.key_policy_allows_foreign_readers:
+            # The key's statement must name every reader in another account, this one included.
+            everyone = [*readers.shown, *late.shown, given]
+            raise given_key_refusal(plan, readers, "role", value, everyone)
+        if self.resource_policy is None and plan.shared is not None:
+            # The member's resource policy is an input of the secret, registered already.
+            raise validation.fail(
+                "role",
+                value,
+                "is a reader in another account, but this member of a shared RotationFunction "
+                f"set its resource policy on the secret when it was built: {LATE_GRANT_REMEDY}",
+            )
+        late.add(principal, given)
+        return self.resource_policy or self._register_resource_policy()
+
+    def _grant_local(self, role: grants.GranteeRef) -> grants.Grant:
         read = self._read
         return self._grants.grant(
             role,
@@ -185,20 +255,25 @@ class SecretComponent(Component):
 
 
 def resource_policy_statements(
-    plan: SecretPlan, secret: RegisteredSecret, readers: ReaderSplit
+    plan: SecretPlan,
+    secret: RegisteredSecret,
+    readers: ReaderSplit,
+    late: Sequence[pulumi.Input[str]] = (),
 ) -> list[Statement]:
     """What the secret's own resource policy holds, when it holds more than a shared function's
-    grant alone: that grant, the foreign readers' statement, the user's statements. Empty
-    otherwise (nothing new is registered)."""
+    grant alone: that grant, the foreign readers' statement (those of the arguments, then
+    ``late``, those grant_read added), the user's statements. Empty otherwise (nothing new is
+    registered)."""
     settings = plan.settings
-    if not owns_resource_policy(plan, readers):
+    if not late and not owns_resource_policy(plan, readers):
         return []
     statements: list[Statement] = []
     if plan.shared is not None:
         statements.append(plan.shared.member_statement(settings.secret_name))
     arns = [secret.secret.arn, *(r.secret_arn for r in secret.replicas)]
-    if readers.foreign:
-        statements.append(foreign_read_statement(readers.foreign, arns))
+    principals = [*readers.foreign, *late]
+    if principals:
+        statements.append(foreign_read_statement(principals, arns))
     organization = settings.reader_organization
     if organization is not None:
         statements.append(
@@ -239,52 +314,67 @@ def sort_readers(
         lambda: split_readers("readers", settings.readers, accounts, context.partition, plan.where),
     )
     split.accounts = accounts
-    if not has_foreign_readers(plan, split) or settings.key_policy_allows_foreign_readers:
-        return split
+    split.late = LateReaders(program_body.program_frame())
     given = list(given_keys)
     if plan.shared is not None:
         given.insert(0, ("rotation.function", region))
     elif plan.key.given is not None:
         given.insert(0, ("kms_key_arn", region))
+    split.given_keys = given
+    if not has_foreign_readers(plan, split) or settings.key_policy_allows_foreign_readers:
+        return split
     if given:
-        argument, key_region = given[0]
         organization = settings.reader_organization
         argument_name, value = (
             ("readers", split.shown)
             if split.foreign or organization is None
             else ("reader_organization_id", organization.organization_id)
         )
-        raise validation.fail(
-            argument_name,
-            value,
-            f"names readers in other accounts, but the key of {argument} was not created by "
-            "this component, so it cannot add their Decrypt grant. Ask the key's owner to add "
-            f"to its key policy:\n{foreign_key_statement_text(plan, split, key_region)}\n"
-            "then set key_policy_allows_foreign_readers=True (or let the component create the "
-            "key)",
-        ).located(plan.where)
+        raise given_key_refusal(plan, split, argument_name, value, split.shown)
     return split
 
 
-def foreign_key_statement_text(plan: SecretPlan, split: ReaderSplit, region: str | None) -> str:
+def given_key_refusal(
+    plan: SecretPlan, split: ReaderSplit, argument: str, value: object, shown: Sequence[str]
+) -> InvalidArgumentError:
+    """The refusal of readers in other accounts (``shown``) when a key was not created by the
+    component: the statement its owner must add, and key_policy_allows_foreign_readers."""
+    key_argument, key_region = split.given_keys[0]
+    return validation.fail(
+        argument,
+        value,
+        f"names readers in other accounts, but the key of {key_argument} was not created by "
+        "this component, so it cannot add their Decrypt grant. Ask the key's owner to add "
+        f"to its key policy:\n{foreign_key_statement_text(plan, shown, key_region)}\n"
+        "then set key_policy_allows_foreign_readers=True (or let the component create the "
+        "key)",
+    ).located(plan.where)
+
+
+def foreign_key_statement_text(plan: SecretPlan, shown: Sequence[str], region: str | None) -> str:
     """The key policy statement a given key needs for the foreign readers, as JSON text."""
     where = region or "<region>"
     pattern = (
         f"arn:<partition>:secretsmanager:{where}:<account>:secret:"
         f"{plan.settings.secret_name}-??????"
     )
-    principals = [principal_text(reader) for reader in split.shown]
+    principals = [principal_text(reader) for reader in shown]
     statements = key_statements(plan, principals, pattern, where)
     return "\n".join(json.dumps(statement, indent=2) for statement in statements)
 
 
 def foreign_key_statements(
     plan: SecretPlan, readers: ReaderSplit, scope: AccountScope
-) -> list[Statement]:
+) -> pulumi.Output[list[Statement]]:
     """The statements a key the component creates in ``scope``'s region holds for the readers
-    in other accounts and the reader organization (none without them)."""
+    in other accounts (those of the arguments, then those grant_read adds while the program
+    code that built the component runs) and the reader organization (none without them)."""
     pattern = secret_arn_pattern(scope, plan.settings.secret_name)
-    return key_statements(plan, readers.foreign, pattern, scope.region)
+    return readers.late.document(
+        lambda late: pulumi.Output.from_input(
+            key_statements(plan, [*readers.foreign, *late], pattern, scope.region)
+        )
+    )
 
 
 def key_statements(

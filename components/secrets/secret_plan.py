@@ -8,14 +8,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import physical_names
-from components.iam import grants
-from components.iam.foreign_readers import is_account_id
-from components.key_choice import KeyChoice
-from components.rotation.artifact import HandlerArtifact
-from components.rotation.rotation_function import RotationFunction
-from components.secrets.rotating_secret_args import RotatingSecretSettings
-from components.secrets.rotation_spec import secret_rotation_artifact
+from secretkit.components import physical_names
+from secretkit.components.iam import grants
+from secretkit.components.iam.foreign_readers import is_account_id
+from secretkit.components.key_choice import KeyChoice
+from secretkit.components.rotation.artifact import HandlerArtifact
+from secretkit.components.rotation.rotation_function import RotationFunction
+from secretkit.components.secrets.rotating_secret_args import RotatingSecretSettings
+from secretkit.components.secrets.rotation_spec import secret_rotation_artifact
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from typing import Any
 from moto.kms import models as kms_models
 from moto.secretsmanager import models as sm_models
 
-from components.iam.shared_function import ROTATION_LAMBDA_KEY
+from secretkit.components.iam.shared_function import ROTATION_LAMBDA_KEY
 from secretkit.embedded.iam_evaluation import Request, is_allowed_across_accounts
 
 #: What moto records as a secret's key when none was given: the AWS managed key.

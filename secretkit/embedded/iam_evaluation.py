@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.iam.least_privilege import iam_pattern
+from secretkit.components.iam.least_privilege import iam_pattern
 
 #: Condition operators evaluated here (each also with the IfExists suffix), besides Null.
 _STRING_OPERATORS = {

@@ -196,5 +196,32 @@ def run(program: Callable[[], object]) -> Any:
     # As pulumi.runtime.test does: forget RPCs an earlier, failed program left outstanding.
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()
-    _sync_await(run_pulumi_func(body))
+    try:
+        _sync_await(run_pulumi_func(body))
+    except BaseException:
+        _settle_leftovers()
+        raise
     return result[0] if result else None
+
+
+#: How long a failed program's outstanding registrations may take to settle.
+SETTLE_SECONDS = 10.0
+
+
+def _settle_leftovers() -> None:
+    """Let the registrations a failed program left outstanding finish (their errors are that
+    program's, already raised), so that a next program run on the same loop does not report
+    them as its own (a registration waiting on a deferred document, such as the key policy that
+    waits for the program code to return, can outlive the first error)."""
+    manager = pulumi_settings.SETTINGS.rpc_manager
+
+    async def settle() -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_SECONDS
+        while manager.rpcs and loop.time() < deadline:
+            pending = list(manager.rpcs)
+            manager.rpcs.clear()
+            await asyncio.wait(pending, timeout=max(0.0, deadline - loop.time()))
+
+    _sync_await(settle())
+    manager.clear()

@@ -37,8 +37,8 @@ from moto.secretsmanager import models
 from moto.secretsmanager import models as sm_models
 from moto.secretsmanager.exceptions import ResourceExistsException
 
-from components.iam.least_privilege import iam_pattern
-from components.iam.shared_function import ROTATION_LAMBDA_KEY
+from secretkit.components.iam.least_privilege import iam_pattern
+from secretkit.components.iam.shared_function import ROTATION_LAMBDA_KEY
 from secretkit.embedded.cross_account import foreign_call_allowed, owner_backend, owner_of
 from secretkit.embedded.iam_evaluation import Request, is_allowed
 from secretkit.embedded.shared_parameters import (

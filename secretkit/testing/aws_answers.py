@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from pulumi.runtime import rpc
 
-from components.invoke_answers import CALLER_IDENTITY, GET_PARTITION, GET_REGION
+from secretkit.components.invoke_answers import CALLER_IDENTITY, GET_PARTITION, GET_REGION
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -195,6 +195,23 @@ def _event_rule(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dic
     return rule, {**inputs, "name": rule, "arn": arn(m, "events", f"rule/{rule}")}
 
 
+def _user_or_group(kind: str) -> StateHandler:
+    """An IAM user or group: its name and ARN (path included), as AWS returns them."""
+
+    def handler(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        identity = autoname(name, inputs)
+        path = unwrap(inputs.get("path")) or "/"
+        identity_arn = arn(m, "iam", f"{kind}{path}{identity}", region=False)
+        return identity, {
+            **inputs,
+            "name": identity,
+            "arn": identity_arn,
+            "uniqueId": "AIDAEXAMPLE",
+        }
+
+    return handler
+
+
 def _iam_policy(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     policy_name = autoname(name, inputs)
     path = unwrap(inputs.get("path")) or "/"
@@ -216,6 +233,8 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
     "aws:iam/role:Role": _role,
     "aws:iam/rolePolicy:RolePolicy": _role_policy,
+    "aws:iam/user:User": _user_or_group("user"),
+    "aws:iam/group:Group": _user_or_group("group"),
     "aws:iam/policy:Policy": _iam_policy,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:lambda/function:Function": _function,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     RotatingSecret,

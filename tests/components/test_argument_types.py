@@ -7,7 +7,7 @@ from typing import Any, Required
 import pulumi
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecretArgs,
     PasswordPolicyArgs,
     RotatingSecretArgs,
@@ -15,7 +15,7 @@ from components import (
     RotationFunctionArgs,
     VpcConfigArgs,
 )
-from components.rotation.function_settings import FUNCTION_ARGUMENTS, FunctionArgs
+from secretkit.components.rotation.function_settings import FUNCTION_ARGUMENTS, FunctionArgs
 
 #: pulumi.Input[str] as an annotation evaluates to (mypy types the alias, not its value).
 INPUT_STR: Any = pulumi.Input[str]  # type: ignore[misc]

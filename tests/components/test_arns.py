@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.iam.arns import concat, shared_concat
+from secretkit.components.iam.arns import concat, shared_concat
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 

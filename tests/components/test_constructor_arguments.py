@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     CrossRegionReplicatedSecretArgs,
     InvalidArgumentError,
@@ -26,7 +26,7 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.errors import UnknownArgumentError
+from secretkit.components.errors import UnknownArgumentError
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from tests.architecture import snapshot

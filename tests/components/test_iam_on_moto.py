@@ -22,9 +22,9 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
-from components.iam.proxy import proxy_policy
-from components.iam.reader import secret_read_policy
-from components.iam.replicas import SecretLocation
+from secretkit.components.iam.proxy import proxy_policy
+from secretkit.components.iam.reader import secret_read_policy
+from secretkit.components.iam.replicas import SecretLocation
 from secretkit.embedded import mocks
 from secretkit.embedded.moto_fidelity import resource_level_authorization
 

@@ -7,9 +7,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.errors import InvalidArgumentError
-from components.input_gate import InputGate
-from components.validation import fail
+from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.input_gate import InputGate
+from secretkit.components.validation import fail
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 

@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import RotatingSecret, RotationArgs
-from components.invoke_answers import MissingInvokeAnswerError, required
+from secretkit.components import RotatingSecret, RotationArgs
+from secretkit.components.invoke_answers import MissingInvokeAnswerError, required
 from secretkit.embedded import mocks
 from secretkit.testing import NEEDED_INVOKES, EchoMocks, SecretkitMocks
 

@@ -1,5 +1,5 @@
-"""components.rotation.artifact without Pulumi: which files a rotation function ships, and its
-handler string."""
+"""The rotation artifact (secretkit.components.rotation.artifact) without Pulumi: which files a
+rotation function ships, and its handler string."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import pulumi
 import pytest
 
 import rotation_handlers
-from components.errors import InvalidArgumentError
-from components.rotation.artifact import (
+from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.handlers_package import handlers_directory
+from secretkit.components.rotation.artifact import (
     HandlerArtifact,
     artifact_for,
     custom_artifact,
-    handlers_directory,
     rotation_artifact,
 )
 
@@ -196,7 +196,7 @@ def test_a_missing_driver_is_refused_naming_rotation_strategy(
 ) -> None:
     from dataclasses import replace  # noqa: PLC0415
 
-    from components import strategies  # noqa: PLC0415
+    from secretkit.components import strategies  # noqa: PLC0415
 
     entry = strategies.REGISTRY["postgres-single-user"]
     assert entry.engine is not None

@@ -14,7 +14,7 @@ import botocore
 import pulumi
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     InvalidArgumentError,
     RotatingSecret,
@@ -23,10 +23,10 @@ from components import (
     limits,
     validation,
 )
-from components.kms_key import key_policy_within_limit
-from components.parameters.notifications import rule_description
-from components.parameters.parameter_rotation import schedule_description
-from components.rotation.function_settings import environment_size
+from secretkit.components.kms_key import key_policy_within_limit
+from secretkit.components.parameters.notifications import rule_description
+from secretkit.components.parameters.parameter_rotation import schedule_description
+from secretkit.components.rotation.function_settings import environment_size
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 

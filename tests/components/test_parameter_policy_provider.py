@@ -13,10 +13,14 @@ moto differs from Parameter Store in ways these tests work around (see each help
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
+import pickle
 import re
+import sys
 import traceback
+import types
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -26,16 +30,18 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import EndpointConnectionError
 from moto import mock_aws
+from pulumi.dynamic.dynamic import serialize_provider
 
-from components import parameter_policy_provider as provider_module
-from components.parameter_policies import (
+from secretkit.components import parameter_policy_provider as provider_module
+from secretkit.components.parameter_policies import (
     canonical,
     expiration,
     expiration_notification,
     from_described,
     no_change_notification,
 )
-from components.parameter_policy_provider import (
+from secretkit.components.parameter_policy_provider import (
+    PROVIDER_KEY,
     REMOVE_ALL_POLICIES,
     ParameterPoliciesProvider,
     ParameterPolicyError,
@@ -313,6 +319,53 @@ def test_diff_reports_changes_and_replaces_on_name_or_region(
 
     assert result.changes is True
     assert result.replaces == replaces
+
+
+# --- the provider's module moved (secretkit 0.2) -----------------------------------------
+
+
+def provider_pickled_at(monkeypatch: pytest.MonkeyPatch, module: str) -> str:
+    """The provider as Pulumi stores it, pickled by reference to ``module``: what
+    serialize_provider writes for it today, and what it wrote when the module was ``module``
+    (a class pickled by reference is its module's and its own name)."""
+    if module == provider_module.__name__:
+        stored: str = serialize_provider(ParameterPoliciesProvider())
+        return stored
+    monkeypatch.setitem(sys.modules, module.split(".", maxsplit=1)[0], types.ModuleType("stand-in"))
+    monkeypatch.setitem(sys.modules, module, provider_module)
+    monkeypatch.setattr(ParameterPoliciesProvider, "__module__", module)
+    pickled = pickle.dumps(ParameterPoliciesProvider(), protocol=pickle.DEFAULT_PROTOCOL)
+    monkeypatch.undo()
+    return base64.b64encode(pickled).decode()
+
+
+def test_a_provider_stored_from_the_old_module_is_an_update_and_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old = provider_pickled_at(monkeypatch, provider_module._OLD_MODULE.decode())
+    new = provider_pickled_at(monkeypatch, provider_module.__name__)
+    assert provider_module.__name__ == "secretkit.components.parameter_policy_provider"
+
+    moved = ParameterPoliciesProvider().diff(
+        NAME, {**props(POLICIES_A), PROVIDER_KEY: old}, {**props(POLICIES_A), PROVIDER_KEY: new}
+    )
+    same = ParameterPoliciesProvider().diff(
+        NAME, {**props(POLICIES_A), PROVIDER_KEY: new}, {**props(POLICIES_A), PROVIDER_KEY: new}
+    )
+
+    assert (moved.changes, moved.replaces) == (True, [])
+    assert (same.changes, same.replaces) == (False, [])
+
+
+def test_the_update_of_a_moved_provider_writes_nothing_to_ssm(ssm: Any, parameter: str) -> None:
+    ParameterPoliciesProvider().create(props(POLICIES_A))
+    version = describe(ssm)["Version"]
+
+    result = ParameterPoliciesProvider().update(NAME, props(POLICIES_A), props(POLICIES_A))
+
+    assert result.outs == props(POLICIES_A)
+    assert describe(ssm)["Version"] == version
+    assert attached_policies(ssm) == POLICIES_A
 
 
 # --- read ---------------------------------------------------------------------------------

@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
-from components import parameter_policies
-from components.iam import least_privilege
-from components.iam.arns import AccountScope
-from components.iam.documents import document, service_assume_role_policy, statement
-from components.iam.key_policy import key_policy
-from components.iam.kms import SECRETS_MANAGER
-from components.iam.reader import parameter_read_policy, secret_read_policy
-from components.iam.rotation_role import rotation_role_policy
-from components.iam.topic_policy import events_publish_policy, events_publish_statement
-from components.iam.vpc import VpcScope, eni_statements
+from secretkit.components import parameter_policies
+from secretkit.components.iam import least_privilege
+from secretkit.components.iam.arns import AccountScope
+from secretkit.components.iam.documents import document, service_assume_role_policy, statement
+from secretkit.components.iam.key_policy import key_policy
+from secretkit.components.iam.kms import SECRETS_MANAGER
+from secretkit.components.iam.reader import parameter_read_policy, secret_read_policy
+from secretkit.components.iam.rotation_role import rotation_role_policy
+from secretkit.components.iam.topic_policy import events_publish_policy, events_publish_statement
+from secretkit.components.iam.vpc import VpcScope, eni_statements
 
 Document = dict[str, Any]
 

@@ -10,13 +10,13 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     InvalidArgumentError,
     ProxiedParameterPolicy,
     RotatingSecret,
 )
-from components.iam.least_privilege import violations
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import policy_of, the

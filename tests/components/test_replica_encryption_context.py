@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.iam.arns import AccountScope, secret_arn_pattern
-from components.iam.cross_account import foreign_decrypt_statement, reader_identity_policy
-from components.iam.reader import secret_read_policy
-from components.iam.replicas import SecretLocation, replica_key_statements
+from secretkit.components.iam.arns import AccountScope, secret_arn_pattern
+from secretkit.components.iam.cross_account import foreign_decrypt_statement, reader_identity_policy
+from secretkit.components.iam.reader import secret_read_policy
+from secretkit.components.iam.replicas import SecretLocation, replica_key_statements
 
 ACCOUNT = "111111111111"
 PRIMARY = "us-east-1"

@@ -12,8 +12,8 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import CrossRegionReplicatedSecret, InvalidArgumentError
-from components.iam.least_privilege import violations
+from secretkit.components import CrossRegionReplicatedSecret, InvalidArgumentError
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, Registration, is_secret
 from tests.components.helpers import build_component, policy_of, statements_by_sid
@@ -291,13 +291,18 @@ def test_grant_read_gives_a_role_resource_the_same_access(monitor: RecordingMoni
     assert_reads_every_region(monitor, grant)
 
 
-def test_granting_the_same_role_twice_is_refused(monitor: RecordingMonitor) -> None:
+def test_granting_a_reader_again_returns_its_grant(monitor: RecordingMonitor) -> None:
+    """Issue 15: the same role again (readers, then its ARN) is a no-op returning the grant."""
+    grants = []
+
     def program() -> None:
         secret = CrossRegionReplicatedSecret("rep", base_args(readers=["reader"]))  # type: ignore[call-overload]
-        secret.grant_read(f"arn:aws:iam::{ACCOUNT}:role/reader")
+        grants.append(secret.grant_read(f"arn:aws:iam::{ACCOUNT}:role/reader"))
 
-    with pytest.raises(InvalidArgumentError, match="already has read access"):
-        mocks.run(program)
+    mocks.run(program)
+    assert grants[0].pulumi_resource_name == "rep-read-reader"
+    reads = [r for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy") if "-read-" in r.name]
+    assert [r.name for r in reads] == ["rep-read-reader"]
 
 
 # --- rotation -----------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import InvalidArgumentError, RotatingSecret
-from components.iam.least_privilege import violations
+from secretkit.components import InvalidArgumentError, RotatingSecret
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, is_secret
 from tests.components.helpers import build_component, policy_of, statements_by_sid
@@ -366,13 +366,21 @@ def test_grant_read_accepts_a_role_resource(monitor: RecordingMonitor) -> None:
     assert grant.parent == monitor.by_name("app").urn
 
 
-def test_granting_the_same_role_twice_is_refused(monitor: RecordingMonitor) -> None:
+def test_granting_a_reader_again_returns_its_grant(monitor: RecordingMonitor) -> None:
+    """Issue 15: the same role twice (here in readers, then by ARN) is a no-op."""
+    grants = []
+
     def program() -> None:
         secret = RotatingSecret("app", base_args(readers=["reader"]))  # type: ignore[call-overload]
-        secret.grant_read(f"arn:aws:iam::{ACCOUNT}:role/reader")
+        grants.append(secret.grant_read(f"arn:aws:iam::{ACCOUNT}:role/reader"))
+        grants.append(secret.grant_read("READER"))
 
-    with pytest.raises(InvalidArgumentError, match="already has read access"):
-        mocks.run(program)
+    mocks.run(program)
+    assert grants[0] is grants[1]
+    assert grants[0].pulumi_resource_name == "app-read-reader"
+    assert [
+        r.name for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy") if "-read-" in r.name
+    ] == ["app-read-reader"]
 
 
 def test_outputs(monitor: RecordingMonitor) -> None:

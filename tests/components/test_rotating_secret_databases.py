@@ -9,10 +9,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import InvalidArgumentError, RotatingSecret
-from components.iam.least_privilege import violations
-from components.secrets.rotating_secret_args import parse_rotating_secret_args
-from components.secrets.rotation_spec import secret_rotation_artifact
+from secretkit.components import InvalidArgumentError, RotatingSecret
+from secretkit.components.iam.least_privilege import violations
+from secretkit.components.secrets.rotating_secret_args import parse_rotating_secret_args
+from secretkit.components.secrets.rotation_spec import secret_rotation_artifact
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, is_secret
 from tests.components.helpers import build_component, policy_of, statements_by_sid, the

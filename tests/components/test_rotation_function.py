@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     InvalidArgumentError,
     RotatingSecret,
     RotationFunction,
 )
-from components.iam.arns import AccountScope
-from components.iam.least_privilege import violations
-from components.iam.shared_function import member_key_statement, member_resource_policy
+from secretkit.components.iam.arns import AccountScope
+from secretkit.components.iam.least_privilege import violations
+from secretkit.components.iam.shared_function import member_key_statement, member_resource_policy
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, Registration
 from tests.components.helpers import policy_of, statements_by_sid

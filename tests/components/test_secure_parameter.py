@@ -10,8 +10,8 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import InvalidArgumentError, SecureParameter
-from components.iam.least_privilege import violations
+from secretkit.components import InvalidArgumentError, SecureParameter
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, is_secret
 from secretkit.program import PROJECT_DIR, load_stack_config, run_program

@@ -13,10 +13,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import InvalidArgumentError, SecureParameter
-from components.iam.least_privilege import violations
-from components.rotation.artifact import handlers_directory
 from rotation_handlers.password_generator import DEFAULT_EXCLUDE_CHARACTERS
+from secretkit.components import InvalidArgumentError, SecureParameter
+from secretkit.components.handlers_package import handlers_directory
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import build_component, policy_of, the

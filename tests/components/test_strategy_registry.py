@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from components import strategies, validation
-from components.errors import InvalidArgumentError
-from components.rotation.driver_pins import PINS
 from rotation_handlers.protocol import Strategy
+from secretkit.components import handlers_package, strategies, validation
+from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.rotation.driver_pins import PINS
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY_MODULE = Path("components/strategies.py")
@@ -135,7 +135,7 @@ def test_every_handler_module_is_importable_and_has_a_lambda_handler() -> None:
     for strategy in strategies.REGISTRY.values():
         module = importlib.import_module(strategy.import_path)
         assert callable(module.lambda_handler), strategy.name
-        assert (ROOT / strategies.PACKAGE / f"{strategy.module}.py").is_file()
+        assert (ROOT / handlers_package.PACKAGE / f"{strategy.module}.py").is_file()
 
 
 def test_handlers_name_themselves_as_registered() -> None:

@@ -13,12 +13,15 @@ from typing import Any
 
 import pytest
 
-from components import validation
-from components.errors import InvalidArgumentError, Redacted, UnknownArgumentError
-from components.iam.vpc import VpcScope
-from components.parameters.secure_parameter_args import parse_policies, parse_secure_parameter_args
-from components.rotation.function_settings import parse_vpc_config
-from components.secrets.rotating_secret_args import (
+from secretkit.components import validation
+from secretkit.components.errors import InvalidArgumentError, Redacted, UnknownArgumentError
+from secretkit.components.iam.vpc import VpcScope
+from secretkit.components.parameters.secure_parameter_args import (
+    parse_policies,
+    parse_secure_parameter_args,
+)
+from secretkit.components.rotation.function_settings import parse_vpc_config
+from secretkit.components.secrets.rotating_secret_args import (
     RotationSettings,
     parse_rotating_secret_args,
     parse_rotation,
@@ -463,7 +466,7 @@ ROTATING_SECRET_BAD = [
     pytest.param(
         rs(readers=[f"arn:aws:iam::{ACCOUNT}:user/bob"]),
         "readers[0]",
-        "must be an IAM role ARN: arn:aws:iam::<account>:role/<name>",
+        "is an IAM user or group: readers takes roles and accounts; grant a user or group",
         id="reader-user-arn",
     ),
     pytest.param(

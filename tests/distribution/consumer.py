@@ -4,7 +4,7 @@ installed wheel: every public component, by keyword and by dict."""
 import pulumi
 import pulumi_aws as aws
 
-from components import (
+from secretkit import (
     CrossRegionReplicatedSecret,
     CrossRegionReplicatedSecretArgs,
     InvalidArgumentError,

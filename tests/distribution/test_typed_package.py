@@ -9,19 +9,17 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("components", "rotation_handlers", "secretkit")
+#: The packages the wheel installs; secretkit's marker covers secretkit.components.
+PACKAGES = ("rotation_handlers", "secretkit")
 CONSUMER = Path(__file__).with_name("consumer.py")
 #: Calls mypy must refuse, each on a line marked with the error it is: proof that the
 #: components' types are read, not replaced by Any.
 WRONG = """\
-from components import RotatingSecret, SecureParameter
+from secretkit import RotatingSecret, SecureParameter
 
 RotatingSecret("a", secret_nme="x", rotation={"strategy": "password"})  # error: unknown keyword
 RotatingSecret("b", secret_name="x")  # error: rotation is required
@@ -32,28 +30,6 @@ arn: str = secret.secret_arn  # error: an Output, not a str
 """
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel `pip wheel .` builds, from a copy of the sources (a build in place would leave
-    build/ and *.egg-info in the checkout)."""
-    source = tmp_path_factory.mktemp("source")
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    for package in PACKAGES:
-        shutil.copytree(
-            ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "-q", "-w", str(out)],
-        cwd=source,
-        check=True,
-        capture_output=True,
-    )
-    (built,) = out.glob("secretkit-*.whl")
-    return built
-
-
 def test_the_wheel_carries_py_typed_for_each_package(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert [f"{package}/py.typed" for package in PACKAGES if f"{package}/py.typed" in names] == [
@@ -61,24 +37,10 @@ def test_the_wheel_carries_py_typed_for_each_package(wheel: Path) -> None:
     ]
 
 
-def test_mypy_strict_accepts_a_consumer_of_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
-    # A consumer's interpreter: the wheel installed (unpacked) in its site-packages, and this
-    # venv's dependencies (pulumi, pulumi-aws) on its path, not this checkout's packages: this
-    # venv has secretkit as an editable install, which mypy cannot read.
-    subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-m", "venv", "--without-pip", tmp_path / "venv"], check=True
-    )
-    python = tmp_path / "venv" / "bin" / "python"
-    site = Path(
-        subprocess.run(  # noqa: S603 - the venv just made
-            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    )
-    zipfile.ZipFile(wheel).extractall(site)
-    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+def test_mypy_strict_accepts_a_consumer_of_the_installed_wheel(
+    consumer_python: Path, tmp_path: Path
+) -> None:
+    python = consumer_python
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(CONSUMER, project / "consumer.py")

@@ -15,8 +15,8 @@ import pulumi
 import pytest
 from botocore.exceptions import ClientError
 
-from components import RotatingSecret
 from rotation_handlers.protocol import CURRENT, PREVIOUS
+from secretkit.components import RotatingSecret
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from secretkit.embedded.rotation_emulator import RotationFailed

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pulumi_policy import ResourceValidationArgs
 
-from components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
 from policy import secretkit_policies as pack
+from secretkit.components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import unwrap
 from tests.policy.test_policy_pack import Violations, resource_args

@@ -30,9 +30,9 @@ from pulumi_policy import (
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-from components.iam.key_policy import key_policy
-from components.iam.reader import parameter_read_policy, secret_read_policy
 from policy import secretkit_policies as pack
+from secretkit.components.iam.key_policy import key_policy
+from secretkit.components.iam.reader import parameter_read_policy, secret_read_policy
 from secretkit.costs.advisor import Finding
 from secretkit.embedded.mocks import unwrap
 from secretkit.program import PROJECT_DIR, load_stack_config, run_program
@@ -731,7 +731,7 @@ def test_a_shared_rotation_function_stack_passes_every_policy(tmp_path: Path) ->
     every member counts as rotated for the advisor."""
     (tmp_path / "Pulumi.yaml").write_text("name: shared\nruntime: python\n")
     (tmp_path / "__main__.py").write_text(
-        "from components import RotatingSecret, RotationFunction\n"
+        "from secretkit import RotatingSecret, RotationFunction\n"
         "names = [f'team/app-{i}' for i in range(3)]\n"
         "shared = RotationFunction('shared', {'strategy': 'password', 'secret_names': names})\n"
         "for i, name in enumerate(names):\n"

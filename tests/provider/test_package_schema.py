@@ -29,7 +29,7 @@ from pulumi.output import Unknown
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.runtime import rpc
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     ReplicaRegionArgs,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pulumi_aws as aws
 import pytest
 
-from components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
+from secretkit.components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
 from secretkit.costs.advisor import Finding, advise
 from secretkit.embedded import mocks
 from secretkit.program import PROJECT_DIR, load_stack_config, run_program

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
+from secretkit.components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
 from secretkit.costs.advisor import advise
 from secretkit.costs.cost import STACK, ComponentCost, Rates, StackCost, compare, stack_cost
 from secretkit.costs.pricing import (

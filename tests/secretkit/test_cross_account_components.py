@@ -21,7 +21,7 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
+from secretkit.components import CrossRegionReplicatedSecret, RotatingSecret, RotationArgs
 from secretkit.embedded import mocks
 from secretkit.embedded.accounts import reader_in
 from secretkit.embedded.embedded_aws import EmbeddedAws

@@ -30,14 +30,14 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from components import SecureParameter
-from components.iam.documents import document
-from components.iam.key_policy import key_policy
-from components.iam.shared_parameter import (
+from secretkit.components import SecureParameter
+from secretkit.components.iam.documents import document
+from secretkit.components.iam.key_policy import key_policy
+from secretkit.components.iam.shared_parameter import (
     parameter_reader_identity_policy,
     shared_parameter_decrypt_statement,
 )
-from components.parameters.parameter_share import READ_ONLY_PERMISSION
+from secretkit.components.parameters.parameter_share import READ_ONLY_PERMISSION
 from secretkit.embedded import mocks
 from secretkit.embedded.accounts import account_root, reader_in
 from secretkit.embedded.embedded_aws import EmbeddedAws

@@ -4,7 +4,7 @@ policy of the secret's customer managed key must all allow it.
 
 moto enforces none of the cross-account part (secretkit.embedded.cross_account decides it; the
 key policy is evaluated as a document, since moto never calls KMS for a secret). The documents
-come from the components' own builders (components.iam.cross_account): the SecretPolicy
+come from the components' own builders (secretkit.components.iam.cross_account): the SecretPolicy
 statement naming the foreign principal exactly, the key statement conditioned on kms:ViaService
 and the secret's ARN in the encryption context, and the reader's own identity policy.
 """
@@ -22,17 +22,17 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import enable_iam_authentication
 
-from components.iam.arns import AccountScope, secret_arn_pattern
-from components.iam.cross_account import (
+from secretkit.components.iam.arns import AccountScope, secret_arn_pattern
+from secretkit.components.iam.cross_account import (
     foreign_decrypt_statement,
     foreign_read_statement,
     organization_decrypt_statement,
     organization_read_statement,
     reader_identity_policy,
 )
-from components.iam.documents import document
-from components.iam.key_policy import key_policy
-from components.iam.replicas import SecretLocation
+from secretkit.components.iam.documents import document
+from secretkit.components.iam.key_policy import key_policy
+from secretkit.components.iam.replicas import SecretLocation
 from secretkit.embedded import mocks
 from secretkit.embedded.accounts import account_root, reader_in
 from secretkit.embedded.moto_fidelity import (

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from components.iam.least_privilege import violations
 from secretkit import demo
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded.mocks import Registration, is_secret, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 import pytest
 from moto import mock_aws
 
-from components import RotatingSecret, SecureParameter
+from secretkit.components import RotatingSecret, SecureParameter
 from secretkit.embedded import mocks
 from secretkit.embedded.embedded_aws import EmbeddedAws
 from secretkit.embedded.moto_fidelity import aws_like_versions

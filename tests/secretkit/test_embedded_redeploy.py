@@ -12,8 +12,8 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components import RotatingSecret, RotationArgs, RotationFunction, SecureParameter
 from secretkit import demo
+from secretkit.components import RotatingSecret, RotationArgs, RotationFunction, SecureParameter
 from secretkit.embedded import mocks
 from secretkit.embedded.embedded_aws import Created, EmbeddedAws
 from secretkit.embedded.moto_fidelity import aws_like_versions

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.iam.least_privilege import iam_pattern
+from secretkit.components.iam.least_privilege import iam_pattern
 from secretkit.embedded.iam_evaluation import (
     Request,
     UnsupportedPolicy,

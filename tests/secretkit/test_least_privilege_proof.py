@@ -16,8 +16,8 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components import RotatingSecret, SecureParameter
 from secretkit import demo
+from secretkit.components import RotatingSecret, SecureParameter
 from secretkit.embedded import mocks
 from secretkit.embedded.embedded_aws import EmbeddedAws
 from secretkit.embedded.lambda_runner import DeployedFunction

@@ -52,12 +52,12 @@ def test_the_cost_model_loads_neither_the_embedded_aws_nor_pulumi(module: str) -
     assert not {n for n in loaded if n.startswith("secretkit.embedded") or n == "pulumi"}
 
 
-@pytest.mark.parametrize("module", ["components.strategies", "secretkit.cli"])
+@pytest.mark.parametrize("module", ["secretkit.components.strategies", "secretkit.cli"])
 def test_the_strategy_registry_does_not_load_pulumi_or_the_components(module: str) -> None:
     """components/__init__.py loads its public names on first use."""
     loaded = loaded_after(module)
     assert "pulumi" not in loaded
-    assert "components.secrets.rotating_secret" not in loaded
+    assert "secretkit.components.secrets.rotating_secret" not in loaded
 
 
 def test_the_testing_kit_loads_no_embedded_aws() -> None:

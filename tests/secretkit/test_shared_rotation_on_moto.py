@@ -15,8 +15,8 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components import RotatingSecret, RotationFunction
 from secretkit import demo
+from secretkit.components import RotatingSecret, RotationFunction
 from secretkit.embedded import mocks
 from secretkit.embedded.embedded_aws import EmbeddedAws
 from secretkit.embedded.moto_fidelity import aws_like_versions, enable_rotation

@@ -11,8 +11,8 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import ProxiedParameterPolicy, RotatingSecret, RotationArgs
 from secretkit import testing
+from secretkit.components import ProxiedParameterPolicy, RotatingSecret, RotationArgs
 from secretkit.embedded import mocks
 from secretkit.testing import SecretkitMocks
 

@@ -11,13 +11,13 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     RotatingSecret,
     RotationFunction,
     reader_identity_policy,
 )
-from components.iam.least_privilege import violations
+from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor, Registration
 
@@ -282,12 +282,18 @@ def test_the_deploying_accounts_own_id_is_refused(monitor: RecordingMonitor) -> 
         build(RotatingSecret, {**ROTATING, "readers": [ACCOUNT]})
 
 
-def test_grant_read_of_a_foreign_reader_points_to_readers(monitor: RecordingMonitor) -> None:
+def test_grant_read_of_a_foreign_reader_is_named_as_readers_names_it(
+    monitor: RecordingMonitor,
+) -> None:
+    """Issue 14 item 6: grant_read after construction writes the readers' statement (more in
+    tests/security/test_grant_read_principals.py)."""
+
     def program() -> None:
         RotatingSecret("c", ROTATING).grant_read(FOREIGN)
 
-    with pytest.raises(ValueError, match=f"argument 'role' = '{FOREIGN}'.*give it in readers"):
-        mocks.run(program)
+    mocks.run(program)
+    read = by_sid(document(the(monitor, POLICY)))["ReadFromOtherAccounts"]
+    assert read["Principal"] == {"AWS": [FOREIGN]}
 
 
 def test_two_roles_of_the_same_name_in_two_accounts_are_two_readers(

@@ -14,15 +14,15 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     InvalidArgumentError,
     RotatingSecret,
     SecureParameter,
 )
-from components.iam.key_policy import ADMIN_ACTIONS, key_policy
-from components.iam.least_privilege import violations
-from components.rotation.rotation_function import RotationFunction
+from secretkit.components.iam.key_policy import ADMIN_ACTIONS, key_policy
+from secretkit.components.iam.least_privilege import violations
+from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.embedded import mocks
 from secretkit.embedded.iam_evaluation import Request, is_allowed
 from secretkit.embedded.mocks import RecordingMonitor

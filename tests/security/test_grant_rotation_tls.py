@@ -12,9 +12,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import CrossRegionReplicatedSecret, InvalidArgumentError, RotatingSecret
-from components.rotation.rotation_function import RotationFunction
 from rotation_handlers.database import DEFAULT_TLS_MODE, TLS_MODE_VARIABLE, TLS_MODES
+from secretkit.components import CrossRegionReplicatedSecret, InvalidArgumentError, RotatingSecret
+from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import build_component, the

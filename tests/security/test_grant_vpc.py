@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from components import RotatingSecret
-from components.iam.arns import AccountScope
-from components.iam.least_privilege import violations
-from components.iam.vpc import VpcScope, eni_statements
-from components.rotation.rotation_function import RotationFunction
+from secretkit.components import RotatingSecret
+from secretkit.components.iam.arns import AccountScope
+from secretkit.components.iam.least_privilege import violations
+from secretkit.components.iam.vpc import VpcScope, eni_statements
+from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.embedded import mocks
 from secretkit.embedded.iam_evaluation import Request, is_allowed
 from secretkit.embedded.mocks import RecordingMonitor

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     InvalidArgumentError,
     ProxiedParameterPolicy,
@@ -17,8 +17,8 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.physical_names import AUTONAME_SUFFIX
-from components.rotation.rotation_function import RotationFunction
+from secretkit.components.physical_names import AUTONAME_SUFFIX
+from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 

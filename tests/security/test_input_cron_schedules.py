@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from components import InvalidArgumentError, RotatingSecret, SecureParameter
-from components.cron import CronError, parse
-from components.secrets.rotating_secret_args import parse_rotation
 from policy import secretkit_policies as pack
+from secretkit.components import InvalidArgumentError, RotatingSecret, SecureParameter
+from secretkit.components.cron import CronError, parse
+from secretkit.components.secrets.rotating_secret_args import parse_rotation
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 

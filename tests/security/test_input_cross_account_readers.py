@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     CrossRegionReplicatedSecretArgs,
     ProxiedParameterPolicy,
@@ -110,22 +110,19 @@ def test_the_error_names_the_account_and_says_cross_account_is_unsupported(
     assert "cross-account readers are not supported yet" in message
 
 
-#: What grant_read says of a foreign role ARN: a secret's grant is part of its resource and key
-#: policies, registered with the component (give it in readers); a parameter refuses it.
-IN_READERS = "is a reader in another account.*give it in readers"
+#: What a parameter's grant_read says of a foreign role ARN (a secret's grant_read names it in
+#: the resource and key policies: tests/security/test_grant_read_principals.py).
 
 
 @pytest.mark.parametrize(
     ("component", "args", "rule"),
     [
-        (RotatingSecret, ROTATING, IN_READERS),
         (
             SecureParameter,
             PARAMETER,
             f"{RULE}: a reader in another account gets the parameter "
             "through the component's AWS RAM share and key policy: give it in readers",
         ),
-        (CrossRegionReplicatedSecret, REPLICATED, IN_READERS),
     ],
 )
 def test_grant_read_refuses_a_foreign_role_arn(
@@ -151,14 +148,14 @@ class TwoAccounts(mocks.AwsMocks):
         return resource_id, state
 
 
-@pytest.mark.parametrize("component", [RotatingSecret, ProxiedParameterPolicy])
+@pytest.mark.parametrize("component", [SecureParameter, ProxiedParameterPolicy])
 def test_a_role_resource_of_another_account_is_refused(component: Any) -> None:
     monitor = mocks.install(TwoAccounts())
 
     def program() -> None:
         role = aws.iam.Role("foreign-reader", assume_role_policy="{}")
-        if component is RotatingSecret:
-            RotatingSecret("c", ROTATING).grant_read(role)
+        if component is SecureParameter:
+            SecureParameter("c", PARAMETER).grant_read(role)
         else:
             ProxiedParameterPolicy("c", {"secret_name": "prod/app", "roles": [role]})
 

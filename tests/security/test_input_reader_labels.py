@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     InvalidArgumentError,
     ProxiedParameterPolicy,
     RotatingSecret,
@@ -18,7 +18,7 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.iam.grants import aliases_for, role_label
+from secretkit.components.iam.grants import aliases_for, role_label
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 
@@ -125,13 +125,23 @@ def test_the_same_role_twice_is_refused_before_anything_is_registered(
     assert monitor.registrations == []
 
 
-def test_grant_read_refuses_the_same_role_in_another_case(monitor: RecordingMonitor) -> None:
+def test_grant_read_of_the_same_role_in_another_case_is_the_first_grant(
+    monitor: RecordingMonitor,
+) -> None:
+    """IAM role names are unique regardless of case: 'App' and '.../role/app' are one role, so
+    the second grant is the first (issue 15: no error, no second policy)."""
+    grants = []
+
     def program() -> None:
         secret = RotatingSecret("c", {**ROTATING, "readers": ["App"]})
-        secret.grant_read("arn:aws:iam::123456789012:role/app")
+        grants.append(secret.grant_read("arn:aws:iam::123456789012:role/app"))
 
-    with pytest.raises(InvalidArgumentError, match="already has read access"):
-        mocks.run(program)
+    mocks.run(program)
+    assert grants[0].pulumi_resource_name == "c-read-App"
+    assert (
+        len([r for r in monitor.by_type("aws:iam/rolePolicy:RolePolicy") if "-read-" in r.name])
+        == 1
+    )
 
 
 def test_a_role_resource_and_a_role_name_with_the_same_label_are_refused_up_front(

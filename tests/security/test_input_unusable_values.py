@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components import (
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     InvalidArgumentError,
     ProxiedParameterPolicy,
@@ -20,7 +20,7 @@ from components import (
     SecureParameter,
     SecureParameterArgs,
 )
-from components.rotation.rotation_function import RotationFunction
+from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 

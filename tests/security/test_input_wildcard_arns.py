@@ -9,19 +9,19 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import (
+from policy import secretkit_policies as pack
+from secretkit.components import (
     CrossRegionReplicatedSecret,
     InvalidArgumentError,
     ProxiedParameterPolicy,
     RotatingSecret,
     SecureParameter,
 )
-from components.iam.arns import AccountScope
-from components.iam.least_privilege import violations
-from components.iam.proxy import proxy_policy
-from components.iam.shared_function import member_resource_policy
-from components.rotation.rotation_function import RotationFunction
-from policy import secretkit_policies as pack
+from secretkit.components.iam.arns import AccountScope
+from secretkit.components.iam.least_privilege import violations
+from secretkit.components.iam.proxy import proxy_policy
+from secretkit.components.iam.shared_function import member_resource_policy
+from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from tests.policy.test_policy_pack import check

@@ -20,12 +20,12 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 
-from components.iam.arns import AccountScope
-from components.iam.rotation_role import ROTATION_SECRET_ACTIONS, rotation_role_policy
 from rotation_handlers.database import SingleUserStrategy
 from rotation_handlers.mysql import MySqlEngine
 from rotation_handlers.postgres import PostgresEngine
 from rotation_handlers.protocol import CURRENT, PREVIOUS, STEPS
+from secretkit.components.iam.arns import AccountScope
+from secretkit.components.iam.rotation_role import ROTATION_SECRET_ACTIONS, rotation_role_policy
 from secretkit.embedded.moto_fidelity import resource_level_authorization
 from secretkit.embedded.rotation_emulator import PendingPlaceholder, RotationFailed
 from tests.rotation_handlers import test_mysql as mysql_tests

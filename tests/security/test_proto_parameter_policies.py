@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from components.parameter_policy_provider import (
+from secretkit.components.parameter_policy_provider import (
     REMOVE_ALL_POLICIES,
     ParameterPoliciesProvider,
     ParameterPolicyError,

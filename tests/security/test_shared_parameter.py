@@ -11,8 +11,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from components import SecureParameter, SecureParameterArgs, parameter_reader_identity_policy
-from components.iam.least_privilege import violations
+from secretkit.components import (
+    SecureParameter,
+    SecureParameterArgs,
+    parameter_reader_identity_policy,
+)
+from secretkit.components.iam.least_privilege import violations
 from secretkit.costs.advisor import advise
 from secretkit.costs.cost import stack_cost
 from secretkit.embedded import mocks

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from components import InvalidArgumentError, RotatingSecret
-from components.rotation import driver_bundle
-from components.rotation.artifact import rotation_artifact
 from secretkit.cli import main
+from secretkit.components import InvalidArgumentError, RotatingSecret
+from secretkit.components.rotation import driver_bundle
+from secretkit.components.rotation.artifact import rotation_artifact
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 
@@ -120,7 +120,7 @@ def test_a_component_refuses_before_anything_is_registered(
 
 
 def test_an_unpinned_dependency_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from components.rotation import driver_pins  # noqa: PLC0415
+    from secretkit.components.rotation import driver_pins  # noqa: PLC0415
 
     pins = {k: v for k, v in driver_pins.PINS.items() if k != "scramp"}
     monkeypatch.setattr(driver_bundle, "PINS", pins)
@@ -129,8 +129,8 @@ def test_an_unpinned_dependency_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_the_installed_drivers_are_the_pins() -> None:
     """What `make pins` would write from this environment is what the repository holds."""
-    from components.rotation.driver_pins import PINS  # noqa: PLC0415
-    from components.strategies import drivers as strategy_drivers  # noqa: PLC0415
+    from secretkit.components.rotation.driver_pins import PINS  # noqa: PLC0415
+    from secretkit.components.strategies import drivers as strategy_drivers  # noqa: PLC0415
 
     drivers = strategy_drivers()
     assert driver_bundle.installed_pins(drivers) == PINS
@@ -138,7 +138,7 @@ def test_the_installed_drivers_are_the_pins() -> None:
 
 
 def test_requirements_pin_exactly_the_shipped_versions() -> None:
-    from components.rotation.driver_pins import PINS  # noqa: PLC0415
+    from secretkit.components.rotation.driver_pins import PINS  # noqa: PLC0415
 
     requirements = (ROOT / "requirements.txt").read_text()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
@@ -149,8 +149,8 @@ def test_requirements_pin_exactly_the_shipped_versions() -> None:
 
 
 def test_artifacts_lists_what_each_artifact_ships() -> None:
-    from components.rotation.driver_bundle import files_digest  # noqa: PLC0415
-    from components.rotation.driver_pins import PINS  # noqa: PLC0415
+    from secretkit.components.rotation.driver_bundle import files_digest  # noqa: PLC0415
+    from secretkit.components.rotation.driver_pins import PINS  # noqa: PLC0415
 
     out = io.StringIO()
     assert main(["artifacts", "--json"], out) == 0
