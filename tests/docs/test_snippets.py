@@ -16,10 +16,17 @@ from pathlib import Path
 import pulumi
 import pytest
 
-import secretkit
 from secretkit.cli import main as secretkit_main
 from secretkit.embedded import mocks
-from tests.docs.markdown_blocks import PYTHON, ROOT, SHELL, Block, blocks, doc_files
+from tests.docs.markdown_blocks import (
+    PYTHON,
+    ROOT,
+    SHELL,
+    Block,
+    blocks,
+    doc_files,
+    documented_import,
+)
 
 #: Config keys a snippet reads (`config.require_secret("x")`, `require`, `get...`).
 CONFIG_READ = re.compile(r"\.(?:require|get)(?:_secret)?(?:_\w+)?\(\s*\"(\w+)\"")
@@ -35,14 +42,6 @@ def every_block() -> list[Block]:
 
 def runnable(kinds: frozenset[str]) -> list[Block]:
     return [block for block in every_block() if block.lang in kinds and block.marker is None]
-
-
-def documented_import(code: str) -> str:
-    """The documented import is `from secretkit import X`; until the branch that gives the
-    `secretkit` package the public names is merged, run it as today's `from components import X`."""
-    if hasattr(secretkit, "RotatingSecret"):
-        return code
-    return re.sub(r"^from secretkit import ", "from components import ", code, flags=re.M)
 
 
 @pytest.fixture

@@ -11,9 +11,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.docs.markdown_blocks import documented_import
+
 REPO = Path(__file__).resolve().parents[2]
 GUIDE = REPO / "docs" / "testing.md"
-FILE = re.compile(r"^File `(?P<name>[\w.]+)`:\n\n```python\n(?P<code>.*?)^```$", re.M | re.S)
+#: A file of the example: its name, an optional marker comment for tests/docs (the snippet test
+#: leaves the block to this test), and the block.
+FILE = re.compile(
+    r"^File `(?P<name>[\w.]+)`:\n\n(?:<!-- [^\n]* -->\n)?```python\n(?P<code>.*?)^```$",
+    re.M | re.S,
+)
 QUOTED_ERROR = re.compile(
     r"^```text\n(?P<message>.*?MissingInvokeAnswerError.*?)^```$", re.M | re.S
 )
@@ -23,8 +30,9 @@ PLAIN = "pulumi.runtime.set_mocks(MyMocks(), preview=False)"
 
 
 def example() -> dict[str, str]:
-    """File name -> the code the guide shows for it."""
-    return {m["name"]: m["code"] for m in FILE.finditer(GUIDE.read_text())}
+    """File name -> the code the guide shows for it (its `from secretkit import` run as
+    `from components import` until the package exports the components)."""
+    return {m["name"]: documented_import(m["code"]) for m in FILE.finditer(GUIDE.read_text())}
 
 
 def run_example(directory: Path, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
