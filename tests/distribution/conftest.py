@@ -18,15 +18,19 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel, built from a copy of the sources (a build in place would leave build/ and
-    *.egg-info in the checkout). secretkit/components is a link to components/: copying follows
-    it, as building the wheel does."""
+    *.egg-info in the checkout). secretkit/components stays a link to components/, as in a
+    clone, so that the build follows it as a user's `pip install` of the repository does."""
     source = tmp_path_factory.mktemp("source")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    for package in ("secretkit", "rotation_handlers"):
+    for package in ("secretkit", "components", "rotation_handlers"):
         shutil.copytree(
-            ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
+            ROOT / package,
+            source / package,
+            symlinks=True,
+            ignore=shutil.ignore_patterns("__pycache__"),
         )
+    assert (source / "secretkit" / "components").is_symlink()
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "-q", "-w", str(out)],
