@@ -131,18 +131,24 @@ def raise_if_over(
 def managed_policy_within_limit(policy: str, resource: str, argument: str, where: str = "") -> str:
     """The serialized managed ``policy`` of the aws.iam.Policy ``resource``, refused when over
     IAM's 6,144 characters (whitespace not counted)."""
-    return _within(limits.IAM_MANAGED_POLICY, policy, f"the managed policy '{resource}'", argument, where)
+    return _within(
+        limits.IAM_MANAGED_POLICY, policy, f"the managed policy '{resource}'", argument, where
+    )
 
 
 def trust_policy_within_limit(policy: str, role: str, argument: str, where: str = "") -> str:
     """The serialized trust ``policy`` of the role ``role``, refused when over IAM's default
     2,048 characters (whitespace not counted)."""
-    return _within(limits.IAM_TRUST_POLICY, policy, f"the trust policy of the role '{role}'", argument, where)
+    return _within(
+        limits.IAM_TRUST_POLICY, policy, f"the trust policy of the role '{role}'", argument, where
+    )
 
 
 def topic_policy_within_limit(policy: str, topic: str, argument: str, where: str = "") -> str:
     """The serialized ``policy`` of the SNS topic ``topic``, refused when over SNS's 30 KB."""
-    return _within(limits.SNS_TOPIC_POLICY, policy, f"the policy of the SNS topic '{topic}'", argument, where)
+    return _within(
+        limits.SNS_TOPIC_POLICY, policy, f"the policy of the SNS topic '{topic}'", argument, where
+    )
 
 
 def _within(limit: limits.Limit, policy: str, what: str, argument: str, where: str) -> str:
