@@ -95,7 +95,7 @@ def inline_policy(
         # counts as nothing: the check then runs again at deploy with every value known.
         texts = [await _value(peer) for peer in list(peers)]
         found = sum(limits.size(INLINE_LIMITS[kind], t) for t in texts if isinstance(t, str))
-        raise_if_over(kind, shown, found, len(texts), argument, where)
+        raise_if_over(kind, shown, found, len(texts), argument=argument, where=where)
         return text
 
     return document.apply(checked)
@@ -105,12 +105,12 @@ async def _value(document: pulumi.Output[str]) -> str | None:
     """A peer document's value; None when unknown or failed (its own error is reported)."""
     try:
         return await document.future()
-    except Exception:  # noqa: BLE001 - the failing resource reports it
+    except Exception:  # the failing resource reports its own error
         return None
 
 
 def raise_if_over(
-    kind: str, shown: str, found: int, count: int, argument: str, where: str = ""
+    kind: str, shown: str, found: int, count: int, *, argument: str, where: str = ""
 ) -> None:
     """Refuse ``argument`` = ``shown`` when the ``count`` inline policies of the ``kind`` are
     ``found`` characters (whitespace not counted), over IAM's limit."""

@@ -10,7 +10,13 @@ from typing import Any
 import pulumi
 import pytest
 
-from secretkit.components import CrossRegionReplicatedSecret, InvalidArgumentError, limits
+from secretkit.components import (
+    CrossRegionReplicatedSecret,
+    InvalidArgumentError,
+    ProxiedParameterPolicy,
+    RotationFunction,
+    limits,
+)
 from secretkit.components.iam import policy_sizes
 from secretkit.components.iam.documents import service_assume_role_policy
 from secretkit.embedded import mocks
@@ -113,15 +119,15 @@ def test_the_count_is_exact_and_ignores_whitespace_as_iam_does(
 
 
 def test_at_the_limit_it_passes_and_one_over_it_is_refused() -> None:
-    policy_sizes.raise_if_over("role", "app", 10_239, 15, "readers")
-    policy_sizes.raise_if_over("role", "app", 10_240, 15, "readers")
+    policy_sizes.raise_if_over("role", "app", 10_239, 15, argument="readers")
+    policy_sizes.raise_if_over("role", "app", 10_240, 15, argument="readers")
     with pytest.raises(InvalidArgumentError, match="are 10,241 characters together"):
-        policy_sizes.raise_if_over("role", "app", 10_241, 15, "readers")
+        policy_sizes.raise_if_over("role", "app", 10_241, 15, argument="readers")
     # Users and groups have their own, smaller budgets.
     with pytest.raises(InvalidArgumentError, match="at most 2,048 per user"):
-        policy_sizes.raise_if_over("user", "arn:aws:iam::1:user/u", 2_049, 3, "role")
+        policy_sizes.raise_if_over("user", "arn:aws:iam::1:user/u", 2_049, 3, argument="role")
     with pytest.raises(InvalidArgumentError, match="at most 5,120 per group"):
-        policy_sizes.raise_if_over("group", "arn:aws:iam::1:group/g", 5_121, 6, "role")
+        policy_sizes.raise_if_over("group", "arn:aws:iam::1:group/g", 5_121, 6, argument="role")
 
 
 def test_whitespace_is_not_counted() -> None:
@@ -163,8 +169,6 @@ def test_a_managed_policy_over_6144_characters_is_refused(monitor: RecordingMoni
     """ProxiedParameterPolicy's managed policy is measured once its key ARN is known: at the
     longest secret name it fits; a document over 6,144 characters (whitespace not counted) is
     refused naming the policy and the limit."""
-    from secretkit.components import ProxiedParameterPolicy
-
     args = {
         "secret_name": "s" * 512,
         "kms_key_arn": pulumi.Output.from_input(
@@ -197,7 +201,6 @@ def test_a_rotation_role_counts_its_own_policy_with_the_grants_it_gets(
     """The rotation role's own inline policy and the grants other components give the same
     aws.iam.Role count together; over the limit, neither its policy nor the function that
     depends on it is registered."""
-    from secretkit.components import RotationFunction
 
     def program() -> pulumi.Output[Any]:
         function = RotationFunction("fn", {"strategy": "password"})
