@@ -114,6 +114,12 @@ IAM_ARN = Limit(
 IAM_INLINE_POLICIES = Limit(
     "inline policies of one IAM role, together", 10_240, NON_WHITESPACE, _IAM_QUOTAS
 )
+IAM_USER_INLINE_POLICIES = Limit(
+    "inline policies of one IAM user, together", 2_048, NON_WHITESPACE, _IAM_QUOTAS
+)
+IAM_GROUP_INLINE_POLICIES = Limit(
+    "inline policies of one IAM group, together", 5_120, NON_WHITESPACE, _IAM_QUOTAS
+)
 IAM_MANAGED_POLICY = Limit("IAM managed policy", 6_144, NON_WHITESPACE, _IAM_QUOTAS)
 IAM_TRUST_POLICY = Limit(
     "IAM role trust policy", 2_048, NON_WHITESPACE, f"{_IAM_QUOTAS} (default, adjustable)"
@@ -184,6 +190,8 @@ TABLE = (
     IAM_POLICY_NAME,
     IAM_ARN,
     IAM_INLINE_POLICIES,
+    IAM_USER_INLINE_POLICIES,
+    IAM_GROUP_INLINE_POLICIES,
     IAM_MANAGED_POLICY,
     IAM_TRUST_POLICY,
     TAG_KEY,

@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from secretkit.components import physical_names, validation
 from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.iam import policy_sizes
 from secretkit.components.input_gate import InputGate
 
 #: A role of the deploying account, as `readers=[...]` names it: a role name or ARN, or the role.
@@ -321,15 +322,16 @@ def aliases_for(
 def attach_policy(
     resource_name: str,
     role: pulumi.Input[str],
-    policy: dict[str, Any],
+    policy: dict[str, Any] | pulumi.Output[str],
     parent: pulumi.Resource,
     aliases: list[pulumi.Input[pulumi.Alias]] | None = None,
 ) -> aws.iam.RolePolicy:
-    """An inline policy on the role (its IAM name), parented to the component that grants it."""
+    """An inline policy on the role (its IAM name), parented to the component that grants it;
+    ``policy``: the document, or it serialized already (policy_sizes.inline_policy's)."""
     return aws.iam.RolePolicy(
         resource_name,
         role=role,
-        policy=pulumi.Output.json_dumps(policy),
+        policy=policy if isinstance(policy, pulumi.Output) else pulumi.Output.json_dumps(policy),
         opts=pulumi.ResourceOptions(parent=parent, aliases=aliases),
     )
 
@@ -494,16 +496,24 @@ class Grants:
         self._names.add(name)
         iam_name = resolved.name(self.account, self.where, self.foreign_remedy)
         opts = pulumi.ResourceOptions(parent=self.parent)
+        # Measured with every other inline policy secretkit puts on the same identity.
+        document = policy_sizes.inline_policy(
+            pulumi.Output.json_dumps(policy()),
+            kind=resolved.kind,
+            identity=resolved.identity,
+            shown=resolved.shown,
+            resource=name,
+            argument=argument,
+            where=self.where,
+        )
         attached: Grant
         if resolved.kind == "user":
-            document = pulumi.Output.json_dumps(policy())
             attached = aws.iam.UserPolicy(name, user=iam_name, policy=document, opts=opts)
         elif resolved.kind == "group":
-            document = pulumi.Output.json_dumps(policy())
             attached = aws.iam.GroupPolicy(name, group=iam_name, policy=document, opts=opts)
         else:
             aliases = aliases_for(name, legacy, self._taken | self._names)
             self._taken.add(legacy)
-            attached = attach_policy(name, iam_name, policy(), self.parent, aliases)
+            attached = attach_policy(name, iam_name, document, self.parent, aliases)
         self._granted[resolved.identity] = attached
         return attached

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from secretkit.components import limits
+from secretkit.components.iam import policy_sizes
 from secretkit.components.iam.topic_policy import events_publish_policy
 
 #: The detail-type Parameter Store uses for Expiration/ExpirationNotification/NoChangeNotification.
@@ -82,7 +83,11 @@ def create_notifications(
         topic_policy = aws.sns.TopicPolicy(
             f"{name}-notifications",
             arn=topic.arn,
-            policy=pulumi.Output.json_dumps(events_publish_policy(topic.arn, rule.arn)),
+            policy=pulumi.Output.json_dumps(events_publish_policy(topic.arn, rule.arn)).apply(
+                lambda text: policy_sizes.topic_policy_within_limit(
+                    text, f"{name}-notifications", "notifications"
+                )
+            ),
             opts=opts,
         )
         target_depends.append(topic_policy)

@@ -13,7 +13,7 @@ from secretkit.components.arguments import NO_ARGS, check_name_and_options, give
 from secretkit.components.aws_context import lookup_aws_context
 from secretkit.components.component import Component
 from secretkit.components.errors import located_at
-from secretkit.components.iam import grants
+from secretkit.components.iam import grants, policy_sizes
 from secretkit.components.iam.proxy import (
     ecs_secret_entry,
     proxy_parameter_arn,
@@ -95,7 +95,12 @@ class ProxiedParameterPolicy(Component):
             f"{name}-policy",
             description=settings.description
             or "Read one Secrets Manager secret through Parameter Store (secretkit)",
-            policy=self.policy_json,
+            # Measured once the key's ARN is known: over 6,144 characters, no policy.
+            policy=self.policy_json.apply(
+                lambda text: policy_sizes.managed_policy_within_limit(
+                    text, f"{name}-policy", "secret_name", where
+                )
+            ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on()),
         )
         taken = {resource for resource, _ in names}

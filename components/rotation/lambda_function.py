@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from secretkit.components.iam import grants, policy_sizes
 from secretkit.components.iam.documents import service_assume_role_policy
 from secretkit.components.rotation.artifact import HandlerArtifact
 from secretkit.components.rotation.function_settings import FunctionSettings
@@ -80,6 +82,10 @@ def create_rotation_function(
     name, settings, tags, parent = site.name, site.settings, site.tags, site.parent
     child = pulumi.ResourceOptions(parent=parent)
     tag_map = dict(tags) if tags else None
+    where = f"{type(parent).__name__} '{parent.pulumi_resource_name}'"
+    trust = json.dumps(service_assume_role_policy("lambda.amazonaws.com"))
+    # A fixed document today, measured so that a longer one cannot slip through unnoticed.
+    policy_sizes.trust_policy_within_limit(trust, f"{name}-rotation", "rotation", where)
     role = aws.iam.Role(
         f"{name}-rotation",
         description=f"{spec.description} (secretkit)",
@@ -93,7 +99,16 @@ def create_rotation_function(
     role_policy = aws.iam.RolePolicy(
         f"{name}-rotation",
         role=role.name,
-        policy=pulumi.Output.json_dumps(spec.policy),
+        # Counted with the grants of other components on the same role (grant_read(role)).
+        policy=policy_sizes.inline_policy(
+            pulumi.Output.json_dumps(spec.policy),
+            kind="role",
+            identity=grants.role_identity(role),
+            shown=f"aws.iam.Role('{role.pulumi_resource_name}')",
+            resource=f"{name}-rotation",
+            argument="rotation",
+            where=where,
+        ),
         opts=child,
     )
     vpc_config = None

@@ -1,0 +1,159 @@
+"""The sizes of the IAM policies secretkit writes, counted as IAM counts them: all inline policies
+of one role (user, group) together across the program, a managed policy, a role's trust policy.
+
+IAM User Guide, "IAM and AWS STS quotas": "You can add as many inline policies as you want to
+an IAM user, role, or group. But the total aggregate policy size (the sum size of all inline
+policies) per entity cannot exceed the following limits: User policy size cannot exceed 2,048
+characters. Role policy size cannot exceed 10,240 characters. Group policy size cannot exceed
+5,120 characters. Note: IAM does not count white space when calculating the size of a policy
+against these limitations." Neither pulumi-aws nor moto checks these: a real PutRolePolicy
+fails with LimitExceeded half-way through ``pulumi up``.
+
+An inline policy holds Outputs (ARNs), so it is measured once known: each one secretkit puts on
+an identity goes through :func:`inline_policy`, which records it in a ledger of the running
+program keyed by the identity (grants.role_identity: a role's IAM name regardless of case, or
+the aws.iam.Role resource) and returns the same serialized document, failing once known (after
+the program code has returned, so that every grant_read is counted) when the identity's
+policies together are over the limit. The RolePolicy taking it is then not registered, nor
+anything that depends on it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as pulumi_settings
+
+from secretkit.components import limits, program_body
+from secretkit.components.errors import InvalidArgumentError
+
+#: The limit of each kind of identity's inline policies together.
+INLINE_LIMITS = {
+    "role": limits.IAM_INLINE_POLICIES,
+    "user": limits.IAM_USER_INLINE_POLICIES,
+    "group": limits.IAM_GROUP_INLINE_POLICIES,
+}
+
+
+@dataclass
+class _Identity:
+    """The inline policies secretkit puts on one identity in one program."""
+
+    kind: str
+    documents: list[pulumi.Output[str]] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+
+
+#: The ledger of each running program (keyed by its monitor: each program, and each test's
+#: mocks, has its own), identity -> its policies.
+_LEDGERS: weakref.WeakKeyDictionary[Any, dict[str, _Identity]] = weakref.WeakKeyDictionary()
+#: When no monitor is set (a pure function called outside a program).
+_NO_PROGRAM: dict[str, _Identity] = {}
+
+
+def _ledger() -> dict[str, _Identity]:
+    monitor = pulumi_settings.get_monitor()
+    if monitor is None:
+        return _NO_PROGRAM
+    try:
+        return _LEDGERS.setdefault(monitor, {})
+    except TypeError:  # not weakly referenceable: one ledger per monitor id is as good
+        return _LEDGERS_BY_ID.setdefault(id(monitor), {})
+
+
+_LEDGERS_BY_ID: dict[int, dict[str, _Identity]] = {}
+
+
+def inline_policy(
+    document: pulumi.Output[str],
+    *,
+    kind: str,
+    identity: str,
+    shown: str,
+    resource: str,
+    argument: str,
+    where: str,
+) -> pulumi.Output[str]:
+    """``document`` (an inline policy of the ``kind`` ('role', 'user', 'group') ``identity``,
+    ``shown`` as the program named it, registered as ``resource``), the same Output (same value,
+    same dependencies) except that it fails once known when every inline policy secretkit puts
+    on ``identity`` in this program is over IAM's limit together. The error is for
+    ``argument`` of the component ``where``."""
+    entry = _ledger().setdefault(identity, _Identity(kind))
+    entry.documents.append(document)
+    entry.resources.append(resource)
+    # Documents of later grant_read calls join until the program code has returned.
+    done = program_body.after(program_body.program_frame())
+    peers = entry.documents
+
+    async def checked(text: str) -> str:
+        await done.future()
+        # Each peer's value, without taking its dependencies; one unknown (in a preview)
+        # counts as nothing: the check then runs again at deploy with every value known.
+        texts = [await _value(peer) for peer in list(peers)]
+        found = sum(limits.size(INLINE_LIMITS[kind], t) for t in texts if isinstance(t, str))
+        raise_if_over(kind, shown, found, len(texts), argument=argument, where=where)
+        return text
+
+    return document.apply(checked)
+
+
+async def _value(document: pulumi.Output[str]) -> str | None:
+    """A peer document's value; None when unknown or failed (its own error is reported)."""
+    try:
+        return await document.future()
+    except Exception:  # the failing resource reports its own error
+        return None
+
+
+def raise_if_over(
+    kind: str, shown: str, found: int, count: int, *, argument: str, where: str = ""
+) -> None:
+    """Refuse ``argument`` = ``shown`` when the ``count`` inline policies of the ``kind`` are
+    ``found`` characters (whitespace not counted), over IAM's limit."""
+    limit = INLINE_LIMITS[kind]
+    if found <= limit.maximum:
+        return
+    error = InvalidArgumentError(
+        argument,
+        shown,
+        f"the {count} inline policies secretkit puts on the {kind} {shown} are {found:,} "
+        f"characters together (whitespace not counted); IAM allows at most "
+        f"{limit.maximum:,} per {kind} ({limit.what}; source: {limit.source}). Grant this "
+        f"{kind} fewer secrets, or split its readers over several {kind}s",
+    )
+    raise error.located(where) if where else error
+
+
+def managed_policy_within_limit(policy: str, resource: str, argument: str, where: str = "") -> str:
+    """The serialized managed ``policy`` of the aws.iam.Policy ``resource``, refused when over
+    IAM's 6,144 characters (whitespace not counted)."""
+    return _within(
+        limits.IAM_MANAGED_POLICY, policy, f"the managed policy '{resource}'", argument, where
+    )
+
+
+def trust_policy_within_limit(policy: str, role: str, argument: str, where: str = "") -> str:
+    """The serialized trust ``policy`` of the role ``role``, refused when over IAM's default
+    2,048 characters (whitespace not counted)."""
+    return _within(
+        limits.IAM_TRUST_POLICY, policy, f"the trust policy of the role '{role}'", argument, where
+    )
+
+
+def topic_policy_within_limit(policy: str, topic: str, argument: str, where: str = "") -> str:
+    """The serialized ``policy`` of the SNS topic ``topic``, refused when over SNS's 30 KB."""
+    return _within(
+        limits.SNS_TOPIC_POLICY, policy, f"the policy of the SNS topic '{topic}'", argument, where
+    )
+
+
+def _within(limit: limits.Limit, policy: str, what: str, argument: str, where: str) -> str:
+    found = limits.size(limit, policy)
+    if found > limit.maximum:
+        error = limits.refuse(argument, f"<{what}, {found:,} {limit.unit}>", limit, found, what)
+        raise error.located(where) if where else error
+    return policy
