@@ -1,6 +1,7 @@
 """When a secret's rotation is due, from DescribeSecret's RotationRules, and whether it is late.
 
-Facts used (botocore's secretsmanager service model, RotationRulesType and DescribeSecret):
+Facts used (botocore's secretsmanager service model, RotationRulesType and DescribeSecret; the
+same text at https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html):
 
 - AutomaticallyAfterDays: "Secrets Manager calculates the next rotation date based on the
   previous rotation. Manually updating the secret value by calling PutSecretValue or
