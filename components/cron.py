@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from datetime import date
 
 _CRON_RE = re.compile(r"cron\((.*)\)", re.DOTALL)
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -93,6 +94,27 @@ class Cron:
         gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
         gaps.append(MINUTES_PER_DAY - times[-1] + times[0])
         return min(gaps)
+
+    def fires_on(self, day: date) -> bool | None:
+        """Whether the schedule runs on ``day`` (UTC), from the day-of-month, month,
+        day-of-week and year fields; None when a field uses a calendar form ('L', 'W', '#')
+        this parser does not expand. Day-of-week 1-7 is SUN-SAT."""
+        checks = (
+            (DAY_OF_MONTH, day.day),
+            (MONTH, day.month),
+            (DAY_OF_WEEK, day.isoweekday() % 7 + 1),
+            (YEAR, day.year),
+        )
+        for field, value in checks:
+            text = self.field(field.name)
+            if text == "?":
+                continue
+            selected = _parse_field(field, text)
+            if selected is None:
+                return None
+            if value not in selected:
+                return False
+        return True
 
 
 def parse(expression: str) -> Cron:

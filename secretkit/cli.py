@@ -8,7 +8,7 @@ import importlib
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from rotation_handlers.protocol import (
@@ -25,6 +25,8 @@ from secretkit.components import strategies
 from secretkit.cost_commands import cmd_compare, cmd_cost
 from secretkit.embedded.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
 from secretkit.project import add_stack_argument
+from secretkit.rotation_due import Due, rotation_due, utc
+from secretkit.rotation_listing import StatusTools, list_rotations
 
 
 def version() -> str:
@@ -227,9 +229,11 @@ def _when(value: Any) -> str:
     return "-" if value in (None, "") else str(value)
 
 
-def status_report(client: Any, described: dict[str, Any]) -> dict[str, Any]:
+def status_report(
+    client: Any, described: dict[str, Any], now: datetime | None = None
+) -> dict[str, Any]:
     """What `secretkit status` shows of a described secret, as data (the --json document;
-    dates are datetimes)."""
+    dates are datetimes). ``now`` (default: the clock) judges whether rotation is overdue."""
     arn = described["ARN"]
     versions: dict[str, list[str]] = described.get("VersionIdsToStages", {})
     created = version_dates(client, arn)
@@ -245,16 +249,36 @@ def status_report(client: Any, described: dict[str, Any]) -> dict[str, Any]:
     )
     stuck = [v for v, s in versions.items() if PENDING in s and CURRENT not in s]
     abandoned = abandoned_versions(versions, created)
+    moment = utc(now or datetime.now(UTC))
+    assert moment is not None
+    current = next((v for v, s in versions.items() if CURRENT in s), None)
+    current_created = utc(created.get(current)) if current else None
+    # A new AWSCURRENT version is a valid rotation (PutSecretValue counts: rotation_due's
+    # docstring quotes AWS); LastRotatedDate only when the version's date is unknown.
+    last_valid = current_created or utc(described.get("LastRotatedDate"))
+    enabled = bool(described.get("RotationEnabled"))
+    due = (
+        rotation_due(rules, last_valid, moment, described.get("NextRotationDate"))
+        if enabled
+        else Due(None, None, "rotation is not enabled")
+    )
+    age = (moment - current_created).total_seconds() / 86400 if current_created else None
+    state = "stuck" if stuck else "overdue" if due.overdue else "abandoned" if abandoned else "ok"
     return {
         "name": described.get("Name"),
         "arn": arn,
         "rotation": {
-            "enabled": bool(described.get("RotationEnabled")),
+            "enabled": enabled,
             "schedule": schedule,
+            "window": rules.get("Duration") or None,
             "function": described.get("RotationLambdaARN") or None,
             "last_rotated": described.get("LastRotatedDate"),
             "next_rotation": described.get("NextRotationDate"),
+            "due_by": due.due_by,
+            "overdue": due.overdue,
+            "due_reason": due.reason,
         },
+        "current_age_days": None if age is None else round(age, 2),
         "versions": [
             {"id": version, "stages": stages, "created": created.get(version)}
             for version, stages in labelled
@@ -262,7 +286,7 @@ def status_report(client: Any, described: dict[str, Any]) -> dict[str, Any]:
         + [{"id": version, "stages": [], "created": created.get(version)} for version in abandoned],
         "stuck": stuck,
         "abandoned": abandoned,
-        "state": "stuck" if stuck else "abandoned" if abandoned else "ok",
+        "state": state,
         "strategy": strategy_tag(described),
     }
 
@@ -281,6 +305,9 @@ def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
     out.write(f"Function   {rotation['function'] or '-'}\n")
     out.write(f"Last       {_when(rotation['last_rotated'])}\n")
     out.write(f"Next       {_when(rotation['next_rotation'])}\n")
+    out.write(f"Due by     {_when(rotation['due_by'])}  ({rotation['due_reason']})\n")
+    age = report["current_age_days"]
+    out.write(f"Current    {'-' if age is None else f'{age:g} days old'}\n")
     out.write("Versions\n")
     for version in report["versions"]:
         stages = ", ".join(version["stages"]) or "- (deprecated)"
@@ -292,9 +319,15 @@ def cmd_status(options: argparse.Namespace, out: TextIO) -> int:
             "started and did not finish. Read the function's logs, then retry "
             f"(`secretkit rotate --aws {options.secret}`) or `secretkit cancel-rotation`.\n"
         )
+    if rotation["overdue"]:
+        out.write(
+            f"OVERDUE    the rotation due by {_when(rotation['due_by'])} has not happened: "
+            "AWSCURRENT is older than the schedule plus its window. Read the rotation "
+            f"function's logs, then `secretkit rotate --aws {options.secret}`.\n"
+        )
     if abandoned:
         out.write(abandoned_advice(abandoned[0], described, options.secret))
-    if not stuck and not abandoned:
+    if not stuck and not abandoned and not rotation["overdue"]:
         out.write("State      ok (no rotation in progress)\n")
     return 0
 
@@ -336,6 +369,11 @@ def abandoned_advice(version: str, described: dict[str, Any], secret: str) -> st
         "applications use before finishSecret, so AWSCURRENT still works; the next rotation "
         "starts afresh.\n"
     )
+
+
+def cmd_rotations(options: argparse.Namespace, out: TextIO) -> int:
+    """Every rotating secret of a program with its state (secretkit.rotation_listing)."""
+    return list_rotations(options, out, StatusTools(secretsmanager_client, status_report, _when))
 
 
 def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
@@ -397,12 +435,15 @@ def aws_options(default: Any) -> argparse.ArgumentParser:
         "aws:region; compare: us-east-1); cost and compare use its list prices",
     )
     group.add_argument(
-        "--profile", default=default, help="AWS profile (rotate, status, cancel-rotation)"
+        "--profile",
+        default=default,
+        help="AWS profile (rotate, status, rotations, cancel-rotation)",
     )
     group.add_argument(
         "--endpoint-url",
         default=default,
-        help="Secrets Manager endpoint: moto, LocalStack (rotate, status, cancel-rotation)",
+        help="Secrets Manager endpoint: moto, LocalStack (rotate, status, rotations, "
+        "cancel-rotation)",
     )
     return options
 
@@ -467,6 +508,25 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("secret", help="secret name or ARN")
     json_option(status)
     status.set_defaults(func=cmd_status)
+
+    rotations = commands.add_parser(
+        "rotations",
+        parents=common,
+        help="every rotating secret of a Pulumi program with its state in AWS (overdue, stuck, "
+        "missing: exit code 3)",
+        description="Run the program under secretkit's mocks (as `cost` does) to find the "
+        "secrets it rotates, then DescribeSecret each in AWS (--region, else the stack's "
+        "aws:region). Exit code 3 when any is overdue, stuck or missing, 0 otherwise.",
+    )
+    rotations.add_argument(
+        "program",
+        nargs="?",
+        help="the project's directory, its Pulumi.yaml or its program file (default: the "
+        "current directory)",
+    )
+    add_stack_argument(rotations)
+    json_option(rotations)
+    rotations.set_defaults(func=cmd_rotations)
 
     comparison = commands.add_parser(
         "compare",

@@ -278,6 +278,7 @@ def test_status_json_has_the_documented_shape(sm: Any) -> None:
         "name",
         "arn",
         "rotation",
+        "current_age_days",
         "versions",
         "stuck",
         "abandoned",
@@ -294,6 +295,7 @@ def test_status_json_has_the_documented_shape(sm: Any) -> None:
     assert document["rotation"]["function"] == LAMBDA_ARN
     assert "last_rotated" in document["rotation"]
     assert "next_rotation" in document["rotation"]
+    assert document["rotation"]["overdue"] is False  # rotated just now, every 30 days
     created = document["versions"][0]["created"]
     assert datetime.fromisoformat(created).tzinfo is not None  # ISO 8601, with its offset
     stages_by_id = {v["id"]: v["stages"] for v in document["versions"]}
