@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from secretkit.components import physical_names, validation
-from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
+from secretkit.components.arguments import NO_ARGS
 from secretkit.components.aws_context import lookup_aws_context
 from secretkit.components.component import Component
 from secretkit.components.errors import located_at
@@ -73,14 +73,12 @@ class ProxiedParameterPolicy(Component):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
-        check_name_and_options(TYPE_TOKEN, name, opts)
-        where, settings, names = self._begin(
+        (where, settings, names), _ = self._begin(
             TYPE_TOKEN,
             name,
             opts,
-            lambda where: plan_proxy_policy(
-                where, name, given_arguments(args, kwargs, ProxiedParameterPolicyArgs)
-            ),
+            (args, kwargs, ProxiedParameterPolicyArgs),
+            lambda where, given, _region: plan_proxy_policy(where, name, given),
         )
         gate = InputGate(where)
         context = lookup_aws_context(self)

@@ -8,8 +8,8 @@ from typing import Any, Unpack, overload
 import pulumi
 import pulumi_aws as aws
 
-from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from secretkit.components.aws_context import AwsContext, known_region, lookup_aws_context
+from secretkit.components.arguments import NO_ARGS
+from secretkit.components.aws_context import AwsContext, lookup_aws_context
 from secretkit.components.component import Component
 from secretkit.components.iam import grants
 from secretkit.components.iam.reader import parameter_read_policy
@@ -92,15 +92,12 @@ class SecureParameter(Component):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
-        check_name_and_options(TYPE_TOKEN, name, opts)
-        region = known_region(opts)
-        plan = self._begin(
+        plan, region = self._begin(
             TYPE_TOKEN,
             name,
             opts,
-            lambda where: plan_secure_parameter(
-                where, name, given_arguments(args, kwargs, SecureParameterArgs), region
-            ),
+            (args, kwargs, SecureParameterArgs),
+            lambda where, given, region: plan_secure_parameter(where, name, given, region),
         )
         context = lookup_aws_context(self)
         split = sort_parameter_readers(self, plan, context)

@@ -7,8 +7,8 @@ import pulumi
 import pulumi_aws as aws
 
 from secretkit.components import physical_names, validation
-from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from secretkit.components.aws_context import known_region, lookup_aws_context
+from secretkit.components.arguments import NO_ARGS
+from secretkit.components.aws_context import lookup_aws_context
 from secretkit.components.component import Component
 from secretkit.components.iam.documents import Statement, document
 from secretkit.components.iam.rotation_role import function_statements
@@ -97,15 +97,12 @@ class RotationFunction(Component):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
-        check_name_and_options(TYPE_TOKEN, name, opts)
-        region = known_region(opts)
-        plan = self._begin(
+        plan, region = self._begin(
             TYPE_TOKEN,
             name,
             opts,
-            lambda where: plan_rotation_function(
-                where, name, given_arguments(args, kwargs, RotationFunctionArgs), region
-            ),
+            (args, kwargs, RotationFunctionArgs),
+            lambda where, given, region: plan_rotation_function(where, name, given, region),
         )
         settings, where = plan.settings, plan.where
         self.shared_settings: SharedFunctionSettings = settings

@@ -9,8 +9,8 @@ from typing import Any, Unpack, overload
 import pulumi
 import pulumi_aws as aws
 
-from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from secretkit.components.aws_context import AwsContext, known_region, lookup_aws_context
+from secretkit.components.arguments import NO_ARGS
+from secretkit.components.aws_context import AwsContext, lookup_aws_context
 from secretkit.components.iam.arns import AccountScope
 from secretkit.components.iam.foreign_readers import ReaderSplit
 from secretkit.components.input_gate import InputGate
@@ -89,15 +89,12 @@ class CrossRegionReplicatedSecret(SecretComponent):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
-        check_name_and_options(TYPE_TOKEN, name, opts)
-        region = known_region(opts)
-        replication, plan = self._begin(
+        (replication, plan), region = self._begin(
             TYPE_TOKEN,
             name,
             opts,
-            lambda where: plan_replicated_secret(
-                where, name, given_arguments(args, kwargs, CrossRegionReplicatedSecretArgs), region
-            ),
+            (args, kwargs, CrossRegionReplicatedSecretArgs),
+            lambda where, given, region: plan_replicated_secret(where, name, given, region),
         )
 
         context = lookup_aws_context(self)

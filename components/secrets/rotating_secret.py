@@ -6,8 +6,8 @@ from typing import Any, Unpack, overload
 
 import pulumi
 
-from secretkit.components.arguments import NO_ARGS, check_name_and_options, given_arguments
-from secretkit.components.aws_context import known_region, lookup_aws_context
+from secretkit.components.arguments import NO_ARGS
+from secretkit.components.aws_context import lookup_aws_context
 from secretkit.components.secrets.rotating_secret_args import (
     RotatingSecretArgs,
     parse_rotating_secret_args,
@@ -76,18 +76,13 @@ class RotatingSecret(SecretComponent):
     ) -> None:
         """``Cls(name, args, opts)`` with the arguments as a dict, or ``Cls(name, key=value, ...,
         opts=opts)`` with them as keywords (docs/arguments.md)."""
-        check_name_and_options(TYPE_TOKEN, name, opts)
-        region = known_region(opts)
-        plan = self._begin(
+        plan, region = self._begin(
             TYPE_TOKEN,
             name,
             opts,
-            lambda where: plan_secret(
-                where,
-                name,
-                parse_rotating_secret_args(
-                    given_arguments(args, kwargs, RotatingSecretArgs), region=region
-                ),
+            (args, kwargs, RotatingSecretArgs),
+            lambda where, given, region: plan_secret(
+                where, name, parse_rotating_secret_args(given, region=region)
             ),
         )
 
