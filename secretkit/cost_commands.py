@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any, TextIO
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from secretkit.cli_common import CliError, money, one_line, only_aws_region, write_json
 from secretkit.costs.pricing import RegionalPrices
+
+if TYPE_CHECKING:
+    from secretkit.program import ProgramRun, StackConfig
+    from secretkit.project import Project
 
 
 def prices_document(regional: RegionalPrices) -> dict[str, Any]:
@@ -70,6 +76,50 @@ def cmd_compare(options: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class LocatedRun:
+    """A project's program, run under the mocks with its stack's settings."""
+
+    project: Project
+    config: StackConfig
+    shown: Path
+    """The program as messages show it (relative to the working directory when inside it)."""
+    run: ProgramRun
+
+
+def run_located_program(
+    options: argparse.Namespace,
+    *,
+    fill_missing_secrets: str,
+    overrides: dict[str, str] | None = None,
+) -> LocatedRun:
+    """Locate the project and stack ``options.program`` and ``options.stack`` name, load the
+    stack's settings (``overrides`` on top; a secret setting without a value gets
+    ``fill_missing_secrets``) and run the program under the mocks: what `cost` and `rotations`
+    both need. Every failure, the program's own included, is a one-line CliError."""
+    from secretkit.program import load_stack_config, run_program  # noqa: PLC0415
+    from secretkit.project import ProjectError, locate  # noqa: PLC0415
+
+    try:
+        project = locate(options.program, options.stack)
+    except ProjectError as error:
+        raise CliError(str(error)) from None
+    config = load_stack_config(
+        project.directory,
+        project.stack,
+        overrides=overrides,
+        fill_missing_secrets=fill_missing_secrets,
+    )
+    shown = project.program.resolve()
+    if shown.is_relative_to(Path.cwd()):
+        shown = shown.relative_to(Path.cwd())
+    try:
+        run = run_program(project.program, config, stack=project.stack, project=project.name)
+    except Exception as error:  # the program's own error, or a component refusing its input
+        raise CliError(f"{shown} stopped: {type(error).__name__}: {one_line(error)}") from None
+    return LocatedRun(project, config, shown, run)
+
+
 def stack_region(options: argparse.Namespace, config_region: str | None) -> str | None:
     """--region, else the stack's aws:region, else the environment's (as pulumi-aws reads it)."""
     return (
@@ -82,14 +132,10 @@ def stack_region(options: argparse.Namespace, config_region: str | None) -> str 
 
 def cmd_cost(options: argparse.Namespace, out: TextIO) -> int:
     """Each component's monthly cost in a program, the total, and the advisor's findings."""
-    from pathlib import Path  # noqa: PLC0415
-
     from secretkit.costs.advisor import advise  # noqa: PLC0415
     from secretkit.costs.cost import Rates, stack_cost  # noqa: PLC0415
     from secretkit.costs.pricing import prices_for  # noqa: PLC0415
     from secretkit.embedded.mocks import ACCOUNT_ID  # noqa: PLC0415
-    from secretkit.program import load_stack_config, run_program  # noqa: PLC0415
-    from secretkit.project import ProjectError, locate  # noqa: PLC0415
     from secretkit.resources import from_registrations  # noqa: PLC0415
 
     only_aws_region(options)
@@ -99,24 +145,13 @@ def cmd_cost(options: argparse.Namespace, out: TextIO) -> int:
     ):
         if value < 0:
             raise CliError(f"{flag} {value:g} is invalid: it must be 0 or more")
-    try:
-        project = locate(options.program, options.stack)
-    except ProjectError as error:
-        raise CliError(str(error)) from None
-    config = load_stack_config(
-        project.directory,
-        project.stack,
-        overrides={"aws:region": options.region} if options.region else None,
+    located = run_located_program(
+        options,
         fill_missing_secrets="cost-placeholder",
+        overrides={"aws:region": options.region} if options.region else None,
     )
+    project, config, shown, run = located.project, located.config, located.shown, located.run
     regional = prices_for(stack_region(options, config.values.get("aws:region")))
-    shown = project.program.resolve()
-    if shown.is_relative_to(Path.cwd()):
-        shown = shown.relative_to(Path.cwd())
-    try:
-        run = run_program(project.program, config, stack=project.stack, project=project.name)
-    except Exception as error:  # the program's own error, or a component refusing its input
-        raise CliError(f"{shown} stopped: {type(error).__name__}: {one_line(error)}") from None
     resources = from_registrations(run.registrations)
     rates = Rates(options.secret_requests, options.parameter_requests)
     cost = stack_cost(resources, rates, regional.prices)

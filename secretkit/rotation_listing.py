@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from secretkit.cli_common import CliError, one_line, write_json
+from secretkit.cli_common import write_json
 from secretkit.resources import SECRET, SECRET_ROTATION, ResourceView, component_of
 
 #: The exit code when a secret is overdue, stuck or missing (1 stays "the command failed").
@@ -72,25 +72,11 @@ class StatusTools:
 
 def list_rotations(options: argparse.Namespace, out: TextIO, tools: StatusTools) -> int:
     """List the program's rotating secrets with their state in AWS."""
-    from secretkit.cost_commands import stack_region  # noqa: PLC0415
-    from secretkit.program import load_stack_config, run_program  # noqa: PLC0415
-    from secretkit.project import ProjectError, locate  # noqa: PLC0415
+    from secretkit.cost_commands import run_located_program, stack_region  # noqa: PLC0415
     from secretkit.resources import from_registrations  # noqa: PLC0415
 
-    try:
-        project = locate(options.program, options.stack)
-    except ProjectError as error:
-        raise CliError(str(error)) from None
-    config = load_stack_config(
-        project.directory, project.stack, fill_missing_secrets="rotations-placeholder"
-    )
-    shown = project.program.resolve()
-    if shown.is_relative_to(Path.cwd()):
-        shown = shown.relative_to(Path.cwd())
-    try:
-        run = run_program(project.program, config, stack=project.stack, project=project.name)
-    except Exception as error:  # the program's own error, or a component refusing its input
-        raise CliError(f"{shown} stopped: {type(error).__name__}: {one_line(error)}") from None
+    located = run_located_program(options, fill_missing_secrets="rotations-placeholder")
+    project, config, shown, run = located.project, located.config, located.shown, located.run
     region = stack_region(options, config.values.get("aws:region"))
     client = tools.client(argparse.Namespace(**{**vars(options), "region": region}))
     given = {r.urn: str(r.plain_inputs["name"]) for r in run.registrations if r.inputs.get("name")}
