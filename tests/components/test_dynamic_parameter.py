@@ -559,3 +559,34 @@ def test_the_component_is_registered_with_its_type_token(monitor: RecordingMonit
     for reg in monitor.registrations:
         if reg.custom:
             assert reg.parent.endswith(f"{TOKEN}::tunables")
+
+
+# --- the reference stack ------------------------------------------------------------------------
+
+
+def test_the_reference_stack_builds_one_when_configured() -> None:
+    """Off by default (Pulumi.yaml: appConfigApplicationName ''); with a name, the reference
+    program's DynamicParameter validates its configured content against its configured schema
+    and the reader role reads it."""
+    from secretkit.program import PROJECT_DIR, load_stack_config, run_program  # noqa: PLC0415
+
+    def registrations(overrides: dict[str, str]) -> list[Any]:
+        config = load_stack_config(
+            PROJECT_DIR, "dev", overrides, secret_overrides={"parameterValue": "placeholder"}
+        )
+        return run_program(PROJECT_DIR / "__main__.py", config, stack="dev").registrations
+
+    assert [r for r in registrations({}) if r.type == TOKEN] == []
+    built = registrations({"secretkit:appConfigApplicationName": "secretkit-app"})
+    assert [r.name for r in built if r.type == TOKEN] == ["app-tunables"]
+    version = next(r for r in built if r.type == VERSION).plain_inputs
+    assert json.loads(version["content"]) == {"max_items": 50, "new_checkout": False}
+    grant = next(r for r in built if r.name == "app-tunables-read-reader")
+    assert policy_of(grant)["Statement"][0]["Sid"] == "ReadConfiguration"
+    with pytest.raises(InvalidArgumentError, match="does not match json_schema"):
+        registrations(
+            {
+                "secretkit:appConfigApplicationName": "secretkit-app",
+                "secretkit:appConfigContent": '{"max_items": 0}',
+            }
+        )
