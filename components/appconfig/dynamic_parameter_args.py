@@ -155,6 +155,14 @@ def parse_dynamic_parameter_args(args: Any) -> DynamicParameterSettings:
         description = validation.description(
             "description", description, limits.APPCONFIG_DESCRIPTION.maximum
         )
+        if not description.isascii():
+            raise validation.fail(
+                "description",
+                description,
+                "must be ASCII: it is also the hosted configuration version's description, "
+                "sent as an HTTP header (CreateHostedConfigurationVersion: 'Due to HTTP "
+                "limitations, this field only supports ASCII characters')",
+            )
     profile_type = given.get("profile_type", contents.FREEFORM)
     if profile_type not in contents.PROFILE_TYPES:
         raise validation.fail(

@@ -366,6 +366,7 @@ def test_an_account_id_reader_is_refused(monitor: RecordingMonitor) -> None:
         ({"application_name": "a" * 65}, "application_name", "1-64 characters"),
         ({"application_id": "abc1234"}, "application_name", "exactly one of"),
         ({"description": "d" * 1025}, "description", "at most 1024"),
+        ({"description": "réglages"}, "description", "must be ASCII"),
         ({"content_type": "application/xml"}, "content_type", "must be one of"),
         ({"content": "{not json"}, "content", "is not valid JSON"),
         ({"content": "a: [b", "content_type": "application/x-yaml"}, "content", "not valid YAML"),
