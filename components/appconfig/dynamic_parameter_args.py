@@ -71,7 +71,8 @@ class DynamicParameterArgs(TypedDict, total=False):
     """Name of the hosted configuration profile (1-128 characters)."""
     content: Required[Any]
     """The configuration: a dict (serialized as JSON, or YAML with content_type
-    'application/x-yaml'), or a JSON, YAML or text string. Not for secrets: a value under a key
+    'application/x-yaml'; its values may be other resources' outputs, checked once known), or a
+    JSON, YAML or text string. Not for secrets: a value under a key
     that names a credential (password, token, api_key, ...) or a Pulumi secret is refused; use
     SecureParameter or RotatingSecret."""
     content_type: str
@@ -175,6 +176,10 @@ def parse_dynamic_parameter_args(args: Any) -> DynamicParameterSettings:
     if content_type is not None:
         content_type = validation.require_string("content_type", content_type)
     raw = given["content"]
+    if isinstance(raw, Mapping) and _holds_output(raw):
+        # Another resource's output inside the document (a queue URL, a table name): the
+        # whole content is known, and checked, at deployment.
+        raw = pulumi.Output.from_input(raw)
     content = None
     content_output = None
     if isinstance(raw, pulumi.Output):
@@ -237,6 +242,17 @@ def check_content(
             )
         contents.check_against_schema("content", content, schema)
     return content
+
+
+def _holds_output(value: Any) -> bool:
+    """Whether a dict or list holds a pulumi.Output at any depth."""
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, Mapping):
+        return any(_holds_output(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_output(item) for item in value)
+    return False
 
 
 def refuse_secret_content() -> None:

@@ -24,7 +24,9 @@ from secretkit.components.iam.appconfig_rollback import (
 from secretkit.components.iam.arns import AccountScope
 from secretkit.components.iam.least_privilege import violations
 from secretkit.embedded import mocks
+from secretkit.embedded.iam_evaluation import Request, is_allowed
 from secretkit.embedded.mocks import RecordingMonitor
+from secretkit.program import PROJECT_DIR, load_stack_config, run_program
 from tests.components.helpers import build_component, policy_of, the
 
 ACCOUNT = mocks.ACCOUNT_ID
@@ -340,6 +342,25 @@ def test_the_pure_builders_pass_the_least_privilege_check() -> None:
         assert violations(document) == []
 
 
+def test_iam_allows_the_reader_this_configuration_and_nothing_else() -> None:
+    """The grant, evaluated as IAM evaluates a request: each action on this configuration is
+    allowed; another profile, environment or application of the account, and other AppConfig
+    actions, are not."""
+    prefix = f"arn:aws:appconfig:{REGION}:{ACCOUNT}:application/"
+    mine = f"{prefix}abc1234/environment/env5678/configuration/pro9012"
+    document = configuration_read_policy(mine)
+    role = [f"arn:aws:iam::{ACCOUNT}:role/app"]
+    for action in ("appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"):
+        assert is_allowed(Request(role, action, mine), [document])
+        for other in (
+            mine.replace("pro9012", "pro0000"),
+            mine.replace("env5678", "env0000"),
+            mine.replace("abc1234", "abc0000"),
+        ):
+            assert not is_allowed(Request(role, action, other), [document])
+    assert not is_allowed(Request(role, "appconfig:GetConfigurationProfile", mine), [document])
+
+
 def test_a_reader_in_another_account_is_refused(monitor: RecordingMonitor) -> None:
     """The deploying account is known at deployment: the check gates every child."""
     with pytest.raises(Exception, match=r"argument 'readers\[0\]'") as caught:
@@ -554,6 +575,17 @@ def test_an_output_content_is_checked_once_known(monitor: RecordingMonitor) -> N
     assert [r.name for r in monitor.by_type(VERSION)] == ["ok-version"]
 
 
+def test_outputs_inside_a_dict_content_are_resolved_then_checked(monitor: RecordingMonitor) -> None:
+    url = pulumi.Output.from_input("https://sqs.example/queue")
+    build(base_args(content={"queue": {"url": url}, "batch": 10}), name="nested")
+    assert json.loads(the(monitor, VERSION).plain_inputs["content"]) == {
+        "queue": {"url": "https://sqs.example/queue"},
+        "batch": 10,
+    }
+    with pytest.raises(Exception, match="is a Pulumi secret"):
+        build(base_args(content={"api": pulumi.Output.secret("x")}), name="secret-inside")
+
+
 def test_the_component_is_registered_with_its_type_token(monitor: RecordingMonitor) -> None:
     build(base_args())
     assert [r.type for r in monitor.registrations if not r.custom] == [TOKEN]
@@ -569,8 +601,6 @@ def test_the_reference_stack_builds_one_when_configured() -> None:
     """Off by default (Pulumi.yaml: appConfigApplicationName ''); with a name, the reference
     program's DynamicParameter validates its configured content against its configured schema
     and the reader role reads it."""
-    from secretkit.program import PROJECT_DIR, load_stack_config, run_program  # noqa: PLC0415
-
     def registrations(overrides: dict[str, str]) -> list[Any]:
         config = load_stack_config(
             PROJECT_DIR, "dev", overrides, secret_overrides={"parameterValue": "placeholder"}
