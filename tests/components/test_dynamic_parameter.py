@@ -601,6 +601,7 @@ def test_the_reference_stack_builds_one_when_configured() -> None:
     """Off by default (Pulumi.yaml: appConfigApplicationName ''); with a name, the reference
     program's DynamicParameter validates its configured content against its configured schema
     and the reader role reads it."""
+
     def registrations(overrides: dict[str, str]) -> list[Any]:
         config = load_stack_config(
             PROJECT_DIR, "dev", overrides, secret_overrides={"parameterValue": "placeholder"}
