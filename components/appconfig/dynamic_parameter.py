@@ -104,8 +104,10 @@ class DynamicParameter(Component):
         gate = InputGate(plan.where)
         text = checked_content(gate, plan)
         refuse_foreign_readers(gate, plan, context)
+        # Every child waits for every check; the version takes the checked content itself.
+        options = pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on())
         carried = [text] if isinstance(text, pulumi.Output) else []
-        options = pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on(carried))
+        version_options = pulumi.ResourceOptions(parent=self, depends_on=gate.depends_on(carried))
         tags = settings.tags or None
 
         application_id: pulumi.Input[str]
@@ -157,27 +159,9 @@ class DynamicParameter(Component):
             content=text,
             content_type=settings.content_type or JSON,
             description=settings.description,
-            opts=options,
+            opts=version_options,
         )
-        self.strategy: aws.appconfig.DeploymentStrategy | None = None
-        strategy_id: pulumi.Input[str]
-        if settings.strategy is not None:
-            own = settings.strategy
-            self.strategy = aws.appconfig.DeploymentStrategy(
-                f"{name}-strategy",
-                deployment_duration_in_minutes=own.deployment_duration_in_minutes,
-                growth_factor=own.growth_factor,
-                growth_type=own.growth_type,
-                final_bake_time_in_minutes=own.final_bake_time_in_minutes,
-                replicate_to="NONE",
-                description=own.description,
-                tags=tags,
-                opts=options,
-            )
-            strategy_id = self.strategy.id
-        else:
-            assert settings.predefined_strategy is not None
-            strategy_id = settings.predefined_strategy
+        self.strategy, strategy_id = register_strategy(name, plan, options)
         self.deployment = aws.appconfig.Deployment(
             f"{name}-deployment",
             application_id=application_id,
@@ -311,6 +295,29 @@ def validators(plan: DynamicParameterPlan) -> list[aws.appconfig.ConfigurationPr
             )
         )
     return found
+
+
+def register_strategy(
+    name: str, plan: DynamicParameterPlan, options: pulumi.ResourceOptions
+) -> tuple[aws.appconfig.DeploymentStrategy | None, pulumi.Input[str]]:
+    """(the strategy created, None for a predefined one; the id the deployment names)."""
+    settings = plan.settings
+    own = settings.strategy
+    if own is None:
+        assert settings.predefined_strategy is not None
+        return None, settings.predefined_strategy
+    strategy = aws.appconfig.DeploymentStrategy(
+        f"{name}-strategy",
+        deployment_duration_in_minutes=own.deployment_duration_in_minutes,
+        growth_factor=own.growth_factor,
+        growth_type=own.growth_type,
+        final_bake_time_in_minutes=own.final_bake_time_in_minutes,
+        replicate_to="NONE",
+        description=own.description,
+        tags=settings.tags or None,
+        opts=options,
+    )
+    return strategy, strategy.id
 
 
 def register_rollback_role(

@@ -573,6 +573,8 @@ def test_an_output_content_is_checked_once_known(monitor: RecordingMonitor) -> N
             name="late",
         )
     assert [r.name for r in monitor.by_type(VERSION)] == ["ok-version"]
+    # Nothing of the refused one is created: every child waits for the content's check.
+    assert [r.name for r in monitor.registrations if r.name.startswith("late-")] == []
 
 
 def test_outputs_inside_a_dict_content_are_resolved_then_checked(monitor: RecordingMonitor) -> None:
