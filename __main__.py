@@ -1,4 +1,5 @@
-"""Reference stack: a rotating secret and a SecureParameter sharing one CMK, read by one role."""
+"""Reference stack: a rotating secret and a SecureParameter sharing one CMK, read by one role
+(and, when configured, a DynamicParameter the role reads too)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pulumi_aws as aws
 
 from secretkit import (
     CrossRegionReplicatedSecret,
+    DynamicParameter,
     ProxiedParameterPolicy,
     RotatingSecret,
     RotatingSecretArgs,
@@ -123,6 +125,27 @@ if replica_regions:
     )
     shared.grant_read(reader)
     pulumi.export("replicatedSecretArns", shared.replica_secret_arns)
+
+# Configuration that changes at run time (AppConfig), read by the same role; off unless an
+# application name is configured.
+app_config_application = config.get("appConfigApplicationName")
+if app_config_application:
+    tunables = DynamicParameter(
+        "app-tunables",
+        {
+            "application_name": app_config_application,
+            "environment_name": config.require("appConfigEnvironmentName"),
+            "profile_name": config.require("appConfigProfileName"),
+            "content": config.require("appConfigContent"),  # JSON text
+            "json_schema": config.require("appConfigJsonSchema"),
+            "deployment_strategy": config.require("appConfigDeploymentStrategy"),
+        },
+    )
+    tunables.grant_read(reader)
+    pulumi.export("appConfigApplicationId", tunables.application_id)
+    pulumi.export("appConfigEnvironmentId", tunables.environment_id)
+    pulumi.export("appConfigProfileId", tunables.configuration_profile_id)
+    pulumi.export("appConfigDeploymentNumber", tunables.deployment_number)
 
 pulumi.export("secretArn", secret.secret_arn)
 pulumi.export("secretName", secret.secret_name)

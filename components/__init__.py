@@ -15,6 +15,11 @@ from secretkit.components.handlers_package import handlers_directory
 handlers_directory()
 
 if TYPE_CHECKING:
+    from secretkit.components.appconfig.dynamic_parameter import DynamicParameter
+    from secretkit.components.appconfig.dynamic_parameter_args import (
+        DeploymentStrategyArgs,
+        DynamicParameterArgs,
+    )
     from secretkit.components.errors import InvalidArgumentError
     from secretkit.components.iam.cross_account import reader_identity_policy
     from secretkit.components.iam.shared_parameter import parameter_reader_identity_policy
@@ -39,6 +44,9 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "CrossRegionReplicatedSecret": "secretkit.components.secrets.replicated_secret",
     "CrossRegionReplicatedSecretArgs": "secretkit.components.secrets.replicated_secret_args",
+    "DeploymentStrategyArgs": "secretkit.components.appconfig.dynamic_parameter_args",
+    "DynamicParameter": "secretkit.components.appconfig.dynamic_parameter",
+    "DynamicParameterArgs": "secretkit.components.appconfig.dynamic_parameter_args",
     "InvalidArgumentError": "secretkit.components.errors",
     "PasswordPolicyArgs": "secretkit.components.rotation.function_settings",
     "ProxiedParameterPolicy": "secretkit.components.parameters.proxied_parameter_policy",
@@ -59,6 +67,9 @@ _EXPORTS = {
 __all__ = [
     "CrossRegionReplicatedSecret",
     "CrossRegionReplicatedSecretArgs",
+    "DeploymentStrategyArgs",
+    "DynamicParameter",
+    "DynamicParameterArgs",
     "InvalidArgumentError",
     "PasswordPolicyArgs",
     "ProxiedParameterPolicy",

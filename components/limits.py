@@ -173,6 +173,47 @@ SNS_TOPIC_POLICY = Limit(
     "SNS Developer Guide, 'Amazon SNS API permissions: Actions and resources reference', "
     "Policy quotas: Bytes 30 kb",
 )
+APPCONFIG_NAME = Limit(
+    "AppConfig application, environment or deployment strategy name",
+    64,
+    CHARACTERS,
+    f"{_BOTOCORE}, appconfig Name (min 1, max 64); pulumi-aws: 'Must be between 1 and 64 "
+    "characters in length'",
+    minimum=1,
+)
+APPCONFIG_PROFILE_NAME = Limit(
+    "AppConfig configuration profile name",
+    128,
+    CHARACTERS,
+    f"{_BOTOCORE}, appconfig LongName (min 1, max 128), the Name of "
+    "CreateConfigurationProfileRequest",
+    minimum=1,
+)
+APPCONFIG_DESCRIPTION = Limit(
+    "AppConfig description",
+    1024,
+    CHARACTERS,
+    f"{_BOTOCORE}, appconfig Description (max 1024)",
+)
+APPCONFIG_VALIDATOR = Limit(
+    "AppConfig validator content (JSON Schema or Lambda ARN)",
+    32_768,
+    CHARACTERS,
+    f"{_BOTOCORE}, appconfig StringWithLengthBetween0And32768, the Content of a Validator",
+)
+APPCONFIG_MONITORS = Limit(
+    "CloudWatch alarms an AppConfig environment monitors",
+    5,
+    ITEMS,
+    f"{_BOTOCORE}, appconfig MonitorList (max 5); pulumi-aws: 'Maximum of 5'",
+)
+APPCONFIG_HOSTED_CONTENT = Limit(
+    "AppConfig hosted configuration",
+    1_048_576,
+    BYTES,
+    "CloudFormation Template Reference, AWS::AppConfig::HostedConfigurationVersion: "
+    "'Configurations must be 1 MB or smaller'",
+)
 
 #: Every limit above, in the order docs/limits.md lists them.
 TABLE = (
@@ -205,6 +246,12 @@ TABLE = (
     KMS_KEY_POLICY,
     KMS_KEY_DESCRIPTION,
     SNS_TOPIC_POLICY,
+    APPCONFIG_NAME,
+    APPCONFIG_PROFILE_NAME,
+    APPCONFIG_DESCRIPTION,
+    APPCONFIG_VALIDATOR,
+    APPCONFIG_MONITORS,
+    APPCONFIG_HOSTED_CONTENT,
 )
 
 #: The longest partition and region secretkit accepts, to bound ARNs known only at deploy time.

@@ -42,6 +42,7 @@ from pulumi_policy import (
     proxy,
 )
 
+from policy.appconfig_rules import configuration_read_findings
 from policy.cross_account_grants import grant_findings
 from secretkit.components import validation
 from secretkit.components.errors import InvalidArgumentError
@@ -471,6 +472,19 @@ def validate_no_star_reads(args: ResourceValidationArgs, report_violation: Repor
     _report_documents(args, report_violation, star_read_findings)
 
 
+def validate_configuration_reads(
+    args: ResourceValidationArgs, report_violation: ReportViolation
+) -> None:
+    """AppConfig configuration reads on named configurations only, in identity policies."""
+
+    def check(document: Document) -> list[str]:
+        if document.kind != "identity":
+            return []
+        return configuration_read_findings(document.content)
+
+    _report_documents(args, report_violation, check)
+
+
 def validate_rotation_schedule(
     args: ResourceValidationArgs, report_violation: ReportViolation
 ) -> None:
@@ -588,6 +602,15 @@ NO_STAR_SECRET_READS: Final = ResourceValidationPolicy(
     validate=validate_no_star_reads,
     enforcement_level=EnforcementLevel.MANDATORY,
 )
+CONFIGURATION_READS_EXACT: Final = ResourceValidationPolicy(
+    name="appconfig-reads-exact",
+    description="Identity policies grant appconfig:StartConfigurationSession and "
+    "GetLatestConfiguration on named configurations "
+    '(application/<id>/environment/<id>/configuration/<profile id>): never Resource "*", a '
+    "wildcard in the ids, or NotResource.",
+    validate=validate_configuration_reads,
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
 ROTATION_SCHEDULE: Final = ResourceValidationPolicy(
     name="rotation-schedule-within-aws-bounds",
     description=f"Secret rotation runs between every {validation.ROTATION_MIN_HOURS} hours and "
@@ -644,6 +667,7 @@ SINGLE_PARAMETER_KEY: Final = StackValidationPolicy(
 POLICIES: Final[list[Policy]] = [
     NO_WILDCARD_ACTIONS,
     NO_STAR_SECRET_READS,
+    CONFIGURATION_READS_EXACT,
     ROTATION_SCHEDULE,
     CROSS_ACCOUNT_CMK,
     CROSS_ACCOUNT_GRANTS,

@@ -36,6 +36,8 @@ from pulumi.provider.experimental.util import camel_case
 
 from secretkit.components import (
     CrossRegionReplicatedSecret,
+    DeploymentStrategyArgs,
+    DynamicParameter,
     ProxiedParameterPolicy,
     ProxiedParameterPolicyArgs,
     ReplicaRegionArgs,
@@ -52,6 +54,7 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
     SecureParameter,
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
+    DynamicParameter,
 ]
 
 #: The inputs that carry a secret value. The schema marks each ``"secret": true`` (Pulumi's
@@ -92,11 +95,15 @@ ROLE_LISTS: dict[type[pulumi.ComponentResource], tuple[str, ...]] = {
     SecureParameter: ("readers", "key_administrators"),
     CrossRegionReplicatedSecret: ("readers", "key_administrators"),
     ProxiedParameterPolicy: ("roles",),
+    DynamicParameter: ("readers",),
 }
 
 #: CrossRegionReplicatedSecret's replica_regions: each a region name or a ReplicaRegionArgs
 #: object, a union the package schema writes as oneOf (typeSpec "Union Type").
 REPLICA_REGIONS = (CrossRegionReplicatedSecret, "replica_regions")
+#: DynamicParameter's deployment_strategy: a predefined strategy's name or a
+#: DeploymentStrategyArgs object, the same kind of union (oneOf) as a replica region.
+DEPLOYMENT_STRATEGY = (DynamicParameter, "deployment_strategy")
 
 
 def package_version() -> str:
@@ -174,6 +181,13 @@ class SecretkitProvider(ComponentProvider):
             can_be_plain=True,
             is_component_output=False,
         )
+        self.analyzer.analyze_property(
+            DeploymentStrategyArgs,
+            DEPLOYMENT_STRATEGY[0],
+            DEPLOYMENT_STRATEGY[1],
+            can_be_plain=True,
+            is_component_output=False,
+        )
         schema = generate_schema(
             name, version, None, self._component_defs, self._type_defs, self._dependencies
         ).to_json()
@@ -193,6 +207,16 @@ class SecretkitProvider(ComponentProvider):
                     "oneOf": [
                         {"type": "string", "plain": True},
                         {"$ref": token(name, ReplicaRegionArgs.__name__), "plain": True},
+                    ],
+                }
+            if component is DEPLOYMENT_STRATEGY[0]:
+                strategy = inputs[camel_case(DEPLOYMENT_STRATEGY[1])]
+                inputs[camel_case(DEPLOYMENT_STRATEGY[1])] = {
+                    key: value for key, value in strategy.items() if key not in ("$ref", "type")
+                } | {
+                    "oneOf": [
+                        {"type": "string", "plain": True},
+                        {"$ref": token(name, DeploymentStrategyArgs.__name__), "plain": True},
                     ],
                 }
         self.schema = json.dumps(schema)
@@ -257,6 +281,10 @@ def prepared_inputs(
         key = camel_case(REPLICA_REGIONS[1])
         if isinstance(prepared.get(key), list):
             prepared[key] = [python_keys(item, ReplicaRegionArgs) for item in prepared[key]]
+    if component is DEPLOYMENT_STRATEGY[0]:
+        key = camel_case(DEPLOYMENT_STRATEGY[1])
+        if key in prepared:
+            prepared[key] = python_keys(prepared[key], DeploymentStrategyArgs)
     return prepared
 
 

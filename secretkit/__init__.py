@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from secretkit.components import (
         CrossRegionReplicatedSecret,
         CrossRegionReplicatedSecretArgs,
+        DeploymentStrategyArgs,
+        DynamicParameter,
+        DynamicParameterArgs,
         InvalidArgumentError,
         PasswordPolicyArgs,
         ProxiedParameterPolicy,
@@ -35,6 +38,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CrossRegionReplicatedSecret",
     "CrossRegionReplicatedSecretArgs",
+    "DeploymentStrategyArgs",
+    "DynamicParameter",
+    "DynamicParameterArgs",
     "InvalidArgumentError",
     "PasswordPolicyArgs",
     "ProxiedParameterPolicy",

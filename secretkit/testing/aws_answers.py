@@ -219,6 +219,79 @@ def _iam_policy(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dic
     return policy_arn, {**inputs, "name": policy_name, "arn": policy_arn}
 
 
+def _appconfig_id(kind: str, name: str) -> str:
+    """An AppConfig id: 7 lowercase letters and digits (botocore appconfig Id, [a-z0-9]{4,7})."""
+    return _digest("appconfig", kind, name)[:7]
+
+
+def _appconfig_application(
+    m: Account, name: str, inputs: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    app = _appconfig_id("application", name)
+    return app, {**inputs, "arn": arn(m, "appconfig", f"application/{app}")}
+
+
+def _appconfig_environment(
+    m: Account, name: str, inputs: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    # pulumi-aws: the id is '<environment id>:<application id>'.
+    app, env = str(unwrap(inputs["applicationId"])), _appconfig_id("environment", name)
+    state = {"environmentId": env, "state": "ReadyForDeployment"}
+    state["arn"] = arn(m, "appconfig", f"application/{app}/environment/{env}")
+    return f"{env}:{app}", {**inputs, **state}
+
+
+def _appconfig_profile(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # pulumi-aws: the id is '<configuration profile id>:<application id>'.
+    app, profile = str(unwrap(inputs["applicationId"])), _appconfig_id("profile", name)
+    profile_arn = arn(m, "appconfig", f"application/{app}/configurationprofile/{profile}")
+    return f"{profile}:{app}", {
+        **inputs,
+        "configurationProfileId": profile,
+        "arn": profile_arn,
+        "type": unwrap(inputs.get("type")) or "AWS.Freeform",
+    }
+
+
+def _appconfig_hosted_version(
+    m: Account, name: str, inputs: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    # pulumi-aws: the id is '<application id>/<configuration profile id>/<version number>'; a
+    # profile's first version is 1.
+    app, profile = unwrap(inputs["applicationId"]), unwrap(inputs["configurationProfileId"])
+    resource = f"application/{app}/configurationprofile/{profile}/hostedconfigurationversion/1"
+    return f"{app}/{profile}/1", {
+        **inputs,
+        "versionNumber": 1,
+        "arn": arn(m, "appconfig", resource),
+    }
+
+
+def _appconfig_strategy(
+    m: Account, name: str, inputs: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    strategy = _appconfig_id("strategy", name)
+    return strategy, {
+        **inputs,
+        "name": autoname(name, inputs),
+        "arn": arn(m, "appconfig", f"deploymentstrategy/{strategy}"),
+    }
+
+
+def _appconfig_deployment(
+    m: Account, name: str, inputs: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    # pulumi-aws: the id is '<application id>/<environment id>/<deployment number>'.
+    app, env = unwrap(inputs["applicationId"]), unwrap(inputs["environmentId"])
+    resource = f"application/{app}/environment/{env}/deployment/1"
+    return f"{app}/{env}/1", {
+        **inputs,
+        "deploymentNumber": 1,
+        "state": "COMPLETE",
+        "arn": arn(m, "appconfig", resource),
+    }
+
+
 def _with_id(suffix: str) -> StateHandler:
     def handler(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return f"{name}-{suffix}", dict(inputs)
@@ -243,6 +316,14 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:cloudwatch/eventRule:EventRule": _event_rule,
     "aws:lambda/permission:Permission": _with_id("permission"),
     "aws:secretsmanager/secretRotation:SecretRotation": _with_id("rotation"),
+    "aws:appconfig/application:Application": _appconfig_application,
+    "aws:appconfig/environment:Environment": _appconfig_environment,
+    "aws:appconfig/configurationProfile:ConfigurationProfile": _appconfig_profile,
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion": (
+        _appconfig_hosted_version
+    ),
+    "aws:appconfig/deploymentStrategy:DeploymentStrategy": _appconfig_strategy,
+    "aws:appconfig/deployment:Deployment": _appconfig_deployment,
 }
 
 

@@ -9,6 +9,7 @@ import pulumi_aws as aws
 
 from secretkit.components import (
     CrossRegionReplicatedSecret,
+    DynamicParameter,
     ProxiedParameterPolicy,
     RotatingSecret,
     RotationFunction,
@@ -30,6 +31,7 @@ ADMIN = f"arn:aws:iam::{ACCOUNT}:role/key-admins"
 BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/boundary"
 VPC: VpcConfigArgs = {"subnet_ids": ["subnet-0a1b2c3d"], "security_group_ids": ["sg-0a1b2c3d"]}
 TEMPLATE = {"username": "app", "host": "db.internal", "port": 5432, "dbname": "app"}
+ALARM_ARN = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:checkout-5xx"
 
 
 def program() -> None:
@@ -206,4 +208,39 @@ def program() -> None:
     )
     ProxiedParameterPolicy(
         "proxy-managed-key", {"secret_name": "prod/legacy/plain", "roles": ["app-reader"]}
+    )
+    flags = DynamicParameter(
+        "flags",
+        {
+            "application_name": "checkout",
+            "environment_name": "prod",
+            "profile_name": "tunables",
+            "content": {"max_items": 50, "new_flow": False},
+            "json_schema": {"type": "object", "required": ["max_items"]},
+            "deployment_strategy": {
+                "deployment_duration_in_minutes": 10,
+                "growth_factor": 20,
+                "final_bake_time_in_minutes": 5,
+            },
+            "rollback_alarm_arns": [ALARM_ARN],
+            "readers": ["app-reader"],
+            "description": "checkout tunables",
+            "tags": {"team": "platform"},
+        },
+    )
+    flags.grant_read(reader)
+    DynamicParameter(
+        "feature-flags",
+        {
+            "application_id": "abc1234",
+            "environment_name": "prod",
+            "profile_name": "flags",
+            "profile_type": "AWS.AppConfig.FeatureFlags",
+            "content": {
+                "version": "1",
+                "flags": {"dark_mode": {"name": "Dark mode"}},
+                "values": {"dark_mode": {"enabled": True}},
+            },
+            "deployment_strategy": "AppConfig.Linear20PercentEvery6Minutes",
+        },
     )

@@ -60,6 +60,11 @@ BOTOCORE_SOURCES = {
     limits.ROTATION_DURATION: ("secretsmanager", "DurationType", "max"),
     limits.SECRET_RESOURCE_POLICY: ("secretsmanager", "NonEmptyResourcePolicyType", "max"),
     limits.KMS_KEY_DESCRIPTION: ("kms", "DescriptionType", "max"),
+    limits.APPCONFIG_NAME: ("appconfig", "Name", "max"),
+    limits.APPCONFIG_PROFILE_NAME: ("appconfig", "LongName", "max"),
+    limits.APPCONFIG_DESCRIPTION: ("appconfig", "Description", "max"),
+    limits.APPCONFIG_VALIDATOR: ("appconfig", "StringWithLengthBetween0And32768", "max"),
+    limits.APPCONFIG_MONITORS: ("appconfig", "MonitorList", "max"),
 }
 
 

@@ -585,6 +585,7 @@ def test_policy_names_and_enforcement_levels() -> None:
     assert levels == {
         "no-wildcard-secret-actions": EnforcementLevel.MANDATORY,
         "no-wildcard-resource-secret-reads": EnforcementLevel.MANDATORY,
+        "appconfig-reads-exact": EnforcementLevel.MANDATORY,
         "rotation-schedule-within-aws-bounds": EnforcementLevel.MANDATORY,
         "cross-account-secrets-use-cmk": EnforcementLevel.MANDATORY,
         "cross-account-grants-exact": EnforcementLevel.MANDATORY,

@@ -31,6 +31,8 @@ from pulumi.runtime import rpc
 
 from secretkit.components import (
     CrossRegionReplicatedSecret,
+    DeploymentStrategyArgs,
+    DynamicParameter,
     ProxiedParameterPolicy,
     ReplicaRegionArgs,
     RotatingSecret,
@@ -47,11 +49,13 @@ ROTATING = "secretkit:index:RotatingSecret"
 PARAMETER = "secretkit:index:SecureParameter"
 REPLICATED = "secretkit:index:CrossRegionReplicatedSecret"
 PROXY = "secretkit:index:ProxiedParameterPolicy"
+DYNAMIC = "secretkit:index:DynamicParameter"
 COMPONENTS = {
     ROTATING: RotatingSecret,
     PARAMETER: SecureParameter,
     REPLICATED: CrossRegionReplicatedSecret,
     PROXY: ProxiedParameterPolicy,
+    DYNAMIC: DynamicParameter,
 }
 
 STRING = {"type": "string"}
@@ -141,7 +145,7 @@ def test_the_package_is_secretkit_at_the_librarys_version(schema: dict[str, Any]
     assert schema["dependencies"] == []
 
 
-def test_the_package_offers_exactly_the_four_components(schema: dict[str, Any]) -> None:
+def test_the_package_offers_exactly_the_five_components(schema: dict[str, Any]) -> None:
     assert set(schema["resources"]) == set(COMPONENTS)
     for token, resource in schema["resources"].items():
         assert resource["isComponent"] is True, token
@@ -166,6 +170,8 @@ def test_the_type_tokens_are_the_ones_the_components_register(schema: dict[str, 
         (REPLICATED, ["replicaRegions", "secretName"]),
         # secret_name or secret: one of them, which a schema cannot say.
         (PROXY, []),
+        # application_name or application_id, likewise.
+        (DYNAMIC, ["content", "environmentName", "profileName"]),
     ],
 )
 def test_required_inputs_are_camel_cased_python_names(
@@ -222,6 +228,15 @@ INPUT_TYPES = [
     (PROXY, "region", STRING),
     (PROXY, "accountId", STRING),
     (PROXY, "description", STRING),
+    # DynamicParameter: content and json_schema are JSON values (a dict, or a string)
+    (DYNAMIC, "applicationName", STRING),
+    (DYNAMIC, "applicationId", STRING),
+    (DYNAMIC, "content", ANY),
+    (DYNAMIC, "jsonSchema", ANY),
+    (DYNAMIC, "deploymentStrategy", one_of(STRING, ref("DeploymentStrategyArgs"))),
+    (DYNAMIC, "rollbackAlarmArns", array_of(STRING)),
+    (DYNAMIC, "readers", array_of(STRING)),
+    (DYNAMIC, "tags", map_of(STRING)),
 ]
 
 
@@ -239,6 +254,7 @@ def test_input_types(
         (PARAMETER, {"kmsKeyArn", "value"}),
         (REPLICATED, {"kmsKeyArn", "secretString"}),
         (PROXY, {"kmsKeyArn", "secretName"}),
+        (DYNAMIC, set()),
     ],
 )
 def test_only_pulumi_inputs_accept_other_resources_outputs(
@@ -419,6 +435,7 @@ def test_inputs_that_carry_a_secret_value_are_marked_secret(schema: dict[str, An
     [
         *((token, name) for token in (ROTATING, PARAMETER, REPLICATED) for name in ROLE_FIELDS),
         (PROXY, "roles"),
+        (DYNAMIC, "readers"),
     ],
 )
 def test_role_lists_are_plain_lists_of_input_strings(
@@ -468,9 +485,13 @@ def _typed_dicts(typed_dict: type, found: dict[str, type]) -> dict[str, type]:
 #: Where the schema keeps Any: values that are any JSON in Python too (the initial secret's
 #: object, the resource policy's statements), which every language can write.
 JSON_VALUES = {
-    f"{token}.{name}"
-    for token in (ROTATING, REPLICATED)
-    for name in ("secretTemplate", "resourcePolicyStatements")
+    *(
+        f"{token}.{name}"
+        for token in (ROTATING, REPLICATED)
+        for name in ("secretTemplate", "resourcePolicyStatements")
+    ),
+    f"{DYNAMIC}.content",
+    f"{DYNAMIC}.jsonSchema",
 }
 
 
@@ -492,6 +513,8 @@ def test_the_schema_offers_every_documented_argument_and_no_unusable_any(
     # replica_regions is Sequence[Any] in Python (str | ReplicaRegionArgs, which the analyzer
     # cannot express); the provider declares the object type itself.
     typed_dicts["ReplicaRegionArgs"] = ReplicaRegionArgs
+    # deployment_strategy likewise: a predefined name or a DeploymentStrategyArgs.
+    typed_dicts["DeploymentStrategyArgs"] = DeploymentStrategyArgs
     for token, declared in schema["types"].items():
         objects[token.rsplit(":", 1)[-1]] = declared["properties"]
     assert set(objects) == set(typed_dicts), "a schema type for each TypedDict, and no other"
@@ -557,6 +580,17 @@ OUTPUTS = {
         "policyArn": (STRING, True),
         "parameterPath": (STRING, True),
         "parameterArn": (STRING, True),
+    },
+    DYNAMIC: {
+        "applicationId": (STRING, True),
+        "environmentId": (STRING, True),
+        "configurationProfileId": (STRING, True),
+        "configurationProfileArn": (STRING, True),
+        "configurationVersion": (INTEGER, True),
+        "deploymentNumber": (INTEGER, True),
+        "deploymentStrategyId": (STRING, True),
+        "configurationArn": (STRING, True),
+        "rollbackRoleArn": (STRING, False),
     },
 }
 
@@ -718,6 +752,12 @@ MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
     PARAMETER: {"parameterName": "/team/app/x", "value": "s3cr3t-value"},
     REPLICATED: {"secretName": "prod/app/x", "replicaRegions": ["eu-west-1"]},
     PROXY: {"secretName": "prod/app/x"},
+    DYNAMIC: {
+        "applicationName": "app",
+        "environmentName": "prod",
+        "profileName": "x",
+        "content": {"x": 1},
+    },
 }
 
 
@@ -1090,3 +1130,31 @@ def test_the_plugin_serves_the_same_schema_over_grpc(
         stub = provider_pb2_grpc.ResourceProviderStub(channel)
         response = stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=60)
     assert json.loads(response.schema) == schema
+
+
+def test_construct_dynamic_parameter_takes_a_strategy_object_as_python_does(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    outputs = construct(
+        provider,
+        DYNAMIC,
+        "flags",
+        {
+            "applicationName": "shop",
+            "environmentName": "prod",
+            "profileName": "tunables",
+            "content": {"maxItems": 50.0, "newFlow": True},
+            # An object arrives with the schema's camelCase keys, numbers as floats.
+            "deploymentStrategy": {"deploymentDurationInMinutes": 10.0, "growthFactor": 20.0},
+            "readers": ["app-task-role"],
+        },
+    )
+    strategy = monitor.by_type("aws:appconfig/deploymentStrategy:DeploymentStrategy")[0]
+    assert strategy.plain_inputs["deploymentDurationInMinutes"] == 10
+    assert strategy.plain_inputs["growthFactor"] == 20.0
+    version = monitor.by_type("aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion")
+    # The content is the program's own document: its keys are not renamed.
+    assert json.loads(version[0].plain_inputs["content"]) == {"maxItems": 50.0, "newFlow": True}
+    assert set(outputs) == set(OUTPUTS[DYNAMIC])
+    assert outputs["deploymentNumber"] == 1
+    assert outputs["rollbackRoleArn"] is None

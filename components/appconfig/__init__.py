@@ -1,0 +1,1 @@
+"""The AWS AppConfig component: DynamicParameter, its arguments, its content checks and its plan."""
