@@ -2,7 +2,8 @@
 reads the deployed configuration through the emulated AppConfig Data exactly when its identity
 policy grants StartConfigurationSession and GetLatestConfiguration on that configuration.
 
-What moto does and what the embedded AWS adds (secretkit.embedded.appconfig): moto keeps the
+What moto does and what the embedded AWS adds (secretkit.embedded.appconfig, appconfig_data):
+moto keeps the
 application, the configuration profile and the hosted versions; environments, deployment
 strategies, deployments and the AppConfig Data service (the reads) are emulated, the reads
 authorized with the caller's identity policies as IAM evaluates them.
@@ -21,7 +22,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from secretkit.embedded import appconfig, mocks
+from secretkit.embedded import appconfig, appconfig_data, mocks
 from secretkit.embedded.accounts import assume
 from secretkit.embedded.embedded_aws import EmbeddedAws
 from secretkit.embedded.moto_fidelity import is_access_denied
@@ -161,7 +162,7 @@ def session_of(role: str) -> boto3.session.Session:
 
 
 def read(role: str, ids: dict[str, Any]) -> bytes:
-    return appconfig.read_configuration(
+    return appconfig_data.read_configuration(
         session_of(role), ids["app"], ids["env"], ids["profile"], REGION
     )
 
@@ -210,7 +211,7 @@ def test_a_role_without_the_get_grant_cannot_poll(account: EmbeddedAws) -> None:
     """StartConfigurationSession alone is not enough: GetLatestConfiguration is authorized on
     its own."""
     ids = up(account, program({"checkout": True}))
-    arn = appconfig.configuration_arn(REGION, ACCOUNT, ids["app"], ids["env"], ids["profile"])
+    arn = appconfig_data.configuration_arn(REGION, ACCOUNT, ids["app"], ids["env"], ids["profile"])
     policy = json.loads(read_policy(arn))
     policy["Statement"][0]["Action"] = ["appconfig:StartConfigurationSession"]
     iam = boto3.client("iam", region_name=REGION)
@@ -226,7 +227,7 @@ def test_a_role_without_the_get_grant_cannot_poll(account: EmbeddedAws) -> None:
 def test_a_second_version_deployed_is_what_the_next_read_returns(account: EmbeddedAws) -> None:
     ids = up(account, program({"checkout": True}))
     session = session_of("reader")
-    appconfig.serve_appconfigdata(session)
+    appconfig_data.serve_appconfigdata(session)
     client = session.client("appconfigdata", region_name=REGION)
     token = client.start_configuration_session(
         ApplicationIdentifier=ids["app"],
@@ -261,7 +262,7 @@ def test_a_second_version_deployed_is_what_the_next_read_returns(account: Embedd
 def test_a_token_is_used_once(account: EmbeddedAws) -> None:
     up(account, program({"checkout": True}))
     session = session_of("reader")
-    appconfig.serve_appconfigdata(session)
+    appconfig_data.serve_appconfigdata(session)
     client = session.client("appconfigdata", region_name=REGION)
     token = client.start_configuration_session(
         ApplicationIdentifier="shop",  # names work as well as ids
@@ -313,5 +314,5 @@ def test_nothing_deployed_yet_is_not_found(account: EmbeddedAws) -> None:
     )["Id"]
     env = appconfig.create_environment(ACCOUNT, REGION, app, "dev")
     with pytest.raises(ClientError) as missing:
-        appconfig.read_configuration(boto3.session.Session(), app, env.id, profile, REGION)
+        appconfig_data.read_configuration(boto3.session.Session(), app, env.id, profile, REGION)
     assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
