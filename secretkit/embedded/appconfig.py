@@ -28,14 +28,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-#: AWS's predefined deployment strategies (AWS AppConfig User Guide, "Using predefined
-#: deployment strategies"): id -> (duration, final bake time in minutes, growth, growth type).
-PREDEFINED_STRATEGIES: dict[str, tuple[int, int, float, str]] = {
-    "AppConfig.Linear20PercentEvery6Minutes": (30, 30, 20.0, "LINEAR"),
-    "AppConfig.Canary10Percent20Minutes": (20, 10, 10.0, "EXPONENTIAL"),
-    "AppConfig.AllAtOnce": (0, 10, 100.0, "LINEAR"),
-    "AppConfig.Linear50PercentEvery30Seconds": (1, 1, 50.0, "LINEAR"),
-}
+#: AWS's predefined deployment strategies, which a deployment names by id (AWS AppConfig User
+#: Guide, "Using predefined deployment strategies").
+PREDEFINED_STRATEGIES = frozenset(
+    {
+        "AppConfig.Linear20PercentEvery6Minutes",
+        "AppConfig.Canary10Percent20Minutes",
+        "AppConfig.AllAtOnce",
+        "AppConfig.Linear50PercentEvery30Seconds",
+    }
+)
 
 
 @dataclass
