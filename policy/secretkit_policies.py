@@ -358,6 +358,7 @@ def view_of(resource: PolicyResource) -> ResourceView:
         props=props if isinstance(props, dict) else {},
         # The engine does not say which resources are components; secretkit's are its own.
         custom=not resource.resource_type.startswith("secretkit:"),
+        ignore_changes=tuple(getattr(resource.opts, "ignore_changes", None) or ()),
     )
 
 
@@ -562,6 +563,7 @@ ADVISOR_RULE_TYPES: Final = {
     "unrotated-secret": frozenset({SECRET}),
     "oversized-secure-string": frozenset({PARAMETER}),
     "single-parameter-key": frozenset({KEY, REPLICA_KEY}),
+    "dynamic-parameter-store-value": frozenset({PARAMETER}),
 }
 
 
@@ -662,6 +664,14 @@ SINGLE_PARAMETER_KEY: Final = StackValidationPolicy(
     validate=advisor_validation("single-parameter-key"),
     enforcement_level=EnforcementLevel.ADVISORY,
 )
+DYNAMIC_PARAMETER_STORE_VALUE: Final = StackValidationPolicy(
+    name="dynamic-parameter-store-value",
+    description="A non-secret parameter whose value the program leaves to be changed outside it "
+    "(ignore_changes) changes at run time: a DynamicParameter (AWS AppConfig) validates each "
+    "change, rolls it out in stages and rolls it back on an alarm.",
+    validate=advisor_validation("dynamic-parameter-store-value"),
+    enforcement_level=EnforcementLevel.ADVISORY,
+)
 
 #: Every policy of the pack, mandatory first.
 POLICIES: Final[list[Policy]] = [
@@ -674,4 +684,5 @@ POLICIES: Final[list[Policy]] = [
     UNROTATED_SECRET,
     OVERSIZED_SECURE_STRING,
     SINGLE_PARAMETER_KEY,
+    DYNAMIC_PARAMETER_STORE_VALUE,
 ]

@@ -531,9 +531,12 @@ def build_parser() -> argparse.ArgumentParser:
     comparison = commands.add_parser(
         "compare",
         parents=common,
-        help="Parameter Store vs Secrets Manager for N secrets, each read R times a month",
+        help="Parameter Store vs Secrets Manager vs AppConfig for N values, each read R times a "
+        "month",
     )
-    comparison.add_argument("--count", type=int, default=25, help="number of secrets (25)")
+    comparison.add_argument(
+        "--count", type=int, default=25, help="number of secrets or values (25)"
+    )
     comparison.add_argument(
         "--secret-requests",
         "--requests",
@@ -543,6 +546,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=10_000,
         help="reads a month PER SECRET, as in `cost` (10000); --requests is the same option "
         "(it used to be a total over all secrets)",
+    )
+    comparison.add_argument(
+        "--configurations-received",
+        dest="received",
+        metavar="N",
+        type=float,
+        default=None,
+        help="AppConfig: how many of each value's reads a month receive the configuration "
+        "(default: every read, a new session each; a client polling one session receives it "
+        "only after a deployment)",
     )
     json_option(comparison)
     comparison.set_defaults(func=cmd_compare)
@@ -568,6 +581,29 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0,
         help="reads a month PER PARAMETER (0)",
+    )
+    cost.add_argument(
+        "--configuration-requests",
+        metavar="N",
+        type=float,
+        default=0,
+        help="AppConfig reads a month PER CONFIGURATION PROFILE (0)",
+    )
+    cost.add_argument(
+        "--configurations-received",
+        metavar="N",
+        type=float,
+        default=None,
+        help="how many of those receive the configuration (default: every one)",
+    )
+    cost.add_argument(
+        "--changes-per-month",
+        metavar="N",
+        type=float,
+        default=None,
+        help="how often each non-secret value changes, for the advisor: at least 4 suggests "
+        "DynamicParameter for a parameter, under 1 SecureParameter for a configuration profile "
+        "(default: not known)",
     )
     json_option(cost)
     cost.set_defaults(func=cmd_cost)

@@ -18,6 +18,11 @@ KEY = "aws:kms/key:Key"
 #: other accounts (which needs the Advanced tier and a customer managed key).
 RAM_RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
 REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
+#: An AppConfig configuration profile: what readers of a DynamicParameter read (AppConfig bills
+#: its reads; applications, environments and profiles have no monthly fee).
+CONFIGURATION_PROFILE = "aws:appconfig/configurationProfile:ConfigurationProfile"
+#: A version of a hosted configuration: its ``content`` is the value a profile holds.
+HOSTED_CONFIGURATION_VERSION = "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion"
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class ResourceView:
     parent: str = ""
     props: dict[str, Any] = field(default_factory=dict)
     custom: bool = True
+    ignore_changes: tuple[str, ...] = ()
+    """Inputs the program's ``ignore_changes`` option names (changed outside the program)."""
 
     def prop(self, key: str, default: Any = None) -> Any:
         value = self.props.get(key)
@@ -48,6 +55,7 @@ def from_registrations(registrations: Iterable[Any]) -> list[ResourceView]:
             parent=r.parent,
             props={**unwrap(r.inputs), **unwrap(r.state)},
             custom=r.custom,
+            ignore_changes=tuple(r.options.get("ignoreChanges") or ()),
         )
         for r in registrations
     ]

@@ -1,14 +1,17 @@
-"""Finds money a stack spends without need: secrets nothing rotates, replicates or shares,
-SecureStrings forced into the Advanced tier by size, and CMKs serving a single parameter (a
-parameter shared with other accounts needs both)."""
+"""Finds money a stack spends without need (secrets nothing rotates, replicates or shares,
+SecureStrings forced into the Advanced tier by size, CMKs serving a single parameter, a parameter
+shared with other accounts needing both; AppConfig paid for values that never change) and
+run-time values kept where no change is validated or rolled back (Parameter Store)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from secretkit.costs.pricing import PRICES, Prices, per_10k
+from secretkit.costs.pricing import PRICES, Prices, appconfig_reads, per_10k
 from secretkit.resources import (
+    CONFIGURATION_PROFILE,
+    HOSTED_CONFIGURATION_VERSION,
     KEY,
     PARAMETER,
     PARAMETER_POLICIES,
@@ -173,17 +176,134 @@ def single_parameter_keys(
     return findings
 
 
+#: Changes a month from which a value is dynamic (about weekly): AppConfig's validation, staged
+#: rollout and rollback then guard a change made while the application runs.
+OFTEN = 4.0
+#: Changes a month below which a value is static: a new deployment of the program is then the
+#: natural moment to change it, and Parameter Store holds it for free.
+STATIC = 1.0
+#: Parameter Store standard tier's largest value (bytes): a larger static configuration would
+#: need the Advanced tier. AWS Systems Manager User Guide, "Managing parameter tiers".
+STANDARD_VALUE_BYTES = 4096
+#: The value inputs of aws.ssm.Parameter a program may leave to be changed outside it.
+_VALUE_INPUTS = frozenset({"value", "insecureValue", "valueWo", "valueWoVersion"})
+
+
+@dataclass(frozen=True)
+class ValueChanges:
+    """What the advisor cannot read from the resources about run-time values: how often each
+    changes, and the AppConfig reads per configuration profile, a month."""
+
+    configuration_requests: float = 0
+    configurations_received: float = 0
+    changes_per_month: float | None = None
+    """None: not known (then only ``ignore_changes`` on a value says it changes)."""
+
+
+def _changed_outside(parameter: ResourceView) -> bool:
+    return bool(_VALUE_INPUTS & set(parameter.ignore_changes))
+
+
+def dynamic_parameter_store_values(
+    resources: Sequence[ResourceView], changes_per_month: float | None = None
+) -> list[Finding]:
+    """Non-secret parameters (String, StringList) whose value changes at run time: the program
+    leaves their value to be changed outside it (``ignore_changes``), or ``changes_per_month``
+    is at least OFTEN. A DynamicParameter validates each change and rolls it out and back."""
+    findings = []
+    often = changes_per_month is not None and changes_per_month >= OFTEN
+    for parameter in resources:
+        if parameter.type != PARAMETER or parameter.prop("type", "String") == "SecureString":
+            continue
+        if _changed_outside(parameter):
+            why = "the program ignores changes to its value, so it is changed while it runs"
+        elif often:
+            why = f"it changes {changes_per_month:g} times a month"
+        else:
+            continue
+        findings.append(
+            Finding(
+                "dynamic-parameter-store-value",
+                parameter.name,
+                f"parameter {parameter.prop('name', parameter.name)} holds a non-secret value and "
+                f"{why}: a DynamicParameter (AWS AppConfig) checks each change against a JSON "
+                "Schema, rolls it out in stages and rolls it back on an alarm, where Parameter "
+                "Store applies a change to every reader at once (AppConfig bills its reads: "
+                "`secretkit compare` shows how much)",
+                0.0,
+            )
+        )
+    return findings
+
+
+def _content_bytes(profile: ResourceView, resources: Sequence[ResourceView]) -> int | None:
+    """The size of the profile's latest hosted content in the program, if known."""
+    identifiers = {profile.prop("configurationProfileId"), profile.prop("id"), profile.urn}
+    in_component = profile.parent and "::pulumi:pulumi:Stack::" not in profile.parent
+    sizes = [
+        len(str(version.prop("content")).encode())
+        for version in resources
+        if version.type == HOSTED_CONFIGURATION_VERSION
+        and version.prop("content") is not None
+        and (
+            version.prop("configurationProfileId") in identifiers - {None}
+            # same component: the profile's id may be unknown during a preview
+            or (in_component and version.parent == profile.parent)
+        )
+    ]
+    return sizes[-1] if sizes else None
+
+
+def static_dynamic_parameters(
+    resources: Sequence[ResourceView],
+    assumptions: ValueChanges = ValueChanges(),
+    prices: Prices = PRICES,
+) -> list[Finding]:
+    """AppConfig configuration profiles whose values change less than STATIC times a month
+    (only when ``changes_per_month`` is given): a SecureParameter holds a value up to 4 KB for
+    free, so the saving is what AppConfig bills for the reads."""
+    changes = assumptions.changes_per_month
+    if changes is None or changes >= STATIC:
+        return []
+    saving = appconfig_reads(
+        assumptions.configuration_requests, assumptions.configurations_received, prices
+    )
+    findings = []
+    for profile in resources:
+        if profile.type != CONFIGURATION_PROFILE:
+            continue
+        size = _content_bytes(profile, resources)
+        if size is not None and size > STANDARD_VALUE_BYTES:
+            continue  # Parameter Store's standard tier cannot hold it
+        findings.append(
+            Finding(
+                "static-dynamic-parameter",
+                profile.name,
+                f"configuration profile {profile.prop('name', profile.name)} changes "
+                f"{changes:g} times a month: a SecureParameter (standard tier, free, up to "
+                f"{STANDARD_VALUE_BYTES:,} bytes) would hold it and save ${saving:.2f}/month of "
+                f"AppConfig reads (${prices.appconfig_request:.7f} per request, "
+                f"${prices.appconfig_received:.4f} per configuration received)",
+                saving,
+            )
+        )
+    return findings
+
+
 def advise(
     resources: Sequence[ResourceView],
     account: str = "",
     secret_requests: float = 0,
     prices: Prices = PRICES,
+    changes: ValueChanges = ValueChanges(),
 ) -> list[Finding]:
     """Every finding, in a stable order; ``account`` is the stack's own (policies naming other
     accounts share a secret), ``secret_requests`` the reads per secret a month, ``prices`` the
-    stack region's list prices."""
+    stack region's list prices, ``changes`` how often values change and AppConfig's reads."""
     return [
         *unrotated_secrets(resources, account, secret_requests, prices),
         *oversized_secure_strings(resources, prices),
         *single_parameter_keys(resources, prices),
+        *dynamic_parameter_store_values(resources, changes.changes_per_month),
+        *static_dynamic_parameters(resources, changes, prices),
     ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from secretkit.costs.pricing import PRICES, Prices, per_10k
+from secretkit.costs.pricing import PRICES, Prices, appconfig_reads, per_10k
 from secretkit.resources import (
+    CONFIGURATION_PROFILE,
     KEY,
     PARAMETER,
     REPLICA_KEY,
@@ -20,10 +21,22 @@ STACK = "(stack)"
 
 @dataclass(frozen=True)
 class Rates:
-    """Requests per month, per secret and per parameter."""
+    """Requests per month, per secret, per parameter and per AppConfig configuration profile."""
 
     secret_requests: float = 0
     parameter_requests: float = 0
+    configuration_requests: float = 0
+    """AppConfig configuration requests (reads) per configuration profile."""
+    configurations_received: float | None = None
+    """How many of those carried the configuration; None: every one (each read a new session,
+    as a reader without AppConfig's agent or extension does)."""
+
+    @property
+    def received(self) -> float:
+        """Configurations received per profile a month."""
+        if self.configurations_received is None:
+            return self.configuration_requests
+        return self.configurations_received
 
 
 @dataclass
@@ -106,6 +119,14 @@ def stack_cost(
                 kms_requests += rates.parameter_requests
         elif view.type in (KEY, REPLICA_KEY):
             bucket(view).add("KMS keys", prices.kms_key_month)
+        elif view.type == CONFIGURATION_PROFILE:
+            bucket(view).add(
+                "AppConfig configuration requests",
+                appconfig_reads(rates.configuration_requests, 0, prices),
+            )
+            bucket(view).add(
+                "AppConfig configurations received", appconfig_reads(0, rates.received, prices)
+            )
     billable = max(0.0, kms_requests - prices.kms_free_requests)
     return StackCost(
         components=sorted(costs.values(), key=lambda c: (c.name == STACK, c.name)),
@@ -116,17 +137,24 @@ def stack_cost(
 
 @dataclass(frozen=True)
 class Comparison:
-    """The same secrets stored in each service for a month."""
+    """The same values stored in each service for a month."""
 
     count: int
     requests: float
     parameter_store: float
     parameter_store_advanced: float
     secrets_manager: float
+    appconfig: float
+    received: float
+    """Configurations received in all (AppConfig bills each)."""
 
 
-def compare(count: int, requests: float, prices: Prices = PRICES) -> Comparison:
-    """``count`` secrets read ``requests`` times a month in all, in each service."""
+def compare(
+    count: int, requests: float, prices: Prices = PRICES, received: float | None = None
+) -> Comparison:
+    """``count`` values read ``requests`` times a month in all, in each service; ``received``
+    of the reads carry the configuration in AppConfig (None: every read does)."""
+    received = requests if received is None else received
     return Comparison(
         count=count,
         requests=requests,
@@ -135,4 +163,6 @@ def compare(count: int, requests: float, prices: Prices = PRICES) -> Comparison:
         parameter_store_advanced=count * prices.advanced_parameter_month
         + per_10k(requests, prices.advanced_api_per_10k),
         secrets_manager=count * prices.secret_month + per_10k(requests, prices.secret_api_per_10k),
+        appconfig=appconfig_reads(requests, received, prices),
+        received=received,
     )

@@ -10,6 +10,7 @@ SOURCES = {
     "secretsmanager": "https://aws.amazon.com/secrets-manager/pricing/",
     "ssm": "https://aws.amazon.com/systems-manager/pricing/ (Parameter Store)",
     "kms": "https://aws.amazon.com/kms/pricing/",
+    "appconfig": "https://aws.amazon.com/systems-manager/pricing/ (AppConfig)",
 }
 
 
@@ -35,6 +36,13 @@ class Prices:
     """KMS requests beyond the free tier, per 10,000."""
     kms_free_requests: int = 20_000
     """KMS requests free each month."""
+    appconfig_request: float = 0.0000002
+    """AppConfig, per configuration request via API calls (StartConfigurationSession,
+    GetLatestConfiguration): "$0.0000002 per configuration request via API Calls"."""
+    appconfig_received: float = 0.0008
+    """AppConfig, per configuration received: "$0.0008 per configuration received" (a
+    GetLatestConfiguration answer that carries the configuration; an empty answer, the client
+    already holding the latest, is a request only)."""
     # Lambda (a few invocations per rotation) and EventBridge (one rule, a few events per
     # month) stay within their free tiers at rotation volumes: treated as $0.
 
@@ -92,6 +100,12 @@ def prices_for(region: str | None) -> RegionalPrices:
 def per_10k(calls: float, price: float) -> float:
     """The cost of ``calls`` API calls at ``price`` per 10,000."""
     return calls / 10_000 * price
+
+
+def appconfig_reads(requests: float, received: float, prices: Prices = PRICES) -> float:
+    """What AppConfig bills for ``requests`` configuration requests of which ``received``
+    carried the configuration (AppConfig has no monthly fee per application or profile)."""
+    return requests * prices.appconfig_request + received * prices.appconfig_received
 
 
 @dataclass(frozen=True)

@@ -332,7 +332,7 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
         identity = [IAMPolicy(p)._policy_json for p in request._access_key.collect_policies()]
         caller_account = str(request._access_key.account_id)
         if str(secret.arn).split(":")[4] != caller_account:
-            principals = _principal_arns(request._access_key)
+            principals = principal_arns(request._access_key)
             if not foreign_call_allowed(
                 secret, request._action, principals, caller_account, identity
             ):
@@ -340,7 +340,7 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
             return
         lambda_arn = getattr(secret, "rotation_lambda_arn", None)
         decided = Request(
-            principal_arns=_principal_arns(request._access_key),
+            principal_arns=principal_arns(request._access_key),
             action=request._action,
             resource=str(secret.arn),
             context={ROTATION_LAMBDA_KEY: lambda_arn} if lambda_arn else {},
@@ -380,7 +380,7 @@ def _decide_foreign_parameter_call(request: Any, resource: str) -> None:
         if parameter_arn_parts(name) != owner or not foreign_parameter_call_allowed(
             name,
             request._action,
-            _principal_arns(request._access_key),
+            principal_arns(request._access_key),
             str(request._access_key.account_id),
             identity,
             with_decryption=bool(body.get("WithDecryption")),
@@ -398,7 +398,7 @@ def _secret_at(arn: str) -> Any:
     return backend.secrets[arn] if arn in backend.secrets else None  # noqa: SIM401
 
 
-def _principal_arns(access_key: Any) -> list[str]:
+def principal_arns(access_key: Any) -> list[str]:
     """How a resource policy may name the caller: an assumed role by its role's ARN (with its
     path) or its session's ARN; a user by its ARN."""
     arns = [str(access_key.arn)]

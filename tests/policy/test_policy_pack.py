@@ -550,6 +550,19 @@ def test_oversized_secure_string_and_single_parameter_key() -> None:
     assert check_stack(pack.OVERSIZED_SECURE_STRING, [standard]) == []
 
 
+def test_a_non_secret_parameter_changed_outside_the_program_is_reported() -> None:
+    """The engine's ignoreChanges option says the value changes at run time."""
+    parameter = "aws:ssm/parameter:Parameter"
+    changed = stack_resource(parameter, "flags", {"name": "/app/flags", "type": "String"})
+    changed.opts.ignore_changes = ["value"]
+    managed = stack_resource(parameter, "endpoint", {"name": "/app/endpoint", "type": "String"})
+    secret = stack_resource(parameter, "token", {"name": "/app/token", "type": "SecureString"})
+    secret.opts.ignore_changes = ["value"]
+    found = check_stack(pack.DYNAMIC_PARAMETER_STORE_VALUE, [changed, managed, secret])
+    assert [where for _, where in found] == [changed.urn]
+    assert "DynamicParameter" in found[0][0]
+
+
 def test_advisory_policies_survive_unknown_values() -> None:
     """On a first preview ARNs are unknown; a rotation in the same component still counts."""
     secret = stack_resource(SECRET, "db", {"name": "db", "arn": UNKNOWN, "id": UNKNOWN})
@@ -592,6 +605,7 @@ def test_policy_names_and_enforcement_levels() -> None:
         "unrotated-secret": EnforcementLevel.ADVISORY,
         "oversized-secure-string": EnforcementLevel.ADVISORY,
         "single-parameter-key": EnforcementLevel.ADVISORY,
+        "dynamic-parameter-store-value": EnforcementLevel.ADVISORY,
     }
     # The advisory policies are exactly the advisor's rules.
     assert set(pack.ADVISOR_RULE_TYPES) == {

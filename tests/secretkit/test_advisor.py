@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pulumi
 import pulumi_aws as aws
 import pytest
 
 from secretkit.components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
-from secretkit.costs.advisor import Finding, advise
+from secretkit.costs.advisor import OFTEN, STATIC, Finding, ValueChanges, advise
 from secretkit.embedded import mocks
 from secretkit.program import PROJECT_DIR, load_stack_config, run_program
 from secretkit.resources import from_registrations
@@ -156,3 +157,102 @@ def test_reference_program_has_no_findings() -> None:
     config = load_stack_config(PROJECT_DIR, "dev", fill_missing_secrets="placeholder")
     run = run_program(PROJECT_DIR / "__main__.py", config, stack="dev")
     assert advise(from_registrations(run.registrations), mocks.ACCOUNT_ID) == []
+
+
+def parameters_program() -> None:
+    """A non-secret parameter changed outside the program, one managed by it, and a secret one
+    changed outside it."""
+    aws.ssm.Parameter(
+        "flags",
+        name="/shop/flags",
+        type="String",
+        value="{}",
+        opts=pulumi.ResourceOptions(ignore_changes=["value"]),
+    )
+    aws.ssm.Parameter("endpoint", name="/shop/endpoint", type="String", value="https://x")
+    aws.ssm.Parameter(
+        "token",
+        name="/shop/token",
+        type="SecureString",
+        value="t",
+        opts=pulumi.ResourceOptions(ignore_changes=["value"]),
+    )
+
+
+def changes_findings(
+    monitor: mocks.RecordingMonitor, program: Callable[[], object], changes: ValueChanges
+) -> list[Finding]:
+    mocks.run(program)
+    views = from_registrations(monitor.registrations)
+    return advise(views, mocks.ACCOUNT_ID, changes=changes)
+
+
+def test_a_non_secret_parameter_changed_outside_the_program_is_pointed_to_dynamic_parameter(
+    monitor: mocks.RecordingMonitor,
+) -> None:
+    (finding,) = changes_findings(monitor, parameters_program, ValueChanges())
+    assert (finding.rule, finding.resource) == ("dynamic-parameter-store-value", "flags")
+    assert "DynamicParameter" in finding.message
+    assert "ignores changes to its value" in finding.message
+    assert finding.monthly_saving == 0  # a safer change, not a cheaper one
+
+
+def test_values_changing_often_are_pointed_to_dynamic_parameter_secrets_never(
+    monitor: mocks.RecordingMonitor,
+) -> None:
+    found = changes_findings(monitor, parameters_program, ValueChanges(changes_per_month=OFTEN))
+    assert sorted(f.resource for f in found) == ["endpoint", "flags"]
+    endpoint = next(f for f in found if f.resource == "endpoint")
+    assert "changes 4 times a month" in endpoint.message
+    rarely = ValueChanges(changes_per_month=OFTEN - 1)
+    monitor.registrations.clear()
+    assert [f.resource for f in changes_findings(monitor, parameters_program, rarely)] == ["flags"]
+
+
+def dynamic_component(content: str) -> Callable[[], None]:
+    """An AppConfig configuration profile and its hosted content inside a component, as a
+    DynamicParameter registers them."""
+
+    def program() -> None:
+        owner = pulumi.ComponentResource("test:index:Dynamic", "settings")
+        child = pulumi.ResourceOptions(parent=owner)
+        app = aws.appconfig.Application("settings-app", name="shop", opts=child)
+        profile = aws.appconfig.ConfigurationProfile(
+            "settings-profile", application_id=app.id, location_uri="hosted", opts=child
+        )
+        aws.appconfig.HostedConfigurationVersion(
+            "settings-v",
+            application_id=app.id,
+            configuration_profile_id=profile.id,
+            content=content,
+            content_type="application/json",
+            opts=child,
+        )
+
+    return program
+
+
+def test_a_static_dynamic_parameter_is_pointed_to_secure_parameter_with_its_saving(
+    monitor: mocks.RecordingMonitor,
+) -> None:
+    static = ValueChanges(
+        configuration_requests=1_000_000, configurations_received=1_000, changes_per_month=0
+    )
+    (finding,) = changes_findings(monitor, dynamic_component('{"limit": 5}'), static)
+    assert (finding.rule, finding.resource) == ("static-dynamic-parameter", "settings-profile")
+    assert "SecureParameter" in finding.message
+    assert finding.monthly_saving == pytest.approx(0.20 + 0.80)
+    assert "save $1.00/month" in finding.message
+
+
+def test_no_static_finding_when_changes_are_unknown_frequent_or_too_big_for_parameter_store(
+    monitor: mocks.RecordingMonitor,
+) -> None:
+    small = dynamic_component('{"limit": 5}')
+    assert changes_findings(monitor, small, ValueChanges()) == []
+    monitor.registrations.clear()
+    weekly = ValueChanges(changes_per_month=STATIC)
+    assert changes_findings(monitor, small, weekly) == []
+    monitor.registrations.clear()
+    big = dynamic_component(json.dumps({"rows": ["x" * 100] * 50}))  # over 4 KB
+    assert changes_findings(monitor, big, ValueChanges(changes_per_month=0)) == []

@@ -18,6 +18,7 @@ from secretkit.costs.pricing import (
     REGIONAL_PRICES,
     Inventory,
     Prices,
+    appconfig_reads,
     per_10k,
     prices_for,
 )
@@ -203,3 +204,54 @@ def test_the_advisor_and_the_cost_use_the_prices_they_are_given() -> None:
     assert finding.monthly_saving == pytest.approx(0.90)
     assert "$0.80 for the secret" in finding.message
     assert stack_cost([secret], Rates(10_000), doubled).total == pytest.approx(0.90)
+
+
+def test_appconfig_prices_are_the_published_ones() -> None:
+    # "$0.0000002 per configuration request via API Calls", "$0.0008 per configuration
+    # received" (AWS Systems Manager pricing, AppConfig).
+    assert (PRICES.appconfig_request, PRICES.appconfig_received) == (0.0000002, 0.0008)
+    assert appconfig_reads(1_000_000, 0) == pytest.approx(0.20)
+    assert appconfig_reads(1_000_000, 100) == pytest.approx(0.20 + 0.08)
+
+
+def test_compare_prices_appconfig_by_requests_and_configurations_received() -> None:
+    every_read = compare(25, 250_000)
+    assert every_read.received == 250_000
+    assert every_read.appconfig == pytest.approx(250_000 * 0.0000002 + 250_000 * 0.0008)
+    polled = compare(25, 250_000, received=25 * 30)  # a deployment a day, one poller each
+    assert polled.appconfig == pytest.approx(0.05 + 750 * 0.0008)
+
+
+def appconfig_program() -> None:
+    app = aws.appconfig.Application("app", name="shop")
+    profile = aws.appconfig.ConfigurationProfile(
+        "flags", name="flags", application_id=app.id, location_uri="hosted"
+    )
+    aws.appconfig.HostedConfigurationVersion(
+        "flags-v",
+        application_id=app.id,
+        configuration_profile_id=profile.id,
+        content='{"checkout": true}',
+        content_type="application/json",
+    )
+    aws.appconfig.Environment("prod", name="prod", application_id=app.id)
+
+
+def test_a_configuration_profile_pays_for_its_reads_and_nothing_else(
+    monitor: mocks.RecordingMonitor,
+) -> None:
+    rates = Rates(configuration_requests=100_000, configurations_received=3_000)
+    cost = cost_of(monitor, appconfig_program, rates)
+    lines = component(cost, STACK).lines
+    assert lines == {
+        "AppConfig configuration requests": pytest.approx(100_000 * 0.0000002),
+        "AppConfig configurations received": pytest.approx(3_000 * 0.0008),
+    }
+    assert cost.total == pytest.approx(0.02 + 2.40)
+
+
+def test_every_read_receives_the_configuration_unless_told(
+    monitor: mocks.RecordingMonitor,
+) -> None:
+    cost = cost_of(monitor, appconfig_program, Rates(configuration_requests=1_000))
+    assert cost.total == pytest.approx(1_000 * 0.0000002 + 1_000 * 0.0008)

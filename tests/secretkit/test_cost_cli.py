@@ -24,11 +24,13 @@ def test_compare_prints_the_seed_table() -> None:
     # The seed's 25 secrets and 10,000 reads a month in all: 400 reads per secret.
     code, out = run_cli("compare", "--count", "25", "--secret-requests", "400")
     assert code == 0
-    rows = [line.split() for line in out.splitlines()[:3]]
+    rows = [line.split() for line in out.splitlines()[:4]]
     assert rows == [
-        ["Service", "Count", "Reads/secret", "Reads", "Price"],
+        ["Service", "Count", "Reads/item", "Reads", "Price"],
         ["Parameter", "Store", "25", "400", "10,000", "$0.00"],
         ["Secrets", "Manager", "25", "400", "10,000", "$10.05"],
+        # 10,000 requests x $0.0000002 + 10,000 configurations received x $0.0008
+        ["AppConfig", "25", "400", "10,000", "$8.00"],
     ]
     assert "advanced parameters: $1.30" in out
     assert "us-east-1 list prices as of" in out
@@ -227,6 +229,88 @@ def test_cost_and_compare_refuse_options_that_need_aws(capsys: pytest.CaptureFix
     assert "--endpoint-url http://localhost:4566 does not apply" in error
 
 
+def test_compare_prices_appconfig_at_the_configurations_received() -> None:
+    """A client polling one session receives the configuration after each deployment only."""
+    _, out = run_cli(
+        "compare", "--count", "25", "--secret-requests", "10000", "--configurations-received", "30"
+    )
+    # 250,000 requests ($0.05) and 750 configurations received ($0.60).
+    assert re.search(r"AppConfig\s+25\s+10,000\s+250,000\s+\$0\.65", out)
+    assert "here 750 of the reads receive it" in out
+    assert "DynamicParameter" in out
+
+
+def test_compare_refuses_more_configurations_received_than_reads(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    error = one_line_error(
+        capsys, "compare", "--secret-requests", "10", "--configurations-received", "11"
+    )
+    assert "--configurations-received 11 is invalid: it must be at most the reads" in error
+    error = one_line_error(capsys, "compare", "--configurations-received", "-1")
+    assert "--configurations-received -1 is invalid: it must be 0 or more" in error
+
+
+APPCONFIG = """
+import pulumi
+import pulumi_aws as aws
+
+app = aws.appconfig.Application("app", name="shop")
+aws.appconfig.ConfigurationProfile(
+    "flags", name="flags", application_id=app.id, location_uri="hosted"
+)
+aws.ssm.Parameter(
+    "limit", name="/shop/limit", type="String", value="5",
+    opts=pulumi.ResourceOptions(ignore_changes=["value"]),
+)
+"""
+
+
+def appconfig_project(directory: Path) -> Path:
+    consumer(directory, region="us-east-1")
+    (directory / "__main__.py").write_text(APPCONFIG)
+    return directory
+
+
+def test_cost_prices_configuration_profiles_and_advises_on_changes(tmp_path: Path) -> None:
+    project = str(appconfig_project(tmp_path))
+    code, out = run_cli(
+        "cost",
+        project,
+        "--configuration-requests",
+        "100000",
+        "--configurations-received",
+        "1000",
+        "--changes-per-month",
+        "0",
+    )
+    assert code == 0
+    assert "100,000 per configuration profile (1,000 receiving it)" in out.splitlines()[0]
+    assert totals(out)["total"] == pytest.approx(0.02 + 0.80)
+    assert "[dynamic-parameter-store-value] limit" in out
+    assert "[static-dynamic-parameter] flags" in out
+    _, out = run_cli("cost", project, "--json", "--configuration-requests", "10")
+    document = json.loads(out)
+    assert document["rates"]["configurations_received"] == 10  # every read, unless told
+    assert document["rates"]["changes_per_month"] is None
+    assert [f["rule"] for f in document["findings"]] == ["dynamic-parameter-store-value"]
+
+
+def test_cost_refuses_more_configurations_received_than_requests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    error = one_line_error(
+        capsys,
+        "cost",
+        str(tmp_path),
+        "--configuration-requests",
+        "1",
+        "--configurations-received",
+        "2",
+    )
+    assert "(--configuration-requests 1)" in error
+
+
 def test_compare_json_has_the_documented_shape() -> None:
     code, out = run_cli("compare", "--json", "--count", "25", "--secret-requests", "400")
     assert code == 0
@@ -235,10 +319,12 @@ def test_compare_json_has_the_documented_shape() -> None:
     assert document["secret_requests"] == 400
     assert document["total_requests"] == 10_000
     assert document["prices"]["region"] == "us-east-1"
+    assert document["configurations_received"] == 10_000
     assert document["monthly"] == {
         "parameter_store_standard": 0,
         "parameter_store_advanced": pytest.approx(1.30),
         "secrets_manager": pytest.approx(10.05),
+        "appconfig": pytest.approx(8.002),
     }
 
 

@@ -129,7 +129,14 @@ JSON_KEYS = {
         "findings",
         "possible_saving",
     },
-    "compare": {"count", "secret_requests", "total_requests", "prices", "monthly"},
+    "compare": {
+        "count",
+        "secret_requests",
+        "total_requests",
+        "configurations_received",
+        "prices",
+        "monthly",
+    },
     "artifacts": {"strategy", "handler", "files", "zipped_bytes", "contents"},
 }
 
@@ -140,8 +147,8 @@ TEXT_SHAPES = {
     "status": r"(?s)^Secret     prod/app/password\nARN        arn:.*\nVersions\n.*AWSCURRENT",
     "cancel-rotation": r"(?s)Cancelled rotation of arn:.*automatic rotation is now DISABLED",
     "artifacts": r"(?s)^strategy\s+files\s+zipped bytes\s+contents\n.*password",
-    "compare": r"(?s)^Service\s+Count\s+Reads/secret\s+Reads\s+Price\nParameter Store.*"
-    r"\nSecrets Manager\s.*list prices",
+    "compare": r"(?s)^Service\s+Count\s+Reads/item\s+Reads\s+Price\nParameter Store.*"
+    r"\nSecrets Manager\s.*\nAppConfig\s.*list prices",
     "rotations": r"(?s)^Rotating secrets of \S+ \(stack dev\): \d+\n  secret\s+state.*\n"
     r"  secretkit/dev/api-password\s+missing\s.*\n1 need attention",
     "cost": r"(?s)^Monthly cost of \S+ \(stack \w+.*\n  total\s+\$\s*[\d,.]+\n\nAdvisor: \d+ ",
@@ -191,10 +198,24 @@ NESTED_JSON_KEYS = {
             "due_reason",
         },
     },
-    "cost": {"prices": PRICES_KEYS, "rates": {"secret_requests", "parameter_requests"}},
+    "cost": {
+        "prices": PRICES_KEYS,
+        "rates": {
+            "secret_requests",
+            "parameter_requests",
+            "configuration_requests",
+            "configurations_received",
+            "changes_per_month",
+        },
+    },
     "compare": {
         "prices": PRICES_KEYS,
-        "monthly": {"parameter_store_standard", "parameter_store_advanced", "secrets_manager"},
+        "monthly": {
+            "parameter_store_standard",
+            "parameter_store_advanced",
+            "secrets_manager",
+            "appconfig",
+        },
     },
 }
 
