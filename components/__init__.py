@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from secretkit.components.rotation.function_settings import PasswordPolicyArgs, VpcConfigArgs
     from secretkit.components.rotation.rotation_function import RotationFunction
     from secretkit.components.rotation.rotation_function_args import RotationFunctionArgs
+    from secretkit.components.secrets.existing_secret import ExistingSecret
+    from secretkit.components.secrets.existing_secret_args import ExistingSecretArgs
     from secretkit.components.secrets.replicated_secret import CrossRegionReplicatedSecret
     from secretkit.components.secrets.replicated_secret_args import (
         CrossRegionReplicatedSecretArgs,
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "CrossRegionReplicatedSecret": "secretkit.components.secrets.replicated_secret",
     "CrossRegionReplicatedSecretArgs": "secretkit.components.secrets.replicated_secret_args",
+    "ExistingSecret": "secretkit.components.secrets.existing_secret",
+    "ExistingSecretArgs": "secretkit.components.secrets.existing_secret_args",
     "InvalidArgumentError": "secretkit.components.errors",
     "PasswordPolicyArgs": "secretkit.components.rotation.function_settings",
     "ProxiedParameterPolicy": "secretkit.components.parameters.proxied_parameter_policy",
@@ -59,6 +63,8 @@ _EXPORTS = {
 __all__ = [
     "CrossRegionReplicatedSecret",
     "CrossRegionReplicatedSecretArgs",
+    "ExistingSecret",
+    "ExistingSecretArgs",
     "InvalidArgumentError",
     "PasswordPolicyArgs",
     "ProxiedParameterPolicy",

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from secretkit.components import (
         CrossRegionReplicatedSecret,
         CrossRegionReplicatedSecretArgs,
+        ExistingSecret,
+        ExistingSecretArgs,
         InvalidArgumentError,
         PasswordPolicyArgs,
         ProxiedParameterPolicy,
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CrossRegionReplicatedSecret",
     "CrossRegionReplicatedSecretArgs",
+    "ExistingSecret",
+    "ExistingSecretArgs",
     "InvalidArgumentError",
     "PasswordPolicyArgs",
     "ProxiedParameterPolicy",
