@@ -239,13 +239,13 @@ class ExistingSecret(SecretComponent):
                 rotation,
                 secret_arn,
                 key_arn,
-                context,
-                gate,
+                context=context,
+                gate=gate,
             )
             ready = [function.role_policy, function.permission]
         self.rotation_function = function
         self.rotation = register_schedule(
-            self, name, rotation, secret_arn, function.function.arn, ready
+            self, name, rotation, secret_arn, function.function.arn, depends_on=ready
         )
         return function
 

@@ -18,8 +18,8 @@ from secretkit.components.rotation.function_code import (
     strategy_artifact,
     tls_warnings,
 )
-from secretkit.components.rotation.lambda_function import FunctionSpec, Invoker
 from secretkit.components.rotation.function_settings import FunctionSettings
+from secretkit.components.rotation.lambda_function import FunctionSpec, Invoker
 from secretkit.components.secrets.rotating_secret_args import RotationSettings
 
 
@@ -47,8 +47,8 @@ def secret_rotation_spec(
     artifact: HandlerArtifact,
     secret_arn: pulumi.Input[str],
     key_arn: pulumi.Input[str] | None,
-    context: AwsContext,
     *,
+    context: AwsContext,
     log_group_arn: pulumi.Output[str],
     replicas: Sequence[SecretLocation] = (),
 ) -> FunctionSpec:

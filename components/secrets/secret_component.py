@@ -52,12 +52,12 @@ from secretkit.components.secrets.rotating_secret_args import (
     depends_on_region,
 )
 from secretkit.components.secrets.rotation_spec import rotation_warnings
+from secretkit.components.secrets.secret_plan import ReplicaPlan, SecretPlan
 from secretkit.components.secrets.secret_rotation import (
     OwnFunction,
     register_own_function,
     register_schedule,
 )
-from secretkit.components.secrets.secret_plan import ReplicaPlan, SecretPlan
 from secretkit.components.strategies import CUSTOM_TAG_PREFIX
 
 #: What to do when grant_read cannot add a reader in another account to the documents.
@@ -576,8 +576,8 @@ def register_rotation(
             rotation,
             secret.secret.arn,
             key_arn,
-            context,
-            gate,
+            context=context,
+            gate=gate,
             replicas=secret.replicas,
         )
         function_grants = [function.role_policy, function.permission]
@@ -588,7 +588,7 @@ def register_rotation(
         secret.secret.id,
         function.function.arn,
         # The value must exist before rotation starts too.
-        [secret.initial_version, *function_grants],
+        depends_on=[secret.initial_version, *function_grants],
     )
     return RegisteredRotation(function, schedule)
 

@@ -41,9 +41,9 @@ def register_own_function(
     rotation: RotationSettings,
     secret_arn: pulumi.Input[str],
     key_arn: pulumi.Input[str] | None,
+    *,
     context: AwsContext,
     gate: InputGate,
-    *,
     replicas: Sequence[SecretLocation] = (),
 ) -> FunctionResources:
     """A rotation function of the secret's own, with its log group: rights for exactly this
@@ -57,7 +57,7 @@ def register_own_function(
         own.artifact,
         secret_arn,
         key_arn,
-        context,
+        context=context,
         log_group_arn=log_group.arn,
         replicas=replicas,
     )
@@ -70,6 +70,7 @@ def register_schedule(
     rotation: RotationSettings,
     secret_id: pulumi.Input[str],
     function_arn: pulumi.Input[str],
+    *,
     depends_on: Sequence[pulumi.Resource],
 ) -> aws.secretsmanager.SecretRotation:
     """The secret's rotation schedule, invoking ``function_arn``. Rotation starts at once, so

@@ -243,7 +243,7 @@ def test_a_shared_function_rotates_it_through_the_resource_policy(
 ) -> None:
     def program() -> object:
         shared = RotationFunction("shared", {"strategy": "password", "kms_key_arn": KEY})
-        secret = ExistingSecret(
+        secret = ExistingSecret(  # type: ignore[call-overload]
             "db",
             {
                 "secret_arn": SECRET,
@@ -271,7 +271,7 @@ def test_a_shared_function_rotates_it_through_the_resource_policy(
 def test_a_shared_function_needs_the_resource_policy(monitor: RecordingMonitor) -> None:
     def program() -> object:
         shared = RotationFunction("shared", {"strategy": "password"})
-        return ExistingSecret(
+        return ExistingSecret(  # type: ignore[call-overload]
             "db",
             {"secret_arn": SECRET, "rotation": {"function": shared, "automatically_after_days": 7}},
         ).secret_arn
@@ -287,7 +287,7 @@ def test_a_shared_function_with_another_key_fails_before_the_schedule(
 ) -> None:
     def program() -> object:
         shared = RotationFunction("shared", {"strategy": "password"})
-        return ExistingSecret(
+        return ExistingSecret(  # type: ignore[call-overload]
             "db",
             {
                 "secret_arn": SECRET,
@@ -317,7 +317,7 @@ def rds_program(monitor: RecordingMonitor, **extra: Any) -> Any:
             skip_final_snapshot=True,
         )
         master = db.master_user_secrets[0]
-        secret = ExistingSecret(
+        secret = ExistingSecret(  # type: ignore[call-overload]
             "orders-master",
             {
                 "secret_arn": master.secret_arn,

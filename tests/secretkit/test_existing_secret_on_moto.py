@@ -14,6 +14,7 @@ import boto3
 import pulumi
 import pulumi_aws as aws
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from secretkit import demo
@@ -65,10 +66,10 @@ def deployed(aws_env: None) -> Iterator[Deployed]:
         )["ARN"]
         monitor = mocks.install(EmbeddedAws(region=REGION))
 
-        def program() -> pulumi.Output[Any]:
+        def program() -> object:
             reader, proxied = role("payments-reader"), role("payments-task")
             role("stranger")
-            secret = ExistingSecret(
+            secret = ExistingSecret(  # type: ignore[call-overload]
                 "payments",
                 {
                     "secret_arn": secret_arn,
@@ -78,7 +79,7 @@ def deployed(aws_env: None) -> Iterator[Deployed]:
                 },
             )
             ProxiedParameterPolicy("payments-proxy", {"secret": secret, "roles": [proxied]})
-            return secret.rotation_function_arn
+            return secret.secret_arn
 
         mocks.run(program)
         account = boto3.client("sts", region_name=REGION).get_caller_identity()["Account"]
@@ -138,17 +139,17 @@ def test_the_proxy_role_reads_it_through_parameter_store(deployed: Deployed) -> 
 
 
 def test_a_role_not_granted_is_refused(deployed: Deployed) -> None:
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ClientError) as caught:
         read(deployed, "stranger")
     assert is_access_denied(caught.value)
     ssm = deployed.session("stranger").client("ssm", region_name=REGION)
-    with demo.authorization_on(), pytest.raises(Exception) as refused:
+    with demo.authorization_on(), pytest.raises(ClientError) as refused:
         ssm.get_parameter(Name=f"/aws/reference/secretsmanager/{NAME}", WithDecryption=True)
     assert is_access_denied(refused.value)
 
 
 def test_the_reader_cannot_write(deployed: Deployed) -> None:
     client = deployed.session("payments-reader").client("secretsmanager", region_name=REGION)
-    with demo.authorization_on(), pytest.raises(Exception) as caught:
+    with demo.authorization_on(), pytest.raises(ClientError) as caught:
         client.put_secret_value(SecretId=deployed.secret_arn, SecretString="not-allowed")
     assert is_access_denied(caught.value)
