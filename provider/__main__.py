@@ -36,6 +36,7 @@ from pulumi.provider.experimental.util import camel_case
 
 from secretkit.components import (
     CrossRegionReplicatedSecret,
+    ExistingSecret,
     ProxiedParameterPolicy,
     ProxiedParameterPolicyArgs,
     ReplicaRegionArgs,
@@ -52,6 +53,7 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
     SecureParameter,
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
+    ExistingSecret,
 ]
 
 #: The inputs that carry a secret value. The schema marks each ``"secret": true`` (Pulumi's
@@ -92,6 +94,7 @@ ROLE_LISTS: dict[type[pulumi.ComponentResource], tuple[str, ...]] = {
     SecureParameter: ("readers", "key_administrators"),
     CrossRegionReplicatedSecret: ("readers", "key_administrators"),
     ProxiedParameterPolicy: ("roles",),
+    ExistingSecret: ("readers",),
 }
 
 #: CrossRegionReplicatedSecret's replica_regions: each a region name or a ReplicaRegionArgs

@@ -442,3 +442,37 @@ def test_a_secret_arn_output_is_checked_once_known(monitor: RecordingMonitor) ->
     with pytest.raises(ValueError, match="must be a complete secret ARN"):
         build({"secret_arn": pulumi.Output.from_input("team/db"), "readers": ["app"]})
     assert monitor.by_type(ROLE_POLICY) == []
+
+
+def test_a_shared_function_with_secret_names_lists_the_secret_by_name(
+    monitor: RecordingMonitor,
+) -> None:
+    def program(names: list[str]) -> object:
+        shared = RotationFunction("shared", {"strategy": "password", "secret_names": names})
+        return ExistingSecret(  # type: ignore[call-overload]
+            "db",
+            {
+                "secret_arn": SECRET,
+                "manage_resource_policy": True,
+                "rotation": {"function": shared, "automatically_after_days": 7},
+            },
+        ).secret_arn
+
+    with pytest.raises(ValueError, match="names secret 'team/db', which is not one of"):
+        mocks.run(lambda: program(["team/other"]))
+    assert monitor.by_type(ROTATION) == []
+    mocks.install()
+    assert mocks.run(lambda: program(["team/db"])) == SECRET
+
+
+def test_grant_read_refuses_a_foreign_reader_the_managed_key_cannot_serve(
+    monitor: RecordingMonitor,
+) -> None:
+    def program() -> object:
+        secret = ExistingSecret("db", {"secret_arn": SECRET, "manage_resource_policy": True})
+        with pytest.raises(InvalidArgumentError, match="AWS managed key aws/secretsmanager"):
+            secret.grant_read(FOREIGN)
+        return secret.secret_arn
+
+    mocks.run(program)
+    assert monitor.by_type(SECRET_POLICY) == []

@@ -31,6 +31,7 @@ from pulumi.runtime import rpc
 
 from secretkit.components import (
     CrossRegionReplicatedSecret,
+    ExistingSecret,
     ProxiedParameterPolicy,
     ReplicaRegionArgs,
     RotatingSecret,
@@ -47,11 +48,13 @@ ROTATING = "secretkit:index:RotatingSecret"
 PARAMETER = "secretkit:index:SecureParameter"
 REPLICATED = "secretkit:index:CrossRegionReplicatedSecret"
 PROXY = "secretkit:index:ProxiedParameterPolicy"
+EXISTING = "secretkit:index:ExistingSecret"
 COMPONENTS = {
     ROTATING: RotatingSecret,
     PARAMETER: SecureParameter,
     REPLICATED: CrossRegionReplicatedSecret,
     PROXY: ProxiedParameterPolicy,
+    EXISTING: ExistingSecret,
 }
 
 STRING = {"type": "string"}
@@ -141,7 +144,7 @@ def test_the_package_is_secretkit_at_the_librarys_version(schema: dict[str, Any]
     assert schema["dependencies"] == []
 
 
-def test_the_package_offers_exactly_the_four_components(schema: dict[str, Any]) -> None:
+def test_the_package_offers_exactly_the_five_components(schema: dict[str, Any]) -> None:
     assert set(schema["resources"]) == set(COMPONENTS)
     for token, resource in schema["resources"].items():
         assert resource["isComponent"] is True, token
@@ -166,6 +169,7 @@ def test_the_type_tokens_are_the_ones_the_components_register(schema: dict[str, 
         (REPLICATED, ["replicaRegions", "secretName"]),
         # secret_name or secret: one of them, which a schema cannot say.
         (PROXY, []),
+        (EXISTING, ["secretArn"]),
     ],
 )
 def test_required_inputs_are_camel_cased_python_names(
@@ -222,6 +226,16 @@ INPUT_TYPES = [
     (PROXY, "region", STRING),
     (PROXY, "accountId", STRING),
     (PROXY, "description", STRING),
+    # ExistingSecret
+    (EXISTING, "secretArn", STRING),
+    (EXISTING, "kmsKeyArn", STRING),
+    (EXISTING, "readers", array_of(STRING)),
+    (EXISTING, "manageResourcePolicy", BOOLEAN),
+    (EXISTING, "resourcePolicyStatements", array_of(map_of(ANY))),
+    (EXISTING, "keyPolicyAllowsForeignReaders", BOOLEAN),
+    (EXISTING, "rotation", ref("RotationArgs")),
+    (EXISTING, "managedBy", STRING),
+    (EXISTING, "tags", map_of(STRING)),
 ]
 
 
@@ -239,6 +253,7 @@ def test_input_types(
         (PARAMETER, {"kmsKeyArn", "value"}),
         (REPLICATED, {"kmsKeyArn", "secretString"}),
         (PROXY, {"kmsKeyArn", "secretName"}),
+        (EXISTING, {"kmsKeyArn", "secretArn"}),
     ],
 )
 def test_only_pulumi_inputs_accept_other_resources_outputs(
@@ -471,7 +486,7 @@ JSON_VALUES = {
     f"{token}.{name}"
     for token in (ROTATING, REPLICATED)
     for name in ("secretTemplate", "resourcePolicyStatements")
-}
+} | {f"{EXISTING}.resourcePolicyStatements"}
 
 
 def test_the_schema_offers_every_documented_argument_and_no_unusable_any(
@@ -557,6 +572,14 @@ OUTPUTS = {
         "policyArn": (STRING, True),
         "parameterPath": (STRING, True),
         "parameterArn": (STRING, True),
+    },
+    EXISTING: {
+        "secretArn": (STRING, True),
+        "secretName": (STRING, True),
+        "kmsKeyArn": (STRING, True),
+        "rotationFunctionArn": (STRING, False),
+        "rotationRoleArn": (STRING, False),
+        "keyPolicyStatements": (STRING, True),
     },
 }
 
@@ -705,6 +728,28 @@ def test_construct_proxied_parameter_policy_by_name(
     assert json.loads(outputs["policyJson"])["Statement"]
 
 
+def test_construct_existing_secret_with_readers_and_rotation(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    arn = MINIMAL_INPUTS[EXISTING]["secretArn"]
+    outputs = construct(
+        provider,
+        EXISTING,
+        "theirs",
+        {
+            "secretArn": arn,
+            "readers": ["app"],
+            "rotation": {"strategy": "password", "automaticallyAfterDays": 30.0},
+        },
+    )
+    assert outputs["secretName"] == "x"
+    schedule = monitor.by_type("aws:secretsmanager/secretRotation:SecretRotation")[0]
+    assert schedule.plain_inputs["secretId"] == arn
+    assert schedule.plain_inputs["rotationRules"] == {"automaticallyAfterDays": 30}
+    grant = monitor.by_name("theirs-read-app")
+    assert json.loads(grant.plain_inputs["policy"])["Statement"][0]["Resource"] == [arn]
+
+
 def test_construct_refuses_a_missing_required_input(provider: ComponentProvider) -> None:
     with pytest.raises(Exception, match="Missing required input 'rotation'"):
         provider.construct("app", ROTATING, {"secretName": "prod/app/x"}, None)
@@ -718,6 +763,7 @@ MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
     PARAMETER: {"parameterName": "/team/app/x", "value": "s3cr3t-value"},
     REPLICATED: {"secretName": "prod/app/x", "replicaRegions": ["eu-west-1"]},
     PROXY: {"secretName": "prod/app/x"},
+    EXISTING: {"secretArn": f"arn:aws:secretsmanager:us-east-1:{mocks.ACCOUNT_ID}:secret:x-AbC123"},
 }
 
 
