@@ -10,6 +10,7 @@ from typing import Any, Required
 import pulumi
 
 from secretkit.components import validation
+from secretkit.components.errors import InvalidArgumentError
 from secretkit.components.iam.documents import Statement
 from secretkit.components.iam.foreign_readers import ReaderRef, parse_readers
 from secretkit.components.key_args import given_key_arn
@@ -37,6 +38,9 @@ SECRET_REGION_RULE = (
     "the component sets the secret's rotation and resource policy with the provider of the "
     "secret's region, and the grants' kms:ViaService names that region"
 )
+#: "Secrets created by AWS use the <SERVICE>! prefix" (Secrets Manager user guide, "Secrets
+#: managed by other AWS services"); a name given to CreateSecret cannot hold '!'.
+_OWNED_NAME_RE = re.compile(r":secret:([a-z][a-z0-9-]*)!")
 #: What manage_resource_policy acknowledges.
 POLICY_REPLACED = (
     "a secret has one resource policy, and registering it replaces the one the secret has: set "
@@ -78,7 +82,9 @@ class ExistingSecretArgs(FunctionArgs, total=False):
     managed_by: the owning service rotates the secret itself."""
     managed_by: str
     """The service that owns and rotates the secret (its OwningService, e.g. 'rds' for an RDS
-    instance with manage_master_user_password): rotation is then refused."""
+    instance with manage_master_user_password): rotation is then refused. Found from the ARN
+    when its name has the '<service>!' prefix AWS gives such secrets (an Output ARN once it is
+    known)."""
     tags: Mapping[str, str]
     """Tags on every taggable resource the component creates (the secret is not touched)."""
 
@@ -116,41 +122,11 @@ def parse_existing_secret_args(args: Any, region: str | None = None) -> Existing
     key = given_key_arn(given)
     if isinstance(key, str) and isinstance(secret_arn, str):
         validation.in_region("kms_key_arn", key, validation.arn_region(secret_arn), "the secret")
-    managed_by = given.get("managed_by")
-    if managed_by is not None and (
-        not isinstance(managed_by, str) or not _SERVICE_RE.fullmatch(managed_by)
-    ):
-        raise validation.fail(
-            "managed_by", managed_by, "must name the owning service, e.g. 'rds' (lowercase)"
-        )
+    managed_by = parse_managed_by(given, secret_arn)
     rotation = parse_rotation(given["rotation"]) if given.get("rotation") is not None else None
     if rotation is not None and managed_by is not None:
-        raise validation.fail(
-            "rotation",
-            {"strategy": rotation.strategy},
-            f"is refused: the secret is managed by {managed_by}, which rotates it itself (a "
-            "second rotation would fight the owning service's, and Secrets Manager refuses "
-            "RotateSecret on a managed secret)",
-        )
-    if rotation is not None and rotation.shared is not None:
-        for argument in (*FUNCTION_ARGUMENTS, "tags"):
-            if argument in given:
-                raise validation.fail(
-                    argument,
-                    given[argument],
-                    "belongs to the shared RotationFunction: set it there, not on a member",
-                )
-    function = parse_function_settings(
-        given,
-        environment=(
-            validation.require_mapping("rotation", given["rotation"]).get("environment")
-            if rotation is not None and rotation.shared is None
-            else None
-        ),
-        environment_argument="rotation.environment",
-    )
-    if rotation is not None and rotation.shared is None:
-        check_environment("rotation.environment", function, code_environment_bounds(rotation))
+        raise second_rotation(rotation, managed_by)
+    function = parse_function(given, rotation)
     manage = validation.require_bool(
         "manage_resource_policy", given.get("manage_resource_policy", False)
     )
@@ -191,6 +167,45 @@ def parse_existing_secret_args(args: Any, region: str | None = None) -> Existing
     return settings
 
 
+def parse_managed_by(given: Mapping[str, Any], secret_arn: pulumi.Input[str]) -> str | None:
+    """managed_by, else the owning service the ARN's name shows (a known ARN's)."""
+    managed_by = given.get("managed_by")
+    if managed_by is None:
+        return owning_service(secret_arn) if isinstance(secret_arn, str) else None
+    if not isinstance(managed_by, str) or not _SERVICE_RE.fullmatch(managed_by):
+        raise validation.fail(
+            "managed_by", managed_by, "must name the owning service, e.g. 'rds' (lowercase)"
+        )
+    return managed_by
+
+
+def parse_function(given: Mapping[str, Any], rotation: RotationSettings | None) -> FunctionSettings:
+    """The settings of the secret's own rotation function; a shared RotationFunction's member
+    leaves them to the function."""
+    if rotation is not None and rotation.shared is not None:
+        for argument in (*FUNCTION_ARGUMENTS, "tags"):
+            if argument in given:
+                raise validation.fail(
+                    argument,
+                    given[argument],
+                    "belongs to the shared RotationFunction: set it there, not on a member",
+                )
+    own = rotation is not None and rotation.shared is None
+    function = parse_function_settings(
+        given,
+        environment=(
+            validation.require_mapping("rotation", given["rotation"]).get("environment")
+            if own
+            else None
+        ),
+        environment_argument="rotation.environment",
+    )
+    if own:
+        assert rotation is not None
+        check_environment("rotation.environment", function, code_environment_bounds(rotation))
+    return function
+
+
 def check_region(settings: ExistingSecretSettings, region: str) -> None:
     """The secret, its key and the master secret its rotation reads are in ``region``, the
     deploying one (a shared RotationFunction checks its own master secret)."""
@@ -203,6 +218,23 @@ def check_region(settings: ExistingSecretSettings, region: str) -> None:
     rotation = settings.rotation
     if rotation is not None and rotation.shared is None:
         check_master_region("rotation.", rotation.master_secret_arn, region)
+
+
+def owning_service(arn: str) -> str | None:
+    """The AWS service that created and manages the secret ``arn`` ('rds' for 'rds!db-...'),
+    None for a secret a user created."""
+    found = _OWNED_NAME_RE.search(arn)
+    return found.group(1) if found else None
+
+
+def second_rotation(rotation: RotationSettings, service: str) -> InvalidArgumentError:
+    """The refusal of ``rotation`` on a secret ``service`` manages."""
+    return validation.fail(
+        "rotation",
+        {"strategy": rotation.strategy},
+        f"is refused: the secret is managed by {service}, which rotates it itself (a second "
+        "rotation would fight the owning service's; change its schedule through that service)",
+    )
 
 
 def secret_name_of(arn: str) -> str:

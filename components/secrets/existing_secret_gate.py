@@ -23,9 +23,12 @@ from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.components.secrets.existing_secret_args import (
     SECRET_REGION_RULE,
     check_region,
+    owning_service,
+    second_rotation,
     secret_name_of,
 )
 from secretkit.components.secrets.existing_secret_plan import ExistingSecretPlan
+from secretkit.components.secrets.rotating_secret_args import RotationSettings
 from secretkit.components.secrets.rotation_spec import (
     rotation_warnings,
 )
@@ -54,6 +57,8 @@ def open_existing_gate(
         check_environment_later(
             gate, "rotation.environment", settings.function, code_environment_bounds(rotation)
         )
+    if rotation is not None and settings.managed_by is None:
+        gate.check(settings.secret_arn, lambda arn: not_owned(rotation, arn))
     shared = plan.shared
     if shared is not None:
         if settings.kms_key_arn is not None:
@@ -65,6 +70,13 @@ def open_existing_gate(
         if names is not None:
             gate.check(settings.secret_arn, lambda arn: listed(shared, names, arn))
     return gate
+
+
+def not_owned(rotation: RotationSettings, arn: str) -> None:
+    """A secret another service manages (its name says so) is not rotated a second time."""
+    service = owning_service(arn)
+    if service is not None:
+        raise second_rotation(rotation, service)
 
 
 def same_key(function: str, given: str, functions: str) -> None:

@@ -317,15 +317,15 @@ def rds_program(monitor: RecordingMonitor, **extra: Any) -> Any:
             skip_final_snapshot=True,
         )
         master = db.master_user_secrets[0]
+        args = {
+            "secret_arn": master.secret_arn,
+            "kms_key_arn": master.kms_key_id,
+            "managed_by": "rds",
+            "readers": ["orders-migrations"],
+            **extra,
+        }
         secret = ExistingSecret(  # type: ignore[call-overload]
-            "orders-master",
-            {
-                "secret_arn": master.secret_arn,
-                "kms_key_arn": master.kms_key_id,
-                "managed_by": "rds",
-                "readers": ["orders-migrations"],
-                **extra,
-            },
+            "orders-master", {key: value for key, value in args.items() if value is not None}
         )
         proxy = ProxiedParameterPolicy(
             "orders-master-proxy", {"secret": secret, "roles": ["orders-task-execution"]}
@@ -372,6 +372,19 @@ OWN_STATEMENT = {
     "Action": ["secretsmanager:DescribeSecret"],
     "Resource": "*",
 }
+
+
+def test_a_secret_named_by_its_owning_service_is_not_rotated_again(
+    monitor: RecordingMonitor,
+) -> None:
+    """Without managed_by: the 'rds!' prefix of the name says RDS manages it."""
+    with pytest.raises(ValueError, match="managed by rds, which rotates it itself"):
+        rds_program(monitor, managed_by=None, rotation=PASSWORD_ROTATION)
+    assert monitor.by_type(ROTATION) == []
+    assert monitor.by_type(FUNCTION) == []
+
+
+RDS_SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:rds!db-0a1b2c3d-4e5f-AbC123"
 BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({}, "secret_arn"),
     ({"secret_arn": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:team/db"}, "secret_arn"),
@@ -380,6 +393,7 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"secret_arn": SECRET, "kms_key_arn": "alias/mine"}, "kms_key_arn"),
     ({"secret_arn": SECRET, "managed_by": "RDS"}, "managed_by"),
     ({"secret_arn": SECRET, "managed_by": "rds", "rotation": PASSWORD_ROTATION}, "rotation"),
+    ({"secret_arn": RDS_SECRET, "rotation": PASSWORD_ROTATION}, "rotation"),
     ({"secret_arn": SECRET, "rotation": {"strategy": "password"}}, "rotation"),
     ({"secret_arn": SECRET, "readers": ["not a role"]}, "readers[0]"),
     ({"secret_arn": SECRET, "readers": [pulumi.Output.from_input(FOREIGN)]}, "readers"),
