@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from secretkit.components.rotation.function_settings import PasswordPolicyArgs, VpcConfigArgs
     from secretkit.components.rotation.rotation_function import RotationFunction
     from secretkit.components.rotation.rotation_function_args import RotationFunctionArgs
+    from secretkit.components.secrets.existing_secret import ExistingSecret
+    from secretkit.components.secrets.existing_secret_args import ExistingSecretArgs
     from secretkit.components.secrets.replicated_secret import CrossRegionReplicatedSecret
     from secretkit.components.secrets.replicated_secret_args import (
         CrossRegionReplicatedSecretArgs,
@@ -47,6 +49,8 @@ _EXPORTS = {
     "DeploymentStrategyArgs": "secretkit.components.appconfig.dynamic_parameter_args",
     "DynamicParameter": "secretkit.components.appconfig.dynamic_parameter",
     "DynamicParameterArgs": "secretkit.components.appconfig.dynamic_parameter_args",
+    "ExistingSecret": "secretkit.components.secrets.existing_secret",
+    "ExistingSecretArgs": "secretkit.components.secrets.existing_secret_args",
     "InvalidArgumentError": "secretkit.components.errors",
     "PasswordPolicyArgs": "secretkit.components.rotation.function_settings",
     "ProxiedParameterPolicy": "secretkit.components.parameters.proxied_parameter_policy",
@@ -70,6 +74,8 @@ __all__ = [
     "DeploymentStrategyArgs",
     "DynamicParameter",
     "DynamicParameterArgs",
+    "ExistingSecret",
+    "ExistingSecretArgs",
     "InvalidArgumentError",
     "PasswordPolicyArgs",
     "ProxiedParameterPolicy",

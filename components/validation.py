@@ -85,9 +85,11 @@ _POLICY_ARN_RE = re.compile(
 # Secrets Manager "constructs the last part of the secret ARN by appending a dash and six random
 # alphanumeric characters at the end of the secret name" (Secrets Manager user guide,
 # "Permissions reference"): a complete ARN names one secret, a partial one may match others.
+# A secret another AWS service manages has a '!' after the service's name, which a name given
+# to CreateSecret cannot have: RDS names its master user secrets 'rds!db-<uuid>'.
 _SECRET_ARN_RE = re.compile(
     rf"^arn:{_PARTITION}:secretsmanager:{_REGION}:{_ACCOUNT}:secret:"
-    r"[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$"
+    r"(?:[a-z][a-z0-9-]*!)?[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$"
 )
 _TOPIC_ARN_RE = re.compile(rf"^arn:{_PARTITION}:sns:{_REGION}:{_ACCOUNT}:[\w-]{{1,256}}$", re.ASCII)
 _SUBNET_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")

@@ -38,6 +38,7 @@ from secretkit.components import (
     CrossRegionReplicatedSecret,
     DeploymentStrategyArgs,
     DynamicParameter,
+    ExistingSecret,
     ProxiedParameterPolicy,
     ProxiedParameterPolicyArgs,
     ReplicaRegionArgs,
@@ -55,6 +56,7 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
     CrossRegionReplicatedSecret,
     ProxiedParameterPolicy,
     DynamicParameter,
+    ExistingSecret,
 ]
 
 #: The inputs that carry a secret value. The schema marks each ``"secret": true`` (Pulumi's
@@ -96,6 +98,7 @@ ROLE_LISTS: dict[type[pulumi.ComponentResource], tuple[str, ...]] = {
     CrossRegionReplicatedSecret: ("readers", "key_administrators"),
     ProxiedParameterPolicy: ("roles",),
     DynamicParameter: ("readers",),
+    ExistingSecret: ("readers",),
 }
 
 #: CrossRegionReplicatedSecret's replica_regions: each a region name or a ReplicaRegionArgs

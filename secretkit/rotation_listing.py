@@ -32,9 +32,9 @@ class RotatedSecret:
 def rotated_secrets(
     resources: list[ResourceView], given_names: dict[str, str]
 ) -> list[RotatedSecret]:
-    """The secrets a SecretRotation of the program points at, by name. ``given_names``: URN
-    -> the name the program gave (the mocks answer an auto-name for the others, which the
-    deployment would not share)."""
+    """The secrets a SecretRotation of the program points at, by name (a secret the program did
+    not create, by the ARN it gives). ``given_names``: URN -> the name the program gave (the
+    mocks answer an auto-name for the others, which the deployment would not share)."""
     by_urn = {view.urn: view for view in resources}
     secrets = {
         key: view
@@ -47,7 +47,18 @@ def rotated_secrets(
     for rotation in resources:
         if rotation.type != SECRET_ROTATION:
             continue
-        secret = secrets.get(rotation.prop("secretId"))
+        secret_id = rotation.prop("secretId")
+        secret = secrets.get(secret_id)
+        if secret is None and isinstance(secret_id, str) and ":secret:" in secret_id:
+            # A secret created elsewhere (ExistingSecret): the program names it by its ARN.
+            component = component_of(rotation, by_urn)
+            found[secret_id] = RotatedSecret(
+                logical=rotation.name,
+                name=secret_id,
+                component=component.name if component else None,
+                component_type=component.type.rsplit(":", 1)[-1] if component else None,
+            )
+            continue
         if secret is None or secret.urn in found:
             continue
         component = component_of(secret, by_urn)

@@ -51,7 +51,7 @@ def foreign_decrypt_statement(
 
 def reader_identity_policy(
     secret_arn: pulumi.Input[str],
-    key_arn: pulumi.Input[str],
+    key_arn: pulumi.Input[str] | None,
     region: pulumi.Input[str],
     replicas: Sequence[SecretLocation] = (),
 ) -> dict[str, Any]:

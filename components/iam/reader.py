@@ -17,22 +17,35 @@ PARAMETER_READ_ACTIONS = ("ssm:GetParameter", "ssm:GetParameters")
 
 def secret_read_policy(
     secret_arn: pulumi.Input[str],
-    key_arn: pulumi.Input[str],
+    key_arn: pulumi.Input[str] | None,
     region: pulumi.Input[str],
     replicas: Sequence[SecretLocation] = (),
 ) -> dict[str, Any]:
     """GetSecretValue and DescribeSecret on the secret (and each replica); Decrypt on each
-    region's key, through Secrets Manager in that region, for that region's copy alone."""
+    region's key, through Secrets Manager in that region, for that region's copy alone.
+
+    ``key_arn`` None: the secret uses the AWS managed key aws/secretsmanager (a secret created
+    elsewhere, components/secrets/existing_secret.py), whose key policy already lets principals
+    of the account decrypt through Secrets Manager: no KMS statement is needed, and none could
+    name that key in advance.
+    """
+    decrypt = (
+        [
+            statement(
+                "DecryptSecret",
+                ("kms:Decrypt",),
+                [key_arn],
+                condition=SECRETS_MANAGER.for_resource(secret_arn, region),
+            )
+        ]
+        if key_arn is not None
+        else []
+    )
     return document(
         statement(
             "ReadSecret", SECRET_READ_ACTIONS, [secret_arn, *(r.secret_arn for r in replicas)]
         ),
-        statement(
-            "DecryptSecret",
-            ("kms:Decrypt",),
-            [key_arn],
-            condition=SECRETS_MANAGER.for_resource(secret_arn, region),
-        ),
+        *decrypt,
         *replica_key_statements(replicas, ("kms:Decrypt",), "DecryptReplica"),
     )
 

@@ -36,7 +36,7 @@ LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 def rotation_role_policy(
     secret_arn: pulumi.Input[str],
-    key_arn: pulumi.Input[str],
+    key_arn: pulumi.Input[str] | None,
     log_group_arn: pulumi.Input[str],
     scope: AccountScope,
     *,
@@ -50,18 +50,21 @@ def rotation_role_policy(
     it through Secrets Manager when it is under a customer managed key; a master secret under
     the AWS managed key aws/secretsmanager needs no KMS statement. With replicas, each new
     version is re-encrypted into every replica region under the caller's identity, so the role
-    may encrypt with each replica's key for that replica only.
+    may encrypt with each replica's key for that replica only. ``key_arn`` None: the secret
+    (one created elsewhere) uses the AWS managed key aws/secretsmanager, whose key policy lets
+    principals of the account use it through Secrets Manager: no KMS statement.
     """
-    statements = [
-        statement("RotateThisSecret", ROTATION_SECRET_ACTIONS, [secret_arn]),
-        statement(
-            "UseKeyForThisSecret",
-            ROTATION_KMS_ACTIONS,
-            [key_arn],
-            condition=SECRETS_MANAGER.for_resource(secret_arn, scope.region),
-        ),
-        *replica_key_statements(replicas, REPLICA_ENCRYPT_ACTIONS, "EncryptReplica"),
-    ]
+    statements = [statement("RotateThisSecret", ROTATION_SECRET_ACTIONS, [secret_arn])]
+    if key_arn is not None:
+        statements.append(
+            statement(
+                "UseKeyForThisSecret",
+                ROTATION_KMS_ACTIONS,
+                [key_arn],
+                condition=SECRETS_MANAGER.for_resource(secret_arn, scope.region),
+            )
+        )
+    statements.extend(replica_key_statements(replicas, REPLICA_ENCRYPT_ACTIONS, "EncryptReplica"))
     statements.extend(function_statements(log_group_arn, scope, vpc=vpc, master=master))
     return document(*statements)
 

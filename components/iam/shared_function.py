@@ -36,10 +36,18 @@ def member_statement(
     """The rotation protocol's calls on the member secret, for the shared function's role only,
     and only while the secret's rotation is configured with that function (a secret moved to
     another function is out of reach even with this policy)."""
+    return member_statement_on(secret_arn_pattern(scope, secret_name), role_arn, function_arn)
+
+
+def member_statement_on(
+    secret: pulumi.Input[str], role_arn: pulumi.Input[str], function_arn: pulumi.Input[str]
+) -> Statement:
+    """member_statement on ``secret``: the pattern of a member's name, or the complete ARN of a
+    secret created elsewhere (components/secrets/existing_secret.py)."""
     return statement(
         "RotatedBySharedFunction",
         ROTATION_SECRET_ACTIONS,
-        secret_arn_pattern(scope, secret_name),
+        secret,
         condition={"StringEquals": {ROTATION_LAMBDA_KEY: function_arn}},
         principal={"AWS": role_arn},
     )

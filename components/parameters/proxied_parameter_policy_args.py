@@ -20,9 +20,9 @@ class ProxiedParameterPolicyArgs(TypedDict, total=False):
     """The secret's name (give this or ``secret``); may be another resource's output, such as a
     RotatingSecret's secret_name."""
     secret: Any
-    """A RotatingSecret or CrossRegionReplicatedSecret; its name and key are used. Python only
-    (left out of the package schema): other languages give secret_name and kms_key_arn from the
-    component's outputs instead."""
+    """A RotatingSecret, CrossRegionReplicatedSecret or ExistingSecret; its name and key are
+    used. Python only (left out of the package schema): other languages give secret_name and
+    kms_key_arn from the component's outputs instead."""
     kms_key_arn: pulumi.Input[str]
     """The secret's CMK, in the secret's region; omit for the AWS managed key
     aws/secretsmanager (default: the component's key when ``secret`` is given)."""
@@ -89,7 +89,7 @@ def parse_proxy_args(args: Any) -> ProxySettings:
             raise validation.fail(
                 "secret",
                 type(component).__name__,
-                "must be a RotatingSecret or CrossRegionReplicatedSecret",
+                "must be a RotatingSecret, CrossRegionReplicatedSecret or ExistingSecret",
             )
         name = component.secret_name
         if key is None:

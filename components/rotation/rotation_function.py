@@ -16,6 +16,7 @@ from secretkit.components.iam.shared_function import (
     member_key_statement,
     member_resource_policy,
     member_statement,
+    member_statement_on,
 )
 from secretkit.components.input_gate import InputGate
 from secretkit.components.key_choice import KeyChoice, choose_key
@@ -181,6 +182,10 @@ class RotationFunction(Component):
     def member_statement(self, secret_name: str) -> Statement:
         """member_policy's statement, for a member whose resource policy holds more."""
         return member_statement(secret_name, self.role_arn, self.function_arn, self._scope)
+
+    def member_statement_on(self, secret_arn: pulumi.Input[str]) -> Statement:
+        """member_statement for the secret ``secret_arn`` (complete), created elsewhere."""
+        return member_statement_on(secret_arn, self.role_arn, self.function_arn)
 
 
 @dataclass(frozen=True)

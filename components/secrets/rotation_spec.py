@@ -18,48 +18,46 @@ from secretkit.components.rotation.function_code import (
     strategy_artifact,
     tls_warnings,
 )
+from secretkit.components.rotation.function_settings import FunctionSettings
 from secretkit.components.rotation.lambda_function import FunctionSpec, Invoker
-from secretkit.components.secrets.rotating_secret_args import RotatingSecretSettings
+from secretkit.components.secrets.rotating_secret_args import RotationSettings
 
 
-def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifact:
+def secret_rotation_artifact(rotation: RotationSettings) -> HandlerArtifact:
     """The strategy's handlers (and driver), plus the CA bundle when one is given.
 
     Raises InvalidArgumentError when the strategy's code or driver is missing.
     """
-    rotation = settings.rotation
-    assert rotation is not None
     return strategy_artifact(rotation.strategy, rotation.handler_module, rotation.ca_bundle_path)
 
 
-def rotation_warnings(settings: RotatingSecretSettings) -> list[str]:
+def rotation_warnings(rotation: RotationSettings | None, function: FunctionSettings) -> list[str]:
     """Advice about the rotation that is not an error (a shared function gives its own)."""
-    rotation = settings.rotation
     if rotation is None or rotation.shared is not None:
         return []
     return [
-        *function_warnings(rotation.strategy, settings.function),
+        *function_warnings(rotation.strategy, function),
         *tls_warnings(rotation.strategy, rotation.tls, rotation.ca_bundle_path),
     ]
 
 
 def secret_rotation_spec(
-    settings: RotatingSecretSettings,
+    rotation: RotationSettings,
+    function: FunctionSettings,
     artifact: HandlerArtifact,
-    secret_arn: pulumi.Output[str],
-    key_arn: pulumi.Input[str],
-    context: AwsContext,
+    secret_arn: pulumi.Input[str],
+    key_arn: pulumi.Input[str] | None,
     *,
+    context: AwsContext,
     log_group_arn: pulumi.Output[str],
     replicas: Sequence[SecretLocation] = (),
 ) -> FunctionSpec:
     """Rights for exactly this secret (its replicas' keys, and the master secret for
     alternating users) and its function's log group, the environment the handler reads, and
-    Secrets Manager as the only invoker for this secret."""
-    rotation = settings.rotation
-    assert rotation is not None
+    Secrets Manager as the only invoker for this secret. ``key_arn`` None: the AWS managed key
+    aws/secretsmanager (rotation_role_policy)."""
     master = master_secret(rotation)
-    vpc = settings.function.vpc
+    vpc = function.vpc
     return FunctionSpec(
         artifact=artifact,
         policy=rotation_role_policy(

@@ -27,6 +27,7 @@ from secretkit.components.iam.cross_account import (
 from secretkit.components.iam.documents import Statement
 from secretkit.components.iam.foreign_readers import (
     AccountOf,
+    ReaderOrganization,
     ReaderSplit,
     principal_of,
     principal_text,
@@ -43,23 +44,20 @@ from secretkit.components.rotation.function_settings import (
     check_environment_later,
     refuse_secret_values,
 )
-from secretkit.components.rotation.lambda_function import (
-    FunctionResources,
-    FunctionSite,
-    create_rotation_function,
-    register_log_group,
-)
+from secretkit.components.rotation.lambda_function import FunctionResources
 from secretkit.components.secrets.resource_policy import merged_policy
 from secretkit.components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     check_region,
     depends_on_region,
 )
-from secretkit.components.secrets.rotation_spec import (
-    rotation_warnings,
-    secret_rotation_spec,
-)
+from secretkit.components.secrets.rotation_spec import rotation_warnings
 from secretkit.components.secrets.secret_plan import ReplicaPlan, SecretPlan
+from secretkit.components.secrets.secret_rotation import (
+    OwnFunction,
+    register_own_function,
+    register_schedule,
+)
 from secretkit.components.strategies import CUSTOM_TAG_PREFIX
 
 #: What to do when grant_read cannot add a reader in another account to the documents.
@@ -98,13 +96,15 @@ class ReadAccess:
     """What a reader's grant names: the secret, its key, and its replicas."""
 
     secret_arn: pulumi.Output[str]
-    key_arn: pulumi.Input[str]
+    key_arn: pulumi.Input[str] | None
+    """None: the AWS managed key aws/secretsmanager (a secret created elsewhere)."""
     region: pulumi.Output[str]
     replicas: Sequence[SecretLocation]
 
 
 class SecretComponent(Component):
-    """Base of RotatingSecret and CrossRegionReplicatedSecret (not used on its own).
+    """Base of RotatingSecret, CrossRegionReplicatedSecret and ExistingSecret (not used on its
+    own).
 
     A subclass parses its arguments into a SecretPlan, then registers it: open_gate, the key
     (register_primary_key), the secret (register_secret), the rotation (register_rotation), and
@@ -115,9 +115,10 @@ class SecretComponent(Component):
     secret_name: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
 
-    def kms_key_arn_in(self, region: str | None) -> pulumi.Output[str]:
+    def kms_key_arn_in(self, region: str | None) -> pulumi.Output[str] | None:
         """The key that encrypts the secret's copy in ``region`` (None: the secret's own
-        region): the component's key; CrossRegionReplicatedSecret answers each replica's."""
+        region): the component's key; CrossRegionReplicatedSecret answers each replica's, and
+        ExistingSecret None for the AWS managed key aws/secretsmanager."""
         del region
         return self.kms_key_arn
 
@@ -134,40 +135,51 @@ class SecretComponent(Component):
         """Keep what was registered (the attributes programs may reach), grant each local reader
         of the arguments read access, and register the secret's resource policy when it holds
         more than a shared function's grant (register_secret left it out then)."""
-        self.context = context
         self.kms_key = key.created
         self.secret = secret.secret
         self.initial_version = secret.initial_version
         if rotation is not None:
             self.rotation = rotation.schedule
-        self._read = ReadAccess(secret.secret.arn, key.arn, context.region, secret.replicas)
+        self._plan, self._secret = plan, secret
+        read = ReadAccess(secret.secret.arn, key.arn, context.region, secret.replicas)
+        self._keep_readers(plan.where, context, read, readers)
+        if resource_policy_statements(plan, secret, readers):
+            self._register_resource_policy()
+
+    def _keep_readers(
+        self, where: str, context: AwsContext, read: ReadAccess, readers: ReaderSplit
+    ) -> None:
+        """Keep what grant_read needs, and grant each local reader of the arguments."""
+        self.context = context
+        self._read = read
         self._grants = grants.Grants(
             self,
-            plan.where,
+            where,
             "secret",
             account=context.account_id,
             readers=readers.local,
             foreign_remedy=FOREIGN_GRANT_REMEDY,
         )
         self._accounts = readers.accounts or AccountOf(self)
-        self._plan, self._secret, self._readers = plan, secret, readers
+        self._readers = readers
         for reader in readers.local:
             self._grant_local(reader)
         self.resource_policy: aws.secretsmanager.SecretPolicy | None = None
-        if resource_policy_statements(plan, secret, readers):
-            self._register_resource_policy()
+
+    def _resource_policy_statements(self, late: Sequence[pulumi.Input[str]]) -> list[Statement]:
+        """What the secret's resource policy holds, with ``late``, the readers in other
+        accounts that grant_read added."""
+        return resource_policy_statements(self._plan, self._secret, self._readers, late)
 
     def _register_resource_policy(self) -> aws.secretsmanager.SecretPolicy:
         """The secret's resource policy, built once the program code that built the component
         has returned (with the readers grant_read added meanwhile)."""
-        plan, secret, readers = self._plan, self._secret, self._readers
+        where = self._grants.where
         self.resource_policy = aws.secretsmanager.SecretPolicy(
             f"{self.pulumi_resource_name}-policy",
-            secret_arn=secret.secret.arn,
-            policy=readers.late.document(
-                lambda late: merged_policy(
-                    plan.where, resource_policy_statements(plan, secret, readers, late)
-                )
+            secret_arn=self._read.secret_arn,
+            policy=self._readers.late.document(
+                lambda late: merged_policy(where, self._resource_policy_statements(late))
             ),
             block_public_policy=True,
             opts=pulumi.ResourceOptions(parent=self),
@@ -208,7 +220,7 @@ class SecretComponent(Component):
     def _grant_foreign(
         self, role: str | aws.iam.Role, principal: pulumi.Input[str]
     ) -> aws.secretsmanager.SecretPolicy:
-        plan, readers = self._plan, self._readers
+        readers = self._readers
         late = readers.late
         given = shown(role)
         if given in readers.shown or given in late.shown:
@@ -223,6 +235,15 @@ class SecretComponent(Component):
                 "and key policy were built (once the program code that built the component "
                 f"returned): {LATE_GRANT_REMEDY}",
             )
+        self._check_foreign_grant(value, given)
+        late.add(principal, given)
+        return self.resource_policy or self._register_resource_policy()
+
+    def _check_foreign_grant(self, value: object, given: str) -> None:
+        """Refuse a reader in another account that the key or the resource policy cannot
+        name (``value`` as given, ``given`` as shown in messages)."""
+        plan, readers = self._plan, self._readers
+        late = readers.late
         if readers.given_keys and not plan.settings.key_policy_allows_foreign_readers:
             # The key's statement must name every reader in another account, this one included.
             everyone = [*readers.shown, *late.shown, given]
@@ -235,8 +256,6 @@ class SecretComponent(Component):
                 "is a reader in another account, but this member of a shared RotationFunction "
                 f"set its resource policy on the secret when it was built: {LATE_GRANT_REMEDY}",
             )
-        late.add(principal, given)
-        return self.resource_policy or self._register_resource_policy()
 
     def _grant_local(self, role: grants.GranteeRef) -> grants.Grant:
         read = self._read
@@ -267,19 +286,33 @@ def resource_policy_statements(
     settings = plan.settings
     if not late and not owns_resource_policy(plan, readers):
         return []
-    statements: list[Statement] = []
-    if plan.shared is not None:
-        statements.append(plan.shared.member_statement(settings.secret_name))
-    arns = [secret.secret.arn, *(r.secret_arn for r in secret.replicas)]
-    principals = [*readers.foreign, *late]
+    return secret_policy_statements(
+        plan.shared.member_statement(settings.secret_name) if plan.shared is not None else None,
+        [secret.secret.arn, *(r.secret_arn for r in secret.replicas)],
+        [*readers.foreign, *late],
+        settings.reader_organization,
+        settings.resource_policy_statements,
+    )
+
+
+def secret_policy_statements(
+    member: Statement | None,
+    arns: Sequence[pulumi.Input[str]],
+    principals: Sequence[pulumi.Input[str]],
+    organization: ReaderOrganization | None,
+    own: Sequence[Statement],
+) -> list[Statement]:
+    """A secret's resource policy: a shared function's ``member`` grant, the readers in other
+    accounts (``principals``) and the ``organization`` on the secret's ``arns`` (its replicas'
+    too), then the user's ``own`` statements."""
+    statements = [member] if member is not None else []
     if principals:
         statements.append(foreign_read_statement(principals, arns))
-    organization = settings.reader_organization
     if organization is not None:
         statements.append(
             organization_read_statement(organization.organization_id, organization.paths, arns)
         )
-    return [*statements, *settings.resource_policy_statements]
+    return [*statements, *own]
 
 
 def has_foreign_readers(plan: SecretPlan, readers: ReaderSplit) -> bool:
@@ -410,7 +443,7 @@ def open_gate(
     checked then); else those checks wait for the provider's region.
     """
     settings = plan.settings
-    for warning in [*settings.warnings, *rotation_warnings(settings)]:
+    for warning in [*settings.warnings, *rotation_warnings(settings.rotation, settings.function)]:
         pulumi.log.warn(warning, resource=parent)
     gate = InputGate(plan.where)
     if plan.shared is None:
@@ -538,37 +571,24 @@ def register_rotation(
         function_grants = plan.shared.grants()
     else:
         assert plan.artifact is not None
-        site = FunctionSite(name, settings.function, settings.tags, parent, gate.depends_on())
-        log_group = register_log_group(site)
-        function = create_rotation_function(
-            site,
-            secret_rotation_spec(
-                settings,
-                plan.artifact,
-                secret.secret.arn,
-                key_arn,
-                context,
-                log_group_arn=log_group.arn,
-                replicas=secret.replicas,
-            ),
-            log_group,
+        function = register_own_function(
+            OwnFunction(name, parent, settings.function, settings.tags, plan.artifact),
+            rotation,
+            secret.secret.arn,
+            key_arn,
+            context=context,
+            gate=gate,
+            replicas=secret.replicas,
         )
         function_grants = [function.role_policy, function.permission]
-    schedule = aws.secretsmanager.SecretRotation(
-        f"{name}-rotation",
-        secret_id=secret.secret.id,
-        rotation_lambda_arn=function.function.arn,
-        rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(
-            schedule_expression=rotation.schedule_expression,
-            automatically_after_days=rotation.automatically_after_days,
-            duration=rotation.duration,
-        ),
-        rotate_immediately=rotation.rotate_immediately,
-        # Rotation starts at once: the value, the function's rights and the permission for
-        # Secrets Manager to invoke it must all exist first.
-        opts=pulumi.ResourceOptions(
-            parent=parent, depends_on=[secret.initial_version, *function_grants]
-        ),
+    schedule = register_schedule(
+        parent,
+        name,
+        rotation,
+        secret.secret.id,
+        function.function.arn,
+        # The value must exist before rotation starts too.
+        depends_on=[secret.initial_version, *function_grants],
     )
     return RegisteredRotation(function, schedule)
 

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 from secretkit.components import physical_names
 from secretkit.components.iam import grants
-from secretkit.components.iam.foreign_readers import is_account_id
+from secretkit.components.iam.foreign_readers import ReaderRef, is_account_id
 from secretkit.components.key_choice import KeyChoice
 from secretkit.components.rotation.artifact import HandlerArtifact
 from secretkit.components.rotation.rotation_function import RotationFunction
@@ -42,13 +42,13 @@ def plan_secret(
     a rule, or a strategy whose code or driver is missing."""
     check_names(name, settings)
     shared = shared_function(settings)
-    own_rotation = settings.rotation is not None and shared is None
+    rotation = settings.rotation if shared is None else None
     return SecretPlan(
         where=where,
         settings=settings,
         key=KeyChoice(shared.kms_key_arn) if shared is not None else KeyChoice.of(settings),
         shared=shared,
-        artifact=secret_rotation_artifact(settings) if own_rotation else None,
+        artifact=secret_rotation_artifact(rotation) if rotation is not None else None,
         multi_region_key=multi_region_key,
     )
 
@@ -66,8 +66,14 @@ def check_names(name: str, settings: RotatingSecretSettings) -> None:
     """The AWS names derived from the component's name: its rotation function's (unless it
     joins a shared one) and its readers' inline policies."""
     own_function = settings.rotation is not None and settings.rotation.shared is None
+    check_derived_names(name, settings.readers, own_function=own_function)
+
+
+def check_derived_names(name: str, readers: Sequence[ReaderRef], *, own_function: bool) -> None:
+    """The rotation function's names (``own_function``) and each reader's inline policy's,
+    derived from the component's ``name``."""
     physical_names.check(name, physical_names.ROTATION_FUNCTION if own_function else ())
-    for index, reader in enumerate(settings.readers):
+    for index, reader in enumerate(readers):
         # An account id or an Output is never granted by an inline policy.
         if isinstance(reader, str | aws.iam.Role) and not is_account_id(reader):
             grants.grant_name(name, reader, f"readers[{index}]")

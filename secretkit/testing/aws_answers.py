@@ -195,6 +195,24 @@ def _event_rule(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dic
     return rule, {**inputs, "name": rule, "arn": arn(m, "events", f"rule/{rule}")}
 
 
+def _db_instance(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """An RDS instance; with manageMasterUserPassword, the master user secret RDS creates (named
+    'rds!db-<uuid>', encrypted with masterUserSecretKmsKeyId or the AWS managed key)."""
+    identifier = autoname(name, inputs, "identifier")
+    state = {**inputs, "identifier": identifier, "arn": arn(m, "rds", f"db:{identifier}")}
+    if unwrap(inputs.get("manageMasterUserPassword")):
+        secret = f"rds!db-{uuid.UUID(_digest('rds', name)[:32])}-{_digest('rds-sm', name)[:6]}"
+        managed_key = arn(m, "kms", f"key/{uuid.UUID(_digest('aws/secretsmanager')[:32])}")
+        state["masterUserSecrets"] = [
+            {
+                "secretArn": arn(m, "secretsmanager", f"secret:{secret}"),
+                "kmsKeyId": unwrap(inputs.get("masterUserSecretKmsKeyId")) or managed_key,
+                "secretStatus": "active",
+            }
+        ]
+    return identifier, state
+
+
 def _user_or_group(kind: str) -> StateHandler:
     """An IAM user or group: its name and ARN (path included), as AWS returns them."""
 
@@ -314,6 +332,7 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:ssm/parameter:Parameter": _parameter,
     "aws:sns/topic:Topic": _topic,
     "aws:cloudwatch/eventRule:EventRule": _event_rule,
+    "aws:rds/instance:Instance": _db_instance,
     "aws:lambda/permission:Permission": _with_id("permission"),
     "aws:secretsmanager/secretRotation:SecretRotation": _with_id("rotation"),
     "aws:appconfig/application:Application": _appconfig_application,

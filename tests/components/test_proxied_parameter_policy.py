@@ -350,7 +350,7 @@ def test_a_plain_secret_resource_is_not_a_component(monitor: RecordingMonitor) -
     with pytest.raises(InvalidArgumentError) as caught:
         mocks.run(program)
     assert caught.value.argument == "secret"
-    assert "RotatingSecret or CrossRegionReplicatedSecret" in str(caught.value)
+    assert "RotatingSecret, CrossRegionReplicatedSecret or ExistingSecret" in str(caught.value)
     assert TOKEN not in {r.type for r in monitor.registrations}
     assert monitor.by_type(POLICY) == []
 

@@ -50,7 +50,9 @@ def test_single_user_ships_the_driver_and_records_the_artifact_size(
     assets = function.inputs["code"].assets
     assert "pg8000/native.py" in assets
     assert "scramp/core.py" in assets
-    expected = secret_rotation_artifact(parse_rotating_secret_args(db_args())).zipped_size()
+    rotation = parse_rotating_secret_args(db_args()).rotation
+    assert rotation is not None
+    expected = secret_rotation_artifact(rotation).zipped_size()
     assert mocks.run(lambda: secret.rotation_artifact_size) == expected
     assert 50_000 < expected < 1_500_000
     # Single user: no master secret, so no extra rights and no MASTER_SECRET_ARN.

@@ -772,3 +772,38 @@ def test_a_shared_rotation_function_stack_passes_every_policy(tmp_path: Path) ->
     assert len(secrets) == 3
     assert all("RotatedBySharedFunction" in unwrap(r.inputs)["policy"] for r in secrets)
     assert not [r for r in run.registrations if r.type == "aws:iam/policy:Policy"]
+
+
+def test_an_existing_secret_stack_passes_every_policy(tmp_path: Path) -> None:
+    """A secret created elsewhere, given a local reader, a reader in another account (the key's
+    owner added the statement), its own rotation function and a proxy: every document the
+    component writes passes the pack; the secret itself is not in the stack."""
+    (tmp_path / "Pulumi.yaml").write_text("name: existing\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "from secretkit import ExistingSecret, ProxiedParameterPolicy\n"
+        "arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:team/api-AbC123'\n"
+        "key = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555'\n"
+        "secret = ExistingSecret('api', {'secret_arn': arn, 'kms_key_arn': key,\n"
+        "    'readers': ['app', 'arn:aws:iam::999999999999:role/partner'],\n"
+        "    'manage_resource_policy': True, 'key_policy_allows_foreign_readers': True,\n"
+        "    'rotation': {'strategy': 'password', 'automatically_after_days': 30}})\n"
+        "ProxiedParameterPolicy('api-proxy', {'secret': secret, 'roles': ['task']})\n"
+    )
+    config = load_stack_config(tmp_path, "dev")
+    run = run_program(tmp_path / "__main__.py", config, stack="dev")
+    resources = [
+        stack_resource(r.type, r.name, {**unwrap(r.inputs), **unwrap(r.state)})
+        for r in run.registrations
+    ]
+    found = Violations()
+    for policy in pack.POLICIES:
+        if isinstance(policy, ResourceValidationPolicy):
+            for r in run.registrations:
+                policy.validate(resource_args(r.type, unwrap(r.inputs), r.name), found)
+        else:
+            assert isinstance(policy, StackValidationPolicy)
+            policy.validate(StackValidationArgs(resources), found)
+    assert found == []
+    types = {r.type for r in run.registrations}
+    assert {"aws:secretsmanager/secretPolicy:SecretPolicy", SECRET_ROTATION} <= types
+    assert "aws:secretsmanager/secret:Secret" not in types

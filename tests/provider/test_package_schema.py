@@ -33,6 +33,7 @@ from secretkit.components import (
     CrossRegionReplicatedSecret,
     DeploymentStrategyArgs,
     DynamicParameter,
+    ExistingSecret,
     ProxiedParameterPolicy,
     ReplicaRegionArgs,
     RotatingSecret,
@@ -50,12 +51,14 @@ PARAMETER = "secretkit:index:SecureParameter"
 REPLICATED = "secretkit:index:CrossRegionReplicatedSecret"
 PROXY = "secretkit:index:ProxiedParameterPolicy"
 DYNAMIC = "secretkit:index:DynamicParameter"
+EXISTING = "secretkit:index:ExistingSecret"
 COMPONENTS = {
     ROTATING: RotatingSecret,
     PARAMETER: SecureParameter,
     REPLICATED: CrossRegionReplicatedSecret,
     PROXY: ProxiedParameterPolicy,
     DYNAMIC: DynamicParameter,
+    EXISTING: ExistingSecret,
 }
 
 STRING = {"type": "string"}
@@ -172,6 +175,7 @@ def test_the_type_tokens_are_the_ones_the_components_register(schema: dict[str, 
         (PROXY, []),
         # application_name or application_id, likewise.
         (DYNAMIC, ["content", "environmentName", "profileName"]),
+        (EXISTING, ["secretArn"]),
     ],
 )
 def test_required_inputs_are_camel_cased_python_names(
@@ -237,6 +241,16 @@ INPUT_TYPES = [
     (DYNAMIC, "rollbackAlarmArns", array_of(STRING)),
     (DYNAMIC, "readers", array_of(STRING)),
     (DYNAMIC, "tags", map_of(STRING)),
+    # ExistingSecret
+    (EXISTING, "secretArn", STRING),
+    (EXISTING, "kmsKeyArn", STRING),
+    (EXISTING, "readers", array_of(STRING)),
+    (EXISTING, "manageResourcePolicy", BOOLEAN),
+    (EXISTING, "resourcePolicyStatements", array_of(map_of(ANY))),
+    (EXISTING, "keyPolicyAllowsForeignReaders", BOOLEAN),
+    (EXISTING, "rotation", ref("RotationArgs")),
+    (EXISTING, "managedBy", STRING),
+    (EXISTING, "tags", map_of(STRING)),
 ]
 
 
@@ -255,6 +269,7 @@ def test_input_types(
         (REPLICATED, {"kmsKeyArn", "secretString"}),
         (PROXY, {"kmsKeyArn", "secretName"}),
         (DYNAMIC, set()),
+        (EXISTING, {"kmsKeyArn", "secretArn"}),
     ],
 )
 def test_only_pulumi_inputs_accept_other_resources_outputs(
@@ -490,6 +505,7 @@ JSON_VALUES = {
         for token in (ROTATING, REPLICATED)
         for name in ("secretTemplate", "resourcePolicyStatements")
     ),
+    f"{EXISTING}.resourcePolicyStatements",
     f"{DYNAMIC}.content",
     f"{DYNAMIC}.jsonSchema",
 }
@@ -591,6 +607,14 @@ OUTPUTS = {
         "deploymentStrategyId": (STRING, True),
         "configurationArn": (STRING, True),
         "rollbackRoleArn": (STRING, False),
+    },
+    EXISTING: {
+        "secretArn": (STRING, True),
+        "secretName": (STRING, True),
+        "kmsKeyArn": (STRING, True),
+        "rotationFunctionArn": (STRING, False),
+        "rotationRoleArn": (STRING, False),
+        "keyPolicyStatements": (STRING, True),
     },
 }
 
@@ -739,6 +763,28 @@ def test_construct_proxied_parameter_policy_by_name(
     assert json.loads(outputs["policyJson"])["Statement"]
 
 
+def test_construct_existing_secret_with_readers_and_rotation(
+    monitor: RecordingMonitor, provider: ComponentProvider
+) -> None:
+    arn = MINIMAL_INPUTS[EXISTING]["secretArn"]
+    outputs = construct(
+        provider,
+        EXISTING,
+        "theirs",
+        {
+            "secretArn": arn,
+            "readers": ["app"],
+            "rotation": {"strategy": "password", "automaticallyAfterDays": 30.0},
+        },
+    )
+    assert outputs["secretName"] == "x"
+    schedule = monitor.by_type("aws:secretsmanager/secretRotation:SecretRotation")[0]
+    assert schedule.plain_inputs["secretId"] == arn
+    assert schedule.plain_inputs["rotationRules"] == {"automaticallyAfterDays": 30}
+    grant = monitor.by_name("theirs-read-app")
+    assert json.loads(grant.plain_inputs["policy"])["Statement"][0]["Resource"] == [arn]
+
+
 def test_construct_refuses_a_missing_required_input(provider: ComponentProvider) -> None:
     with pytest.raises(Exception, match="Missing required input 'rotation'"):
         provider.construct("app", ROTATING, {"secretName": "prod/app/x"}, None)
@@ -758,6 +804,7 @@ MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
         "profileName": "x",
         "content": {"x": 1},
     },
+    EXISTING: {"secretArn": f"arn:aws:secretsmanager:us-east-1:{mocks.ACCOUNT_ID}:secret:x-AbC123"},
 }
 
 

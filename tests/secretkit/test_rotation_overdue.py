@@ -280,3 +280,23 @@ def test_rotations_exit_zero_when_all_are_on_schedule(sm: Any, tmp_path: Path) -
     code, text = rotations(str(project))
     assert code == 0, text
     assert text.endswith("All on schedule\n")
+
+
+def test_rotations_lists_an_existing_secret_by_its_arn(sm: Any, tmp_path: Path) -> None:
+    """A secret created elsewhere, rotated by an ExistingSecret: the program names it by ARN."""
+    arn = rotating(sm, "team/theirs")
+    age_versions(arn, 45)
+    project = tmp_path / "existing"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: existing\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text(f"config:\n  aws:region: {REGION}\n")
+    (project / "__main__.py").write_text(
+        "from secretkit import ExistingSecret\n"
+        f"ExistingSecret('theirs', {{'secret_arn': {arn!r}, 'rotation': "
+        "{'strategy': 'password', 'automatically_after_days': 30}})\n"
+    )
+    code, text = rotations(str(project), "--json")
+    [row] = json.loads(text)["secrets"]
+    assert (row["name"], row["logical_name"], row["state"]) == (arn, "theirs-rotation", "overdue")
+    assert (row["component"], row["component_type"]) == ("theirs", "ExistingSecret")
+    assert code == 3
