@@ -24,6 +24,7 @@ from secretkit.cli_common import CliError, one_line, only_aws_region, write_json
 from secretkit.components import strategies
 from secretkit.cost_commands import cmd_compare, cmd_cost
 from secretkit.embedded.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
+from secretkit.key_usage import key_usage
 from secretkit.project import add_stack_argument
 from secretkit.rotation_due import Due, rotation_due, utc
 from secretkit.rotation_listing import StatusTools, list_rotations
@@ -376,6 +377,15 @@ def cmd_rotations(options: argparse.Namespace, out: TextIO) -> int:
     return list_rotations(options, out, StatusTools(secretsmanager_client, status_report, _when))
 
 
+def cmd_key_usage(options: argparse.Namespace, out: TextIO) -> int:
+    def client_in(region: str | None) -> Any:
+        if region is None:
+            return secretsmanager_client(options)
+        return secretsmanager_client(argparse.Namespace(**{**vars(options), "region": region}))
+
+    return key_usage(options, out, client_in)
+
+
 def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     """Each strategy's Lambda artifact as RotatingSecret/SecureParameter would ship it: size,
     and what it holds (distribution, version, sha256 of its shipped files)."""
@@ -437,13 +447,13 @@ def aws_options(default: Any) -> argparse.ArgumentParser:
     group.add_argument(
         "--profile",
         default=default,
-        help="AWS profile (rotate, status, rotations, cancel-rotation)",
+        help="AWS profile (rotate, status, rotations, cancel-rotation, key-usage)",
     )
     group.add_argument(
         "--endpoint-url",
         default=default,
         help="Secrets Manager endpoint: moto, LocalStack (rotate, status, rotations, "
-        "cancel-rotation)",
+        "cancel-rotation, key-usage)",
     )
     return options
 
@@ -452,6 +462,29 @@ def json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print one JSON document (shape: docs/cli.md)"
     )
+
+
+def add_key_usage(commands: Any, common: list[argparse.ArgumentParser]) -> None:
+    """The key-usage command's parser."""
+    usage = commands.add_parser(
+        "key-usage",
+        parents=common,
+        help="which KMS keys encrypt each version of a secret and its replicas; exit code 3 "
+        "while a key being retired is still needed",
+        description="ListSecretVersionIds (KmsKeyIds) for the secret and each replica. A key "
+        "is still needed while a labelled version opens with it and with no key its copy uses "
+        "now. Without --retiring, judges every such key found. Exit code 3 while one is still "
+        "needed, 0 otherwise (docs/key-replacement.md).",
+    )
+    usage.add_argument("secret", help="secret name or ARN (its primary region)")
+    usage.add_argument(
+        "--retiring",
+        action="append",
+        metavar="KEY_ARN",
+        help="a key the secret is moving away from (repeat for several)",
+    )
+    json_option(usage)
+    usage.set_defaults(func=cmd_key_usage)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -527,6 +560,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_stack_argument(rotations)
     json_option(rotations)
     rotations.set_defaults(func=cmd_rotations)
+
+    add_key_usage(commands, common)
 
     comparison = commands.add_parser(
         "compare",

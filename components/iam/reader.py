@@ -20,9 +20,12 @@ def secret_read_policy(
     key_arn: pulumi.Input[str],
     region: pulumi.Input[str],
     replicas: Sequence[SecretLocation] = (),
+    transition_key_arns: Sequence[str] = (),
 ) -> dict[str, Any]:
     """GetSecretValue and DescribeSecret on the secret (and each replica); Decrypt on each
-    region's key, through Secrets Manager in that region, for that region's copy alone."""
+    region's key (and, while the secret changes key, on the other key of the change:
+    ``transition_key_arns`` and each replica's), through Secrets Manager in that region, for
+    that region's copy alone."""
     return document(
         statement(
             "ReadSecret", SECRET_READ_ACTIONS, [secret_arn, *(r.secret_arn for r in replicas)]
@@ -30,7 +33,7 @@ def secret_read_policy(
         statement(
             "DecryptSecret",
             ("kms:Decrypt",),
-            [key_arn],
+            [key_arn, *transition_key_arns],
             condition=SECRETS_MANAGER.for_resource(secret_arn, region),
         ),
         *replica_key_statements(replicas, ("kms:Decrypt",), "DecryptReplica"),

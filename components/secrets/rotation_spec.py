@@ -19,7 +19,10 @@ from secretkit.components.rotation.function_code import (
     tls_warnings,
 )
 from secretkit.components.rotation.lambda_function import FunctionSpec, Invoker
-from secretkit.components.secrets.rotating_secret_args import RotatingSecretSettings
+from secretkit.components.secrets.rotating_secret_args import (
+    RotatingSecretSettings,
+    transition_keys_of,
+)
 
 
 def secret_rotation_artifact(settings: RotatingSecretSettings) -> HandlerArtifact:
@@ -70,6 +73,7 @@ def secret_rotation_spec(
             vpc=vpc,
             master=master,
             replicas=replicas,
+            transition_key_arns=transition_keys_of(settings),
         ),
         # One function per secret, so it may be invoked for this secret only.
         invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),

@@ -54,6 +54,7 @@ from secretkit.components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     check_region,
     depends_on_region,
+    transition_keys_of,
 )
 from secretkit.components.secrets.rotation_spec import (
     rotation_warnings,
@@ -101,6 +102,8 @@ class ReadAccess:
     key_arn: pulumi.Input[str]
     region: pulumi.Output[str]
     replicas: Sequence[SecretLocation]
+    transition_key_arns: Sequence[str] = ()
+    """The other key of the primary's key change in progress (transition_kms_key_arns)."""
 
 
 class SecretComponent(Component):
@@ -140,7 +143,13 @@ class SecretComponent(Component):
         self.initial_version = secret.initial_version
         if rotation is not None:
             self.rotation = rotation.schedule
-        self._read = ReadAccess(secret.secret.arn, key.arn, context.region, secret.replicas)
+        self._read = ReadAccess(
+            secret.secret.arn,
+            key.arn,
+            context.region,
+            secret.replicas,
+            transition_keys_of(plan.settings),
+        )
         self._grants = grants.Grants(
             self,
             plan.where,
@@ -242,7 +251,9 @@ class SecretComponent(Component):
         read = self._read
         return self._grants.grant(
             role,
-            lambda: secret_read_policy(read.secret_arn, read.key_arn, read.region, read.replicas),
+            lambda: secret_read_policy(
+                read.secret_arn, read.key_arn, read.region, read.replicas, read.transition_key_arns
+            ),
         )
 
     def reader_identity_policy(self) -> pulumi.Output[str]:
@@ -250,7 +261,9 @@ class SecretComponent(Component):
         of a cross-account grant (components.reader_identity_policy for this secret)."""
         read = self._read
         return pulumi.Output.json_dumps(
-            reader_identity_policy(read.secret_arn, read.key_arn, read.region, read.replicas)
+            reader_identity_policy(
+                read.secret_arn, read.key_arn, read.region, read.replicas, read.transition_key_arns
+            )
         )
 
 
@@ -499,7 +512,12 @@ def register_secret(
     )
     locations = (
         [
-            SecretLocation(region, replica_arn(secret.arn, region), replicas.key_arns[region])
+            SecretLocation(
+                region,
+                replica_arn(secret.arn, region),
+                replicas.key_arns[region],
+                transition_keys_of(settings, region),
+            )
             for region in replicas.regions
         ]
         if replicas
