@@ -25,9 +25,16 @@ from secretkit.cli_common import CliError, write_json
 STILL_NEEDED = 3
 
 
+#: How the AWS managed key is named: DescribeSecret leaves KmsKeyId out for it.
+AWS_MANAGED_KEY = "alias/aws/secretsmanager"
+
+
 def key_ref(key: str, region: str) -> tuple[str, str]:
     """(region, key id) of a key named by ARN or by id (an id is in ``region``, the region of
-    the copy that reports it): multi-Region keys share an id across regions."""
+    the copy that reports it): multi-Region keys share an id across regions. The AWS managed
+    key is one name, with or without 'alias/'."""
+    if key in {AWS_MANAGED_KEY, AWS_MANAGED_KEY.removeprefix("alias/")}:
+        return region, AWS_MANAGED_KEY
     parts = key.split(":")
     if key.startswith("arn:") and len(parts) >= 6:
         return parts[3], parts[5].removeprefix("key/")
@@ -87,7 +94,7 @@ def secret_copies(client_in: Callable[[str | None], Any], secret: str) -> list[C
     described = client.describe_secret(SecretId=secret)
     arn = str(described["ARN"])
     region = arn.split(":")[3]
-    copies = [CopyKeys(region, arn, str(described.get("KmsKeyId") or "aws/secretsmanager"), False)]
+    copies = [CopyKeys(region, arn, str(described.get("KmsKeyId") or AWS_MANAGED_KEY), False)]
     copies[0].versions = _versions(client, arn)
     for status in described.get("ReplicationStatus") or []:
         replica_region = str(status["Region"])
@@ -95,7 +102,7 @@ def secret_copies(client_in: Callable[[str | None], Any], secret: str) -> list[C
         copy = CopyKeys(
             replica_region,
             replica_arn,
-            str(status.get("KmsKeyId") or "aws/secretsmanager"),
+            str(status.get("KmsKeyId") or AWS_MANAGED_KEY),
             True,
         )
         copy.versions = _versions(client_in(replica_region), replica_arn)
