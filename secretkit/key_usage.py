@@ -70,6 +70,7 @@ class CopyKeys:
 
 
 def _versions(client: Any, arn: str) -> list[VersionKeys]:
+    """Every version of one copy, deprecated ones included, with its KmsKeyIds."""
     found: list[VersionKeys] = []
     request: dict[str, Any] = {"SecretId": arn, "IncludeDeprecated": True}
     while True:
