@@ -1,5 +1,6 @@
 """The key arguments every component with a key takes, parsed one way: kms_key_arn,
-key_administrators, and whether those administrators may also edit the created key's policy."""
+key_administrators, whether those administrators may also edit the created key's policy, and
+the other keys granted while a secret changes key (transition_kms_key_arns)."""
 
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -12,6 +13,8 @@ from secretkit.components.iam.key_policy import key_policy
 
 #: The argument's name on every component that takes key_administrators.
 POLICY_EDITING = "key_administrators_can_edit_policy"
+#: The argument naming the other key of a key change in progress (docs/key-replacement.md).
+TRANSITION_KEYS = "transition_kms_key_arns"
 
 
 def given_key_arn(given: Mapping[str, Any]) -> pulumi.Input[str] | None:
@@ -94,3 +97,31 @@ def check_key_policy_size(administrators: Sequence[str], can_edit_policy: bool) 
         document,
         "the created key's policy",
     )
+
+
+def transition_key_arns(
+    given: Mapping[str, Any], current: pulumi.Input[str] | None
+) -> tuple[str, ...]:
+    """transition_kms_key_arns: while a secret changes key, the other key of the change, granted
+    wherever the key in use is (first the new key, before kms_key_arn names it; then the old one,
+    until ``secretkit key-usage`` reports it unused). Strings only (both keys exist already:
+    copy the ARNs from the stack's outputs), each a key ARN once, never ``current`` (the key in
+    use, when known)."""
+    value = given.get(TRANSITION_KEYS, [])
+    if isinstance(value, list | tuple) and any(isinstance(v, pulumi.Output) for v in value):
+        raise validation.fail(
+            TRANSITION_KEYS,
+            "<an Output>",
+            "must list key ARNs as strings: both keys of a change exist already (copy their "
+            "ARNs from `pulumi stack output`)",
+        )
+    arns = validation.require_string_list(TRANSITION_KEYS, value)
+    for index, arn in enumerate(arns):
+        validation.kms_key_arn(f"{TRANSITION_KEYS}[{index}]", arn)
+        if isinstance(current, str) and arn == current:
+            raise validation.fail(
+                f"{TRANSITION_KEYS}[{index}]",
+                arn,
+                "is the key in use (kms_key_arn): list only the other key of the change",
+            )
+    return tuple(arns)

@@ -24,6 +24,7 @@ from secretkit.cli_common import CliError, one_line, only_aws_region, write_json
 from secretkit.components import strategies
 from secretkit.cost_commands import cmd_compare, cmd_cost
 from secretkit.embedded.rotation_emulator import RotationFailed, StepAttempt, emulate_rotation
+from secretkit.key_usage import key_usage
 from secretkit.project import add_stack_argument
 from secretkit.rotation_due import Due, rotation_due, utc
 from secretkit.rotation_listing import StatusTools, list_rotations
@@ -376,6 +377,15 @@ def cmd_rotations(options: argparse.Namespace, out: TextIO) -> int:
     return list_rotations(options, out, StatusTools(secretsmanager_client, status_report, _when))
 
 
+def cmd_key_usage(options: argparse.Namespace, out: TextIO) -> int:
+    def client_in(region: str | None) -> Any:
+        if region is None:
+            return secretsmanager_client(options)
+        return secretsmanager_client(argparse.Namespace(**{**vars(options), "region": region}))
+
+    return key_usage(options, out, client_in)
+
+
 def cmd_artifacts(options: argparse.Namespace, out: TextIO) -> int:
     """Each strategy's Lambda artifact as RotatingSecret/SecureParameter would ship it: size,
     and what it holds (distribution, version, sha256 of its shipped files)."""
@@ -437,13 +447,13 @@ def aws_options(default: Any) -> argparse.ArgumentParser:
     group.add_argument(
         "--profile",
         default=default,
-        help="AWS profile (rotate, status, rotations, cancel-rotation)",
+        help="AWS profile (rotate, status, rotations, cancel-rotation, key-usage)",
     )
     group.add_argument(
         "--endpoint-url",
         default=default,
         help="Secrets Manager endpoint: moto, LocalStack (rotate, status, rotations, "
-        "cancel-rotation)",
+        "cancel-rotation, key-usage)",
     )
     return options
 
@@ -454,80 +464,34 @@ def json_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="secretkit",
-        description="Operate secretkit secrets: rotate, cancel, inspect; price a stack.",
-        parents=[aws_options(None)],
-    )
-    parser.add_argument("--version", action="version", version=f"secretkit {version()}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    common = [aws_options(argparse.SUPPRESS)]
-
-    rotate = commands.add_parser(
-        "rotate",
+def add_key_usage(commands: Any, common: list[argparse.ArgumentParser]) -> None:
+    """The key-usage command's parser."""
+    usage = commands.add_parser(
+        "key-usage",
         parents=common,
-        help="rotate a secret now",
-        description="Rotate now. By default the rotation handler runs in this process, with "
-        "Secrets Manager's orchestration emulated (placeholder AWSPENDING version, steps in "
-        "order, retries with backoff and the same token). --aws calls RotateSecret instead "
-        "and follows the new version until it is AWSCURRENT.",
+        help="which KMS keys encrypt each version of a secret and its replicas; exit code 3 "
+        "while a key being retired is still needed",
+        description="ListSecretVersionIds (KmsKeyIds) for the secret and each replica. A key "
+        "is still needed while a labelled version opens with it and with no key its copy uses "
+        "now. Without --retiring, judges every such key found. Exit code 3 while one is still "
+        "needed, 0 otherwise (docs/key-replacement.md).",
     )
-    rotate.add_argument("secret", help="secret name or ARN")
-    rotate.add_argument("--aws", action="store_true", help="let Secrets Manager run it")
-    rotate.add_argument("--strategy", help=f"one of {', '.join(strategies.SECRET_STRATEGIES)}")
-    rotate.add_argument("--handler", help="module whose lambda_handler to run (custom)")
-    rotate.add_argument("--max-attempts", type=int, default=5, help="tries per step (5)")
-    rotate.add_argument("--first-delay", type=float, default=1.0, help="first retry wait (1s)")
-    rotate.add_argument("--timeout", type=float, default=300.0, help="--aws: give up after (300s)")
-    rotate.add_argument("--interval", type=float, default=2.0, help="--aws: poll every (2s)")
-    rotate.set_defaults(func=cmd_rotate)
+    usage.add_argument("secret", help="secret name or ARN (its primary region)")
+    usage.add_argument(
+        "--retiring",
+        action="append",
+        metavar="KEY_ARN",
+        help="a key the secret is moving away from (repeat for several)",
+    )
+    json_option(usage)
+    usage.set_defaults(func=cmd_key_usage)
 
-    cancel = commands.add_parser(
-        "cancel-rotation",
-        parents=common,
-        help="cancel a rotation in progress (disables automatic rotation)",
-        description="CancelRotateSecret, then remove AWSPENDING from the unfinished version. "
-        "Refused for a single-user database secret whose pending version has a value (its "
-        "setSecret may have changed the database password already) unless --force.",
-    )
-    cancel.add_argument("secret", help="secret name or ARN")
-    cancel.add_argument(
-        "--force",
-        action="store_true",
-        help="cancel a single-user rotation that may have set its password already (the next "
-        "rotation recovers it from the deprecated version)",
-    )
-    cancel.set_defaults(func=cmd_cancel)
 
-    status = commands.add_parser(
-        "status",
-        parents=common,
-        help="versions, stages, schedule, and whether a rotation is stuck",
-    )
-    status.add_argument("secret", help="secret name or ARN")
-    json_option(status)
-    status.set_defaults(func=cmd_status)
-
-    rotations = commands.add_parser(
-        "rotations",
-        parents=common,
-        help="every rotating secret of a Pulumi program with its state in AWS (overdue, stuck, "
-        "missing: exit code 3)",
-        description="Run the program under secretkit's mocks (as `cost` does) to find the "
-        "secrets it rotates, then DescribeSecret each in AWS (--region, else the stack's "
-        "aws:region). Exit code 3 when any is overdue, stuck or missing, 0 otherwise.",
-    )
-    rotations.add_argument(
-        "program",
-        nargs="?",
-        help="the project's directory, its Pulumi.yaml or its program file (default: the "
-        "current directory)",
-    )
-    add_stack_argument(rotations)
-    json_option(rotations)
-    rotations.set_defaults(func=cmd_rotations)
-
+def add_cost_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: list[argparse.ArgumentParser],
+) -> None:
+    """The `compare` and `cost` subcommands."""
     comparison = commands.add_parser(
         "compare",
         parents=common,
@@ -607,6 +571,85 @@ def build_parser() -> argparse.ArgumentParser:
     )
     json_option(cost)
     cost.set_defaults(func=cmd_cost)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="secretkit",
+        description="Operate secretkit secrets: rotate, cancel, inspect; price a stack.",
+        parents=[aws_options(None)],
+    )
+    parser.add_argument("--version", action="version", version=f"secretkit {version()}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    common = [aws_options(argparse.SUPPRESS)]
+
+    rotate = commands.add_parser(
+        "rotate",
+        parents=common,
+        help="rotate a secret now",
+        description="Rotate now. By default the rotation handler runs in this process, with "
+        "Secrets Manager's orchestration emulated (placeholder AWSPENDING version, steps in "
+        "order, retries with backoff and the same token). --aws calls RotateSecret instead "
+        "and follows the new version until it is AWSCURRENT.",
+    )
+    rotate.add_argument("secret", help="secret name or ARN")
+    rotate.add_argument("--aws", action="store_true", help="let Secrets Manager run it")
+    rotate.add_argument("--strategy", help=f"one of {', '.join(strategies.SECRET_STRATEGIES)}")
+    rotate.add_argument("--handler", help="module whose lambda_handler to run (custom)")
+    rotate.add_argument("--max-attempts", type=int, default=5, help="tries per step (5)")
+    rotate.add_argument("--first-delay", type=float, default=1.0, help="first retry wait (1s)")
+    rotate.add_argument("--timeout", type=float, default=300.0, help="--aws: give up after (300s)")
+    rotate.add_argument("--interval", type=float, default=2.0, help="--aws: poll every (2s)")
+    rotate.set_defaults(func=cmd_rotate)
+
+    cancel = commands.add_parser(
+        "cancel-rotation",
+        parents=common,
+        help="cancel a rotation in progress (disables automatic rotation)",
+        description="CancelRotateSecret, then remove AWSPENDING from the unfinished version. "
+        "Refused for a single-user database secret whose pending version has a value (its "
+        "setSecret may have changed the database password already) unless --force.",
+    )
+    cancel.add_argument("secret", help="secret name or ARN")
+    cancel.add_argument(
+        "--force",
+        action="store_true",
+        help="cancel a single-user rotation that may have set its password already (the next "
+        "rotation recovers it from the deprecated version)",
+    )
+    cancel.set_defaults(func=cmd_cancel)
+
+    status = commands.add_parser(
+        "status",
+        parents=common,
+        help="versions, stages, schedule, and whether a rotation is stuck",
+    )
+    status.add_argument("secret", help="secret name or ARN")
+    json_option(status)
+    status.set_defaults(func=cmd_status)
+
+    rotations = commands.add_parser(
+        "rotations",
+        parents=common,
+        help="every rotating secret of a Pulumi program with its state in AWS (overdue, stuck, "
+        "missing: exit code 3)",
+        description="Run the program under secretkit's mocks (as `cost` does) to find the "
+        "secrets it rotates, then DescribeSecret each in AWS (--region, else the stack's "
+        "aws:region). Exit code 3 when any is overdue, stuck or missing, 0 otherwise.",
+    )
+    rotations.add_argument(
+        "program",
+        nargs="?",
+        help="the project's directory, its Pulumi.yaml or its program file (default: the "
+        "current directory)",
+    )
+    add_stack_argument(rotations)
+    json_option(rotations)
+    rotations.set_defaults(func=cmd_rotations)
+
+    add_key_usage(commands, common)
+
+    add_cost_commands(commands, common)
 
     artifacts = commands.add_parser(
         "artifacts",

@@ -54,12 +54,14 @@ def reader_identity_policy(
     key_arn: pulumi.Input[str] | None,
     region: pulumi.Input[str],
     replicas: Sequence[SecretLocation] = (),
+    transition_key_arns: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The identity policy a reader's role must hold in ITS account (the other half of a
     cross-account grant): GetSecretValue and DescribeSecret on the secret (and its replicas),
-    kms:Decrypt on each region's key through Secrets Manager there, for that copy alone. It is
-    the document a reader in the deploying account gets as its inline policy."""
-    return secret_read_policy(secret_arn, key_arn, region, replicas)
+    kms:Decrypt on each region's key (and the other key of a key change) through Secrets Manager
+    there, for that copy alone. It is the document a reader in the deploying account gets as
+    its inline policy."""
+    return secret_read_policy(secret_arn, key_arn, region, replicas, transition_key_arns)
 
 
 def _organization_condition(

@@ -20,9 +20,12 @@ def secret_read_policy(
     key_arn: pulumi.Input[str] | None,
     region: pulumi.Input[str],
     replicas: Sequence[SecretLocation] = (),
+    transition_key_arns: Sequence[str] = (),
 ) -> dict[str, Any]:
     """GetSecretValue and DescribeSecret on the secret (and each replica); Decrypt on each
-    region's key, through Secrets Manager in that region, for that region's copy alone.
+    region's key (and, while the secret changes key, on the other key of the change:
+    ``transition_key_arns`` and each replica's), through Secrets Manager in that region, for
+    that region's copy alone.
 
     ``key_arn`` None: the secret uses the AWS managed key aws/secretsmanager (a secret created
     elsewhere, components/secrets/existing_secret.py), whose key policy already lets principals
@@ -34,7 +37,7 @@ def secret_read_policy(
             statement(
                 "DecryptSecret",
                 ("kms:Decrypt",),
-                [key_arn],
+                [key_arn, *transition_key_arns],
                 condition=SECRETS_MANAGER.for_resource(secret_arn, region),
             )
         ]

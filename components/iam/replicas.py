@@ -22,6 +22,9 @@ class SecretLocation:
     region: pulumi.Input[str]
     secret_arn: pulumi.Input[str]
     key_arn: pulumi.Input[str]
+    transition_key_arns: Sequence[str] = ()
+    """The other key of a key change in progress in this region (transition_kms_key_arns),
+    granted as key_arn is."""
 
 
 def statement_suffix(region: str) -> str:
@@ -45,14 +48,15 @@ def statement_suffix(region: str) -> str:
 def replica_key_statements(
     replicas: Sequence[SecretLocation], actions: Sequence[str], sid_prefix: str
 ) -> list[Statement]:
-    """Per replica region, '<sid_prefix><Region>': the actions on that region's key, through
-    Secrets Manager there, for that region's copy of the secret only (its own ARN in the
-    encryption context: see the note above)."""
+    """Per replica region, '<sid_prefix><Region>': the actions on that region's key (and on the
+    other key of a key change in progress there), through Secrets Manager there, for that
+    region's copy of the secret only (its own ARN in the encryption context: see the note
+    above)."""
     return [
         statement(
             f"{sid_prefix}{statement_suffix(str(replica.region))}",
             actions,
-            [replica.key_arn],
+            [replica.key_arn, *replica.transition_key_arns],
             condition=SECRETS_MANAGER.for_resource(replica.secret_arn, replica.region),
         )
         for replica in replicas

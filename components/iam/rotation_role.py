@@ -43,6 +43,7 @@ def rotation_role_policy(
     vpc: VpcScope | None = None,
     master: MasterSecret | None = None,
     replicas: Sequence[SecretLocation] = (),
+    transition_key_arns: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The inline policy of a rotation function's role.
 
@@ -50,8 +51,11 @@ def rotation_role_policy(
     it through Secrets Manager when it is under a customer managed key; a master secret under
     the AWS managed key aws/secretsmanager needs no KMS statement. With replicas, each new
     version is re-encrypted into every replica region under the caller's identity, so the role
-    may encrypt with each replica's key for that replica only. ``key_arn`` None: the secret
-    (one created elsewhere) uses the AWS managed key aws/secretsmanager, whose key policy lets
+    may encrypt with each replica's key for that replica only. While the secret changes key,
+    the other key of the change (``transition_key_arns``, and each replica's) is granted as the
+    key is: before the switch the role must already write with the new key, after it still read
+    versions under the old one (docs/key-replacement.md). ``key_arn`` None: the secret (one
+    created elsewhere) uses the AWS managed key aws/secretsmanager, whose key policy lets
     principals of the account use it through Secrets Manager: no KMS statement.
     """
     statements = [statement("RotateThisSecret", ROTATION_SECRET_ACTIONS, [secret_arn])]
@@ -60,7 +64,7 @@ def rotation_role_policy(
             statement(
                 "UseKeyForThisSecret",
                 ROTATION_KMS_ACTIONS,
-                [key_arn],
+                [key_arn, *transition_key_arns],
                 condition=SECRETS_MANAGER.for_resource(secret_arn, scope.region),
             )
         )

@@ -10,6 +10,7 @@ import pulumi
 
 from secretkit.components import validation
 from secretkit.components.secrets.rotating_secret_args import (
+    ARGUMENTS,
     RotatingSecretSettings,
     RotationArgs,
     SecretArgs,
@@ -129,10 +130,18 @@ def parse_replicated_secret_args(
     args: Any, primary_region: str | None = None
 ) -> ReplicatedSecretSettings:
     """Every check CrossRegionReplicatedSecret makes before registering anything."""
-    secret = parse_rotating_secret_args(
-        args, rotation_required=False, extra_arguments=EXTRA_ARGUMENTS, region=primary_region
-    )
     given = validation.require_mapping("args", args)
+    validation.reject_unknown_keys("", given, (*ARGUMENTS, *EXTRA_ARGUMENTS))
+    if "replica_regions" not in given:
+        raise validation.fail("replica_regions", None, "is required (use RotatingSecret for none)")
+    regions, keys = parse_replicas(given["replica_regions"], primary_region)
+    secret = parse_rotating_secret_args(
+        args,
+        rotation_required=False,
+        extra_arguments=EXTRA_ARGUMENTS,
+        region=primary_region,
+        replica_regions=regions,
+    )
     if secret.rotation is not None and secret.rotation.function is not None:
         raise validation.fail(
             "rotation.function",
@@ -140,9 +149,6 @@ def parse_replicated_secret_args(
             "is for single-region secrets: a replicated secret's rotation role also needs each "
             "replica region's key, so it gets a function of its own",
         )
-    if "replica_regions" not in given:
-        raise validation.fail("replica_regions", None, "is required (use RotatingSecret for none)")
-    regions, keys = parse_replicas(given["replica_regions"], primary_region)
     multi_region = validation.require_bool("multi_region_key", given.get("multi_region_key", False))
     if multi_region and secret.kms_key_arn is not None:
         raise validation.fail(

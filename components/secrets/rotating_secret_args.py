@@ -18,7 +18,12 @@ from secretkit.components.iam.foreign_readers import (
     parse_reader_organization,
     parse_readers,
 )
-from secretkit.components.key_args import given_or_created_key, parse_policy_editing
+from secretkit.components.key_args import (
+    TRANSITION_KEYS,
+    given_or_created_key,
+    parse_policy_editing,
+    transition_key_arns,
+)
 from secretkit.components.rotation.code_args import (
     check_master_region,
     parse_code,
@@ -100,6 +105,13 @@ class _SecretResourceArgs(TypedDict, total=False):
     kms_key_arn: pulumi.Input[str]
     """Existing CMK to encrypt with, in the secret's region; when absent the component creates
     one ($1/month)."""
+    transition_kms_key_arns: Sequence[str]
+    """While the secret changes key: the other key of the change, granted wherever kms_key_arn
+    is (readers' and the rotation role's policies, through Secrets Manager, for this secret).
+    Deploy first with the new key here, then with kms_key_arn the new key and the old one here
+    until `secretkit key-usage` reports it unused, then with none (docs/key-replacement.md).
+    For CrossRegionReplicatedSecret a key covers the copy in its own region (the primary's or a
+    replica's)."""
     key_administrators: Sequence[pulumi.Input[str]]
     """Role or user ARNs that may administer (never use) the created key; an ARN may be another
     resource's output (checked once known)."""
@@ -203,6 +215,10 @@ class RotatingSecretSettings:
     resource_policy_statements: list[Statement] = field(default_factory=list)
     key_policy_allows_foreign_readers: bool = False
     reader_organization: ReaderOrganization | None = None
+    transition_kms_key_arns: tuple[str, ...] = ()
+    """The other keys of key changes in progress (each in one of the secret's regions)."""
+    replica_regions: tuple[str, ...] = ()
+    """CrossRegionReplicatedSecret's replica regions (where transition keys may also be)."""
 
 
 ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
@@ -335,6 +351,13 @@ def _check_membership(given: Mapping[str, Any], name: str, rotation: RotationSet
             raise validation.fail(
                 key, given[key], f"belongs to the shared {where}: set it there, not on a member"
             )
+    if given.get(TRANSITION_KEYS):
+        raise validation.fail(
+            TRANSITION_KEYS,
+            given[TRANSITION_KEYS],
+            f"does not apply to a member of the shared {where}: the member is encrypted with the "
+            "function's key, whose grants the function holds",
+        )
     if shared.secret_names is not None and name not in shared.secret_names:
         raise validation.fail(
             "secret_name",
@@ -346,19 +369,50 @@ def _check_membership(given: Mapping[str, Any], name: str, rotation: RotationSet
 
 def check_region(settings: RotatingSecretSettings, region: str) -> None:
     """What must be in the secret's region ``region``: a given key, and the master secret the
-    rotation function reads (a shared RotationFunction checks its own)."""
+    rotation function reads (a shared RotationFunction checks its own); a transition key in
+    that region or a replica's."""
     if isinstance(settings.kms_key_arn, str):
         validation.in_region("kms_key_arn", settings.kms_key_arn, region, "the secret")
+    regions = [region, *settings.replica_regions]
+    for index, arn in enumerate(settings.transition_kms_key_arns):
+        if validation.arn_region(arn) not in regions:
+            raise validation.fail(
+                f"{TRANSITION_KEYS}[{index}]",
+                arn,
+                f"is in {validation.arn_region(arn)}, but the secret's copies are in "
+                f"{', '.join(regions)}: {validation.KEY_REGION_RULE}",
+            )
     rotation = settings.rotation
     if rotation is not None and rotation.shared is None:
         check_master_region("rotation.", rotation.master_secret_arn, region)
+
+
+def transition_keys_of(
+    settings: RotatingSecretSettings, replica_region: str | None = None
+) -> tuple[str, ...]:
+    """The transition keys of one copy of the secret: a replica region's (those in that region),
+    or with None the primary's (those in none of the replica regions; check_region checks that
+    they are in the primary's)."""
+    if replica_region is not None:
+        return tuple(
+            arn for arn in settings.transition_kms_key_arns
+            if validation.arn_region(arn) == replica_region
+        )  # fmt: skip
+    return tuple(
+        arn for arn in settings.transition_kms_key_arns
+        if validation.arn_region(arn) not in settings.replica_regions
+    )  # fmt: skip
 
 
 def depends_on_region(settings: RotatingSecretSettings) -> bool:
     """Whether check_region has anything to check."""
     rotation = settings.rotation
     master = rotation.master_secret_arn if rotation and rotation.shared is None else None
-    return isinstance(settings.kms_key_arn, str) or master is not None
+    return (
+        isinstance(settings.kms_key_arn, str)
+        or master is not None
+        or bool(settings.transition_kms_key_arns)
+    )
 
 
 def parse_rotating_secret_args(
@@ -367,12 +421,14 @@ def parse_rotating_secret_args(
     rotation_required: bool = True,
     extra_arguments: tuple[str, ...] = (),
     region: str | None = None,
+    replica_regions: Sequence[str] = (),
 ) -> RotatingSecretSettings:
     """Every check RotatingSecret makes before registering anything.
 
     CrossRegionReplicatedSecret reuses it with rotation optional and its own extra arguments
     (which it checks itself). ``region``: the secret's region, when known before deployment
-    (else the component checks what depends on it once the provider's region is known).
+    (else the component checks what depends on it once the provider's region is known);
+    ``replica_regions``: the replicas' regions, where transition keys may also be.
     """
     given = validation.require_mapping("args", args)
     validation.reject_unknown_keys("", given, (*ARGUMENTS, *extra_arguments))
@@ -461,6 +517,8 @@ def parse_rotating_secret_args(
             "key_policy_allows_foreign_readers",
             given.get("key_policy_allows_foreign_readers", False),
         ),
+        transition_kms_key_arns=transition_key_arns(given, kms_key_arn),
+        replica_regions=tuple(replica_regions),
     )
     if region is not None:
         check_region(settings, region)

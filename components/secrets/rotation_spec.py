@@ -51,11 +51,12 @@ def secret_rotation_spec(
     context: AwsContext,
     log_group_arn: pulumi.Output[str],
     replicas: Sequence[SecretLocation] = (),
+    transition_key_arns: Sequence[str] = (),
 ) -> FunctionSpec:
-    """Rights for exactly this secret (its replicas' keys, and the master secret for
-    alternating users) and its function's log group, the environment the handler reads, and
-    Secrets Manager as the only invoker for this secret. ``key_arn`` None: the AWS managed key
-    aws/secretsmanager (rotation_role_policy)."""
+    """Rights for exactly this secret (its replicas' keys, the other key of a key change in
+    progress, and the master secret for alternating users) and its function's log group, the
+    environment the handler reads, and Secrets Manager as the only invoker for this secret.
+    ``key_arn`` None: the AWS managed key aws/secretsmanager (rotation_role_policy)."""
     master = master_secret(rotation)
     vpc = function.vpc
     return FunctionSpec(
@@ -68,6 +69,7 @@ def secret_rotation_spec(
             vpc=vpc,
             master=master,
             replicas=replicas,
+            transition_key_arns=transition_key_arns,
         ),
         # One function per secret, so it may be invoked for this secret only.
         invoker=Invoker("secretsmanager.amazonaws.com", context.account_id, secret_arn),

@@ -50,6 +50,7 @@ from secretkit.components.secrets.rotating_secret_args import (
     RotatingSecretSettings,
     check_region,
     depends_on_region,
+    transition_keys_of,
 )
 from secretkit.components.secrets.rotation_spec import rotation_warnings
 from secretkit.components.secrets.secret_plan import ReplicaPlan, SecretPlan
@@ -100,6 +101,8 @@ class ReadAccess:
     """None: the AWS managed key aws/secretsmanager (a secret created elsewhere)."""
     region: pulumi.Output[str]
     replicas: Sequence[SecretLocation]
+    transition_key_arns: Sequence[str] = ()
+    """The other key of the primary's key change in progress (transition_kms_key_arns)."""
 
 
 class SecretComponent(Component):
@@ -141,7 +144,13 @@ class SecretComponent(Component):
         if rotation is not None:
             self.rotation = rotation.schedule
         self._plan, self._secret = plan, secret
-        read = ReadAccess(secret.secret.arn, key.arn, context.region, secret.replicas)
+        read = ReadAccess(
+            secret.secret.arn,
+            key.arn,
+            context.region,
+            secret.replicas,
+            transition_keys_of(plan.settings),
+        )
         self._keep_readers(plan.where, context, read, readers)
         if resource_policy_statements(plan, secret, readers):
             self._register_resource_policy()
@@ -261,7 +270,9 @@ class SecretComponent(Component):
         read = self._read
         return self._grants.grant(
             role,
-            lambda: secret_read_policy(read.secret_arn, read.key_arn, read.region, read.replicas),
+            lambda: secret_read_policy(
+                read.secret_arn, read.key_arn, read.region, read.replicas, read.transition_key_arns
+            ),
         )
 
     def reader_identity_policy(self) -> pulumi.Output[str]:
@@ -269,7 +280,9 @@ class SecretComponent(Component):
         of a cross-account grant (components.reader_identity_policy for this secret)."""
         read = self._read
         return pulumi.Output.json_dumps(
-            reader_identity_policy(read.secret_arn, read.key_arn, read.region, read.replicas)
+            reader_identity_policy(
+                read.secret_arn, read.key_arn, read.region, read.replicas, read.transition_key_arns
+            )
         )
 
 
@@ -532,7 +545,12 @@ def register_secret(
     )
     locations = (
         [
-            SecretLocation(region, replica_arn(secret.arn, region), replicas.key_arns[region])
+            SecretLocation(
+                region,
+                replica_arn(secret.arn, region),
+                replicas.key_arns[region],
+                transition_keys_of(settings, region),
+            )
             for region in replicas.regions
         ]
         if replicas
@@ -579,6 +597,7 @@ def register_rotation(
             context=context,
             gate=gate,
             replicas=secret.replicas,
+            transition_key_arns=transition_keys_of(settings),
         )
         function_grants = [function.role_policy, function.permission]
     schedule = register_schedule(

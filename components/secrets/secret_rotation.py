@@ -45,10 +45,11 @@ def register_own_function(
     context: AwsContext,
     gate: InputGate,
     replicas: Sequence[SecretLocation] = (),
+    transition_key_arns: Sequence[str] = (),
 ) -> FunctionResources:
     """A rotation function of the secret's own, with its log group: rights for exactly this
     secret (secret_rotation_spec), waiting for the gate's checks. ``key_arn`` None: the AWS
-    managed key aws/secretsmanager."""
+    managed key aws/secretsmanager; ``transition_key_arns``: the other key of a key change."""
     site = FunctionSite(own.name, own.settings, own.tags, own.parent, gate.depends_on())
     log_group = register_log_group(site)
     spec = secret_rotation_spec(
@@ -60,6 +61,7 @@ def register_own_function(
         context=context,
         log_group_arn=log_group.arn,
         replicas=replicas,
+        transition_key_arns=transition_key_arns,
     )
     return create_rotation_function(site, spec, log_group)
 

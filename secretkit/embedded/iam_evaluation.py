@@ -187,3 +187,26 @@ def is_allowed_across_accounts(
     return any(s.get("Effect") == "Allow" for s in identity) and any(
         s.get("Effect") == "Allow" for s in resource
     )
+
+
+def is_key_use_allowed(
+    request: Request,
+    identity_policies: Sequence[Mapping[str, Any]],
+    key_policy: Sequence[Mapping[str, Any]],
+    *,
+    account: str,
+) -> bool:
+    """KMS's decision for a caller of the key's own ``account``: any applicable Deny refuses;
+    otherwise the key policy must allow the caller itself, or allow the account (its root or
+    id), which delegates the decision to the caller's identity policies. Unlike other services,
+    an identity policy alone never opens a key whose policy does not name the account ("Key
+    policies in AWS KMS", AWS KMS Developer Guide)."""
+    named = _applicable(key_policy, request, resource_policy=True)
+    via_account = _applicable(key_policy, request, resource_policy=True, caller_account=account)
+    identity = _applicable(identity_policies, request, resource_policy=False)
+    if any(s.get("Effect") == "Deny" for s in (*via_account, *identity)):
+        return False
+    if any(s.get("Effect") == "Allow" for s in named):
+        return True
+    delegated = any(s.get("Effect") == "Allow" for s in via_account)
+    return delegated and any(s.get("Effect") == "Allow" for s in identity)

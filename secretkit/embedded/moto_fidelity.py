@@ -23,6 +23,9 @@
   (secretkit.embedded.shared_parameters).
 - moto forgets the key a replica was created under (ReplicationStatus says aws/secretsmanager);
   AWS reports it, and cross-account reads of a replica are decided with it.
+- moto keeps one key per secret and never consults it; AWS records the keys of each version
+  (re-encrypting the labelled ones when the secret's key changes) and decides each read and
+  write with the key's policy too (secretkit.embedded.secret_keys).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from secretkit.components.iam.least_privilege import iam_pattern
 from secretkit.components.iam.shared_function import ROTATION_LAMBDA_KEY
 from secretkit.embedded.cross_account import foreign_call_allowed, owner_backend, owner_of
 from secretkit.embedded.iam_evaluation import Request, is_allowed
+from secretkit.embedded.secret_keys import keys_decide, keys_per_version, record_new_versions
 from secretkit.embedded.shared_parameters import (
     foreign_parameter_call_allowed,
     owner_ssm_backend,
@@ -51,12 +55,13 @@ from secretkit.embedded.shared_parameters import (
 @contextmanager
 def aws_like_versions() -> Iterator[None]:
     """Within the block, moto refuses to change the value of an existing version, and shows
-    deprecated versions (and version dates) as AWS does."""
+    deprecated versions (and version dates) and each version's keys as AWS does."""
     with (
         _aws_like_deprecated_versions(),
         _immutable_versions(),
         _current_follows_the_label(),
         _replica_keys_kept(),
+        keys_per_version(),
     ):
         yield
 
@@ -111,7 +116,9 @@ _last_stamp = [0.0]
 
 
 def _stamp_new_versions(backend: Any) -> None:
-    """Date every version not dated yet: now, strictly after the last one dated."""
+    """Date every version not dated yet: now, strictly after the last one dated; and record the
+    key it is encrypted under."""
+    record_new_versions(backend)
     for secret in dict.values(backend.secrets):
         for version in getattr(secret, "versions", {}).values():
             if _CREATED not in version:
@@ -351,8 +358,21 @@ def _deciding_secret_calls(original: Callable[[Any, str], None]) -> Callable[[An
         resource_policies = [json.loads(policy)] if policy else []
         if not is_allowed(decided, identity, resource_policies):
             request._raise_access_denied()
+        if not keys_decide(
+            secret, request._action, _json_body(request), list(decided.principal_arns), identity
+        ):
+            request._raise_access_denied()
 
     return check_action_permitted
+
+
+def _json_body(request: Any) -> dict[str, Any]:
+    """The request's JSON parameters (empty when there are none)."""
+    try:
+        body = json.loads(request._body or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def _is_foreign_parameter(request: Any, resource: str) -> bool:
@@ -368,11 +388,7 @@ def _decide_foreign_parameter_call(request: Any, resource: str) -> None:
     read without a decision."""
     from moto.iam.access_control import IAMPolicy  # noqa: PLC0415
 
-    try:
-        body = json.loads(request._body or b"{}")
-    except ValueError:
-        body = {}
-    body = body if isinstance(body, dict) else {}
+    body = _json_body(request)
     owner = parameter_arn_parts(resource)
     names = [str(name) for name in body.get("Names") or [body.get("Name") or resource]]
     identity = [IAMPolicy(p)._policy_json for p in request._access_key.collect_policies()]

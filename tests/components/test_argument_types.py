@@ -39,6 +39,8 @@ SECRET_FIELDS: dict[str, Any] = {
     "secret_name": Required[str],
     "description": str,
     "kms_key_arn": INPUT_STR,
+    # Issue 16: the other key of a key change in progress (ARNs as strings only).
+    "transition_kms_key_arns": Sequence[str],
     **KEY_ADMINISTRATION_FIELDS,
     "secret_string": INPUT_STR,
     "secret_template": Mapping[str, Any],

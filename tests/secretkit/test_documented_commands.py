@@ -138,6 +138,7 @@ JSON_KEYS = {
         "monthly",
     },
     "artifacts": {"strategy", "handler", "files", "zipped_bytes", "contents"},
+    "key-usage": {"copies", "retiring", "still_needed"},
 }
 
 #: What a command's text output starts with, or holds.
@@ -153,6 +154,7 @@ TEXT_SHAPES = {
     r"  secretkit/dev/api-password\s+missing\s.*\n1 need attention",
     "cost": r"(?s)^Monthly cost of \S+ \(stack \w+.*\n  total\s+\$\s*[\d,.]+\n\nAdvisor: \d+ ",
     "demo": r"(?s)^secretkit demo: .*\nOK: \d+/\d+ checks passed",
+    "key-usage": r"(?s)^primary  us-east-1\s+arn:.*\n\s+key in use \S+\n.*AWSCURRENT",
     "--version": r"^secretkit \S+\n$",
 }
 
@@ -181,6 +183,16 @@ ITEM_KEYS = {
         "findings": {"rule", "resource", "message", "monthly_saving"},
     },
     "artifacts": {"contents": {"name", "version", "sha256"}},
+    "key-usage": {
+        "copies": {"region", "arn", "replica", "key", "versions"},
+        "retiring": {
+            "key",
+            "region",
+            "still_needed",
+            "needed_by",
+            "deprecated_versions_only_under_it",
+        },
+    },
 }
 #: Keys of the members whose keys are fixed.
 PRICES_KEYS = {"region", "known", "prices_of", "as_of", "note"}
@@ -284,7 +296,9 @@ def documented_json(section: str) -> Any:
     return json.loads(block.group(1))
 
 
-@pytest.mark.parametrize("command", ["status", "rotations", "cost", "compare", "artifacts"])
+@pytest.mark.parametrize(
+    "command", ["status", "rotations", "cost", "compare", "artifacts", "key-usage"]
+)
 def test_the_documented_json_shapes_are_the_printed_ones(command: str) -> None:
     documents_json_shape(documented_json(command), command)
 

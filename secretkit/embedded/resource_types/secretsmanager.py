@@ -37,7 +37,35 @@ def _create_secret(
     return created["ARN"], {"arn": created["ARN"], "name": created["Name"]}
 
 
+def _replica_set(replicas: Any) -> set[tuple[str, str]]:
+    """A Secret's ``replicas`` input as the provider compares it: a set of (region, key)."""
+    return {(str(r["region"]), str(r.get("kmsKeyId") or "")) for r in replicas or []}
+
+
+def _update_replicas(aws: Account, old: Record, p: dict[str, Any], region: str) -> None:
+    """What pulumi-aws (the Terraform provider's resourceSecretUpdate) does when ``replicas``
+    changes: the set's removed entries go (RemoveRegionsFromReplication), then its new ones are
+    added (ReplicateSecretToRegions), so a replica whose key changes is removed and replicated
+    again under the new key, in place (same primary, same ARNs)."""
+    before, after = _replica_set(old.inputs.get("replicas")), _replica_set(p.get("replicas"))
+    client = aws.client("secretsmanager", region)
+    if before - after:
+        client.remove_regions_from_replication(
+            SecretId=old.id, RemoveReplicaRegions=sorted(r for r, _ in before - after)
+        )
+    if after - before:
+        client.replicate_secret_to_regions(
+            SecretId=old.id,
+            AddReplicaRegions=[
+                {"Region": r, **({"KmsKeyId": key} if key else {})}
+                for r, key in sorted(after - before)
+            ],
+            ForceOverwriteReplicaSecret=bool(p.get("forceOverwriteReplicaSecret")),
+        )
+
+
 def _update_secret(aws: Account, old: Record, p: dict[str, Any], region: str) -> dict[str, Any]:
+    _update_replicas(aws, old, p, region)
     request: dict[str, Any] = {"SecretId": old.id}
     if p.get("kmsKeyId"):
         request["KmsKeyId"] = p["kmsKeyId"]  # re-encrypts in place: same ARN, same versions
@@ -132,7 +160,7 @@ TYPES = (
         "aws:secretsmanager/secret:Secret",
         create=_create_secret,
         update=_update_secret,
-        replace_on=frozenset({"name", "namePrefix", "region", "replicas"}),
+        replace_on=frozenset({"name", "namePrefix", "region"}),
         delete=_delete_secret,
     ),
     ResourceType(
