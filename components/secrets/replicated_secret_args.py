@@ -130,7 +130,11 @@ def parse_replicated_secret_args(
 ) -> ReplicatedSecretSettings:
     """Every check CrossRegionReplicatedSecret makes before registering anything."""
     secret = parse_rotating_secret_args(
-        args, rotation_required=False, extra_arguments=EXTRA_ARGUMENTS, region=primary_region
+        args,
+        rotation_required=False,
+        extra_arguments=EXTRA_ARGUMENTS,
+        region=primary_region,
+        alarms=False,
     )
     given = validation.require_mapping("args", args)
     if secret.rotation is not None and secret.rotation.function is not None:

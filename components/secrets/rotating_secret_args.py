@@ -19,6 +19,12 @@ from secretkit.components.iam.foreign_readers import (
     parse_readers,
 )
 from secretkit.components.key_args import given_or_created_key, parse_policy_editing
+from secretkit.components.rotation.alarm_args import (
+    AlarmArgs,
+    AlarmSettings,
+    check_topic_region,
+    parse_alarms,
+)
 from secretkit.components.rotation.code_args import (
     check_master_region,
     parse_code,
@@ -159,6 +165,12 @@ class RotatingSecretArgs(SecretArgs, total=False):
 
     rotation: Required[RotationArgs]
     """Strategy and schedule; see RotationArgs."""
+    alarms: AlarmArgs
+    """Rotation alarms, on by default: an EventBridge rule on the secret's RotationFailed and
+    RotationAbandoned events and a CloudWatch alarm on its rotation function's Errors, publishing
+    to an SNS topic the component creates (a member of a shared RotationFunction publishes to the
+    function's, whose alarm watches the function). {'topic_arn': ...} publishes to your topic;
+    False (Python) or {'enabled': False} creates none. See AlarmArgs."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,8 @@ class RotatingSecretSettings:
     resource_policy_statements: list[Statement] = field(default_factory=list)
     key_policy_allows_foreign_readers: bool = False
     reader_organization: ReaderOrganization | None = None
+    alarms: AlarmSettings | None = None
+    """Rotation alarms (None: none)."""
 
 
 ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
@@ -352,13 +366,16 @@ def check_region(settings: RotatingSecretSettings, region: str) -> None:
     rotation = settings.rotation
     if rotation is not None and rotation.shared is None:
         check_master_region("rotation.", rotation.master_secret_arn, region)
+    if settings.alarms is not None and settings.alarms.topic_arn is not None:
+        check_topic_region(settings.alarms.topic_arn, region)
 
 
 def depends_on_region(settings: RotatingSecretSettings) -> bool:
     """Whether check_region has anything to check."""
     rotation = settings.rotation
     master = rotation.master_secret_arn if rotation and rotation.shared is None else None
-    return isinstance(settings.kms_key_arn, str) or master is not None
+    topic = settings.alarms.topic_arn if settings.alarms is not None else None
+    return isinstance(settings.kms_key_arn, str) or master is not None or topic is not None
 
 
 def parse_rotating_secret_args(
@@ -367,15 +384,18 @@ def parse_rotating_secret_args(
     rotation_required: bool = True,
     extra_arguments: tuple[str, ...] = (),
     region: str | None = None,
+    alarms: bool = True,
 ) -> RotatingSecretSettings:
     """Every check RotatingSecret makes before registering anything.
 
     CrossRegionReplicatedSecret reuses it with rotation optional and its own extra arguments
     (which it checks itself). ``region``: the secret's region, when known before deployment
     (else the component checks what depends on it once the provider's region is known).
+    ``alarms``: whether the component takes the ``alarms`` argument (RotatingSecret does).
     """
     given = validation.require_mapping("args", args)
-    validation.reject_unknown_keys("", given, (*ARGUMENTS, *extra_arguments))
+    allowed = ARGUMENTS if alarms else tuple(a for a in ARGUMENTS if a != "alarms")
+    validation.reject_unknown_keys("", given, (*allowed, *extra_arguments))
     if "secret_name" not in given:
         raise validation.fail("secret_name", None, "is required")
     name = validation.secret_name("secret_name", given["secret_name"])
@@ -461,6 +481,7 @@ def parse_rotating_secret_args(
             "key_policy_allows_foreign_readers",
             given.get("key_policy_allows_foreign_readers", False),
         ),
+        alarms=parse_alarms(given.get("alarms"), region) if alarms and rotation else None,
     )
     if region is not None:
         check_region(settings, region)

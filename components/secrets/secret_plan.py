@@ -12,6 +12,7 @@ from secretkit.components import physical_names
 from secretkit.components.iam import grants
 from secretkit.components.iam.foreign_readers import is_account_id
 from secretkit.components.key_choice import KeyChoice
+from secretkit.components.rotation.alarms import check_alarm_names, joins
 from secretkit.components.rotation.artifact import HandlerArtifact
 from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.components.secrets.rotating_secret_args import RotatingSecretSettings
@@ -67,6 +68,15 @@ def check_names(name: str, settings: RotatingSecretSettings) -> None:
     joins a shared one) and its readers' inline policies."""
     own_function = settings.rotation is not None and settings.rotation.shared is None
     physical_names.check(name, physical_names.ROTATION_FUNCTION if own_function else ())
+    function = shared_function(settings)
+    join = function.alarms if function is not None else None
+    check_alarm_names(
+        name,
+        settings.alarms,
+        rule=not joins(settings.alarms, join),  # a joining rule is named with the prefix
+        metric=own_function,
+        topic=join is None,
+    )
     for index, reader in enumerate(settings.readers):
         # An account id or an Output is never granted by an inline policy.
         if isinstance(reader, str | aws.iam.Role) and not is_account_id(reader):

@@ -70,6 +70,7 @@ NESTED_VALID: dict[str, dict[str, Any]] = {
     },
     "password_policy": {"length": 20},
     "rotation": {"strategy": "password", "automatically_after_days": 30},
+    "alarms": {"rotation_succeeded": True},
 }
 #: SecureParameter's rotation block is its own shape.
 PARAMETER_ROTATION = {"schedule_expression": "rate(30 days)", "handler_module": "my.rotator"}

@@ -60,6 +60,8 @@ BOTOCORE_SOURCES = {
     limits.ROTATION_DURATION: ("secretsmanager", "DurationType", "max"),
     limits.SECRET_RESOURCE_POLICY: ("secretsmanager", "NonEmptyResourcePolicyType", "max"),
     limits.KMS_KEY_DESCRIPTION: ("kms", "DescriptionType", "max"),
+    limits.ALARM_NAME: ("cloudwatch", "AlarmName", "max"),
+    limits.ALARM_DESCRIPTION: ("cloudwatch", "AlarmDescription", "max"),
 }
 
 
