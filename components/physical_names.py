@@ -69,7 +69,10 @@ SNS_TOPIC = NameRule(
     "letters, digits, - and _",
 )
 METRIC_ALARM = NameRule(
-    "CloudWatch alarm name", limits.ALARM_NAME.maximum, re.compile(r"[^\x00-\x1f]"), "printable characters"
+    "CloudWatch alarm name",
+    limits.ALARM_NAME.maximum,
+    re.compile(r"[^\x00-\x1f]"),
+    "printable characters",
 )
 
 #: A rotation function's children, all named '<component>-rotation' (rotation/lambda_function.py).

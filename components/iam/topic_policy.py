@@ -30,7 +30,6 @@ def events_publish_statement(
     )
 
 
-
 def rotation_alarm_topic_policy(
     topic_arn: pulumi.Input[str],
     *,

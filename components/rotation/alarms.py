@@ -173,7 +173,13 @@ def register_rotation_alarms(
     prefix = member_rule_prefix(name) if admit_members and topic is not None else None
     if topic is not None:
         topic_policy = register_topic_policy(
-            parent, f"{name}-rotation-alarms", topic, rule, alarm, prefix, where
+            parent,
+            f"{name}-rotation-alarms",
+            topic,
+            rule=rule,
+            alarm=alarm,
+            prefix=prefix,
+            where=where,
         )
     target = None
     if rule is not None:
@@ -193,6 +199,7 @@ def register_topic_policy(
     parent: pulumi.Resource,
     topic_name: str,
     topic: aws.sns.Topic,
+    *,
     rule: aws.cloudwatch.EventRule | None,
     alarm: aws.cloudwatch.MetricAlarm | None,
     prefix: str | None,

@@ -15,7 +15,9 @@ delivers it is quoted in tests/components/rotation/test_rotation_events.py, with
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pulumi
@@ -78,8 +80,8 @@ def rotation_event(
     region: str,
     error_message: str | None = None,
 ) -> dict[str, Any]:
-    """The ``detail`` of the event Secrets Manager sends for ``event_name`` on ``secret_arn``,
-    in the shape AWS delivers (for the embedded AWS, which has no CloudTrail)."""
+    """The event Secrets Manager sends EventBridge for ``event_name`` on ``secret_arn``, in the
+    shape EventBridge delivers to a target (for the embedded AWS, which has no CloudTrail)."""
     detail: dict[str, Any] = {
         "eventVersion": "1.08",
         "userIdentity": {"accountId": account, "invokedBy": EVENT_SOURCE},
@@ -99,4 +101,14 @@ def rotation_event(
     }
     if error_message is not None:
         detail["errorMessage"] = error_message
-    return detail
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": DETAIL_TYPE,
+        "source": SOURCE,
+        "account": account,
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [],
+        "detail": detail,
+    }

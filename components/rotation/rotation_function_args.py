@@ -7,8 +7,8 @@ from typing import Any, Required
 import pulumi
 
 from secretkit.components import validation
-from secretkit.components.rotation.alarm_args import AlarmArgs, AlarmSettings, parse_alarms
 from secretkit.components.key_args import POLICY_EDITING, given_or_created_key, parse_policy_editing
+from secretkit.components.rotation.alarm_args import AlarmArgs, AlarmSettings, parse_alarms
 from secretkit.components.rotation.code_args import parse_code, parse_master, parse_tls
 from secretkit.components.rotation.function_code import code_environment_bounds
 from secretkit.components.rotation.function_settings import (

@@ -107,7 +107,9 @@ class RotatingSecret(SecretComponent):
         )
         assert rotation is not None  # a RotatingSecret always rotates
         self.rotation_function = function = rotation.function
-        self.alarms = register_secret_alarms(self, name, plan, secret, function, gate)
+        self.alarms = register_secret_alarms(
+            self, name, plan, secret=secret, function=function, gate=gate
+        )
         self._keep_built(plan, context, key, secret, rotation, readers=readers)
 
         self.secret_arn = secret.secret.arn

@@ -578,6 +578,7 @@ def register_secret_alarms(
     parent: pulumi.Resource,
     name: str,
     plan: SecretPlan,
+    *,
     secret: RegisteredSecret,
     function: FunctionResources,
     gate: InputGate,

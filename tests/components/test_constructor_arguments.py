@@ -302,7 +302,7 @@ def test_an_unknown_argument_is_named_with_a_suggestion(
     assert isinstance(error, UnknownArgumentError)
     assert str(error).startswith(
         "RotatingSecret 's': argument 'rotaton' is not an argument of RotatingSecret; "
-        "did you mean 'rotation'? Known: architecture, description, "
+        "did you mean 'rotation'? Known: alarms, architecture, description, "
     )
 
 

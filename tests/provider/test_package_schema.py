@@ -318,7 +318,7 @@ def test_the_replicated_secret_repeats_rotating_secrets_arguments_exactly(
     identically, description included."""
     rotating = schema["resources"][ROTATING]["inputProperties"]
     replicated = schema["resources"][REPLICATED]["inputProperties"]
-    shared = set(rotating) - {"rotation"}
+    shared = set(rotating) - {"rotation", "alarms"}  # alarms: RotatingSecret's own
     assert shared < set(replicated)
     for name in shared:
         assert replicated[name] == rotating[name], name
@@ -533,6 +533,7 @@ OUTPUTS = {
         "rotationRoleArn": (STRING, True),
         "rotationRoleName": (STRING, True),
         "rotationArtifactSize": (INTEGER, True),
+        "alarmTopicArn": (STRING, False),
     },
     PARAMETER: {
         "parameterArn": (STRING, True),
