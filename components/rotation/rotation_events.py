@@ -3,7 +3,7 @@
 Secrets Manager records a rotation's outcome in CloudTrail as a service event (not an API call),
 which EventBridge receives on the account's default bus with the detail-type CloudTrail service
 events carry and the secret's ARN in ``detail.additionalEventData.SecretId`` (the event as AWS
-delivers it is quoted in tests/components/rotation/test_rotation_events.py, with its sources):
+delivers it is quoted in tests/components/test_rotation_alarms.py, with its sources):
 
 - https://docs.aws.amazon.com/secretsmanager/latest/userguide/cloudtrail_log_entries.html
   ("Log entries for rotation": RotationAbandoned, RotationFailed, RotationSucceeded, ...)

@@ -195,6 +195,11 @@ def _event_rule(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dic
     return rule, {**inputs, "name": rule, "arn": arn(m, "events", f"rule/{rule}")}
 
 
+def _metric_alarm(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    alarm = autoname(name, inputs)
+    return alarm, {**inputs, "name": alarm, "arn": arn(m, "cloudwatch", f"alarm:{alarm}")}
+
+
 def _user_or_group(kind: str) -> StateHandler:
     """An IAM user or group: its name and ARN (path included), as AWS returns them."""
 
@@ -241,6 +246,7 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:ssm/parameter:Parameter": _parameter,
     "aws:sns/topic:Topic": _topic,
     "aws:cloudwatch/eventRule:EventRule": _event_rule,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
     "aws:lambda/permission:Permission": _with_id("permission"),
     "aws:secretsmanager/secretRotation:SecretRotation": _with_id("rotation"),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from secretkit.embedded.resource_types import (
+    cloudwatch,
     dynamic,
     events,
     iam,
@@ -18,6 +19,18 @@ from secretkit.embedded.resource_types.base import ResourceType
 
 RESOURCE_TYPES: dict[str, ResourceType] = {
     entry.token: entry
-    for module in (kms, secretsmanager, iam, logs, lambda_functions, events, sns, ssm, ram, dynamic)
+    for module in (
+        kms,
+        secretsmanager,
+        iam,
+        logs,
+        lambda_functions,
+        events,
+        cloudwatch,
+        sns,
+        ssm,
+        ram,
+        dynamic,
+    )
     for entry in module.TYPES
 }
