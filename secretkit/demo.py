@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from secretkit.components.iam.least_privilege import violations
 from secretkit.costs.pricing import Inventory, prices_for
+from secretkit.demo_alarms import alarm_on_failed_rotation
 from secretkit.embedded.mocks import Registration, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 from secretkit.project import Project, ProjectError, add_stack_argument, locate
@@ -221,8 +222,10 @@ def rotate_one(
     progress: Callable[[str], None],
     *,
     log_group: str | None = None,
+    emit: Callable[[dict[str, Any]], object] | None = None,
 ) -> Check:
-    """One rotation: Secrets Manager's orchestration emulated, the handler as deployed."""
+    """One rotation: Secrets Manager's orchestration emulated, the handler as deployed;
+    ``emit`` receives the outcome's EventBridge event (rotation_emulator.emulate_rotation)."""
     import boto3  # noqa: PLC0415
 
     from secretkit.embedded.lambda_runner import DeployedFunction  # noqa: PLC0415
@@ -246,6 +249,7 @@ def rotate_one(
             first_delay=0,
             max_attempts=2,
             handler_session=session,
+            emit=emit,
         )
     except RotationFailed as failure:
         return Check(f"rotate {label}", False, str(failure))
@@ -478,6 +482,10 @@ def run_demo(project: Project, out: TextIO, *, region: str | None = None) -> int
         checks = rotate_secrets(run, region, progress)
         checks += read_as_readers(run, region, progress)
         checks += read_across_accounts(run, region, progress)
+        checks += [
+            Check(label, ok, detail)
+            for label, ok, detail in alarm_on_failed_rotation(run, region, progress, rotate_one)
+        ]
 
     out.write(f"\nResources ({len(run.registrations)}):\n")
     print_tree(run, out)

@@ -21,12 +21,19 @@ ALARM_FIELDS = {
 }
 
 
+#: Pulumi sends every number as a float; these API fields take integers.
+INTEGER_FIELDS = ("Period", "EvaluationPeriods")
+
+
 def _put_alarm(aws: Account, alarm: str, p: dict[str, Any], region: str) -> str:
     request: dict[str, Any] = {
         "AlarmName": alarm,
         **{api: p[source] for source, api in ALARM_FIELDS.items() if p.get(source) is not None},
         "Dimensions": [{"Name": k, "Value": v} for k, v in (p.get("dimensions") or {}).items()],
     }
+    for field in INTEGER_FIELDS:
+        if field in request:
+            request[field] = int(request[field])
     client = aws.client("cloudwatch", region)
     client.put_metric_alarm(**request, **({"Tags": tags(p)} if p.get("tags") else {}))
     described = client.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
