@@ -143,6 +143,9 @@ def inventory(run: ProgramRun) -> Inventory:
         kms_keys=len(keys),
         standard_parameters=len(parameters) - len(advanced),
         advanced_parameters=len(advanced),
+        alarms=len(
+            [r for r in run.registrations if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"]
+        ),
     )
 
 
@@ -153,7 +156,7 @@ def print_cost(run: ProgramRun, out: TextIO, region: str | None = None) -> None:
         f"\nMonthly cost at {regional.note}, before API traffic "
         f"({items.secrets} secrets, {items.replicas} replicas, {items.kms_keys} CMKs, "
         f"{items.standard_parameters} standard + {items.advanced_parameters} advanced "
-        "parameters):\n"
+        f"parameters, {items.alarms} alarms):\n"
     )
     for line, amount in items.monthly(regional.prices).items():
         out.write(f"  {line:<38} ${amount:,.2f}\n")

@@ -18,6 +18,10 @@ KEY = "aws:kms/key:Key"
 #: other accounts (which needs the Advanced tier and a customer managed key).
 RAM_RESOURCE_ASSOCIATION = "aws:ram/resourceAssociation:ResourceAssociation"
 REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
+#: Rotation alarms' resources (components/rotation/alarms.py).
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+TOPIC = "aws:sns/topic:Topic"
 
 
 @dataclass(frozen=True)

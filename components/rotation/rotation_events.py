@@ -18,11 +18,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
-
-import pulumi
+from typing import TYPE_CHECKING, Any
 
 from secretkit.components import limits
+
+if TYPE_CHECKING:  # the rotation emulator (and so the CLI) imports this module without Pulumi
+    import pulumi
 
 SOURCE = "aws.secretsmanager"
 EVENT_SOURCE = "secretsmanager.amazonaws.com"

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 
 from secretkit.costs.pricing import PRICES, Prices, per_10k
 from secretkit.resources import (
+    EVENT_RULE,
     KEY,
+    METRIC_ALARM,
     PARAMETER,
     REPLICA_KEY,
     SECRET,
+    TOPIC,
     ResourceView,
     component_of,
 )
@@ -63,8 +66,10 @@ def _under_cmk(view: ResourceView, key_ids: set[str]) -> bool:
 def stack_cost(
     resources: Sequence[ResourceView], rates: Rates = Rates(), prices: Prices = PRICES
 ) -> StackCost:
-    """What the stack's resources cost per month at ``rates`` (Lambda, EventBridge, SNS and
-    CloudWatch Logs at rotation volumes stay within free tiers and count as $0)."""
+    """What the stack's resources cost per month at ``rates``: rotation alarms count $0.10 per
+    CloudWatch alarm, their EventBridge rules and SNS topics $0 (AWS management events are
+    free; a few messages a month stay within SNS's free million); Lambda and CloudWatch Logs
+    at rotation volumes stay within free tiers and count as $0."""
     by_urn = {r.urn: r for r in resources}
     costs: dict[str, ComponentCost] = {}
     key_ids = {
@@ -106,6 +111,12 @@ def stack_cost(
                 kms_requests += rates.parameter_requests
         elif view.type in (KEY, REPLICA_KEY):
             bucket(view).add("KMS keys", prices.kms_key_month)
+        elif view.type == METRIC_ALARM:
+            bucket(view).add("CloudWatch alarms", prices.alarm_month)
+        elif view.type == EVENT_RULE:
+            bucket(view).add("EventBridge rules", prices.event_rule_month)
+        elif view.type == TOPIC:
+            bucket(view).add("SNS topics", prices.topic_month)
     billable = max(0.0, kms_requests - prices.kms_free_requests)
     return StackCost(
         components=sorted(costs.values(), key=lambda c: (c.name == STACK, c.name)),

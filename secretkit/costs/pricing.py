@@ -10,6 +10,9 @@ SOURCES = {
     "secretsmanager": "https://aws.amazon.com/secrets-manager/pricing/",
     "ssm": "https://aws.amazon.com/systems-manager/pricing/ (Parameter Store)",
     "kms": "https://aws.amazon.com/kms/pricing/",
+    "cloudwatch": "https://aws.amazon.com/cloudwatch/pricing/ (Alarms: standard resolution)",
+    "events": "https://aws.amazon.com/eventbridge/pricing/ (AWS management events: free)",
+    "sns": "https://aws.amazon.com/sns/pricing/ (first 1 million requests a month free)",
 }
 
 
@@ -35,8 +38,17 @@ class Prices:
     """KMS requests beyond the free tier, per 10,000."""
     kms_free_requests: int = 20_000
     """KMS requests free each month."""
-    # Lambda (a few invocations per rotation) and EventBridge (one rule, a few events per
-    # month) stay within their free tiers at rotation volumes: treated as $0.
+    alarm_month: float = 0.10
+    """CloudWatch metric alarm, standard resolution, per alarm per month (a rotation
+    function's Errors alarm)."""
+    event_rule_month: float = 0.0
+    """EventBridge rule on the default bus matching AWS management events (Secrets Manager's
+    rotation events): "AWS management events are ingested by the event bus for free"."""
+    topic_month: float = 0.0
+    """SNS topic: no monthly fee; the first 1 million requests a month are free, then $0.50
+    per million (a few alarm messages a month)."""
+    # Lambda (a few invocations per rotation) stays within its free tier at rotation volumes:
+    # treated as $0.
 
 
 PRICES = Prices()
@@ -103,6 +115,8 @@ class Inventory:
     kms_keys: int = 0
     standard_parameters: int = 0
     advanced_parameters: int = 0
+    alarms: int = 0
+    """CloudWatch metric alarms (rotation alarms: one per rotation function)."""
 
     def monthly(self, prices: Prices = PRICES) -> dict[str, float]:
         """Fees per line item and the total (no API traffic)."""
@@ -113,6 +127,7 @@ class Inventory:
             * prices.standard_parameter_month,
             "Parameter Store advanced parameters": self.advanced_parameters
             * prices.advanced_parameter_month,
+            "CloudWatch alarms": self.alarms * prices.alarm_month,
         }
         lines["total"] = sum(lines.values())
         return lines
