@@ -11,8 +11,8 @@ ARGUMENT = "alarms"
 
 
 class AlarmArgs(TypedDict, total=False):
-    """Where rotation alarms go. Alarms are on by default (a topic is created); False (Python) or
-    enabled=False turns them off."""
+    """Where rotation alarms go. Alarms are on by default (a topic is created); enabled=False
+    turns them off (in Python, alarms=False does too)."""
 
     enabled: bool
     """False: no rule, alarm or topic (default True)."""

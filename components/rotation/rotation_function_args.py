@@ -63,8 +63,8 @@ class RotationFunctionArgs(FunctionArgs, total=False):
     """Rotation alarms, on by default: a CloudWatch alarm on the function's Errors publishing to
     an SNS topic the function creates, which its members' rules (on their RotationFailed and
     RotationAbandoned events) publish to as well. {'topic_arn': ...} publishes to your topic;
-    False (Python) or {'enabled': False} creates none (members then create their own topic
-    unless they opt out too). See AlarmArgs."""
+    {'enabled': False} creates none (in Python, False does too); members then create their own
+    topic unless they opt out too. See AlarmArgs."""
 
 
 @dataclass(frozen=True)

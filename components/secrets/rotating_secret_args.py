@@ -170,7 +170,7 @@ class RotatingSecretArgs(SecretArgs, total=False):
     RotationAbandoned events and a CloudWatch alarm on its rotation function's Errors, publishing
     to an SNS topic the component creates (a member of a shared RotationFunction publishes to the
     function's, whose alarm watches the function). {'topic_arn': ...} publishes to your topic;
-    False (Python) or {'enabled': False} creates none. See AlarmArgs."""
+    {'enabled': False} creates none (in Python, False does too). See AlarmArgs."""
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def test_alarms_cost_one_alarm_per_function_however_many_members(
     def program() -> object:
         shared = RotationFunction("fn", {"strategy": "password"})
         for index in range(3):
-            RotatingSecret(
+            RotatingSecret(  # type: ignore[call-overload]
                 f"member-{index}",
                 {
                     "secret_name": f"app/member-{index}",
@@ -120,7 +120,7 @@ def test_alarms_cost_one_alarm_per_function_however_many_members(
             {
                 "secret_name": "app/quiet",
                 "rotation": {"strategy": "password", "automatically_after_days": 30},
-                "alarms": False,
+                "alarms": {"enabled": False},
             },
         )
         return shared.function_arn
