@@ -43,6 +43,7 @@ from pulumi_policy import (
 )
 
 from policy.cross_account_grants import grant_findings
+from policy.rotation_alarms import validate_rotation_alarms
 from secretkit.components import validation
 from secretkit.components.errors import InvalidArgumentError
 from secretkit.components.iam.least_privilege import (
@@ -639,6 +640,13 @@ SINGLE_PARAMETER_KEY: Final = StackValidationPolicy(
     validate=advisor_validation("single-parameter-key"),
     enforcement_level=EnforcementLevel.ADVISORY,
 )
+ROTATION_WITHOUT_ALARM: Final = StackValidationPolicy(
+    name="rotation-without-alarm",
+    description="A rotating secret has an EventBridge rule on its RotationFailed events (a "
+    "failed rotation is otherwise silent).",
+    validate=lambda args, report: validate_rotation_alarms(args, report, plain),
+    enforcement_level=EnforcementLevel.ADVISORY,
+)
 
 #: Every policy of the pack, mandatory first.
 POLICIES: Final[list[Policy]] = [
@@ -650,4 +658,5 @@ POLICIES: Final[list[Policy]] = [
     UNROTATED_SECRET,
     OVERSIZED_SECURE_STRING,
     SINGLE_PARAMETER_KEY,
+    ROTATION_WITHOUT_ALARM,
 ]
