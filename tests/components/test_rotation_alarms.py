@@ -333,3 +333,37 @@ def test_members_publish_to_their_functions_topic_through_prefixed_rules(
     assert policy["Statement"][0]["Condition"] == {"ArnLike": {"aws:SourceArn": pattern}}
     for rule in rules:
         assert str(rule.state["arn"]).startswith(pattern.rstrip("*"))
+
+
+def test_a_name_too_long_for_the_rule_is_refused_before_anything_is_registered(
+    monitor: RecordingMonitor,
+) -> None:
+    """A member of a function without alarms names its own rule: '<name>-rotation-<random>'
+    must fit EventBridge's 64 characters. Joining the function's topic, or alarms off, it may
+    be longer."""
+    long = "m" * 48
+
+    def program(function_alarms: Any, member_alarms: Any) -> Any:
+        def build() -> object:
+            shared = RotationFunction("fn", {"strategy": "password", "alarms": function_alarms})
+            member = RotatingSecret(  # type: ignore[call-overload]
+                long,
+                {
+                    "secret_name": "prod/db/long",
+                    "rotation": {"function": shared, "automatically_after_days": 30},
+                    "alarms": member_alarms,
+                },
+            )
+            return member.secret_arn
+
+        return build
+
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - the message is what is checked
+        mocks.run(program({"enabled": False}, {"rotation_succeeded": True}))
+    assert f"RotatingSecret '{long}': argument 'name'" in str(caught.value)
+    assert "EventBridge rule name" in str(caught.value)
+    assert [r for r in monitor.registrations if r.name == long] == []
+    mocks.run(program({"enabled": False}, {"enabled": False}))
+    mocks.run(program(True, {"rotation_succeeded": True}))
+    rules = monitor.by_type("aws:cloudwatch/eventRule:EventRule")
+    assert [r.plain_inputs["namePrefix"] for r in rules] == ["fn.rotation."]
