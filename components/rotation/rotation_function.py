@@ -61,7 +61,9 @@ class RotationFunction(Component):
     RotatingSecrets join with ``rotation={"function": this, ...}``; each member then adds only
     its secret (whose resource policy lets this function's role rotate it while its rotation
     points here), initial version and rotation schedule. The role's own policy grants no secret
-    and does not grow as members join: a secret that did not join is out of its reach.
+    and does not grow as members join: a secret that did not join is out of its reach. With
+    alarms on (the default) it also has a CloudWatch alarm on its Errors and an SNS topic, which
+    each member's rule on its own rotation events publishes to.
     """
 
     function_arn: pulumi.Output[str]

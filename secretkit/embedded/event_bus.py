@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import boto3
+from botocore.exceptions import ClientError
 from moto.events.models import EventPattern
 
 from secretkit.embedded.iam_evaluation import Request, is_allowed
@@ -60,8 +61,12 @@ def put_service_event(event: dict[str, Any]) -> list[Delivery]:
                 topic = target["Arn"]
                 if topic.split(":")[2] != "sns":
                     continue
-                policy = sns.get_topic_attributes(TopicArn=topic)["Attributes"].get("Policy")
-                if not publish_allowed(policy, topic, rule["Arn"], account):
+                try:
+                    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+                except ClientError:  # no such topic: EventBridge's delivery fails the same way
+                    deliveries.append(Delivery(rule["Arn"], topic, False))
+                    continue
+                if not publish_allowed(attributes.get("Policy"), topic, rule["Arn"], account):
                     deliveries.append(Delivery(rule["Arn"], topic, False))
                     continue
                 sent = sns.publish(TopicArn=topic, Message=json.dumps(event))

@@ -142,3 +142,18 @@ def test_the_metric_alarm_is_deployed_on_the_functions_errors(
     assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": function_name}]
     assert alarm["AlarmActions"] == [state(deployed, "aws:sns/topic:Topic")]
     assert (alarm["Period"], alarm["EvaluationPeriods"]) == (300, 1)
+
+
+def test_a_given_topic_that_does_not_exist_receives_nothing(
+    deployed: mocks.RecordingMonitor,
+) -> None:
+    secret_arn = state(deployed, "aws:secretsmanager/secret:Secret")
+    rule = deployed.by_type("aws:cloudwatch/eventRule:EventRule")[0]
+    missing = state(deployed, "aws:sns/topic:Topic") + "-gone"
+    events = boto3.client("events", region_name=REGION)
+    events.put_rule(Name="to-nowhere", EventPattern=str(rule.plain_inputs["eventPattern"]))
+    events.put_targets(Rule="to-nowhere", Targets=[{"Id": "gone", "Arn": missing}])
+    deliveries = put_service_event(outcome_event(secret_arn, "RotationFailed", "setSecret"))
+    assert [(d.topic_arn, d.published) for d in deliveries if d.topic_arn == missing] == [
+        (missing, False)
+    ]
