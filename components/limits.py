@@ -214,6 +214,23 @@ APPCONFIG_HOSTED_CONTENT = Limit(
     "CloudFormation Template Reference, AWS::AppConfig::HostedConfigurationVersion: "
     "'Configurations must be 1 MB or smaller'",
 )
+ALARM_NAME = Limit(
+    "CloudWatch alarm name", 255, CHARACTERS, f"{_BOTOCORE}, cloudwatch AlarmName (max 255)"
+)
+ALARM_DESCRIPTION = Limit(
+    "CloudWatch alarm description",
+    1_024,
+    CHARACTERS,
+    f"{_BOTOCORE}, cloudwatch AlarmDescription (max 1024)",
+)
+SNS_TOPIC_NAME = Limit(
+    "SNS topic name",
+    256,
+    CHARACTERS,
+    "SNS API Reference, CreateTopic, Name: 'Topic names must be made up of only uppercase and "
+    "lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 "
+    "characters long'",
+)
 
 #: Every limit above, in the order docs/limits.md lists them.
 TABLE = (
@@ -252,6 +269,9 @@ TABLE = (
     APPCONFIG_VALIDATOR,
     APPCONFIG_MONITORS,
     APPCONFIG_HOSTED_CONTENT,
+    ALARM_NAME,
+    ALARM_DESCRIPTION,
+    SNS_TOPIC_NAME,
 )
 
 #: The longest partition and region secretkit accepts, to bound ARNs known only at deploy time.

@@ -63,7 +63,16 @@ EVENT_RULE = NameRule(
     "EventBridge rule name", 64, re.compile(r"[A-Za-z0-9._-]"), "letters, digits and . _ -"
 )
 SNS_TOPIC = NameRule(
-    "SNS topic name", 256, re.compile(r"[A-Za-z0-9_-]"), "letters, digits, - and _"
+    "SNS topic name",
+    limits.SNS_TOPIC_NAME.maximum,
+    re.compile(r"[A-Za-z0-9_-]"),
+    "letters, digits, - and _",
+)
+METRIC_ALARM = NameRule(
+    "CloudWatch alarm name",
+    limits.ALARM_NAME.maximum,
+    re.compile(r"[^\x00-\x1f]"),
+    "printable characters",
 )
 
 #: A rotation function's children, all named '<component>-rotation' (rotation/lambda_function.py).
@@ -71,6 +80,12 @@ ROTATION_FUNCTION = tuple(
     ("-rotation", rule)
     for rule in (IAM_ROLE, IAM_POLICY, LOG_GROUP, LAMBDA_FUNCTION, LAMBDA_STATEMENT)
 )
+
+#: Rotation alarms' children (rotation/alarms.py): the rule on a secret's rotation events, the
+#: alarm on a function's Errors, the topic they publish to.
+ALARM_RULE = (("-rotation", EVENT_RULE),)
+ALARM_METRIC = (("-rotation-errors", METRIC_ALARM),)
+ALARM_TOPIC = (("-rotation-alarms", SNS_TOPIC),)
 
 Derived = Iterable[tuple[str, NameRule]]
 

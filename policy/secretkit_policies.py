@@ -44,6 +44,7 @@ from pulumi_policy import (
 
 from policy.appconfig_rules import configuration_read_findings
 from policy.cross_account_grants import grant_findings
+from policy.rotation_alarms import validate_rotation_alarms
 from secretkit.components import validation
 from secretkit.components.errors import InvalidArgumentError
 from secretkit.components.iam.least_privilege import (
@@ -672,6 +673,13 @@ DYNAMIC_PARAMETER_STORE_VALUE: Final = StackValidationPolicy(
     validate=advisor_validation("dynamic-parameter-store-value"),
     enforcement_level=EnforcementLevel.ADVISORY,
 )
+ROTATION_WITHOUT_ALARM: Final = StackValidationPolicy(
+    name="rotation-without-alarm",
+    description="A rotating secret has an EventBridge rule on its RotationFailed events (a "
+    "failed rotation is otherwise silent).",
+    validate=lambda args, report: validate_rotation_alarms(args, report, plain),
+    enforcement_level=EnforcementLevel.ADVISORY,
+)
 
 #: Every policy of the pack, mandatory first.
 POLICIES: Final[list[Policy]] = [
@@ -685,4 +693,5 @@ POLICIES: Final[list[Policy]] = [
     OVERSIZED_SECURE_STRING,
     SINGLE_PARAMETER_KEY,
     DYNAMIC_PARAMETER_STORE_VALUE,
+    ROTATION_WITHOUT_ALARM,
 ]

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from secretkit.components.iam.least_privilege import violations
 from secretkit.costs.pricing import Inventory, prices_for
+from secretkit.demo_alarms import alarm_on_failed_rotation
 from secretkit.embedded.mocks import Registration, unwrap
 from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 from secretkit.project import Project, ProjectError, add_stack_argument, locate
@@ -142,6 +143,9 @@ def inventory(run: ProgramRun) -> Inventory:
         kms_keys=len(keys),
         standard_parameters=len(parameters) - len(advanced),
         advanced_parameters=len(advanced),
+        alarms=len(
+            [r for r in run.registrations if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"]
+        ),
     )
 
 
@@ -152,7 +156,7 @@ def print_cost(run: ProgramRun, out: TextIO, region: str | None = None) -> None:
         f"\nMonthly cost at {regional.note}, before API traffic "
         f"({items.secrets} secrets, {items.replicas} replicas, {items.kms_keys} CMKs, "
         f"{items.standard_parameters} standard + {items.advanced_parameters} advanced "
-        "parameters):\n"
+        f"parameters, {items.alarms} alarms):\n"
     )
     for line, amount in items.monthly(regional.prices).items():
         out.write(f"  {line:<38} ${amount:,.2f}\n")
@@ -221,8 +225,10 @@ def rotate_one(
     progress: Callable[[str], None],
     *,
     log_group: str | None = None,
+    emit: Callable[[dict[str, Any]], object] | None = None,
 ) -> Check:
-    """One rotation: Secrets Manager's orchestration emulated, the handler as deployed."""
+    """One rotation: Secrets Manager's orchestration emulated, the handler as deployed;
+    ``emit`` receives the outcome's EventBridge event (rotation_emulator.emulate_rotation)."""
     import boto3  # noqa: PLC0415
 
     from secretkit.embedded.lambda_runner import DeployedFunction  # noqa: PLC0415
@@ -246,6 +252,7 @@ def rotate_one(
             first_delay=0,
             max_attempts=2,
             handler_session=session,
+            emit=emit,
         )
     except RotationFailed as failure:
         return Check(f"rotate {label}", False, str(failure))
@@ -478,6 +485,10 @@ def run_demo(project: Project, out: TextIO, *, region: str | None = None) -> int
         checks = rotate_secrets(run, region, progress)
         checks += read_as_readers(run, region, progress)
         checks += read_across_accounts(run, region, progress)
+        checks += [
+            Check(label, ok, detail)
+            for label, ok, detail in alarm_on_failed_rotation(run, region, progress, rotate_one)
+        ]
 
     out.write(f"\nResources ({len(run.registrations)}):\n")
     print_tree(run, out)

@@ -23,6 +23,10 @@ REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey"
 CONFIGURATION_PROFILE = "aws:appconfig/configurationProfile:ConfigurationProfile"
 #: A version of a hosted configuration: its ``content`` is the value a profile holds.
 HOSTED_CONFIGURATION_VERSION = "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion"
+#: Rotation alarms' resources (components/rotation/alarms.py).
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+TOPIC = "aws:sns/topic:Topic"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,12 @@ from secretkit.components.iam.shared_function import (
 )
 from secretkit.components.input_gate import InputGate
 from secretkit.components.key_choice import KeyChoice, choose_key
+from secretkit.components.rotation.alarm_args import check_topic_region
+from secretkit.components.rotation.alarms import (
+    RotationAlarms,
+    check_alarm_names,
+    register_rotation_alarms,
+)
 from secretkit.components.rotation.artifact import HandlerArtifact
 from secretkit.components.rotation.code_args import check_master_region
 from secretkit.components.rotation.function_code import (
@@ -56,7 +62,9 @@ class RotationFunction(Component):
     RotatingSecrets join with ``rotation={"function": this, ...}``; each member then adds only
     its secret (whose resource policy lets this function's role rotate it while its rotation
     points here), initial version and rotation schedule. The role's own policy grants no secret
-    and does not grow as members join: a secret that did not join is out of its reach.
+    and does not grow as members join: a secret that did not join is out of its reach. With
+    alarms on (the default) it also has a CloudWatch alarm on its Errors and an SNS topic, which
+    each member's rule on its own rotation events publishes to.
     """
 
     function_arn: pulumi.Output[str]
@@ -71,6 +79,8 @@ class RotationFunction(Component):
     """The key every member secret is encrypted with (created or given)."""
     artifact_size: pulumi.Output[int]
     """Bytes of the function's zipped code (drivers included)."""
+    alarm_topic_arn: pulumi.Output[str | None]
+    """The SNS topic its alarm and its members' rules publish to (None when alarms are off)."""
 
     @overload
     def __init__(
@@ -124,6 +134,7 @@ class RotationFunction(Component):
             tags=settings.tags,
         )
         self.kms_key: aws.kms.Key | None = key.created
+        self.alarms: RotationAlarms | None = None
 
         scope = self._scope = context.scope()
         master = master_secret(settings)
@@ -149,6 +160,21 @@ class RotationFunction(Component):
             ),
             log_group,
         )
+        self.alarms = (
+            register_rotation_alarms(
+                self,
+                name,
+                settings.alarms,
+                secret_arns=[],
+                function_name=self.resources.function.name,
+                where=where,
+                tags=settings.tags,
+                depends_on=gate.depends_on(),
+                admit_members=True,
+            )
+            if settings.alarms is not None
+            else None
+        )
         role = self.resources.role
         self.function_arn = self.resources.function.arn
         self.function_name = self.resources.function.name
@@ -156,6 +182,9 @@ class RotationFunction(Component):
         self.role_name = role.name
         self.kms_key_arn = pulumi.Output.from_input(key.arn)
         self.artifact_size = pulumi.Output.from_input(plan.artifact.zipped_size())
+        self.alarm_topic_arn = (
+            self.alarms.topic_arn if self.alarms is not None else pulumi.Output.from_input(None)
+        )
         self.register_outputs(
             {
                 "function_arn": self.function_arn,
@@ -164,6 +193,7 @@ class RotationFunction(Component):
                 "role_name": self.role_name,
                 "kms_key_arn": self.kms_key_arn,
                 "artifact_size": self.artifact_size,
+                "alarm_topic_arn": self.alarm_topic_arn,
             }
         )
 
@@ -209,6 +239,7 @@ def plan_rotation_function(
     if region is not None:
         check_function_region(settings, region)
     physical_names.check(name, physical_names.ROTATION_FUNCTION)
+    check_alarm_names(name, settings.alarms, rule=False, metric=True, topic=True)
     artifact = strategy_artifact(
         settings.strategy, settings.handler_module, settings.ca_bundle_path
     )
@@ -220,6 +251,8 @@ def check_function_region(settings: SharedFunctionSettings, region: str) -> None
     if isinstance(settings.kms_key_arn, str):
         validation.in_region("kms_key_arn", settings.kms_key_arn, region, "the function")
     check_master_region("", settings.master_secret_arn, region)
+    if settings.alarms is not None and settings.alarms.topic_arn is not None:
+        check_topic_region(settings.alarms.topic_arn, region)
 
 
 def _gate(
@@ -234,7 +267,10 @@ def _gate(
     gate = InputGate(plan.where)
     plan.key.checked_later(gate, region, "the function")
     key = settings.kms_key_arn
-    if known is None and (isinstance(key, str) or settings.master_secret_arn is not None):
+    topic = settings.alarms.topic_arn if settings.alarms is not None else None
+    if known is None and (
+        isinstance(key, str) or settings.master_secret_arn is not None or topic is not None
+    ):
         gate.check(region, lambda resolved: check_function_region(settings, resolved))
     refuse_secret_values(gate, "environment", settings.function.environment)
     check_environment_later(

@@ -8,6 +8,7 @@ import pulumi
 
 from secretkit.components import validation
 from secretkit.components.key_args import POLICY_EDITING, given_or_created_key, parse_policy_editing
+from secretkit.components.rotation.alarm_args import AlarmArgs, AlarmSettings, parse_alarms
 from secretkit.components.rotation.code_args import parse_code, parse_master, parse_tls
 from secretkit.components.rotation.function_code import code_environment_bounds
 from secretkit.components.rotation.function_settings import (
@@ -58,6 +59,12 @@ class RotationFunctionArgs(FunctionArgs, total=False):
     """Extra environment variables for the function (not for secrets)."""
     tags: Mapping[str, str]
     """Tags on every taggable resource the function creates."""
+    alarms: AlarmArgs
+    """Rotation alarms, on by default: a CloudWatch alarm on the function's Errors publishing to
+    an SNS topic the function creates, which its members' rules (on their RotationFailed and
+    RotationAbandoned events) publish to as well. {'topic_arn': ...} publishes to your topic;
+    {'enabled': False} creates none (in Python, False does too); members then create their own
+    topic unless they opt out too. See AlarmArgs."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,8 @@ class SharedFunctionSettings:
     key_administrators_can_edit_policy: bool = False
     tls: str | None = None
     """The TLS_MODE the function is given (always set for the database strategies)."""
+    alarms: AlarmSettings | None = None
+    """The function's rotation alarms (None: none)."""
 
 
 ARGUMENTS = tuple(RotationFunctionArgs.__annotations__)
@@ -120,6 +129,7 @@ def parse_rotation_function_args(args: Any) -> SharedFunctionSettings:
         tags=validation.tags("tags", given.get("tags", {})),
         key_administrators_can_edit_policy=parse_policy_editing(given, administrators),
         tls=parse_tls(strategy, given, ""),
+        alarms=parse_alarms(given.get("alarms")),
     )
     check_environment("environment", settings.function, code_environment_bounds(settings))
     return settings

@@ -12,6 +12,7 @@ from secretkit.components.aws_context import AwsContext, lookup_aws_context
 from secretkit.components.iam.documents import Statement
 from secretkit.components.input_gate import InputGate
 from secretkit.components.kms_key import checked_key_arn
+from secretkit.components.rotation.alarms import RotationAlarms, register_rotation_alarms
 from secretkit.components.rotation.lambda_function import FunctionResources
 from secretkit.components.secrets.existing_secret_args import (
     ExistingSecretArgs,
@@ -66,6 +67,8 @@ class ExistingSecret(SecretComponent):
     key_policy_statements: pulumi.Output[str]
     """JSON list of the statements the key's owner must add to its key policy for the readers
     in other accounts ('[]' when there are none)."""
+    alarm_topic_arn: pulumi.Output[str | None]
+    """The SNS topic rotation alarms publish to (None when alarms are off)."""
 
     @overload
     def __init__(
@@ -120,6 +123,7 @@ class ExistingSecret(SecretComponent):
         if self._resource_policy_statements([]):
             self._register_resource_policy()
         function = self._register_rotation(name, secret_arn, key_arn, context, gate)
+        self.alarms = self._register_alarms(name, secret_arn, function, gate)
 
         none: pulumi.Output[None] = pulumi.Output.from_input(None)
         self.secret_arn = secret_arn
@@ -130,6 +134,7 @@ class ExistingSecret(SecretComponent):
         self.rotation_function_arn = function.function.arn if function else none
         self.rotation_role_arn = function.role.arn if function else none
         self.key_policy_statements = key_policy_statements(readers, secret_arn, context)
+        self.alarm_topic_arn = self.alarms.topic_arn if self.alarms is not None else none
         self.register_outputs(
             {
                 "secret_arn": self.secret_arn,
@@ -138,6 +143,7 @@ class ExistingSecret(SecretComponent):
                 "rotation_function_arn": self.rotation_function_arn,
                 "rotation_role_arn": self.rotation_role_arn,
                 "key_policy_statements": self.key_policy_statements,
+                "alarm_topic_arn": self.alarm_topic_arn,
             }
         )
 
@@ -184,6 +190,34 @@ class ExistingSecret(SecretComponent):
             self, name, rotation, secret_arn, function.function.arn, depends_on=ready
         )
         return function
+
+    def _register_alarms(
+        self,
+        name: str,
+        secret_arn: pulumi.Output[str],
+        function: FunctionResources | None,
+        gate: InputGate,
+    ) -> RotationAlarms | None:
+        """The rule on the secret's rotation events and, for its own function, the alarm on the
+        function's Errors (a shared function's member publishes to the function's topic, whose
+        alarm watches the function; a secret its owning service rotates has no function); None
+        when alarms are off."""
+        plan = self._existing
+        settings = plan.settings
+        if settings.alarms is None:
+            return None
+        shared = plan.shared
+        return register_rotation_alarms(
+            self,
+            name,
+            settings.alarms,
+            secret_arns=[secret_arn],
+            function_name=function.function.name if function and shared is None else None,
+            where=plan.where,
+            tags=settings.tags,
+            depends_on=gate.depends_on(),
+            join=shared.alarms if shared is not None else None,
+        )
 
     def _resource_policy_statements(self, late: Sequence[pulumi.Input[str]]) -> list[Statement]:
         """The shared function's grant, the readers in other accounts, the user's statements;

@@ -14,6 +14,12 @@ from secretkit.components.errors import InvalidArgumentError
 from secretkit.components.iam.documents import Statement
 from secretkit.components.iam.foreign_readers import ReaderRef, parse_readers
 from secretkit.components.key_args import given_key_arn
+from secretkit.components.rotation.alarm_args import (
+    AlarmArgs,
+    AlarmSettings,
+    check_topic_region,
+    parse_alarms,
+)
 from secretkit.components.rotation.code_args import check_master_region
 from secretkit.components.rotation.function_code import code_environment_bounds
 from secretkit.components.rotation.function_settings import (
@@ -85,6 +91,13 @@ class ExistingSecretArgs(FunctionArgs, total=False):
     instance with manage_master_user_password): rotation is then refused. Found from the ARN
     when its name has the '<service>!' prefix AWS gives such secrets (an Output ARN once it is
     known)."""
+    alarms: AlarmArgs
+    """Rotation alarms, as RotatingSecret's: an EventBridge rule on the secret's RotationFailed
+    and RotationAbandoned events, an alarm on its own rotation function's Errors (none for a
+    secret its owning service rotates, nor for a shared function's member, whose function has
+    it), and an SNS topic (created, the shared function's, or topic_arn). On by default when
+    the secret rotates (rotation or managed_by); enabled=False turns them off, and given
+    explicitly they watch a secret rotated by something else too."""
     tags: Mapping[str, str]
     """Tags on every taggable resource the component creates (the secret is not touched)."""
 
@@ -107,6 +120,8 @@ class ExistingSecretSettings:
     manage_resource_policy: bool = False
     resource_policy_statements: list[Statement] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    alarms: AlarmSettings | None = None
+    """Rotation alarms (None: none)."""
 
 
 def parse_existing_secret_args(args: Any, region: str | None = None) -> ExistingSecretSettings:
@@ -151,6 +166,7 @@ def parse_existing_secret_args(args: Any, region: str | None = None) -> Existing
             given.get("tags", {}),
             characters_checked=rotation is not None and rotation.shared is None,
         ),
+        alarms=parse_existing_alarms(given, rotates=rotation is not None or managed_by is not None),
     )
     if settings.kms_key_arn is None and any(
         isinstance(reader, pulumi.Output) for reader in settings.readers
@@ -165,6 +181,15 @@ def parse_existing_secret_args(args: Any, region: str | None = None) -> Existing
     if region is not None:
         check_region(settings, region)
     return settings
+
+
+def parse_existing_alarms(given: Mapping[str, Any], *, rotates: bool) -> AlarmSettings | None:
+    """``alarms`` as given; absent, on when the secret rotates (``rotates``: rotation or an
+    owning service), off otherwise (no rotation event would ever come). The topic's region is
+    checked with the others (check_region)."""
+    if "alarms" not in given:
+        return AlarmSettings() if rotates else None
+    return parse_alarms(given["alarms"])
 
 
 def parse_managed_by(given: Mapping[str, Any], secret_arn: pulumi.Input[str]) -> str | None:
@@ -218,6 +243,8 @@ def check_region(settings: ExistingSecretSettings, region: str) -> None:
     rotation = settings.rotation
     if rotation is not None and rotation.shared is None:
         check_master_region("rotation.", rotation.master_secret_arn, region)
+    if settings.alarms is not None and settings.alarms.topic_arn is not None:
+        check_topic_region(settings.alarms.topic_arn, region)
 
 
 def owning_service(arn: str) -> str | None:

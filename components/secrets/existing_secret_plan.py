@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from secretkit.components import validation
+from secretkit.components.rotation.alarms import check_alarm_names, joins
 from secretkit.components.rotation.artifact import HandlerArtifact
 from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.components.secrets.existing_secret_args import (
@@ -42,6 +43,14 @@ def plan_existing_secret(
     own = rotation is not None and rotation.shared is None
     shared: RotationFunction | None = rotation.function if rotation is not None else None
     check_derived_names(name, settings.readers, own_function=own)
+    join = shared.alarms if shared is not None else None
+    check_alarm_names(
+        name,
+        settings.alarms,
+        rule=not joins(settings.alarms, join),  # a joining rule is named with the prefix
+        metric=own,
+        topic=join is None,
+    )
     if shared is not None and not settings.manage_resource_policy:
         raise validation.fail(
             "rotation.function",

@@ -141,6 +141,7 @@ def parse_replicated_secret_args(
         extra_arguments=EXTRA_ARGUMENTS,
         region=primary_region,
         replica_regions=regions,
+        alarms=False,
     )
     if secret.rotation is not None and secret.rotation.function is not None:
         raise validation.fail(

@@ -19,6 +19,7 @@ from secretkit.components.secrets.secret_component import (
     register_primary_key,
     register_rotation,
     register_secret,
+    register_secret_alarms,
     sort_readers,
 )
 from secretkit.components.secrets.secret_plan import plan_secret
@@ -31,8 +32,9 @@ class RotatingSecret(SecretComponent):
 
     Creates: the secret (KMS-encrypted), its initial version (write-only: the value never lands
     in Pulumi state), a CMK unless ``kms_key_arn`` is given, the rotation Lambda with its role,
-    inline policy, log group and invoke permission, the rotation schedule, and one inline read
-    policy per reader.
+    inline policy, log group and invoke permission, the rotation schedule, one inline read
+    policy per reader, and rotation alarms (an EventBridge rule, a CloudWatch alarm and an SNS
+    topic, unless ``alarms`` says otherwise).
     """
 
     secret_arn: pulumi.Output[str]
@@ -49,6 +51,8 @@ class RotatingSecret(SecretComponent):
     """Name of that role, so you can attach what your own rotation code needs."""
     rotation_artifact_size: pulumi.Output[int]
     """Bytes of the rotation function's zipped code (drivers included)."""
+    alarm_topic_arn: pulumi.Output[str | None]
+    """The SNS topic rotation alarms publish to (None when alarms are off)."""
 
     @overload
     def __init__(
@@ -103,6 +107,9 @@ class RotatingSecret(SecretComponent):
         )
         assert rotation is not None  # a RotatingSecret always rotates
         self.rotation_function = function = rotation.function
+        self.alarms = register_secret_alarms(
+            self, name, plan, secret=secret, function=function, gate=gate
+        )
         self._keep_built(plan, context, key, secret, rotation, readers=readers)
 
         self.secret_arn = secret.secret.arn
@@ -116,6 +123,9 @@ class RotatingSecret(SecretComponent):
             if plan.shared is not None
             else pulumi.Output.from_input(plan.artifact.zipped_size() if plan.artifact else 0)
         )
+        self.alarm_topic_arn = (
+            self.alarms.topic_arn if self.alarms is not None else pulumi.Output.from_input(None)
+        )
         self.register_outputs(
             {
                 "secret_arn": self.secret_arn,
@@ -125,5 +135,6 @@ class RotatingSecret(SecretComponent):
                 "rotation_role_arn": self.rotation_role_arn,
                 "rotation_role_name": self.rotation_role_name,
                 "rotation_artifact_size": self.rotation_artifact_size,
+                "alarm_topic_arn": self.alarm_topic_arn,
             }
         )

@@ -24,6 +24,12 @@ from secretkit.components.key_args import (
     parse_policy_editing,
     transition_key_arns,
 )
+from secretkit.components.rotation.alarm_args import (
+    AlarmArgs,
+    AlarmSettings,
+    check_topic_region,
+    parse_alarms,
+)
 from secretkit.components.rotation.code_args import (
     check_master_region,
     parse_code,
@@ -171,6 +177,12 @@ class RotatingSecretArgs(SecretArgs, total=False):
 
     rotation: Required[RotationArgs]
     """Strategy and schedule; see RotationArgs."""
+    alarms: AlarmArgs
+    """Rotation alarms, on by default: an EventBridge rule on the secret's RotationFailed and
+    RotationAbandoned events and a CloudWatch alarm on its rotation function's Errors, publishing
+    to an SNS topic the component creates (a member of a shared RotationFunction publishes to the
+    function's, whose alarm watches the function). {'topic_arn': ...} publishes to your topic;
+    {'enabled': False} creates none (in Python, False does too). See AlarmArgs."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +231,8 @@ class RotatingSecretSettings:
     """The other keys of key changes in progress (each in one of the secret's regions)."""
     replica_regions: tuple[str, ...] = ()
     """CrossRegionReplicatedSecret's replica regions (where transition keys may also be)."""
+    alarms: AlarmSettings | None = None
+    """Rotation alarms (None: none)."""
 
 
 ARGUMENTS = tuple(RotatingSecretArgs.__annotations__)
@@ -385,6 +399,8 @@ def check_region(settings: RotatingSecretSettings, region: str) -> None:
     rotation = settings.rotation
     if rotation is not None and rotation.shared is None:
         check_master_region("rotation.", rotation.master_secret_arn, region)
+    if settings.alarms is not None and settings.alarms.topic_arn is not None:
+        check_topic_region(settings.alarms.topic_arn, region)
 
 
 def transition_keys_of(
@@ -408,10 +424,12 @@ def depends_on_region(settings: RotatingSecretSettings) -> bool:
     """Whether check_region has anything to check."""
     rotation = settings.rotation
     master = rotation.master_secret_arn if rotation and rotation.shared is None else None
+    topic = settings.alarms.topic_arn if settings.alarms is not None else None
     return (
         isinstance(settings.kms_key_arn, str)
         or master is not None
         or bool(settings.transition_kms_key_arns)
+        or topic is not None
     )
 
 
@@ -422,16 +440,19 @@ def parse_rotating_secret_args(
     extra_arguments: tuple[str, ...] = (),
     region: str | None = None,
     replica_regions: Sequence[str] = (),
+    alarms: bool = True,
 ) -> RotatingSecretSettings:
     """Every check RotatingSecret makes before registering anything.
 
     CrossRegionReplicatedSecret reuses it with rotation optional and its own extra arguments
     (which it checks itself). ``region``: the secret's region, when known before deployment
     (else the component checks what depends on it once the provider's region is known);
-    ``replica_regions``: the replicas' regions, where transition keys may also be.
+    ``replica_regions``: the replicas' regions, where transition keys may also be;
+    ``alarms``: whether the component takes the ``alarms`` argument (RotatingSecret does).
     """
     given = validation.require_mapping("args", args)
-    validation.reject_unknown_keys("", given, (*ARGUMENTS, *extra_arguments))
+    allowed = ARGUMENTS if alarms else tuple(a for a in ARGUMENTS if a != "alarms")
+    validation.reject_unknown_keys("", given, (*allowed, *extra_arguments))
     if "secret_name" not in given:
         raise validation.fail("secret_name", None, "is required")
     name = validation.secret_name("secret_name", given["secret_name"])
@@ -519,6 +540,7 @@ def parse_rotating_secret_args(
         ),
         transition_kms_key_arns=transition_key_arns(given, kms_key_arn),
         replica_regions=tuple(replica_regions),
+        alarms=parse_alarms(given.get("alarms"), region) if alarms and rotation else None,
     )
     if region is not None:
         check_region(settings, region)

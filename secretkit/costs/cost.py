@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from secretkit.costs.pricing import PRICES, Prices, appconfig_reads, per_10k
 from secretkit.resources import (
     CONFIGURATION_PROFILE,
+    EVENT_RULE,
     KEY,
+    METRIC_ALARM,
     PARAMETER,
     REPLICA_KEY,
     SECRET,
+    TOPIC,
     ResourceView,
     component_of,
 )
@@ -73,11 +76,23 @@ def _under_cmk(view: ResourceView, key_ids: set[str]) -> bool:
     return isinstance(key, str) and (key in key_ids or ":key/" in key)
 
 
+#: Resources billed a flat monthly price, by type: (the cost line's label, the price).
+_MONTHLY: dict[str, tuple[str, Callable[[Prices], float]]] = {
+    KEY: ("KMS keys", lambda p: p.kms_key_month),
+    REPLICA_KEY: ("KMS keys", lambda p: p.kms_key_month),
+    METRIC_ALARM: ("CloudWatch alarms", lambda p: p.alarm_month),
+    EVENT_RULE: ("EventBridge rules", lambda p: p.event_rule_month),
+    TOPIC: ("SNS topics", lambda p: p.topic_month),
+}
+
+
 def stack_cost(
     resources: Sequence[ResourceView], rates: Rates = Rates(), prices: Prices = PRICES
 ) -> StackCost:
-    """What the stack's resources cost per month at ``rates`` (Lambda, EventBridge, SNS and
-    CloudWatch Logs at rotation volumes stay within free tiers and count as $0)."""
+    """What the stack's resources cost per month at ``rates``: rotation alarms count $0.10 per
+    CloudWatch alarm, their EventBridge rules and SNS topics $0 (AWS management events are
+    free; a few messages a month stay within SNS's free million); Lambda and CloudWatch Logs
+    at rotation volumes stay within free tiers and count as $0."""
     by_urn = {r.urn: r for r in resources}
     costs: dict[str, ComponentCost] = {}
     key_ids = {
@@ -117,8 +132,9 @@ def stack_cost(
                 bucket(view).add("standard parameter", prices.standard_parameter_month)
             if view.prop("type") == "SecureString" and _under_cmk(view, key_ids):
                 kms_requests += rates.parameter_requests
-        elif view.type in (KEY, REPLICA_KEY):
-            bucket(view).add("KMS keys", prices.kms_key_month)
+        elif view.type in _MONTHLY:
+            label, price = _MONTHLY[view.type]
+            bucket(view).add(label, price(prices))
         elif view.type == CONFIGURATION_PROFILE:
             bucket(view).add(
                 "AppConfig configuration requests",

@@ -11,6 +11,9 @@ SOURCES = {
     "ssm": "https://aws.amazon.com/systems-manager/pricing/ (Parameter Store)",
     "kms": "https://aws.amazon.com/kms/pricing/",
     "appconfig": "https://aws.amazon.com/systems-manager/pricing/ (AppConfig)",
+    "cloudwatch": "https://aws.amazon.com/cloudwatch/pricing/ (Alarms: standard resolution)",
+    "events": "https://aws.amazon.com/eventbridge/pricing/ (AWS management events: free)",
+    "sns": "https://aws.amazon.com/sns/pricing/ (first 1 million requests a month free)",
 }
 
 
@@ -43,8 +46,17 @@ class Prices:
     """AppConfig, per configuration received: "$0.0008 per configuration received" (a
     GetLatestConfiguration answer that carries the configuration; an empty answer, the client
     already holding the latest, is a request only)."""
-    # Lambda (a few invocations per rotation) and EventBridge (one rule, a few events per
-    # month) stay within their free tiers at rotation volumes: treated as $0.
+    alarm_month: float = 0.10
+    """CloudWatch metric alarm, standard resolution, per alarm per month (a rotation
+    function's Errors alarm)."""
+    event_rule_month: float = 0.0
+    """EventBridge rule on the default bus matching AWS management events (Secrets Manager's
+    rotation events): "AWS management events are ingested by the event bus for free"."""
+    topic_month: float = 0.0
+    """SNS topic: no monthly fee; the first 1 million requests a month are free, then $0.50
+    per million (a few alarm messages a month)."""
+    # Lambda (a few invocations per rotation) stays within its free tier at rotation volumes:
+    # treated as $0.
 
 
 PRICES = Prices()
@@ -117,6 +129,8 @@ class Inventory:
     kms_keys: int = 0
     standard_parameters: int = 0
     advanced_parameters: int = 0
+    alarms: int = 0
+    """CloudWatch metric alarms (rotation alarms: one per rotation function)."""
 
     def monthly(self, prices: Prices = PRICES) -> dict[str, float]:
         """Fees per line item and the total (no API traffic)."""
@@ -127,6 +141,7 @@ class Inventory:
             * prices.standard_parameter_month,
             "Parameter Store advanced parameters": self.advanced_parameters
             * prices.advanced_parameter_month,
+            "CloudWatch alarms": self.alarms * prices.alarm_month,
         }
         lines["total"] = sum(lines.values())
         return lines

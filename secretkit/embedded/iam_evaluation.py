@@ -33,7 +33,8 @@ class Request:
     """One call: who makes it, what it does, on what, and the condition keys it carries."""
 
     principal_arns: Sequence[str]
-    """The caller as a resource policy may name it (a role's ARN and its session's)."""
+    """The caller as a resource policy may name it (a role's ARN and its session's, or a
+    service principal's name such as events.amazonaws.com)."""
     action: str
     resource: str
     context: Mapping[str, str] = field(default_factory=dict)
@@ -85,6 +86,10 @@ def _names_principal(
         return False
     named = _as_list(principal.get("AWS", []))
     if "*" in named or any(arn in named for arn in request.principal_arns):
+        return True
+    # A service principal (events.amazonaws.com) is named by its name, never by an account.
+    services = _as_list(principal.get("Service", []))
+    if any(service in request.principal_arns for service in services):
         return True
     return caller_account is not None and _names_account(named, caller_account)
 

@@ -6,6 +6,12 @@ and the same token. No public API creates a version without a value, so the emul
 the handler's client that placeholder (in DescribeSecret, and as ResourceNotFound in
 GetSecretValue) until the handler's PutSecretValue stores the real version. Everything else
 goes to the configured endpoint (moto or AWS) unchanged.
+
+Secrets Manager also reports the outcome to EventBridge as a CloudTrail service event
+(RotationFailed once a step kept failing, RotationSucceeded): moto emits none, so the emulator
+builds the event in AWS's shape (components/rotation/rotation_events.py) and hands it to
+``emit`` (event_bus.put_service_event routes it to the rules' SNS topics). RotationAbandoned
+(a new version written while AWSPENDING is attached) is not emulated.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from rotation_handlers.protocol import PENDING, STEPS
+from secretkit.components.rotation.rotation_events import FAILED, SUCCEEDED, rotation_event
 
 EVENT_PREFIX = "secrets-manager"
 
@@ -137,13 +144,15 @@ def emulate_rotation(
     sleep: Callable[[float], None] = time.sleep,
     on_attempt: Callable[[StepAttempt], None] | None = None,
     handler_session: Any = None,
+    emit: Callable[[dict[str, Any]], object] | None = None,
 ) -> EmulatedRotation:
     """Run the four steps like Secrets Manager: same token throughout, retries with backoff.
 
     ``run(event, client)`` invokes the handler for one step. A step that raises is retried up
     to ``max_attempts`` times, waiting ``first_delay`` seconds and doubling each time. The
     placeholder is shown to ``client``, or to every client of ``handler_session`` (a boto3
-    Session the handler builds its own clients from).
+    Session the handler builds its own clients from). ``emit`` receives the outcome's
+    EventBridge event (RotationFailed, RotationSucceeded) as AWS delivers it.
     """
     described = client.describe_secret(SecretId=secret_id)
     if not described.get("RotationEnabled"):
@@ -174,7 +183,24 @@ def emulate_rotation(
                 if record.error is None:
                     break
                 if attempt == max_attempts:
+                    if emit is not None:
+                        emit(outcome_event(rotation.secret_arn, FAILED, step, record.error))
                     raise RotationFailed(rotation, step, record.error)
                 sleep(delay)
                 delay *= 2
+    if emit is not None:
+        emit(outcome_event(rotation.secret_arn, SUCCEEDED))
     return rotation
+
+
+def outcome_event(
+    secret_arn: str, event_name: str, step: str | None = None, error: str | None = None
+) -> dict[str, Any]:
+    """The EventBridge event Secrets Manager sends for a rotation's outcome on ``secret_arn``
+    (the error message names the step, as AWS's does, never the handler's exception text,
+    which may quote a value)."""
+    _, _, _, region, account, _ = secret_arn.split(":", 5)
+    message = f"Error when executing the rotation function during {step} step" if step else None
+    return rotation_event(
+        secret_arn, event_name, account=account, region=region, error_message=message
+    )

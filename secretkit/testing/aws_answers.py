@@ -213,6 +213,11 @@ def _db_instance(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, di
     return identifier, state
 
 
+def _metric_alarm(m: Account, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    alarm = autoname(name, inputs)
+    return alarm, {**inputs, "name": alarm, "arn": arn(m, "cloudwatch", f"alarm:{alarm}")}
+
+
 def _user_or_group(kind: str) -> StateHandler:
     """An IAM user or group: its name and ARN (path included), as AWS returns them."""
 
@@ -333,6 +338,7 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:sns/topic:Topic": _topic,
     "aws:cloudwatch/eventRule:EventRule": _event_rule,
     "aws:rds/instance:Instance": _db_instance,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
     "aws:lambda/permission:Permission": _with_id("permission"),
     "aws:secretsmanager/secretRotation:SecretRotation": _with_id("rotation"),
     "aws:appconfig/application:Application": _appconfig_application,

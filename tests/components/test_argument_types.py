@@ -15,6 +15,7 @@ from secretkit.components import (
     RotationFunctionArgs,
     VpcConfigArgs,
 )
+from secretkit.components.rotation.alarm_args import AlarmArgs
 from secretkit.components.rotation.function_settings import FUNCTION_ARGUMENTS, FunctionArgs
 
 #: pulumi.Input[str] as an annotation evaluates to (mypy types the alias, not its value).
@@ -59,7 +60,7 @@ SECRET_FIELDS: dict[str, Any] = {
 EXPECTED: list[tuple[type, dict[str, Any], set[str]]] = [
     (
         RotatingSecretArgs,
-        {**SECRET_FIELDS, "rotation": Required[RotationArgs]},
+        {**SECRET_FIELDS, "rotation": Required[RotationArgs], "alarms": AlarmArgs},
         {"secret_name", "rotation"},
     ),
     (
@@ -88,6 +89,7 @@ EXPECTED: list[tuple[type, dict[str, Any], set[str]]] = [
             "environment": Mapping[str, INPUT_STR],
             **FUNCTION_FIELDS,
             "tags": Mapping[str, str],
+            "alarms": AlarmArgs,
         },
         {"strategy"},
     ),

@@ -70,6 +70,7 @@ NESTED_VALID: dict[str, dict[str, Any]] = {
     },
     "password_policy": {"length": 20},
     "rotation": {"strategy": "password", "automatically_after_days": 30},
+    "alarms": {"rotation_succeeded": True},
 }
 #: SecureParameter's rotation block is its own shape.
 PARAMETER_ROTATION = {"schedule_expression": "rate(30 days)", "handler_module": "my.rotator"}
@@ -301,7 +302,7 @@ def test_an_unknown_argument_is_named_with_a_suggestion(
     assert isinstance(error, UnknownArgumentError)
     assert str(error).startswith(
         "RotatingSecret 's': argument 'rotaton' is not an argument of RotatingSecret; "
-        "did you mean 'rotation'? Known: architecture, description, "
+        "did you mean 'rotation'? Known: alarms, architecture, description, "
     )
 
 

@@ -19,6 +19,7 @@ from secretkit.components import (
     RotationFunction,
 )
 from secretkit.components.iam.least_privilege import violations
+from secretkit.components.rotation.rotation_events import event_pattern
 from secretkit.embedded import mocks
 from secretkit.embedded.mocks import RecordingMonitor
 from tests.components.helpers import policy_of, statements_by_sid, the
@@ -36,6 +37,17 @@ ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
 FUNCTION = "aws:lambda/function:Function"
 READ = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
 PASSWORD_ROTATION = {"strategy": "password", "automatically_after_days": 30}
+RULE = "aws:cloudwatch/eventRule:EventRule"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+#: What rotation alarms register for a secret with a function of its own.
+ALARMS = (
+    RULE,
+    "aws:cloudwatch/eventTarget:EventTarget",
+    METRIC_ALARM,
+    TOPIC,
+    "aws:sns/topicPolicy:TopicPolicy",
+)
 
 
 def build(args: dict[str, Any], name: str = "db") -> ExistingSecret:
@@ -214,6 +226,7 @@ def test_rotation_with_a_strategy_adds_a_function_for_this_secret_only(
             FUNCTION,
             "aws:lambda/permission:Permission",
             ROTATION,
+            *ALARMS,
         ]
     )
     role_policy = statements_by_sid(policy_of(the(monitor, ROLE_POLICY)))
@@ -356,6 +369,13 @@ def test_an_rds_managed_secret_gets_grants_and_a_proxy_and_no_second_rotation(
     assert FUNCTION not in created
     assert "aws:secretsmanager/secret:Secret" not in created
     assert "aws:secretsmanager/secretVersion:SecretVersion" not in created
+    # RDS rotates it: the rule watches its rotation events, and no function's Errors alarm.
+    rule = the(monitor, RULE)
+    assert json.loads(rule.plain_inputs["eventPattern"]) == event_pattern([secret_arn])
+    assert METRIC_ALARM not in created
+    topic_arn = the(monitor, TOPIC).state["arn"]
+    assert the(monitor, "aws:cloudwatch/eventTarget:EventTarget").plain_inputs["arn"] == topic_arn
+    assert outputs(monitor, "orders-master")["alarm_topic_arn"] == topic_arn
 
 
 def test_an_rds_managed_secret_refuses_a_second_rotation(monitor: RecordingMonitor) -> None:
@@ -490,3 +510,59 @@ def test_grant_read_refuses_a_foreign_reader_the_managed_key_cannot_serve(
 
     mocks.run(program)
     assert monitor.by_type(SECRET_POLICY) == []
+
+
+def test_a_secret_nothing_rotates_gets_no_alarms_unless_asked(monitor: RecordingMonitor) -> None:
+    build({"secret_arn": SECRET, "kms_key_arn": KEY, "readers": ["app"]})
+    assert not [r for r in monitor.registrations if r.type in ALARMS]
+    assert outputs(monitor).get("alarm_topic_arn") is None
+
+
+def test_alarms_asked_for_a_secret_rotated_elsewhere_watch_its_events_only(
+    monitor: RecordingMonitor,
+) -> None:
+    build({"secret_arn": SECRET, "alarms": {"enabled": True, "rotation_succeeded": True}})
+    pattern = json.loads(the(monitor, RULE).plain_inputs["eventPattern"])
+    assert pattern == event_pattern([SECRET], rotation_succeeded=True)
+    assert monitor.by_type(METRIC_ALARM) == []  # no function of its own to watch
+    assert outputs(monitor)["alarm_topic_arn"] == the(monitor, TOPIC).state["arn"]
+
+
+def test_alarms_off_with_rotation_register_none(monitor: RecordingMonitor) -> None:
+    build({"secret_arn": SECRET, "rotation": PASSWORD_ROTATION, "alarms": {"enabled": False}})
+    assert the(monitor, ROTATION)
+    assert not [r for r in monitor.registrations if r.type in ALARMS]
+
+
+def test_a_shared_functions_member_publishes_to_the_functions_topic(
+    monitor: RecordingMonitor,
+) -> None:
+    def program() -> object:
+        shared = RotationFunction("shared", {"strategy": "password", "kms_key_arn": KEY})
+        secret = ExistingSecret(  # type: ignore[call-overload]
+            "db",
+            {
+                "secret_arn": SECRET,
+                "kms_key_arn": KEY,
+                "manage_resource_policy": True,
+                "rotation": {"function": shared, "automatically_after_days": 7},
+            },
+        )
+        return pulumi.Output.all(secret.alarm_topic_arn, shared.alarm_topic_arn)
+
+    member_topic, function_topic = mocks.run(program)
+    assert member_topic == function_topic == the(monitor, TOPIC).state["arn"]
+    assert len(monitor.by_type(METRIC_ALARM)) == 1  # the function's, not the member's
+    rules = monitor.by_type(RULE)
+    assert len(rules) == 1
+    assert json.loads(rules[0].plain_inputs["eventPattern"]) == event_pattern([SECRET])
+    assert rules[0].plain_inputs["namePrefix"].startswith("shared")
+
+
+def test_a_topic_in_another_region_is_refused(monitor: RecordingMonitor) -> None:
+    """The region is the provider's, known once deploying: the check holds back every child."""
+    other = f"arn:aws:sns:eu-west-1:{ACCOUNT}:ops"
+    with pytest.raises(ValueError, match="is in eu-west-1") as caught:
+        build({"secret_arn": SECRET, "rotation": PASSWORD_ROTATION, "alarms": {"topic_arn": other}})
+    assert "ExistingSecret 'db': argument 'alarms.topic_arn'" in str(caught.value)
+    assert [r for r in monitor.registrations if r.custom] == []

@@ -65,6 +65,8 @@ BOTOCORE_SOURCES = {
     limits.APPCONFIG_DESCRIPTION: ("appconfig", "Description", "max"),
     limits.APPCONFIG_VALIDATOR: ("appconfig", "StringWithLengthBetween0And32768", "max"),
     limits.APPCONFIG_MONITORS: ("appconfig", "MonitorList", "max"),
+    limits.ALARM_NAME: ("cloudwatch", "AlarmName", "max"),
+    limits.ALARM_DESCRIPTION: ("cloudwatch", "AlarmDescription", "max"),
 }
 
 

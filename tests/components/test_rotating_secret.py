@@ -57,6 +57,11 @@ def test_registers_exactly_the_expected_resources(monitor: RecordingMonitor) -> 
             ("aws:lambda/function:Function", "app-rotation"),
             ("aws:lambda/permission:Permission", "app-rotation"),
             ("aws:secretsmanager/secretRotation:SecretRotation", "app-rotation"),
+            ("aws:cloudwatch/eventRule:EventRule", "app-rotation"),
+            ("aws:cloudwatch/eventTarget:EventTarget", "app-rotation"),
+            ("aws:cloudwatch/metricAlarm:MetricAlarm", "app-rotation-errors"),
+            ("aws:sns/topic:Topic", "app-rotation-alarms"),
+            ("aws:sns/topicPolicy:TopicPolicy", "app-rotation-alarms"),
         ]
     )
 

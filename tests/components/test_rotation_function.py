@@ -84,11 +84,18 @@ def test_one_function_role_permission_and_key_for_all_members(monitor: Recording
         "aws:cloudwatch/logGroup:LogGroup": 1,
         "aws:lambda/function:Function": 1,
         "aws:lambda/permission:Permission": 1,
-        # Three resources per member: its secret, initial version and rotation schedule.
+        # One alarm on the function's Errors, one topic for it and every member's rule.
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 1,
+        "aws:sns/topic:Topic": 1,
+        "aws:sns/topicPolicy:TopicPolicy": 1,
+        # Five resources per member: its secret, initial version, rotation schedule, and the
+        # rule on its rotation events with its target (the function's topic).
         "secretkit:index:RotatingSecret": 3,
         "aws:secretsmanager/secret:Secret": 3,
         "aws:secretsmanager/secretVersion:SecretVersion": 3,
         "aws:secretsmanager/secretRotation:SecretRotation": 3,
+        "aws:cloudwatch/eventRule:EventRule": 3,
+        "aws:cloudwatch/eventTarget:EventTarget": 3,
     }
     key = str(of_type(monitor, "aws:kms/key:Key")[0].state["arn"])
     function = str(of_type(monitor, "aws:lambda/function:Function")[0].state["arn"])

@@ -723,7 +723,7 @@ def test_unknown_argument_without_close_match_lists_known_ones() -> None:
         lambda: parse_rotating_secret_args(rs(zzzz=1)), "zzzz", "is not an argument Known:"
     )
     assert "did you mean" not in error.rule
-    assert "Known: architecture, description, key_administrators" in error.rule
+    assert "Known: alarms, architecture, description, key_administrators" in error.rule
     assert "secret_name" in error.rule
 
 

@@ -606,9 +606,10 @@ def test_policy_names_and_enforcement_levels() -> None:
         "oversized-secure-string": EnforcementLevel.ADVISORY,
         "single-parameter-key": EnforcementLevel.ADVISORY,
         "dynamic-parameter-store-value": EnforcementLevel.ADVISORY,
+        "rotation-without-alarm": EnforcementLevel.ADVISORY,
     }
-    # The advisory policies are exactly the advisor's rules.
-    assert set(pack.ADVISOR_RULE_TYPES) == {
+    # The advisory policies are the advisor's rules, and the rotation alarm advice.
+    assert {*pack.ADVISOR_RULE_TYPES, "rotation-without-alarm"} == {
         p.name for p in pack.POLICIES if p.enforcement_level == EnforcementLevel.ADVISORY
     }
 
@@ -807,3 +808,56 @@ def test_an_existing_secret_stack_passes_every_policy(tmp_path: Path) -> None:
     types = {r.type for r in run.registrations}
     assert {"aws:secretsmanager/secretPolicy:SecretPolicy", SECRET_ROTATION} <= types
     assert "aws:secretsmanager/secret:Secret" not in types
+
+
+# --- rotation-without-alarm ---------------------------------------------------------------------
+
+ROTATION_TYPE = "aws:secretsmanager/secretRotation:SecretRotation"
+RULE_TYPE = "aws:cloudwatch/eventRule:EventRule"
+OTHER_SECRET_ARN = SECRET_ARN.replace("db", "other")
+
+
+def rotation_of(secret_id: str, secret: PolicyResource | None = None) -> PolicyResource:
+    return stack_resource(
+        ROTATION_TYPE,
+        "db-rotation",
+        {"secretId": secret_id, "rotationRules": {"automaticallyAfterDays": 30}},
+        property_dependencies={"secretId": [secret]} if secret else None,
+    )
+
+
+def rule_on(secret_arns: list[str], name: str = "db-rotation") -> PolicyResource:
+    from secretkit.components.rotation.rotation_events import event_pattern  # noqa: PLC0415
+
+    return stack_resource(RULE_TYPE, name, {"eventPattern": json.dumps(event_pattern(secret_arns))})
+
+
+def test_a_rotation_no_rule_watches_is_reported() -> None:
+    rotation = rotation_of(SECRET_ARN)
+    found = check_stack(pack.ROTATION_WITHOUT_ALARM, [shared_secret(), rotation])
+    assert [where for _, where in found] == [rotation.urn]
+    assert "no EventBridge rule watches for RotationFailed" in found[0][0]
+    # A rule on another secret's events, or on other events, does not watch it.
+    assert len(check_stack(pack.ROTATION_WITHOUT_ALARM, [rotation, rule_on([OTHER_SECRET_ARN])]))
+    parameter_rule = stack_resource(
+        RULE_TYPE, "p", {"eventPattern": json.dumps({"source": ["aws.ssm"]})}
+    )
+    assert len(check_stack(pack.ROTATION_WITHOUT_ALARM, [rotation, parameter_rule])) == 1
+
+
+def test_a_rotation_watched_by_a_rule_passes() -> None:
+    rotation = rotation_of(SECRET_ARN)
+    assert check_stack(pack.ROTATION_WITHOUT_ALARM, [rotation, rule_on([SECRET_ARN])]) == []
+
+
+def test_during_a_preview_a_rule_depending_on_the_secret_watches_it() -> None:
+    secret = stack_resource(SECRET, "db", {"name": "db", "arn": UNKNOWN, "id": UNKNOWN})
+    rotation = rotation_of(UNKNOWN, secret)
+    rule = stack_resource(
+        RULE_TYPE,
+        "db-rotation",
+        {"eventPattern": UNKNOWN},
+        property_dependencies={"eventPattern": [secret]},
+    )
+    assert check_stack(pack.ROTATION_WITHOUT_ALARM, [secret, rotation, rule]) == []
+    assert len(check_stack(pack.ROTATION_WITHOUT_ALARM, [secret, rotation])) == 1

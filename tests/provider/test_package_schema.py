@@ -251,6 +251,7 @@ INPUT_TYPES = [
     (EXISTING, "rotation", ref("RotationArgs")),
     (EXISTING, "managedBy", STRING),
     (EXISTING, "tags", map_of(STRING)),
+    (EXISTING, "alarms", ref("AlarmArgs")),
 ]
 
 
@@ -349,7 +350,7 @@ def test_the_replicated_secret_repeats_rotating_secrets_arguments_exactly(
     identically, description included."""
     rotating = schema["resources"][ROTATING]["inputProperties"]
     replicated = schema["resources"][REPLICATED]["inputProperties"]
-    shared = set(rotating) - {"rotation"}
+    shared = set(rotating) - {"rotation", "alarms"}  # alarms: RotatingSecret's own
     assert shared < set(replicated)
     for name in shared:
         assert replicated[name] == rotating[name], name
@@ -572,6 +573,7 @@ OUTPUTS = {
         "rotationRoleArn": (STRING, True),
         "rotationRoleName": (STRING, True),
         "rotationArtifactSize": (INTEGER, True),
+        "alarmTopicArn": (STRING, False),
     },
     PARAMETER: {
         "parameterArn": (STRING, True),
@@ -615,6 +617,7 @@ OUTPUTS = {
         "rotationFunctionArn": (STRING, False),
         "rotationRoleArn": (STRING, False),
         "keyPolicyStatements": (STRING, True),
+        "alarmTopicArn": (STRING, False),
     },
 }
 

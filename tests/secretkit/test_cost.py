@@ -9,7 +9,12 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from secretkit.components import CrossRegionReplicatedSecret, RotatingSecret, SecureParameter
+from secretkit.components import (
+    CrossRegionReplicatedSecret,
+    RotatingSecret,
+    RotationFunction,
+    SecureParameter,
+)
 from secretkit.costs.advisor import advise
 from secretkit.costs.cost import STACK, ComponentCost, Rates, StackCost, compare, stack_cost
 from secretkit.costs.pricing import (
@@ -88,10 +93,47 @@ def test_rotating_secret_pays_for_its_secret_key_and_reads(
     assert db.lines["secrets and replicas"] == pytest.approx(0.40)
     assert db.lines["KMS keys"] == pytest.approx(1.00)
     assert db.lines["Secrets Manager requests"] == pytest.approx(0.15)
+    # Its rotation alarm: the function's Errors alarm; the rule and the topic are free.
+    assert db.lines["CloudWatch alarms"] == pytest.approx(0.10)
+    assert db.lines["EventBridge rules"] == 0
+    assert db.lines["SNS topics"] == 0
     # Each read decrypts with the component's CMK: 30,000 - 20,000 free = 10,000 billable.
     assert cost.kms_requests == 30_000
     assert cost.kms_request_cost == pytest.approx(0.03)
-    assert cost.total == pytest.approx(0.40 + 1.00 + 0.15 + 0.03)
+    assert cost.total == pytest.approx(0.40 + 1.00 + 0.15 + 0.10 + 0.03)
+
+
+def test_alarms_cost_one_alarm_per_function_however_many_members(
+    monitor: mocks.RecordingMonitor,
+) -> None:
+    def program() -> object:
+        shared = RotationFunction("fn", {"strategy": "password"})
+        for index in range(3):
+            RotatingSecret(  # type: ignore[call-overload]
+                f"member-{index}",
+                {
+                    "secret_name": f"app/member-{index}",
+                    "rotation": {"function": shared, "automatically_after_days": 30},
+                },
+            )
+        RotatingSecret(
+            "quiet",
+            {
+                "secret_name": "app/quiet",
+                "rotation": {"strategy": "password", "automatically_after_days": 30},
+                "alarms": {"enabled": False},
+            },
+        )
+        return shared.function_arn
+
+    cost = cost_of(monitor, program, Rates())
+    assert component(cost, "fn").lines["CloudWatch alarms"] == pytest.approx(0.10)
+    for index in range(3):
+        assert "CloudWatch alarms" not in component(cost, f"member-{index}").lines
+        assert component(cost, f"member-{index}").lines["EventBridge rules"] == 0
+    assert "CloudWatch alarms" not in component(cost, "quiet").lines
+    fees = Inventory(alarms=2).monthly()
+    assert fees["CloudWatch alarms"] == pytest.approx(0.20)
 
 
 def test_replicas_cost_a_secret_and_a_key_each(monitor: mocks.RecordingMonitor) -> None:

@@ -82,7 +82,8 @@ def test_cost_of_the_reference_stack(monkeypatch: pytest.MonkeyPatch) -> None:
     assert out.startswith("Monthly cost of __main__.py (stack dev) at 10,000 reads per secret")
     assert "us-east-1 list prices as of" in out
     lines = totals(out)
-    assert lines["app-secret (RotatingSecret)"] == pytest.approx(0.45)
+    # Its secret ($0.40), 10,000 reads ($0.05), its rotation function's Errors alarm ($0.10).
+    assert lines["app-secret (RotatingSecret)"] == pytest.approx(0.55)
     assert lines["app-config (SecureParameter)"] == pytest.approx(0.10)
     # Primary secret + one replica ($0.80), the eu-west-1 replica key ($1), 10,000 reads.
     assert lines["shared-token (CrossRegionReplicatedSecret)"] == pytest.approx(1.85)

@@ -141,9 +141,9 @@ def test_every_policy_in_the_reference_stack_is_least_privilege(
         key, is_key_policy = spec
         assert violations(json.loads(unwrap(reg.inputs[key])), key_policy=is_key_policy) == []
         checked += 1
-    # key policies (shared, eu-west-1 replica), rotation role, three reader grants, topic policy,
-    # the proxy's managed policy
-    assert checked == 8
+    # key policies (shared, eu-west-1 replica), rotation role, three reader grants, topic policy
+    # (the parameter's notifications), the proxy's managed policy, the rotation alarm topic's
+    assert checked == 9
 
 
 def test_parameter_value_travels_only_as_a_secret(reference_run: ProgramRun) -> None:
@@ -166,9 +166,10 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     code = demo.main([], out=out)
     text = out.getvalue()
     assert code == 0, text
-    # 28 of the reference stack; for the demo's cross-account reader, the SecretPolicy naming
-    # it and the parameter's RAM share with its resource and principal associations
-    assert "Resources (32):" in text
+    # 33 of the reference stack (5 of them app-secret's rotation alarms: rule, target, alarm,
+    # topic, topic policy); for the demo's cross-account reader, the SecretPolicy naming it and
+    # the parameter's RAM share with its resource and principal associations
+    assert "Resources (37):" in text
     assert "CrossRegionReplicatedSecret" in text
     assert "ProxiedParameterPolicy" in text
     assert "RotatingSecret" in text
@@ -194,8 +195,10 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     assert "AccessDenied" in text
     assert "ReadFromOtherAccounts" in text
     assert "DecryptForOtherAccounts" in text
-    assert "OK: 11/11 checks passed" in text
-    assert "total                                  $3.25" in text
+    assert "ok   alarm on app-secret's failed rotation: RotationFailed (Error when" in text
+    assert "OK: 12/12 checks passed" in text
+    assert "CloudWatch alarms                      $0.10" in text
+    assert "total                                  $3.35" in text
     assert PLACEHOLDER not in text
 
 

@@ -32,7 +32,14 @@ def _update_rule(aws: Account, old: Record, p: dict[str, Any], region: str) -> d
 
 
 def _delete_rule(aws: Account, record: Record) -> None:
-    aws.client("events", record.region).delete_rule(Name=record.id)
+    # The embedded AWS replaces a resource delete-first, so a replaced rule (a new name prefix)
+    # may still have the target Pulumi would have moved and deleted first: remove it here, as
+    # DeleteRule refuses a rule with targets.
+    events = aws.client("events", record.region)
+    targets = events.list_targets_by_rule(Rule=record.id)["Targets"]
+    if targets:
+        events.remove_targets(Rule=record.id, Ids=[target["Id"] for target in targets])
+    events.delete_rule(Name=record.id)
 
 
 def _put_target(aws: Account, p: dict[str, Any], region: str, target_id: str) -> None:

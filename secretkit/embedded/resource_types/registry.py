@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from secretkit.embedded.resource_types import (
     appconfig,
+    cloudwatch,
     dynamic,
     events,
     iam,
@@ -26,6 +27,7 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         logs,
         lambda_functions,
         events,
+        cloudwatch,
         sns,
         ssm,
         ram,
