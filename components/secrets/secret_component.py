@@ -5,6 +5,7 @@
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -15,7 +16,7 @@ from secretkit.components import program_body, validation
 from secretkit.components.aws_context import AwsContext
 from secretkit.components.component import Component
 from secretkit.components.errors import InvalidArgumentError, located_at
-from secretkit.components.iam import grants
+from secretkit.components.iam import grants, stand_ins
 from secretkit.components.iam.arns import AccountScope, secret_arn_pattern
 from secretkit.components.iam.cross_account import (
     foreign_decrypt_statement,
@@ -243,6 +244,28 @@ class SecretComponent(Component):
         return self._grants.grant(
             role,
             lambda: secret_read_policy(read.secret_arn, read.key_arn, read.region, read.replicas),
+            estimate=self._read_estimate,
+        )
+
+    def _read_estimate(self) -> dict[str, Any]:
+        """The reader's grant with stand-in ARNs as long as the real ones (stand_ins)."""
+        read, owner = self._read, self.pulumi_resource_name
+        region = stand_ins.region(self.known_region)
+        name = self._plan.settings.secret_name
+        replicas = [
+            SecretLocation(
+                there,
+                stand_ins.secret_arn(there, name),
+                stand_ins.key_arn(there, replica.key_arn, f"{owner}-{there}"),
+            )
+            for replica in read.replicas
+            for there in [stand_ins.region(replica.region)]
+        ]
+        return secret_read_policy(
+            stand_ins.secret_arn(region, name),
+            stand_ins.key_arn(region, read.key_arn, owner),
+            region,
+            replicas,
         )
 
     def reader_identity_policy(self) -> pulumi.Output[str]:
