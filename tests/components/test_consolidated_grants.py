@@ -51,9 +51,7 @@ def granted(documents: list[dict[str, Any]]) -> tuple[list[str], dict[str, set[s
     prefixed = False
     for document in documents:
         for stmt in document["Statement"]:
-            if stmt["Action"] == list(
-                ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
-            ):
+            if stmt["Action"] == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]:
                 read.extend(stmt["Resource"])
                 continue
             condition = stmt["Condition"]
@@ -135,14 +133,15 @@ def test_past_the_threshold_a_key_statement_names_the_account_and_regions_prefix
     assert not granted([exact])[2]
     wide = consolidated.merged(grants(EXACT_CONTEXT_VALUES + 1, keys=3))
     read, contexts, prefixed = granted([wide])
-    assert prefixed and contexts == {}
+    assert prefixed
+    assert contexts == {}
     assert read == [secret_arn(i) for i in range(EXACT_CONTEXT_VALUES + 1)]
     (decrypt,) = [stmt for stmt in wide["Statement"] if stmt["Sid"] == "DecryptSecret"]
     assert decrypt["Resource"] == [key_arn(0), key_arn(1), key_arn(2)]
     assert violations(wide) == []
 
 
-@pytest.mark.parametrize("keys, quota", [(1, 10), (8, 20), (40, 20)])
+@pytest.mark.parametrize(("keys", "quota"), [(1, 10), (8, 20), (40, 20)])
 def test_800_secrets_fit_one_role_within_every_limit(keys: int, quota: int) -> None:
     """800 secrets of 72-character ARNs, on one key (default quota of 10 managed policies), on
     8 or 40 keys (each document names its keys: the quota raised to 20): the inline policy and
@@ -198,7 +197,7 @@ def test_a_grant_that_fits_no_policy_is_refused() -> None:
     huge = secret_read_policy("x" * 7_000, key_arn(0), REGION)
     packing = Packing(limits.IAM_INLINE_POLICIES, limits.IAM_MANAGED_POLICY, 10)
     assert packing.place(grants(1)[0]) == (0, True)
-    with pytest.raises(PackingFull, match="one grant alone is .* per managed policy"):
+    with pytest.raises(PackingFull, match=r"one grant alone is .* per managed policy"):
         packing.place(huge)
     assert len(packing.policies) == 1  # nothing opened for it
 
@@ -212,7 +211,7 @@ def test_a_sealed_policy_takes_no_more_grants() -> None:
 
 
 @pytest.mark.parametrize(
-    "context, via",
+    ("context", "via"),
     [
         ("*", "secretsmanager.us-east-1.amazonaws.com"),
         (f"arn:aws:secretsmanager:*:{ACCOUNT}:secret:*", "secretsmanager.us-east-1.amazonaws.com"),
