@@ -84,13 +84,18 @@ def test_reference_stack_shares_one_key_and_grants_one_reader(
     assert secret.plain_inputs["name"] == "secretkit/dev/api-password"
     assert parameter.plain_inputs["name"] == "/secretkit/dev/config"
     reader = next(r for r in reference_run.registrations if r.name == "reader")
+    # The three components' grants to the reader are one policy, opened by the first.
     grants = [r for r in reference_run.registrations if "-read-" in r.name]
-    assert sorted(g.name for g in grants) == [
-        "app-config-read-reader",
-        "app-secret-read-reader",
-        "shared-token-read-reader",
-    ]
+    assert [g.name for g in grants] == ["app-secret-read-reader"]
     assert {g.plain_inputs["role"] for g in grants} == {reader.state["name"]}
+    statements = json.loads(grants[0].plain_inputs["policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == [
+        "ReadSecret",
+        "DecryptSecret",
+        "ReadParameter",
+        "DecryptParameter",
+        "DecryptReplicaEuWest1",
+    ]
     attachment = next(
         r for r in reference_run.registrations if r.type.endswith("RolePolicyAttachment")
     )
