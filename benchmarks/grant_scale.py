@@ -92,7 +92,7 @@ def run() -> dict[str, Any]:
         bound = physical_bound(quota)
         for description, key_of in KEYS.items():
             granted, policies = most_granted(key_of, quota)
-            share = ratio(granted, bound)
+            share = ratio(granted, bound) or 0.0
             rows.append(
                 {
                     "keys": description,
