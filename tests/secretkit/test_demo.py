@@ -146,9 +146,9 @@ def test_every_policy_in_the_reference_stack_is_least_privilege(
         key, is_key_policy = spec
         assert violations(json.loads(unwrap(reg.inputs[key])), key_policy=is_key_policy) == []
         checked += 1
-    # key policies (shared, eu-west-1 replica), rotation role, three reader grants, topic policy,
-    # the proxy's managed policy
-    assert checked == 8
+    # key policies (shared, eu-west-1 replica), rotation role, the reader's one consolidated
+    # grant, topic policy, the proxy's managed policy
+    assert checked == 6
 
 
 def test_parameter_value_travels_only_as_a_secret(reference_run: ProgramRun) -> None:
@@ -171,9 +171,9 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     code = demo.main([], out=out)
     text = out.getvalue()
     assert code == 0, text
-    # 28 of the reference stack; for the demo's cross-account reader, the SecretPolicy naming
+    # 26 of the reference stack; for the demo's cross-account reader, the SecretPolicy naming
     # it and the parameter's RAM share with its resource and principal associations
-    assert "Resources (32):" in text
+    assert "Resources (30):" in text
     assert "CrossRegionReplicatedSecret" in text
     assert "ProxiedParameterPolicy" in text
     assert "RotatingSecret" in text
