@@ -172,53 +172,71 @@ class PackingFull(Exception):
 
 @dataclass
 class Packing:
-    """Where each grant of one identity goes, in the order granted: the inline policy first (up
-    to ``inline_limit``), then managed policies (``managed_limit`` each, at most
+    """Where each grant of one identity goes, in the order granted: inline policies first (all
+    together up to ``inline_limit``), then managed policies (``managed_limit`` each, at most
     ``managed_quota``). Next fit: a grant joins the last policy if the merged document still
     fits, else opens the next one. So a new grant changes one policy (the last, or a new one),
-    never the ones before it; ``seal`` closes the policies built already (a grant made after
-    goes into a new one)."""
+    never the ones before it. ``seal`` closes the policies built already: a grant made after
+    goes into a new one, inline while the inline policies together have room (a component
+    built by its own construct call, in the package for other languages, comes after the
+    documents of those before it were built)."""
 
     inline_limit: Limit
     managed_limit: Limit
     managed_quota: int
     policies: list[list[Mapping[str, Any]]] = field(default_factory=list)
+    inline: list[bool] = field(default_factory=list)
+    """Whether each policy is an inline one."""
+    sizes: list[int] = field(default_factory=list)
+    """Each policy's merged size, as IAM counts it."""
     sealed: int = 0
     """How many policies (the first ones) take no more grants."""
 
     def limit_of(self, index: int) -> Limit:
-        """Policy ``index``'s limit: the inline one first, then managed ones."""
-        return self.inline_limit if index == 0 else self.managed_limit
+        """Policy ``index``'s limit: the inline policies' together, or a managed policy's."""
+        return self.inline_limit if self.inline[index] else self.managed_limit
 
     def size(self, index: int, extra: Sequence[Mapping[str, Any]] = ()) -> int:
         """Policy ``index``'s merged size (with ``extra`` grants), as IAM counts it."""
         documents = [*self.policies[index], *extra]
         return limits.size(self.limit_of(index), merged(documents))
 
+    def _inline_total(self, but: int | None = None) -> int:
+        return sum(size for i, size in enumerate(self.sizes) if self.inline[i] and i != but)
+
+    def _fits(self, index: int, size: int) -> bool:
+        if self.inline[index]:
+            return self._inline_total(but=index) + size <= self.inline_limit.maximum
+        return size <= self.managed_limit.maximum
+
     def place(self, document: Mapping[str, Any]) -> tuple[int, bool]:
         """(the policy ``document`` (a grant, plain values) goes into, whether it is new);
         raises PackingFull when it fits none the identity may still get."""
         last = len(self.policies) - 1
-        if last >= self.sealed and self.size(last, [document]) <= self.limit_of(last).maximum:
-            self.policies[last].append(document)
-            return last, False
+        if last >= self.sealed:
+            found = self.size(last, [document])
+            if self._fits(last, found):
+                self.policies[last].append(document)
+                self.sizes[last] = found
+                return last, False
         index = len(self.policies)
-        if index > self.managed_quota:
-            raise PackingFull(
-                f"its grants need a managed policy beyond the {self.managed_quota} allowed "
-                "per identity"
-            )
-        self.policies.append([])
-        found = self.size(index, [document])
-        if found > self.limit_of(index).maximum:
-            self.policies.pop()
-            limit = self.limit_of(index)
-            what = "inline policies together" if index == 0 else "managed policy"
-            raise PackingFull(
-                f"one grant alone is {found:,} {limit.unit}, over IAM's {limit.maximum:,} per "
-                f"{what}"
-            )
-        self.policies[index].append(document)
+        alone = limits.size(self.inline_limit, merged([document]))
+        inline = all(self.inline) and (self._inline_total() + alone <= self.inline_limit.maximum)
+        if not inline:
+            managed = self.inline.count(False)
+            if managed >= self.managed_quota:
+                raise PackingFull(
+                    f"its grants need a managed policy beyond the {self.managed_quota} "
+                    "allowed per identity"
+                )
+            if alone > self.managed_limit.maximum:
+                raise PackingFull(
+                    f"one grant alone is {alone:,} {self.managed_limit.unit}, over IAM's "
+                    f"{self.managed_limit.maximum:,} per managed policy"
+                )
+        self.policies.append([document])
+        self.inline.append(inline)
+        self.sizes.append(alone)
         return index, True
 
     def seal(self) -> None:

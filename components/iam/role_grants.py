@@ -170,8 +170,8 @@ def grant(
 
 
 def _register(grantee: Grantee, entry: _Identity, index: int) -> _Policy:
-    """The policy ``index`` of the identity: its inline policy (0), else a managed policy and
-    its attachment, all named as the grant that opens it and parented to its component."""
+    """The policy ``index`` of the identity: an inline policy, or a managed policy and its
+    attachment, named as the grant that opens it and parented to its component."""
     kind = KINDS[grantee.kind]
     done = program_body.after(program_body.program_frame())
     holder: list[_Policy] = []
@@ -185,7 +185,7 @@ def _register(grantee: Grantee, entry: _Identity, index: int) -> _Policy:
     document: pulumi.Output[str] = done.apply(build)
     opts = pulumi.ResourceOptions(parent=grantee.parent, aliases=grantee.aliases)
     resource: Held
-    if index == 0:
+    if entry.packing.inline[index]:
         checked = policy_sizes.inline_policy(
             document,
             kind=grantee.kind,
@@ -225,8 +225,8 @@ def _refusal(grantee: Grantee, entry: _Identity, reason: str) -> InvalidArgument
         grantee.argument,
         grantee.shown,
         f"cannot be granted one more secret or parameter: the {grantee.kind} already holds "
-        f"{entry.grants} grants of this program in {len(packing.policies)} policies (its inline "
-        f"policy, {packing.inline_limit.maximum:,} characters, then managed policies of "
+        f"{entry.grants} grants of this program in {len(packing.policies)} policies (inline "
+        f"policies, {packing.inline_limit.maximum:,} characters together, then managed ones of "
         f"{packing.managed_limit.maximum:,}, at most {packing.managed_quota}), and {reason} "
         f"(source: {limits.IAM_MANAGED_POLICIES_PER_ROLE.source}). Raise the account's quota of "
         f"managed policies per role and set {CONFIG_NAMESPACE}:{QUOTA_KEY} (at most "

@@ -122,7 +122,9 @@ def test_a_grant_after_the_documents_were_built_opens_a_new_policy(
     monitor: RecordingMonitor,
 ) -> None:
     """A grant_read inside an apply, after the program code returned, joins no document that
-    was built already: it gets a policy of its own, and the first keeps its one grant."""
+    was built already: it gets a policy of its own (inline, while the role's inline policies
+    together have room; so does each component a provider's construct call builds), and the
+    first keeps its one grant."""
 
     def program() -> pulumi.Output[Any]:
         first = SecureParameter("p1", parameter_name="/a/one", value="v")
@@ -132,8 +134,9 @@ def test_a_grant_after_the_documents_were_built_opens_a_new_policy(
 
     mocks.run(program)
     policies = {r.name: json.loads(r.plain_inputs["policy"]) for r in monitor.by_type(ROLE_POLICY)}
-    assert set(policies) == {"p1-read-app"}
-    (managed,) = monitor.by_type(MANAGED_POLICY)
-    assert managed.name == "p2-read-app"
+    assert set(policies) == {"p1-read-app", "p2-read-app"}
+    assert monitor.by_type(MANAGED_POLICY) == []
     read = [s["Resource"] for s in policies["p1-read-app"]["Statement"]]
     assert read == [["arn:aws:ssm:us-east-1:123456789012:parameter/a/one"]]
+    read = [s["Resource"] for s in policies["p2-read-app"]["Statement"]]
+    assert read == [["arn:aws:ssm:us-east-1:123456789012:parameter/a/two"]]
