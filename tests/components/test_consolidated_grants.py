@@ -208,6 +208,14 @@ def test_a_sealed_policy_takes_no_more_grants() -> None:
     packing.seal()
     assert packing.place(grants(2)[1]) == (1, True)
     assert packing.place(grants(3)[2]) == (1, False)
+    assert packing.inline == [True, True]  # the inline policies together still have room
+    full = Packing(limits.IAM_INLINE_POLICIES, limits.IAM_MANAGED_POLICY, 10)
+    for grant in grants(130):
+        full.place(grant)
+    full.seal()
+    assert full.place(grants(131)[130]) == (len(full.policies) - 1, True)
+    assert full.inline[0] is True
+    assert full.inline[-1] is False  # the inline policy filled up: managed ones from then on
 
 
 @pytest.mark.parametrize(
