@@ -447,12 +447,56 @@ def stack_scale(section: dict[str, Any]) -> str:
     return "\n".join(notes)
 
 
+def grant_scale(section: dict[str, Any]) -> str:
+    headers = [
+        "Keys",
+        "Managed policies allowed",
+        "Most secrets",
+        "Policies",
+        "Physical bound",
+        "Ratio",
+        "Meets target",
+    ]
+    rows = [
+        [
+            row["keys"],
+            cell(row["managed_policy_quota"]),
+            cell(row["most_secrets"]),
+            cell(row["policies"]),
+            cell(row["physical_bound"]),
+            ratio_cell(row["ratio_to_bound"]),
+            "" if row["meets_target"] is None else cell(row["meets_target"]),
+        ]
+        for row in section["rows"]
+    ]
+    return "\n".join(
+        [
+            "## 6. Secrets one role can be granted",
+            "",
+            table(headers, rows),
+            "",
+            f"Secrets of {section['arn_length']}-character ARNs granted to one role "
+            "(`components/iam/consolidated.py`, packed as `grant_read` packs them) until a "
+            "grant fits no policy the role may still get: its inline policy (10,240 "
+            "characters) and the managed policies allowed (6,144 each). Physical bound: "
+            "(10,240 + allowed x 6,144) / the characters one ARN takes in a list (ARN + 3). "
+            "Target for one key: at least 90 % of the bound. Each additional secret on one key "
+            f"adds {section['per_additional_secret_exact']} characters while a document lists "
+            f"its key's encryption-context values (up to {section['exact_context_values']}), "
+            f"{section['per_additional_secret_prefixed']} once it names the account and "
+            "region's prefix. Before consolidation (one inline policy per grant) a role took "
+            f"{section['unconsolidated_most_secrets']}.",
+        ]
+    )
+
+
 RENDERERS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "api_calls": ("AWS API calls per full rotation", api_calls),
     "latency": ("Rotation latency", latency),
     "cold_start": ("Handler cold start", cold_start),
     "artifacts": ("Lambda artifact size", artifacts),
     "stack_scale": ("Stack scale under Pulumi mocks", stack_scale),
+    "grant_scale": ("Secrets one role can be granted", grant_scale),
 }
 
 
@@ -492,6 +536,12 @@ def misses(results: dict[str, Any]) -> list[str]:
             found.append(
                 f"stack scale: {row['scenario']} adds {row['per_secret_aws_resources']:.2f} AWS "
                 f"resources per secret (≤ {row['target']})"
+            )
+    for row in sections.get("grant_scale", {}).get("rows", []):
+        if row.get("meets_target") is False:
+            found.append(
+                f"grant scale: one role took {row['most_secrets']} secrets, "
+                f"{row['ratio_to_bound']:.0%} of the bound {row['physical_bound']} (≥ 90 %)"
             )
     return found
 

@@ -10,12 +10,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import api_calls, artifacts, cold_start, latency, report, stack_scale
+from benchmarks import (
+    api_calls,
+    artifacts,
+    cold_start,
+    grant_scale,
+    latency,
+    report,
+    stack_scale,
+)
 from benchmarks.databases import LocalDatabases, local_databases
 from benchmarks.environment import REPO, machine_info
 from benchmarks.progress import progress
 
-SECTIONS = ("api_calls", "latency", "cold_start", "artifacts", "stack_scale")
+SECTIONS = ("api_calls", "latency", "cold_start", "artifacts", "stack_scale", "grant_scale")
 NEEDS_DATABASES = frozenset({"api_calls", "latency"})
 
 
@@ -70,6 +78,7 @@ def other_jobs(options: argparse.Namespace) -> dict[str, Job]:
         "cold_start": lambda: cold_start.run(options.import_repetitions),
         "artifacts": artifacts.run,
         "stack_scale": lambda: stack_scale.run(options.scale_repeats),
+        "grant_scale": grant_scale.run,
     }
 
 

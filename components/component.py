@@ -39,4 +39,6 @@ class Component(pulumi.ComponentResource):
             where, lambda: plan(where, given_arguments(args, keywords, fields), region)
         )
         pulumi.ComponentResource.__init__(self, type_token, name, None, opts)
+        #: The region known before deployment, or None (what stand-in ARNs are built for).
+        self.known_region = region
         return planned, region

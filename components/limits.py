@@ -121,6 +121,17 @@ IAM_GROUP_INLINE_POLICIES = Limit(
     "inline policies of one IAM group, together", 5_120, NON_WHITESPACE, _IAM_QUOTAS
 )
 IAM_MANAGED_POLICY = Limit("IAM managed policy", 6_144, NON_WHITESPACE, _IAM_QUOTAS)
+IAM_MANAGED_POLICIES_PER_ROLE = Limit(
+    "managed policies attached to one IAM role (or user)",
+    10,
+    ITEMS,
+    f"{_IAM_QUOTAS} (default; adjustable up to 20)",
+)
+#: What Service Quotas can raise the managed policies per role (and per user) to.
+IAM_MANAGED_POLICIES_RAISED = 20
+IAM_MANAGED_POLICIES_PER_GROUP = Limit(
+    "managed policies attached to one IAM group", 10, ITEMS, _IAM_QUOTAS
+)
 IAM_TRUST_POLICY = Limit(
     "IAM role trust policy", 2_048, NON_WHITESPACE, f"{_IAM_QUOTAS} (default, adjustable)"
 )
@@ -251,6 +262,8 @@ TABLE = (
     IAM_USER_INLINE_POLICIES,
     IAM_GROUP_INLINE_POLICIES,
     IAM_MANAGED_POLICY,
+    IAM_MANAGED_POLICIES_PER_ROLE,
+    IAM_MANAGED_POLICIES_PER_GROUP,
     IAM_TRUST_POLICY,
     TAG_KEY,
     TAG_VALUE,

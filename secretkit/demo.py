@@ -265,30 +265,47 @@ def rotate_one(
     )
 
 
-def _reads(run: ProgramRun) -> dict[str, list[tuple[str, str, str]]]:
-    """Role name -> what it was granted: (kind, region, target)."""
+def _reads(run: ProgramRun, region: str) -> dict[str, list[tuple[str, str, str]]]:
+    """Role name -> what its read policies grant, read from their documents (the inline policy
+    and the managed policies holding a role's merged grants): (kind, region, target)."""
     granted: dict[str, list[tuple[str, str, str]]] = {}
     components = {r.urn: r for r in run.registrations if not r.custom}
+    managed = {
+        r.name: r
+        for r in run.registrations
+        if r.type == "aws:iam/policy:Policy" and "-read-" in r.name
+    }
     for reg in run.registrations:
         parent = components.get(reg.parent)
         if parent is None:
             continue
-        outputs = run.component_outputs.get(parent.urn, {})
         if reg.type == "aws:iam/rolePolicy:RolePolicy" and "-read-" in reg.name:
             role = str(reg.plain_inputs["role"])
-            if parent.type in SECRET_COMPONENTS:
-                targets = [("secret", "", str(outputs["secret_arn"]))]
-                for region, arn in (outputs.get("replica_secret_arns") or {}).items():
-                    targets.append(("secret", region, str(arn)))
-                granted.setdefault(role, []).extend(targets)
-            elif parent.type == "secretkit:index:SecureParameter":
-                granted.setdefault(role, []).append(
-                    ("parameter", "", str(outputs["parameter_name"]))
-                )
+            granted.setdefault(role, []).extend(_granted(reg.plain_inputs["policy"], region))
         if reg.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             role = str(reg.plain_inputs["role"])
+            policy = managed.get(reg.name)  # a read policy is attached under its own name
+            if policy is not None:
+                granted.setdefault(role, []).extend(_granted(policy.plain_inputs["policy"], region))
+                continue
+            outputs = run.component_outputs.get(parent.urn, {})
             granted.setdefault(role, []).append(("proxy", "", str(outputs["parameter_path"])))
     return granted
+
+
+def _granted(policy: str, region: str) -> list[tuple[str, str, str]]:
+    """The secrets (with their region, when not ``region``) and parameters a read policy's
+    ReadSecret and ReadParameter statements name."""
+    found = []
+    for stmt in json.loads(policy)["Statement"]:
+        resources = stmt["Resource"] if isinstance(stmt["Resource"], list) else [stmt["Resource"]]
+        for arn in resources:
+            if stmt["Sid"] == "ReadSecret":
+                where = arn.split(":")[3]
+                found.append(("secret", "" if where == region else where, arn))
+            elif stmt["Sid"] == "ReadParameter":
+                found.append(("parameter", "", "/" + arn.split(":parameter/", 1)[1]))
+    return found
 
 
 def read_as_readers(run: ProgramRun, region: str, progress: Callable[[str], None]) -> list[Check]:
@@ -301,7 +318,7 @@ def read_as_readers(run: ProgramRun, region: str, progress: Callable[[str], None
 
     checks = []
     account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
-    for role, targets in _reads(run).items():
+    for role, targets in _reads(run, region).items():
         role_arn = f"arn:aws:iam::{account}:role/{role}"
         session = assume(role_arn, "secretkit-demo-reader", region)
         progress(f"  reading as {role}")

@@ -16,7 +16,7 @@ import pulumi_aws as aws
 
 from secretkit.components import physical_names, validation
 from secretkit.components.errors import InvalidArgumentError
-from secretkit.components.iam import policy_sizes
+from secretkit.components.iam import role_grants
 from secretkit.components.input_gate import InputGate
 
 #: A role of the deploying account, as `readers=[...]` names it: a role name or ARN, or the role.
@@ -24,8 +24,9 @@ RoleRef = str | aws.iam.Role
 #: What `grant_read(...)` grants by an inline policy: a role (RoleRef), an IAM user or group (the
 #: resource, or its ARN), or an Output of a role's name or ARN (checked once known).
 GranteeRef = str | aws.iam.Role | aws.iam.User | aws.iam.Group | pulumi.Output[str]
-#: The inline policy a grant registers: on a role, a user or a group.
-Grant = aws.iam.RolePolicy | aws.iam.UserPolicy | aws.iam.GroupPolicy
+#: The policy holding a grant: the inline policy of a role, user or group, or a managed policy
+#: attached to it once the inline one is full.
+Grant = role_grants.Held
 #: Named by their Pulumi name in resource names and messages.
 _RESOURCES = (aws.iam.Role, aws.iam.User, aws.iam.Group)
 
@@ -453,11 +454,21 @@ class Grants:
         self._taken: set[str] = {f"{prefix}{role_label(role)}" for role in readers}
 
     def grant(
-        self, grantee: Any, policy: Callable[[], dict[str, Any]], argument: str = "role"
+        self,
+        grantee: Any,
+        policy: Callable[[], dict[str, Any]],
+        argument: str = "role",
+        *,
+        estimate: Callable[[], dict[str, Any]] | None = None,
     ) -> Grant:
-        """Check ``grantee`` and attach ``policy()`` to it as ``<component>-read-<label>`` (what
-        each component's grant_read does). A grantee granted before gets nothing new: its grant
-        is returned (a role named by name and by ARN is the same role; an Output is itself)."""
+        """Check ``grantee`` and grant it ``policy()`` (what each component's grant_read does):
+        merged with every other grant of the same identity in the program into its inline
+        policy, or a managed policy once that is full (role_grants), the one opened by this
+        grant named ``<component>-read-<label>``. Returns the policy holding the grant. A
+        grantee granted before gets nothing new: its grant is returned (a role named by name
+        and by ARN is the same role; an Output is itself). ``estimate()``: the same document
+        with plain stand-in ARNs of the right lengths (stand_ins), to pack grants before
+        their ARNs exist; without it each Output counts as the longest secret ARN."""
         component = self.parent.pulumi_resource_name
         try:
             resolved = _resolve(argument, grantee, len(self._outputs))
@@ -494,26 +505,29 @@ class Grants:
         if isinstance(grantee, pulumi.Output):
             self._outputs.append(grantee)
         self._names.add(name)
-        iam_name = resolved.name(self.account, self.where, self.foreign_remedy)
-        opts = pulumi.ResourceOptions(parent=self.parent)
-        # Measured with every other inline policy secretkit puts on the same identity.
-        document = policy_sizes.inline_policy(
-            pulumi.Output.json_dumps(policy()),
-            kind=resolved.kind,
-            identity=resolved.identity,
-            shown=resolved.shown,
-            resource=name,
-            argument=argument,
-            where=self.where,
-        )
-        attached: Grant
-        if resolved.kind == "user":
-            attached = aws.iam.UserPolicy(name, user=iam_name, policy=document, opts=opts)
-        elif resolved.kind == "group":
-            attached = aws.iam.GroupPolicy(name, group=iam_name, policy=document, opts=opts)
-        else:
+        aliases = None
+        if resolved.kind == "role":
             aliases = aliases_for(name, legacy, self._taken | self._names)
             self._taken.add(legacy)
-            attached = attach_policy(name, iam_name, document, self.parent, aliases)
+        grantee_of = role_grants.Grantee(
+            resolved.kind,
+            resolved.identity + _provider_key(self.parent),
+            resolved.shown,
+            resolved.name(self.account, self.where, self.foreign_remedy),
+            name,
+            self.parent,
+            aliases,
+            argument,
+            self.where,
+        )
+        # Packed with every other grant of the same identity in the program.
+        attached = role_grants.grant(grantee_of, policy(), None if estimate is None else estimate())
         self._granted[resolved.identity] = attached
         return attached
+
+
+def _provider_key(parent: pulumi.Resource) -> str:
+    """'@' and the AWS provider the component's resources use ('' for the default one): grants
+    of the same role name through different providers (accounts) are different identities."""
+    provider = parent.get_provider("aws::")
+    return "" if provider is None else f"@{id(provider)}"

@@ -42,3 +42,10 @@ class KeyUser:
 SECRETS_MANAGER = KeyUser("secretsmanager", "SecretARN")
 #: Parameter Store puts the parameter's ARN there for SecureString parameters.
 SSM = KeyUser("ssm", "PARAMETER_ARN")
+
+#: Each encryption-context key secretkit conditions on, with what follows the account and
+#: region in the ARNs it holds (the prefix a large grant names instead: docs/grants.md).
+CONTEXT_KEYS = {
+    f"kms:EncryptionContext:{SECRETS_MANAGER.context_key}": ":secret:",
+    f"kms:EncryptionContext:{SSM.context_key}": ":parameter/",
+}

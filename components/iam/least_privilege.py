@@ -72,6 +72,20 @@ _ONE_SECRET_RE = re.compile(
     r"arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-\?\?\?\?\?\?"
 )
 
+#: The widest encryption context a KMS grant may name, each with the service that must be its
+#: kms:ViaService in the same region: every secret (parameter) of one account in one region.
+#: A large grant names it instead of listing each ARN (docs/grants.md#large-grants).
+_CONTEXT_PREFIXES = {
+    "kms:encryptioncontext:secretarn": (
+        "secretsmanager",
+        re.compile(r"arn:[a-z-]+:secretsmanager:(?P<region>[a-z0-9-]+):\d{12}:secret:\*"),
+    ),
+    "kms:encryptioncontext:parameter_arn": (
+        "ssm",
+        re.compile(r"arn:[a-z-]+:ssm:(?P<region>[a-z0-9-]+):\d{12}:parameter/\*"),
+    ),
+}
+
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
@@ -151,4 +165,37 @@ def violations(document: Mapping[str, Any], *, key_policy: bool = False) -> list
             scoped = any("kms:ViaService" in values for values in conditions.values())
             if not scoped:
                 found.append(f"{label}: {', '.join(kms)} without a kms:ViaService condition")
+            found.extend(f"{label}: {wide}" for wide in wide_contexts(conditions))
+    return found
+
+
+def wide_contexts(conditions: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The encryption-context values of a KMS grant's ``conditions`` that match more than one
+    resource beyond what secretkit writes: only '<secret>-??????' (one secret), and every secret
+    (parameter) of one account and region, through that service in that region
+    (kms:ViaService), pass."""
+    via = {
+        str(value).lower()
+        for operator, items in conditions.items()
+        if operator.lower() == "stringequals"
+        for key, values in items.items()
+        if key.lower() == "kms:viaservice"
+        for value in _as_list(values)
+    }
+    found = []
+    for items in conditions.values():
+        for key, values in items.items():
+            if not key.lower().startswith("kms:encryptioncontext:"):
+                continue
+            for value in (str(v) for v in _as_list(values)):
+                if ("*" not in value and "?" not in value) or names_one_resource(value):
+                    continue
+                service, prefix = _CONTEXT_PREFIXES.get(key.lower(), ("", None))
+                match = None if prefix is None else prefix.fullmatch(value)
+                if match is None or via != {f"{service}.{match['region']}.amazonaws.com"}:
+                    found.append(
+                        f"encryption context {key} = {value!r} matches more than one "
+                        "resource, and is not all of one account and region's through that "
+                        "service there"
+                    )
     return found

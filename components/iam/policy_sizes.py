@@ -20,15 +20,16 @@ anything that depends on it.
 
 from __future__ import annotations
 
-import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.runtime import settings as pulumi_settings
 
 from secretkit.components import limits, program_body
 from secretkit.components.errors import InvalidArgumentError
+from secretkit.components.iam import stand_ins
+from secretkit.components.program_ledger import ProgramLedger
 
 #: The limit of each kind of identity's inline policies together.
 INLINE_LIMITS = {
@@ -45,26 +46,13 @@ class _Identity:
     kind: str
     documents: list[pulumi.Output[str]] = field(default_factory=list)
     resources: list[str] = field(default_factory=list)
+    reserved: int = 0
+    """The characters of the policies other than consolidated grants, estimated with stand-ins
+    for their ARNs: what the grants packed into the inline policy leave room for."""
 
 
-#: The ledger of each running program (keyed by its monitor: each program, and each test's
-#: mocks, has its own), identity -> its policies.
-_LEDGERS: weakref.WeakKeyDictionary[Any, dict[str, _Identity]] = weakref.WeakKeyDictionary()
-#: When no monitor is set (a pure function called outside a program).
-_NO_PROGRAM: dict[str, _Identity] = {}
-
-
-def _ledger() -> dict[str, _Identity]:
-    monitor = pulumi_settings.get_monitor()
-    if monitor is None:
-        return _NO_PROGRAM
-    try:
-        return _LEDGERS.setdefault(monitor, {})
-    except TypeError:  # not weakly referenceable: one ledger per monitor id is as good
-        return _LEDGERS_BY_ID.setdefault(id(monitor), {})
-
-
-_LEDGERS_BY_ID: dict[int, dict[str, _Identity]] = {}
+#: Each running program's identities -> their policies.
+_LEDGER: ProgramLedger[dict[str, _Identity]] = ProgramLedger(dict)
 
 
 def inline_policy(
@@ -76,13 +64,18 @@ def inline_policy(
     resource: str,
     argument: str,
     where: str,
+    estimate: Mapping[str, Any] | None = None,
 ) -> pulumi.Output[str]:
     """``document`` (an inline policy of the ``kind`` ('role', 'user', 'group') ``identity``,
     ``shown`` as the program named it, registered as ``resource``), the same Output (same value,
     same dependencies) except that it fails once known when every inline policy secretkit puts
     on ``identity`` in this program is over IAM's limit together. The error is for
-    ``argument`` of the component ``where``."""
-    entry = _ledger().setdefault(identity, _Identity(kind))
+    ``argument`` of the component ``where``. ``estimate``: the document (values may be Outputs)
+    of a policy that is no consolidated grant, whose stand-in size the grants leave room for
+    (reserved)."""
+    entry = _LEDGER.get().setdefault(identity, _Identity(kind))
+    if estimate is not None:
+        entry.reserved += limits.size(INLINE_LIMITS[kind], stand_ins.of_document(estimate))
     entry.documents.append(document)
     entry.resources.append(resource)
     # Documents of later grant_read calls join until the program code has returned.
@@ -99,6 +92,12 @@ def inline_policy(
         return text
 
     return document.apply(checked)
+
+
+def reserved(identity: str) -> int:
+    """The characters the identity's inline policies other than grants take (estimated)."""
+    entry = _LEDGER.get().get(identity)
+    return 0 if entry is None else entry.reserved
 
 
 async def _value(document: pulumi.Output[str]) -> str | None:

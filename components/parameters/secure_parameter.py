@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from secretkit.components.arguments import NO_ARGS
 from secretkit.components.aws_context import AwsContext, lookup_aws_context
 from secretkit.components.component import Component
-from secretkit.components.iam import grants
+from secretkit.components.iam import grants, stand_ins
 from secretkit.components.iam.reader import parameter_read_policy
 from secretkit.components.iam.shared_parameter import parameter_reader_identity_policy
 from secretkit.components.key_choice import choose_key
@@ -157,6 +157,7 @@ class SecureParameter(Component):
         )
         self.context = context
         self._read = ParameterReadAccess(self.parameter.arn, key_arn, context.region)
+        self._parameter_name = settings.parameter_name
         self._grants = grants.Grants(
             self,
             plan.where,
@@ -211,6 +212,18 @@ class SecureParameter(Component):
         return self._grants.grant(
             role,
             lambda: parameter_read_policy(read.parameter_arn, read.key_arn, read.region),
+            estimate=self._read_estimate,
+        )
+
+    def _read_estimate(self) -> dict[str, Any]:
+        """The reader's grant with stand-in ARNs as long as the real ones (stand_ins)."""
+        read = self._read
+        region = stand_ins.region(self.known_region)
+        key = read.key_arn
+        return parameter_read_policy(
+            stand_ins.parameter_arn(region, self._parameter_name),
+            None if key is None else stand_ins.key_arn(region, key, self.pulumi_resource_name),
+            region,
         )
 
     def reader_identity_policy(self) -> pulumi.Output[str]:

@@ -108,6 +108,7 @@ def create_rotation_function(
             resource=f"{name}-rotation",
             argument="rotation",
             where=where,
+            estimate=spec.policy,
         ),
         opts=child,
     )

@@ -12,6 +12,7 @@ from secretkit.components.aws_context import AwsContext, lookup_aws_context
 from secretkit.components.iam.documents import Statement
 from secretkit.components.input_gate import InputGate
 from secretkit.components.kms_key import checked_key_arn
+from secretkit.components.limits import SECRET_NAME
 from secretkit.components.rotation.alarms import RotationAlarms, register_rotation_alarms
 from secretkit.components.rotation.lambda_function import FunctionResources
 from secretkit.components.secrets.existing_secret_args import (
@@ -190,6 +191,12 @@ class ExistingSecret(SecretComponent):
             self, name, rotation, secret_arn, function.function.arn, depends_on=ready
         )
         return function
+
+    def _estimated_secret_name(self) -> str:
+        """The name in the given ARN; for an ARN known only once deploying, the longest name
+        Secrets Manager allows (a grant is never packed as smaller than it is)."""
+        arn = self._existing.settings.secret_arn
+        return secret_name_of(arn) if isinstance(arn, str) else "n" * SECRET_NAME.maximum
 
     def _register_alarms(
         self,

@@ -5,6 +5,7 @@
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -15,7 +16,7 @@ from secretkit.components import program_body, validation
 from secretkit.components.aws_context import AwsContext
 from secretkit.components.component import Component
 from secretkit.components.errors import InvalidArgumentError, located_at
-from secretkit.components.iam import grants
+from secretkit.components.iam import grants, stand_ins
 from secretkit.components.iam.arns import AccountScope, secret_arn_pattern
 from secretkit.components.iam.cross_account import (
     foreign_decrypt_statement,
@@ -274,7 +275,34 @@ class SecretComponent(Component):
             lambda: secret_read_policy(
                 read.secret_arn, read.key_arn, read.region, read.replicas, read.transition_key_arns
             ),
+            estimate=self._read_estimate,
         )
+
+    def _read_estimate(self) -> dict[str, Any]:
+        """The reader's grant with stand-in ARNs as long as the real ones (stand_ins)."""
+        read, owner = self._read, self.pulumi_resource_name
+        region = stand_ins.region(self.known_region)
+        name = self._estimated_secret_name()
+        replicas = [
+            SecretLocation(
+                there,
+                stand_ins.secret_arn(there, name),
+                stand_ins.key_arn(there, replica.key_arn, f"{owner}-{there}"),
+            )
+            for replica in read.replicas
+            for there in [stand_ins.region(replica.region)]
+        ]
+        return secret_read_policy(
+            stand_ins.secret_arn(region, name),
+            None if read.key_arn is None else stand_ins.key_arn(region, read.key_arn, owner),
+            region,
+            replicas,
+            read.transition_key_arns,
+        )
+
+    def _estimated_secret_name(self) -> str:
+        """The secret's name, as the stand-in ARNs of _read_estimate carry it."""
+        return self._plan.settings.secret_name
 
     def reader_identity_policy(self) -> pulumi.Output[str]:
         """The identity policy (JSON) a reader's role needs in its own account: the other half

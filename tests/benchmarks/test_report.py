@@ -266,3 +266,37 @@ def test_results_without_a_control_render_no_control_table() -> None:
     text = report.stack_scale(results()["sections"]["stack_scale"])
     assert "Bare component" not in text
     assert "Control, measured" not in text
+
+
+def grant_scale_section(most: int) -> dict[str, Any]:
+    row = {
+        "keys": "one key",
+        "managed_policy_quota": 10,
+        "most_secrets": most,
+        "policies": 11,
+        "physical_bound": 863,
+        "ratio_to_bound": most / 863,
+        "target": 0.9,
+        "meets_target": most / 863 >= 0.9,
+    }
+    return {
+        "arn_length": 80,
+        "exact_context_values": 10,
+        "per_additional_secret_exact": 166,
+        "per_additional_secret_prefixed": 83,
+        "unconsolidated_most_secrets": 16,
+        "rows": [row, {**row, "keys": "8 keys", "target": None, "meets_target": None}],
+    }
+
+
+def test_the_grant_scale_section_renders_and_reports_a_miss() -> None:
+    text = report.section_markdown("grant_scale", grant_scale_section(787))
+    assert text.startswith("## 6. Secrets one role can be granted")
+    assert "| one key " in text
+    assert "| 787 " in text
+    assert "0.91x" in text
+    assert "a role took 16." in text
+    data = {"sections": {"grant_scale": grant_scale_section(700)}}
+    assert report.misses(data) == [
+        "grant scale: one role took 700 secrets, 81% of the bound 863 (≥ 90 %)"
+    ]

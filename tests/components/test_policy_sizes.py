@@ -24,6 +24,8 @@ from secretkit.embedded.mocks import RecordingMonitor
 
 ACCOUNT = mocks.ACCOUNT_ID
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+MANAGED_POLICY = "aws:iam/policy:Policy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def secrets_read_by(readers: list[Any], count: int, name_length: int = 50) -> pulumi.Output[Any]:
@@ -49,46 +51,52 @@ def inline_characters(monitor: RecordingMonitor) -> tuple[int, int]:
     return sum(limits.size(limits.IAM_INLINE_POLICIES, t) for t in texts), sum(map(len, texts))
 
 
-def test_a_role_granted_20_secrets_with_long_names_is_refused(monitor: RecordingMonitor) -> None:
-    """20 grants of about 1,200 characters each: IAM's PutRolePolicy would refuse the policies
-    past the 10,240th character half-way through the deployment; secretkit refuses the role
-    before any of its inline policies is registered."""
-    # The error reaches the program through the RolePolicy's input (Pulumi wraps it).
-    with pytest.raises(ValueError, match="While processing input: 'policy'") as caught:
-        mocks.run(lambda: secrets_read_by(["app"], 20))
-    message = str(caught.value)
-    assert "CrossRegionReplicatedSecret 's" in message
-    assert "the role app" in message
-    assert "the 20 inline policies" in message
-    assert "IAM allows at most 10,240 per role" in message
-    assert "IAM and AWS STS quotas" in message
-    found = int(message.split(" are ", 1)[1].split(" characters", 1)[0].replace(",", ""))
-    assert found > 20 * 1_000
-    # Nothing that depends on the refused document: no inline policy of the role at all.
-    assert monitor.by_type(ROLE_POLICY) == []
-    # The secrets themselves are not the problem: they are registered.
-    assert len(monitor.by_type("aws:secretsmanager/secret:Secret")) == 20
+def test_a_role_granted_20_secrets_with_long_names_gets_consolidated_policies(
+    monitor: RecordingMonitor,
+) -> None:
+    """20 grants of about 1,200 characters each were 23,680 characters of inline policies, which
+    IAM's PutRolePolicy refuses: they are merged into the role's one inline policy and managed
+    policies attached to it, each within its limit, every secret named exactly."""
+    arns = mocks.run(lambda: secrets_read_by(["app"], 20))
+    inline = monitor.by_type(ROLE_POLICY)
+    managed = monitor.by_type(MANAGED_POLICY)
+    attachments = monitor.by_type(ATTACHMENT)
+    assert len(inline) == 1
+    assert 1 <= len(managed) <= 3
+    assert sorted(a.name for a in attachments) == sorted(m.name for m in managed)
+    assert all(a.plain_inputs["role"] == "app" for a in attachments)
+    assert limits.size(limits.IAM_INLINE_POLICIES, inline[0].plain_inputs["policy"]) <= 10_240
+    for policy in managed:
+        assert limits.size(limits.IAM_MANAGED_POLICY, policy.plain_inputs["policy"]) <= 6_144
+    read: list[str] = []
+    for registration in [*inline, *managed]:
+        for statement in json.loads(registration.plain_inputs["policy"])["Statement"]:
+            if statement["Sid"] == "ReadSecret":
+                read.extend(statement["Resource"])
+    primaries = [arn for arn in read if ":us-east-1:" in arn]
+    assert sorted(primaries) == sorted(arns)  # each exactly once
 
 
 def test_the_role_is_one_whether_named_by_name_or_arn_in_any_case(
     monitor: RecordingMonitor,
 ) -> None:
     """IAM role names are unique regardless of case: 'App', 'app' and its ARN are one role, and
-    its grants from different components count together."""
+    its grants from different components go into its one set of policies."""
     readers = ["App", "app", f"arn:aws:iam::{ACCOUNT}:role/app"]
-    with pytest.raises(ValueError, match="the 9 inline policies"):
-        mocks.run(lambda: secrets_read_by(readers, 9, name_length=100))
+    mocks.run(lambda: secrets_read_by(readers, 9, name_length=100))
+    assert len(monitor.by_type(ROLE_POLICY)) == 1
+    assert len(monitor.by_type(MANAGED_POLICY)) == 1
 
 
-def test_roles_under_the_limit_register_exactly_as_before(monitor: RecordingMonitor) -> None:
-    """Two roles, each under the limit alone, although over it together."""
+def test_each_role_gets_its_own_policies(monitor: RecordingMonitor) -> None:
+    """Two roles, each under the limit alone, although over it together: one inline policy
+    each, named as the grant that opened it."""
     mocks.run(lambda: secrets_read_by(["app", "worker"], 12))
     registered = monitor.by_type(ROLE_POLICY)
-    assert len(registered) == 12
+    assert sorted(r.name for r in registered) == ["s0-read-app", "s1-read-worker"]
+    assert monitor.by_type(MANAGED_POLICY) == []
     total, _ = inline_characters(monitor)
     assert total > limits.IAM_INLINE_POLICIES.maximum
-    for reg in registered:
-        json.loads(reg.plain_inputs["policy"])  # the document, unchanged
 
 
 def _limit_of(maximum: int) -> limits.Limit:
@@ -98,18 +106,18 @@ def _limit_of(maximum: int) -> limits.Limit:
 def test_the_count_is_exact_and_ignores_whitespace_as_iam_does(
     monitor: RecordingMonitor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What secretkit counts is what it registers, without whitespace: with the limit set to the
-    registered characters (whitespace not counted) the role passes, one less and it is
-    refused; the serialized documents themselves are longer (json.dumps puts a space after
-    each ':' and ',')."""
+    """What secretkit counts is what it registers, without whitespace: the role's inline policy
+    is shorter than IAM's limit but longer with the spaces json.dumps puts after each ':' and
+    ','. The apply-time check counts it with every other inline policy on the role: with that
+    limit one less than the registered characters, the role is refused."""
     mocks.run(lambda: secrets_read_by(["app"], 7, name_length=112))
     total, with_whitespace = inline_characters(monitor)
-    assert total < limits.IAM_INLINE_POLICIES.maximum < with_whitespace
+    assert total < limits.IAM_INLINE_POLICIES.maximum < with_whitespace * 2
 
     monkeypatch.setitem(policy_sizes.INLINE_LIMITS, "role", _limit_of(total))
     monitor = mocks.install()
     mocks.run(lambda: secrets_read_by(["app"], 7, name_length=112))
-    assert len(monitor.by_type(ROLE_POLICY)) == 7
+    assert len(monitor.by_type(ROLE_POLICY)) == 1
 
     monkeypatch.setitem(policy_sizes.INLINE_LIMITS, "role", _limit_of(total - 1))
     monitor = mocks.install()
@@ -199,8 +207,9 @@ def test_a_rotation_role_counts_its_own_policy_with_the_grants_it_gets(
     monitor: RecordingMonitor,
 ) -> None:
     """The rotation role's own inline policy and the grants other components give the same
-    aws.iam.Role count together; over the limit, neither its policy nor the function that
-    depends on it is registered."""
+    aws.iam.Role count together: the grants' inline policy leaves room for the role's own
+    (estimated with stand-in ARNs), the rest goes into managed policies, and the function is
+    registered."""
 
     def program() -> pulumi.Output[Any]:
         function = RotationFunction("fn", {"strategy": "password"})
@@ -208,9 +217,10 @@ def test_a_rotation_role_counts_its_own_policy_with_the_grants_it_gets(
             function.function_arn, secrets_read_by([function.resources.role], 8, 100)
         )
 
-    with pytest.raises(ValueError, match="the 9 inline policies") as caught:
-        mocks.run(program)
-    assert "aws.iam.Role('fn-rotation')" in str(caught.value)
-    assert monitor.by_type(ROLE_POLICY) == []
-    assert monitor.by_type("aws:lambda/function:Function") == []
-    assert len(monitor.by_type("aws:iam/role:Role")) == 1
+    mocks.run(program)
+    inline = monitor.by_type(ROLE_POLICY)
+    assert sorted(r.name for r in inline) == ["fn-rotation", "s0-read-fn-rotation"]
+    total, _ = inline_characters(monitor)
+    assert 5_000 < total <= limits.IAM_INLINE_POLICIES.maximum
+    assert len(monitor.by_type(MANAGED_POLICY)) >= 1
+    assert len(monitor.by_type("aws:lambda/function:Function")) == 1

@@ -84,13 +84,18 @@ def test_reference_stack_shares_one_key_and_grants_one_reader(
     assert secret.plain_inputs["name"] == "secretkit/dev/api-password"
     assert parameter.plain_inputs["name"] == "/secretkit/dev/config"
     reader = next(r for r in reference_run.registrations if r.name == "reader")
+    # The three components' grants to the reader are one policy, opened by the first.
     grants = [r for r in reference_run.registrations if "-read-" in r.name]
-    assert sorted(g.name for g in grants) == [
-        "app-config-read-reader",
-        "app-secret-read-reader",
-        "shared-token-read-reader",
-    ]
+    assert [g.name for g in grants] == ["app-secret-read-reader"]
     assert {g.plain_inputs["role"] for g in grants} == {reader.state["name"]}
+    statements = json.loads(grants[0].plain_inputs["policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == [
+        "ReadSecret",
+        "DecryptSecret",
+        "ReadParameter",
+        "DecryptParameter",
+        "DecryptReplicaEuWest1",
+    ]
     attachment = next(
         r for r in reference_run.registrations if r.type.endswith("RolePolicyAttachment")
     )
@@ -141,9 +146,10 @@ def test_every_policy_in_the_reference_stack_is_least_privilege(
         key, is_key_policy = spec
         assert violations(json.loads(unwrap(reg.inputs[key])), key_policy=is_key_policy) == []
         checked += 1
-    # key policies (shared, eu-west-1 replica), rotation role, three reader grants, topic policy
-    # (the parameter's notifications), the proxy's managed policy, the rotation alarm topic's
-    assert checked == 9
+    # key policies (shared, eu-west-1 replica), rotation role, the reader's one consolidated
+    # grant, topic policy (the parameter's notifications), the proxy's managed policy, the
+    # rotation alarm topic's
+    assert checked == 7
 
 
 def test_parameter_value_travels_only_as_a_secret(reference_run: ProgramRun) -> None:
@@ -166,10 +172,10 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     code = demo.main([], out=out)
     text = out.getvalue()
     assert code == 0, text
-    # 33 of the reference stack (5 of them app-secret's rotation alarms: rule, target, alarm,
+    # 28 of the reference stack (5 of them app-secret's rotation alarms: rule, target, alarm,
     # topic, topic policy); for the demo's cross-account reader, the SecretPolicy naming it and
     # the parameter's RAM share with its resource and principal associations
-    assert "Resources (37):" in text
+    assert "Resources (35):" in text
     assert "CrossRegionReplicatedSecret" in text
     assert "ProxiedParameterPolicy" in text
     assert "RotatingSecret" in text
