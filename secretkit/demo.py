@@ -294,8 +294,9 @@ def _reads(run: ProgramRun, region: str) -> dict[str, list[tuple[str, str, str]]
 
 
 def _granted(policy: str, region: str) -> list[tuple[str, str, str]]:
-    """The secrets (with their region, when not ``region``) and parameters a read policy's
-    ReadSecret and ReadParameter statements name."""
+    """The secrets (with their region, when not ``region``), parameters and AppConfig
+    configurations a read policy's ReadSecret, ReadParameter and ReadConfiguration statements
+    name."""
     found = []
     for stmt in json.loads(policy)["Statement"]:
         resources = stmt["Resource"] if isinstance(stmt["Resource"], list) else [stmt["Resource"]]
@@ -305,6 +306,8 @@ def _granted(policy: str, region: str) -> list[tuple[str, str, str]]:
                 found.append(("secret", "" if where == region else where, arn))
             elif stmt["Sid"] == "ReadParameter":
                 found.append(("parameter", "", "/" + arn.split(":parameter/", 1)[1]))
+            elif stmt["Sid"] == "ReadConfiguration":
+                found.append(("configuration", "", arn))
     return found
 
 
@@ -327,14 +330,7 @@ def read_as_readers(run: ProgramRun, region: str, progress: Callable[[str], None
                 where = target_region or region
                 label = f"{role} reads {kind} {target}" + (f" in {where}" if target_region else "")
                 try:
-                    if kind == "secret":
-                        value = session.client(
-                            "secretsmanager", region_name=where
-                        ).get_secret_value(SecretId=target)["SecretString"]
-                    else:
-                        value = session.client("ssm", region_name=where).get_parameter(
-                            Name=target, WithDecryption=True
-                        )["Parameter"]["Value"]
+                    value = _read_shared(session, kind, target, where)
                     checks.append(Check(label, True, f"{len(value)} characters (value not shown)"))
                 except Exception as error:
                     checks.append(Check(label, False, type(error).__name__))
@@ -409,7 +405,16 @@ def read_across_accounts(
 
 
 def _read_shared(session: Any, kind: str, target: str, region: str) -> str:
-    """A secret's value, or a shared parameter's decrypted value by its ARN."""
+    """A secret's value, a parameter's decrypted value (by name or ARN), or the deployed content
+    of an AppConfig configuration (by its configuration ARN, through AppConfig Data's
+    StartConfigurationSession and GetLatestConfiguration)."""
+    if kind == "configuration":
+        from secretkit.embedded.appconfig_data import read_configuration  # noqa: PLC0415
+
+        # arn:aws:appconfig:<region>:<account>:application/<a>/environment/<e>/configuration/<p>
+        _, application, _, environment, _, profile = target.split(":", 5)[5].split("/")
+        content = read_configuration(session, application, environment, profile, region)
+        return content.decode()
     if kind == "secret":
         client = session.client("secretsmanager", region_name=region)
         return str(client.get_secret_value(SecretId=target)["SecretString"])

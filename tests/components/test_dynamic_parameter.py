@@ -600,9 +600,9 @@ def test_the_component_is_registered_with_its_type_token(monitor: RecordingMonit
 
 
 def test_the_reference_stack_builds_one_when_configured() -> None:
-    """Off by default (Pulumi.yaml: appConfigApplicationName ''); with a name, the reference
-    program's DynamicParameter validates its configured content against its configured schema
-    and the reader role reads it."""
+    """Off without an application name (Pulumi.yaml's default ''; the dev stack, which the demo
+    deploys, sets one); with a name, the reference program's DynamicParameter validates its
+    configured content against its configured schema and the reader role reads it."""
 
     def registrations(overrides: dict[str, str]) -> list[Any]:
         config = load_stack_config(
@@ -610,7 +610,8 @@ def test_the_reference_stack_builds_one_when_configured() -> None:
         )
         return run_program(PROJECT_DIR / "__main__.py", config, stack="dev").registrations
 
-    assert [r for r in registrations({}) if r.type == TOKEN] == []
+    off = registrations({"secretkit:appConfigApplicationName": ""})
+    assert [r for r in off if r.type == TOKEN] == []
     built = registrations({"secretkit:appConfigApplicationName": "secretkit-app"})
     assert [r.name for r in built if r.type == TOKEN] == ["app-tunables"]
     version = next(r for r in built if r.type == VERSION).plain_inputs

@@ -84,7 +84,7 @@ def test_reference_stack_shares_one_key_and_grants_one_reader(
     assert secret.plain_inputs["name"] == "secretkit/dev/api-password"
     assert parameter.plain_inputs["name"] == "/secretkit/dev/config"
     reader = next(r for r in reference_run.registrations if r.name == "reader")
-    # The three components' grants to the reader are one policy, opened by the first.
+    # The four components' grants to the reader are one policy, opened by the first.
     grants = [r for r in reference_run.registrations if "-read-" in r.name]
     assert [g.name for g in grants] == ["app-secret-read-reader"]
     assert {g.plain_inputs["role"] for g in grants} == {reader.state["name"]}
@@ -95,6 +95,7 @@ def test_reference_stack_shares_one_key_and_grants_one_reader(
         "ReadParameter",
         "DecryptParameter",
         "DecryptReplicaEuWest1",
+        "ReadConfiguration",
     ]
     attachment = next(
         r for r in reference_run.registrations if r.type.endswith("RolePolicyAttachment")
@@ -128,6 +129,11 @@ def test_reference_stack_follows_its_config(reference_run: ProgramRun) -> None:
         "readerRoleArn",
         "proxyParameterPath",
         "replicatedSecretArns",
+        # the DynamicParameter the dev stack turns on (appConfigApplicationName)
+        "appConfigApplicationId",
+        "appConfigEnvironmentId",
+        "appConfigProfileId",
+        "appConfigDeploymentNumber",
     }
     assert outputs["proxyParameterPath"].value == (
         "/aws/reference/secretsmanager/secretkit/dev/api-password"
@@ -172,10 +178,11 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     code = demo.main([], out=out)
     text = out.getvalue()
     assert code == 0, text
-    # 28 of the reference stack (5 of them app-secret's rotation alarms: rule, target, alarm,
-    # topic, topic policy); for the demo's cross-account reader, the SecretPolicy naming it and
-    # the parameter's RAM share with its resource and principal associations
-    assert "Resources (35):" in text
+    # 34 of the reference stack (5 of them app-secret's rotation alarms: rule, target, alarm,
+    # topic, topic policy; 6 the DynamicParameter: it, its application, environment, profile,
+    # hosted version and deployment); for the demo's cross-account reader, the SecretPolicy
+    # naming it and the parameter's RAM share with its resource and principal associations
+    assert "Resources (41):" in text
     assert "CrossRegionReplicatedSecret" in text
     assert "ProxiedParameterPolicy" in text
     assert "RotatingSecret" in text
@@ -202,7 +209,9 @@ def test_demo_prints_resources_grants_outputs_and_no_secret(
     assert "ReadFromOtherAccounts" in text
     assert "DecryptForOtherAccounts" in text
     assert "ok   alarm on app-secret's failed rotation: RotationFailed (Error when" in text
-    assert "OK: 12/12 checks passed" in text
+    assert "ok   reader-" in text
+    assert " reads configuration arn:aws:appconfig:us-east-1:123456789012:application/" in text
+    assert "OK: 13/13 checks passed" in text
     assert "CloudWatch alarms                      $0.10" in text
     assert "total                                  $3.35" in text
     assert PLACEHOLDER not in text
