@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# pytest workers for `make unit` (auto: one per core).
+TEST_WORKERS ?= auto
 # Two stamps: the demo's venv (runtime + moto) comes first, and the test toolchain is added on top,
 # so a newcomer's first `make demo` installs only what the demo runs.
 DEMO_STAMP := $(VENV)/.installed-demo
@@ -25,8 +27,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Test files spread over every core (pytest-xdist), each file's tests on one worker so that
+# its module fixtures (a deployed embedded stack, a built wheel) are made once.
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # Benchmarks: print the figures, write benchmarks/results.md and benchmarks/results.json.
 bench: $(STAMP)
