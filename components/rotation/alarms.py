@@ -104,6 +104,21 @@ def check_alarm_names(
     physical_names.check(name, derived)
 
 
+def check_secret_alarm_names(
+    name: str, settings: AlarmSettings | None, join: RotationAlarms | None, *, own_function: bool
+) -> None:
+    """check_alarm_names for a secret's alarms: its rule (named with the shared function's
+    prefix when it joins ``join``, that function's alarms), the alarm on its own function
+    (``own_function``), its topic unless it publishes to the shared function's."""
+    check_alarm_names(
+        name,
+        settings,
+        rule=not joins(settings, join),
+        metric=own_function,
+        topic=join is None,
+    )
+
+
 def register_rotation_alarms(
     parent: pulumi.Resource,
     name: str,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from secretkit.components import validation
-from secretkit.components.rotation.alarms import check_alarm_names, joins
+from secretkit.components.rotation.alarms import check_secret_alarm_names
 from secretkit.components.rotation.artifact import HandlerArtifact
 from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.components.secrets.existing_secret_args import (
@@ -44,13 +44,7 @@ def plan_existing_secret(
     shared: RotationFunction | None = rotation.function if rotation is not None else None
     check_derived_names(name, settings.readers, own_function=own)
     join = shared.alarms if shared is not None else None
-    check_alarm_names(
-        name,
-        settings.alarms,
-        rule=not joins(settings.alarms, join),  # a joining rule is named with the prefix
-        metric=own,
-        topic=join is None,
-    )
+    check_secret_alarm_names(name, settings.alarms, join, own_function=own)
     if shared is not None and not settings.manage_resource_policy:
         raise validation.fail(
             "rotation.function",

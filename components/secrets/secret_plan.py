@@ -12,7 +12,7 @@ from secretkit.components import physical_names
 from secretkit.components.iam import grants
 from secretkit.components.iam.foreign_readers import ReaderRef, is_account_id
 from secretkit.components.key_choice import KeyChoice
-from secretkit.components.rotation.alarms import check_alarm_names, joins
+from secretkit.components.rotation.alarms import check_secret_alarm_names
 from secretkit.components.rotation.artifact import HandlerArtifact
 from secretkit.components.rotation.rotation_function import RotationFunction
 from secretkit.components.secrets.rotating_secret_args import RotatingSecretSettings
@@ -70,13 +70,7 @@ def check_names(name: str, settings: RotatingSecretSettings) -> None:
     check_derived_names(name, settings.readers, own_function=own_function)
     function = shared_function(settings)
     join = function.alarms if function is not None else None
-    check_alarm_names(
-        name,
-        settings.alarms,
-        rule=not joins(settings.alarms, join),  # a joining rule is named with the prefix
-        metric=own_function,
-        topic=join is None,
-    )
+    check_secret_alarm_names(name, settings.alarms, join, own_function=own_function)
 
 
 def check_derived_names(name: str, readers: Sequence[ReaderRef], *, own_function: bool) -> None:
