@@ -28,11 +28,11 @@ CONTROLS = {"SecureParameter": "secure-parameter-bare-component"}
 RATIO_TARGET = 1.3
 SHARED_PER_SECRET_TARGET = 3
 SHARING = {
-    "rotating-secret": "RotatingSecret, own CMK and function each (the default)",
+    "rotating-secret": "RotatingSecret, own CMK and function each (rotation alarms off)",
     "rotating-secret-shared-key": "RotatingSecret, one given kms_key_arn, own function each "
     "(no function sharing)",
     "rotating-secret-shared-function": "RotatingSecret members of a shared RotationFunction "
-    "(its CMK)",
+    "(its CMK; rotation alarms on, the default)",
 }
 SHARED_FUNCTION = "rotating-secret-shared-function"
 
