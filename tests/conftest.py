@@ -54,13 +54,3 @@ def unique_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[C
     yield unique
     for loaded in [m for m in sys.modules if m.split(".")[0] in names]:
         del sys.modules[loaded]
-
-
-#: Test folders that run first: each holds a long test (mypy --strict on the installed wheel,
-#: minutes with a cold cache) that would otherwise end the run alone on one worker of
-#: `make unit` (pytest-xdist hands out test files in collection order).
-RUN_FIRST = ("tests/distribution/",)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: not item.nodeid.startswith(RUN_FIRST))
