@@ -72,6 +72,20 @@ def principal_context(caller_account: str, principal_arn: str) -> dict[str, str]
     return context
 
 
+def secret_decrypt_context(
+    caller_account: str, principal_arn: str, region: str, secret_arn: str
+) -> dict[str, str]:
+    """The condition keys of the Decrypt Secrets Manager makes for this caller on the secret's
+    key: the caller's global keys, the service, the calling account and the encryption context
+    (the copy's own ARN)."""
+    return {
+        **principal_context(caller_account, principal_arn),
+        "kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
+        "kms:CallerAccount": caller_account,
+        "kms:EncryptionContext:SecretARN": secret_arn,
+    }
+
+
 def _absent(context: dict[str, str], *keys: str) -> frozenset[str]:
     return frozenset(k for k in keys if k not in context)
 
@@ -104,12 +118,9 @@ def _decrypt_allowed(
     key = _key_of(secret)
     if key is None:
         return False  # the AWS managed key's policy admits its own account only
-    context = {
-        **principal_context(caller_account, principal_arns[-1]),
-        "kms:ViaService": f"secretsmanager.{secret.region}.amazonaws.com",
-        "kms:CallerAccount": caller_account,
-        "kms:EncryptionContext:SecretARN": str(secret.arn),
-    }
+    context = secret_decrypt_context(
+        caller_account, principal_arns[-1], str(secret.region), str(secret.arn)
+    )
     decrypt = Request(
         principal_arns=principal_arns,
         action="kms:Decrypt",

@@ -47,7 +47,7 @@ from typing import Any
 from moto.kms import models as kms_models
 from moto.secretsmanager import models as sm_models
 
-from secretkit.embedded.cross_account import AWS_MANAGED_KEY, principal_context
+from secretkit.embedded.cross_account import AWS_MANAGED_KEY, secret_decrypt_context
 from secretkit.embedded.iam_evaluation import Request, is_key_use_allowed
 
 #: Where a version keeps the keys it is encrypted under.
@@ -153,12 +153,7 @@ def key_use_allowed(
     key = _moto_key(account, region, key_id)
     if key is None or key.key_state != "Enabled":
         return False
-    context = {
-        **principal_context(account, principal_arns[-1]),
-        "kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
-        "kms:CallerAccount": account,
-        "kms:EncryptionContext:SecretARN": str(secret.arn),
-    }
+    context = secret_decrypt_context(account, principal_arns[-1], region, str(secret.arn))
     request = Request(
         principal_arns=principal_arns,
         action=action,
