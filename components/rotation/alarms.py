@@ -104,6 +104,37 @@ def check_alarm_names(
     physical_names.check(name, derived)
 
 
+def register_secret_alarms(
+    parent: pulumi.Resource,
+    name: str,
+    settings: AlarmSettings | None,
+    *,
+    secret_arn: pulumi.Input[str],
+    function_name: pulumi.Input[str] | None,
+    join: RotationAlarms | None,
+    where: str,
+    tags: Mapping[str, str] | None,
+    depends_on: pulumi.Input[Sequence[pulumi.Resource]] | None,
+) -> RotationAlarms | None:
+    """One secret's rotation alarms (None when ``settings`` turns them off): a rule on its
+    rotation events and an alarm on ``function_name``'s Errors (its own function's; None when a
+    service rotates it); a member of a shared RotationFunction (``join``, the function's
+    alarms) publishes to the function's topic, whose alarm watches the function."""
+    if settings is None:
+        return None
+    return register_rotation_alarms(
+        parent,
+        name,
+        settings,
+        secret_arns=[secret_arn],
+        function_name=None if join is not None else function_name,
+        where=where,
+        tags=tags,
+        depends_on=depends_on,
+        join=join,
+    )
+
+
 def check_secret_alarm_names(
     name: str, settings: AlarmSettings | None, join: RotationAlarms | None, *, own_function: bool
 ) -> None:

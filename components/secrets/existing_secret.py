@@ -13,7 +13,7 @@ from secretkit.components.iam.documents import Statement
 from secretkit.components.input_gate import InputGate
 from secretkit.components.kms_key import checked_key_arn
 from secretkit.components.limits import SECRET_NAME
-from secretkit.components.rotation.alarms import RotationAlarms, register_rotation_alarms
+from secretkit.components.rotation.alarms import register_secret_alarms
 from secretkit.components.rotation.lambda_function import FunctionResources
 from secretkit.components.secrets.existing_secret_args import (
     ExistingSecretArgs,
@@ -124,7 +124,18 @@ class ExistingSecret(SecretComponent):
         if self._resource_policy_statements([]):
             self._register_resource_policy()
         function = self._register_rotation(name, secret_arn, key_arn, context, gate)
-        self.alarms = self._register_alarms(name, secret_arn, function, gate)
+        shared = plan.shared
+        self.alarms = register_secret_alarms(
+            self,
+            name,
+            settings.alarms,
+            secret_arn=secret_arn,
+            function_name=function.function.name if function is not None else None,
+            join=shared.alarms if shared is not None else None,
+            where=plan.where,
+            tags=settings.tags,
+            depends_on=gate.depends_on(),
+        )
 
         none: pulumi.Output[None] = pulumi.Output.from_input(None)
         self.secret_arn = secret_arn
@@ -197,34 +208,6 @@ class ExistingSecret(SecretComponent):
         Secrets Manager allows (a grant is never packed as smaller than it is)."""
         arn = self._existing.settings.secret_arn
         return secret_name_of(arn) if isinstance(arn, str) else "n" * SECRET_NAME.maximum
-
-    def _register_alarms(
-        self,
-        name: str,
-        secret_arn: pulumi.Output[str],
-        function: FunctionResources | None,
-        gate: InputGate,
-    ) -> RotationAlarms | None:
-        """The rule on the secret's rotation events and, for its own function, the alarm on the
-        function's Errors (a shared function's member publishes to the function's topic, whose
-        alarm watches the function; a secret its owning service rotates has no function); None
-        when alarms are off."""
-        plan = self._existing
-        settings = plan.settings
-        if settings.alarms is None:
-            return None
-        shared = plan.shared
-        return register_rotation_alarms(
-            self,
-            name,
-            settings.alarms,
-            secret_arns=[secret_arn],
-            function_name=function.function.name if function and shared is None else None,
-            where=plan.where,
-            tags=settings.tags,
-            depends_on=gate.depends_on(),
-            join=shared.alarms if shared is not None else None,
-        )
 
     def _resource_policy_statements(self, late: Sequence[pulumi.Input[str]]) -> list[Statement]:
         """The shared function's grant, the readers in other accounts, the user's statements;

@@ -8,6 +8,7 @@ import pulumi
 
 from secretkit.components.arguments import NO_ARGS
 from secretkit.components.aws_context import lookup_aws_context
+from secretkit.components.rotation.alarms import register_secret_alarms
 from secretkit.components.secrets.rotating_secret_args import (
     RotatingSecretArgs,
     parse_rotating_secret_args,
@@ -19,7 +20,6 @@ from secretkit.components.secrets.secret_component import (
     register_primary_key,
     register_rotation,
     register_secret,
-    register_secret_alarms,
     sort_readers,
 )
 from secretkit.components.secrets.secret_plan import plan_secret
@@ -108,7 +108,15 @@ class RotatingSecret(SecretComponent):
         assert rotation is not None  # a RotatingSecret always rotates
         self.rotation_function = function = rotation.function
         self.alarms = register_secret_alarms(
-            self, name, plan, secret=secret, function=function, gate=gate
+            self,
+            name,
+            plan.settings.alarms,
+            secret_arn=secret.secret.arn,
+            function_name=function.function.name,
+            join=plan.shared.alarms if plan.shared is not None else None,
+            where=plan.where,
+            tags=plan.settings.tags,
+            depends_on=gate.depends_on(),
         )
         self._keep_built(plan, context, key, secret, rotation, readers=readers)
 

@@ -40,7 +40,6 @@ from secretkit.components.iam.reader import secret_read_policy
 from secretkit.components.iam.replicas import SecretLocation
 from secretkit.components.input_gate import InputGate
 from secretkit.components.key_choice import ChosenKey, choose_key
-from secretkit.components.rotation.alarms import RotationAlarms, register_rotation_alarms
 from secretkit.components.rotation.function_code import code_environment_bounds
 from secretkit.components.rotation.function_settings import (
     check_environment_later,
@@ -639,35 +638,6 @@ def register_rotation(
         depends_on=[secret.initial_version, *function_grants],
     )
     return RegisteredRotation(function, schedule)
-
-
-def register_secret_alarms(
-    parent: pulumi.Resource,
-    name: str,
-    plan: SecretPlan,
-    *,
-    secret: RegisteredSecret,
-    function: FunctionResources,
-    gate: InputGate,
-) -> RotationAlarms | None:
-    """The rotation alarms of the plan (None when off): a rule on the secret's rotation events
-    and, for its own function, an alarm on the function's Errors; a member of a shared
-    RotationFunction publishes to the function's topic, whose alarm watches the function."""
-    settings = plan.settings
-    if settings.alarms is None:
-        return None
-    shared = plan.shared
-    return register_rotation_alarms(
-        parent,
-        name,
-        settings.alarms,
-        secret_arns=[secret.secret.arn],
-        function_name=None if shared is not None else function.function.name,
-        where=plan.where,
-        tags=settings.tags,
-        depends_on=gate.depends_on(),
-        join=shared.alarms if shared is not None else None,
-    )
 
 
 def replica_arn(primary_arn: pulumi.Output[str], region: str) -> pulumi.Output[str]:
