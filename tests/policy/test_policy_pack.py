@@ -9,6 +9,7 @@ import json
 import runpy
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 from pulumi_policy import (
     EnforcementLevel,
+    Policy,
     PolicyCustomTimeouts,
     PolicyResource,
     PolicyResourceOptions,
@@ -35,7 +37,7 @@ from secretkit.components.iam.key_policy import key_policy
 from secretkit.components.iam.reader import parameter_read_policy, secret_read_policy
 from secretkit.costs.advisor import Finding
 from secretkit.embedded.mocks import unwrap
-from secretkit.program import PROJECT_DIR, load_stack_config, run_program
+from secretkit.program import PROJECT_DIR, ProgramRun, load_stack_config, run_program
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"
@@ -721,23 +723,29 @@ def test_analyzer_reports_stack_violations_and_advice() -> None:
 # --- secretkit's own reference stack passes its own pack -----------------------------------------
 
 
-def test_reference_stack_passes_the_mandatory_policies() -> None:
-    config = load_stack_config(PROJECT_DIR, "dev", fill_missing_secrets="placeholder")
-    run = run_program(PROJECT_DIR / "__main__.py", config, stack="dev")
+def violations_of(run: ProgramRun, policies: Sequence[Policy]) -> Violations:
+    """What ``policies`` report on a program's registrations: each resource policy on every
+    resource, each stack policy on the whole stack."""
     resources = [
         stack_resource(r.type, r.name, {**unwrap(r.inputs), **unwrap(r.state)})
         for r in run.registrations
     ]
-    mandatory = [p for p in pack.POLICIES if p.enforcement_level == EnforcementLevel.MANDATORY]
     found = Violations()
-    for policy in mandatory:
+    for policy in policies:
         if isinstance(policy, ResourceValidationPolicy):
             for r in run.registrations:
                 policy.validate(resource_args(r.type, unwrap(r.inputs), r.name), found)
         else:
             assert isinstance(policy, StackValidationPolicy)
             policy.validate(StackValidationArgs(resources), found)
-    assert found == []
+    return found
+
+
+def test_reference_stack_passes_the_mandatory_policies() -> None:
+    config = load_stack_config(PROJECT_DIR, "dev", fill_missing_secrets="placeholder")
+    run = run_program(PROJECT_DIR / "__main__.py", config, stack="dev")
+    mandatory = [p for p in pack.POLICIES if p.enforcement_level == EnforcementLevel.MANDATORY]
+    assert violations_of(run, mandatory) == []
     assert any(r.type == SECRET_ROTATION for r in run.registrations)
 
 
@@ -756,19 +764,7 @@ def test_a_shared_rotation_function_stack_passes_every_policy(tmp_path: Path) ->
     )
     config = load_stack_config(tmp_path, "dev")
     run = run_program(tmp_path / "__main__.py", config, stack="dev")
-    resources = [
-        stack_resource(r.type, r.name, {**unwrap(r.inputs), **unwrap(r.state)})
-        for r in run.registrations
-    ]
-    found = Violations()
-    for policy in pack.POLICIES:
-        if isinstance(policy, ResourceValidationPolicy):
-            for r in run.registrations:
-                policy.validate(resource_args(r.type, unwrap(r.inputs), r.name), found)
-        else:
-            assert isinstance(policy, StackValidationPolicy)
-            policy.validate(StackValidationArgs(resources), found)
-    assert found == []
+    assert violations_of(run, pack.POLICIES) == []
     secrets = [r for r in run.registrations if r.type == "aws:secretsmanager/secret:Secret"]
     assert len(secrets) == 3
     assert all("RotatedBySharedFunction" in unwrap(r.inputs)["policy"] for r in secrets)
@@ -792,19 +788,7 @@ def test_an_existing_secret_stack_passes_every_policy(tmp_path: Path) -> None:
     )
     config = load_stack_config(tmp_path, "dev")
     run = run_program(tmp_path / "__main__.py", config, stack="dev")
-    resources = [
-        stack_resource(r.type, r.name, {**unwrap(r.inputs), **unwrap(r.state)})
-        for r in run.registrations
-    ]
-    found = Violations()
-    for policy in pack.POLICIES:
-        if isinstance(policy, ResourceValidationPolicy):
-            for r in run.registrations:
-                policy.validate(resource_args(r.type, unwrap(r.inputs), r.name), found)
-        else:
-            assert isinstance(policy, StackValidationPolicy)
-            policy.validate(StackValidationArgs(resources), found)
-    assert found == []
+    assert violations_of(run, pack.POLICIES) == []
     types = {r.type for r in run.registrations}
     assert {"aws:secretsmanager/secretPolicy:SecretPolicy", SECRET_ROTATION} <= types
     assert "aws:secretsmanager/secret:Secret" not in types
